@@ -1,0 +1,70 @@
+package interop
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// nodeTimeout bounds one Node.js script run.
+const nodeTimeout = 60 * time.Second
+
+// requireNode skips the test (or fails it in CI) when Node.js or the npm
+// packages are missing.
+func requireNode(t *testing.T) {
+	t.Helper()
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not on PATH"
+	} else if _, err := os.Stat(filepath.Join("node_modules", "socket.io-client")); err != nil {
+		missing = "interop/node_modules is missing (run: cd interop && npm ci)"
+	}
+	if missing == "" {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("interop: %s", missing)
+	}
+	t.Skipf("interop: %s", missing)
+}
+
+// runNode runs `node js/<script> args...` in this folder and returns the
+// lines it prints on stdout. The test fails, showing stderr, when the script
+// exits non-zero or runs longer than nodeTimeout.
+func runNode(t *testing.T, script string, args ...string) []string {
+	t.Helper()
+	requireNode(t)
+	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", append([]string{filepath.Join("js", script)}, args...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("node %s %s: timed out after %v\nstdout:\n%s\nstderr:\n%s", script, strings.Join(args, " "), nodeTimeout, stdout.String(), stderr.String())
+	}
+	if err != nil {
+		t.Fatalf("node %s %s: %v\nstdout:\n%s\nstderr:\n%s", script, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	var lines []string
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines
+}

@@ -1,0 +1,256 @@
+package socketio
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Args holds the undecoded arguments of one incoming event or acknowledgement.
+//
+// The packet decoder reads a packet's header and event name and hands the rest
+// over as Args without decoding it, so that a handler's own typed decoder (the
+// code siogen generates, or a hand-written one) decodes each argument once, from
+// its raw JSON bytes, into its final type.
+//
+// An Args is only valid during the handler call it is passed to; copy what
+// must outlive it. It is not safe for concurrent use.
+type Args struct {
+	// body is the JSON text of the arguments: the array's elements followed by
+	// its closing bracket, e.g. `1,"a"]` or `]`.
+	body        []byte
+	attachments [][]byte
+	spans       []span
+	inline      [4]span
+	split       bool
+	err         error
+}
+
+type span struct{ start, end int32 }
+
+// ErrBadArgs is wrapped by the errors that report malformed argument JSON.
+var ErrBadArgs = errors.New("socketio: malformed arguments")
+
+// NewArgs returns the arguments held by the JSON array raw (for example
+// `[1,"two",{"three":3}]`), with the binary attachments that its placeholders
+// refer to. It is what the packet decoder produces; tests and hand-written
+// dispatchers can use it to call a [Dispatcher] directly.
+func NewArgs(raw []byte, attachments [][]byte) *Args {
+	a := &Args{attachments: attachments}
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '[' {
+		a.err = fmt.Errorf("%w: not a JSON array", ErrBadArgs)
+		a.split = true
+		return a
+	}
+	a.body = raw[i+1:]
+	return a
+}
+
+// newArgsBody returns Args over body, the elements of an array after its
+// opening bracket (or after the element preceding them) up to and including
+// the closing bracket.
+func newArgsBody(body []byte, attachments [][]byte) Args {
+	return Args{body: body, attachments: attachments}
+}
+
+// Len reports the number of arguments.
+func (a *Args) Len() int {
+	a.doSplit()
+	return len(a.spans)
+}
+
+// Err reports whether the arguments are malformed JSON. A nil Args has no
+// arguments and no error.
+func (a *Args) Err() error {
+	if a == nil {
+		return nil
+	}
+	a.doSplit()
+	return a.err
+}
+
+// Raw returns the JSON text of argument i, or nil when there is no argument i.
+// The bytes alias the packet; do not modify them.
+func (a *Args) Raw(i int) json.RawMessage {
+	if a == nil {
+		return nil
+	}
+	a.doSplit()
+	if i < 0 || i >= len(a.spans) {
+		return nil
+	}
+	s := a.spans[i]
+	return json.RawMessage(a.body[s.start:s.end])
+}
+
+// Attachments returns the binary attachments of the packet, in order.
+func (a *Args) Attachments() [][]byte {
+	if a == nil {
+		return nil
+	}
+	return a.attachments
+}
+
+// Decode decodes argument i into v with encoding/json. A missing argument
+// decodes as JSON null.
+func (a *Args) Decode(i int, v any) error {
+	raw := a.Raw(i)
+	if raw == nil {
+		if err := a.Err(); err != nil {
+			return err
+		}
+		raw = json.RawMessage("null")
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// Binary returns the attachment that argument i refers to: argument i must be
+// a placeholder object {"_placeholder":true,"num":N} for an attachment that
+// the packet carries.
+func (a *Args) Binary(i int) ([]byte, error) {
+	raw := a.Raw(i)
+	if raw == nil {
+		if err := a.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("socketio: argument %d is missing", i)
+	}
+	n, ok := placeholderNum(raw)
+	if !ok {
+		return nil, fmt.Errorf("socketio: argument %d is not a binary attachment", i)
+	}
+	if n < 0 || n >= len(a.attachments) {
+		return nil, fmt.Errorf("socketio: argument %d refers to attachment %d, but the packet has %d", i, n, len(a.attachments))
+	}
+	return a.attachments[n], nil
+}
+
+func (a *Args) doSplit() {
+	if a.split {
+		return
+	}
+	a.split = true
+	a.spans = a.inline[:0]
+	b := a.body
+	i := skipSpace(b, 0)
+	if i < len(b) && b[i] == ']' {
+		return
+	}
+	for {
+		i = skipSpace(b, i)
+		end, err := skipValue(b, i)
+		if err != nil {
+			a.err = err
+			a.spans = a.spans[:0]
+			return
+		}
+		a.spans = append(a.spans, span{int32(i), int32(end)})
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			a.err = fmt.Errorf("%w: unterminated array", ErrBadArgs)
+			a.spans = a.spans[:0]
+			return
+		}
+		switch b[i] {
+		case ',':
+			i++
+		case ']':
+			return
+		default:
+			a.err = fmt.Errorf("%w: unexpected %q at offset %d", ErrBadArgs, b[i], i)
+			a.spans = a.spans[:0]
+			return
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipValue returns the offset just past the JSON value starting at b[i]. It
+// checks the structure (strings, brackets, braces) but not the spelling of
+// literals and numbers; decoding the value checks those.
+func skipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, fmt.Errorf("%w: missing value", ErrBadArgs)
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				end, err := skipString(b, i)
+				if err != nil {
+					return 0, err
+				}
+				i = end
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, nil
+				}
+			}
+			i++
+		}
+		return 0, fmt.Errorf("%w: unterminated object or array", ErrBadArgs)
+	case ',', ']', '}', ':':
+		return 0, fmt.Errorf("%w: unexpected %q at offset %d", ErrBadArgs, b[i], i)
+	default:
+		start := i
+		for i < len(b) {
+			switch b[i] {
+			case ',', ']', '}', ' ', '\t', '\n', '\r':
+				return i, nil
+			}
+			i++
+		}
+		if i == start {
+			return 0, fmt.Errorf("%w: missing value", ErrBadArgs)
+		}
+		return i, nil
+	}
+}
+
+func skipString(b []byte, i int) (int, error) {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unterminated string", ErrBadArgs)
+}
+
+// placeholderNum reports N when raw is a binary placeholder object
+// {"_placeholder":true,"num":N}.
+func placeholderNum(raw []byte) (int, bool) {
+	if len(raw) == 0 || raw[0] != '{' {
+		return 0, false
+	}
+	var p struct {
+		Placeholder bool `json:"_placeholder"`
+		Num         *int `json:"num"`
+	}
+	if err := json.Unmarshal(raw, &p); err != nil || !p.Placeholder || p.Num == nil {
+		return 0, false
+	}
+	return *p.Num, true
+}
