@@ -1,0 +1,617 @@
+package gen
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"go/types"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Generated identifiers carry this prefix, which user code will not use.
+const prefix = "_sio_"
+
+// renderer builds one package's generated file.
+type renderer struct {
+	a        *analysis
+	f        *jen.File
+	imports  map[string]string // path → package name, of every package the file refers to
+	decoders map[string]*structDecoder
+}
+
+type structDecoder struct {
+	name   string // the generated function's name
+	typ    types.Type
+	fields []structField
+}
+
+// render returns the gofmt-formatted generated file for a.
+func render(a *analysis) ([]byte, error) {
+	r := &renderer{a: a, imports: map[string]string{}, decoders: map[string]*structDecoder{}}
+	r.f = jen.NewFilePathName(a.pkg.PkgPath, a.pkg.Name)
+	r.f.HeaderComment(Header + "\n\n//go:build !" + BuildTag)
+
+	r.f.Comment("The runtime this file was generated for: a build error here means that")
+	r.f.Comment("github.com/siogo/sio/runtime is older than the siogen that wrote the file.")
+	r.f.Const().Id("_").Op("=").Add(r.qual(runtimePath, "IsAtLeastVersion1"))
+
+	// Handler shapes.
+	var checks []jen.Code
+	for _, c := range a.consumers {
+		for _, fn := range c.methods() {
+			checks = append(checks, jen.Id("_").Add(r.methodType(c, fn)).Op("=").Parens(jen.Op("*").Add(r.typeName(c.obj))).Dot(fn.Name()))
+		}
+	}
+	if len(checks) > 0 {
+		r.f.Comment("The handler signatures this file was generated from: a build error on one")
+		r.f.Comment("of these lines names a method whose signature changed since; run go generate.")
+		r.f.Var().Defs(checks...)
+	}
+
+	for _, c := range a.consumers {
+		r.consumer(c)
+	}
+
+	// Struct decoders, sorted by name.
+	for _, d := range slices.SortedFunc(maps.Values(r.decoders), func(x, y *structDecoder) int { return cmp.Compare(x.name, y.name) }) {
+		r.structDecoder(d)
+	}
+
+	// Import names; a package-level declaration with the same name gets the
+	// import an alias.
+	scope := a.pkg.Types.Scope()
+	for _, path := range slices.Sorted(maps.Keys(r.imports)) {
+		name := r.imports[path]
+		if scope.Lookup(name) != nil {
+			r.f.ImportAlias(path, prefix+name)
+		} else {
+			r.f.ImportName(path, name)
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.f.Render(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// methods returns the methods of c the generated file calls, sorted by name.
+func (c *consumer) methods() []*types.Func {
+	var fns []*types.Func
+	if c.connect != nil {
+		fns = append(fns, c.connect.method)
+	}
+	for _, fn := range []*types.Func{c.disconnect, c.onAny, c.decodeErr} {
+		if fn != nil {
+			fns = append(fns, fn)
+		}
+	}
+	for _, e := range c.events {
+		fns = append(fns, e.method)
+	}
+	slices.SortFunc(fns, func(x, y *types.Func) int { return cmp.Compare(x.Name(), y.Name()) })
+	return fns
+}
+
+func (r *renderer) qual(path, name string) *jen.Statement {
+	if path != r.a.pkg.PkgPath {
+		if _, ok := r.imports[path]; !ok {
+			r.imports[path] = pkgNameOf(path)
+		}
+	}
+	return jen.Qual(path, name)
+}
+
+// pkgNameOf returns the package name for path among those the renderer
+// refers to; types give it for user packages (see typeName).
+func pkgNameOf(path string) string {
+	switch path {
+	case socketioPath:
+		return "socketio"
+	case runtimePath:
+		return "runtime"
+	}
+	return path[strings.LastIndex(path, "/")+1:]
+}
+
+func (r *renderer) typeName(obj *types.TypeName) *jen.Statement {
+	if obj.Pkg() == nil {
+		return jen.Id(obj.Name())
+	}
+	if obj.Pkg().Path() != r.a.pkg.PkgPath {
+		r.imports[obj.Pkg().Path()] = obj.Pkg().Name()
+	}
+	return jen.Qual(obj.Pkg().Path(), obj.Name())
+}
+
+// typ renders t.
+func (r *renderer) typ(t types.Type) jen.Code {
+	switch t := t.(type) {
+	case *types.Alias:
+		s := r.typeName(t.Obj())
+		if args := t.TypeArgs(); args != nil && args.Len() > 0 {
+			s = s.Types(r.typeList(args)...)
+		}
+		return s
+	case *types.Basic:
+		return jen.Id(t.Name())
+	case *types.Named:
+		s := r.typeName(t.Obj())
+		if args := t.TypeArgs(); args != nil && args.Len() > 0 {
+			s = s.Types(r.typeList(args)...)
+		}
+		return s
+	case *types.Pointer:
+		return jen.Op("*").Add(r.typ(t.Elem()))
+	case *types.Slice:
+		return jen.Index().Add(r.typ(t.Elem()))
+	case *types.Array:
+		return jen.Index(jen.Lit(int(t.Len()))).Add(r.typ(t.Elem()))
+	case *types.Map:
+		return jen.Map(r.typ(t.Key())).Add(r.typ(t.Elem()))
+	case *types.Signature:
+		return jen.Func().Add(r.sig(t))
+	case *types.Interface:
+		if t.Empty() {
+			return jen.Any()
+		}
+		var ms []jen.Code
+		for i := range t.NumEmbeddeds() {
+			ms = append(ms, r.typ(t.EmbeddedType(i)))
+		}
+		for i := range t.NumExplicitMethods() {
+			m := t.ExplicitMethod(i)
+			ms = append(ms, jen.Id(m.Name()).Add(r.sig(m.Type().(*types.Signature))))
+		}
+		return jen.Interface(ms...)
+	case *types.Struct:
+		var fs []jen.Code
+		for i := range t.NumFields() {
+			f := t.Field(i)
+			var s *jen.Statement
+			if f.Embedded() {
+				s = jen.Add(r.typ(f.Type()))
+			} else {
+				s = jen.Id(f.Name()).Add(r.typ(f.Type()))
+			}
+			if tag := t.Tag(i); tag != "" {
+				s = s.Op(strconv.Quote(tag))
+			}
+			fs = append(fs, s)
+		}
+		return jen.Struct(fs...)
+	}
+	panic(fmt.Sprintf("siogen: cannot render type %s", t))
+}
+
+func (r *renderer) typeList(l *types.TypeList) []jen.Code {
+	out := make([]jen.Code, l.Len())
+	for i := range l.Len() {
+		out[i] = r.typ(l.At(i))
+	}
+	return out
+}
+
+// sig renders a signature's parameter and result lists (without names).
+func (r *renderer) sig(s *types.Signature) *jen.Statement {
+	var ps []jen.Code
+	for i := range s.Params().Len() {
+		t := s.Params().At(i).Type()
+		if s.Variadic() && i == s.Params().Len()-1 {
+			ps = append(ps, jen.Op("...").Add(r.typ(t.(*types.Slice).Elem())))
+			continue
+		}
+		ps = append(ps, r.typ(t))
+	}
+	st := jen.Params(ps...)
+	switch s.Results().Len() {
+	case 0:
+	case 1:
+		st = st.Add(r.typ(s.Results().At(0).Type()))
+	default:
+		var rs []jen.Code
+		for i := range s.Results().Len() {
+			rs = append(rs, r.typ(s.Results().At(i).Type()))
+		}
+		st = st.Params(rs...)
+	}
+	return st
+}
+
+// methodType renders the type of the method expression (*T).M.
+func (r *renderer) methodType(c *consumer, fn *types.Func) jen.Code {
+	s := fn.Type().(*types.Signature)
+	ps := []jen.Code{jen.Op("*").Add(r.typeName(c.obj))}
+	for i := range s.Params().Len() {
+		t := s.Params().At(i).Type()
+		if s.Variadic() && i == s.Params().Len()-1 {
+			ps = append(ps, jen.Op("...").Add(r.typ(t.(*types.Slice).Elem())))
+			continue
+		}
+		ps = append(ps, r.typ(t))
+	}
+	st := jen.Func().Params(ps...)
+	if s.Results().Len() == 1 {
+		st = st.Add(r.typ(s.Results().At(0).Type()))
+	}
+	return st
+}
+
+func (r *renderer) ctxType() jen.Code    { return r.qual("context", "Context") }
+func (r *renderer) socketType() jen.Code { return jen.Op("*").Add(r.qual(socketioPath, "Socket")) }
+
+// consumer renders the registration, spec, connect hook and dispatcher of c.
+func (r *renderer) consumer(c *consumer) {
+	name := c.obj.Name()
+	self := r.typeName(c.obj)
+	spec := prefix + name + "_spec"
+	disp := prefix + name + "_dispatcher"
+	names := registerNames(c)
+	ctor := "new" + upperFirst(name)
+
+	r.f.Commentf("%s serves the %s namespace of srv with %s consumers: %s makes a", names[0], c.namespace, name, ctor)
+	r.f.Comment("fresh one for each connection to the namespace, so its fields hold")
+	r.f.Comment("per-connection state.")
+	r.f.Func().Id(names[0]).Params(
+		jen.Id("srv").Op("*").Add(r.qual(socketioPath, "Server")),
+		jen.Id(ctor).Func().Params().Op("*").Add(self.Clone()),
+	).Block(r.qual(runtimePath, "Register").Call(jen.Id("srv"), jen.Op("&").Id(spec), jen.Id(ctor)))
+
+	r.f.Commentf("%s serves the %s namespace of srv with c, shared by every", names[1], c.namespace)
+	r.f.Comment("connection; c's methods must be safe for concurrent use.")
+	r.f.Func().Id(names[1]).Params(
+		jen.Id("srv").Op("*").Add(r.qual(socketioPath, "Server")),
+		jen.Id("c").Op("*").Add(self.Clone()),
+	).Block(r.qual(runtimePath, "RegisterShared").Call(jen.Id("srv"), jen.Op("&").Id(spec), jen.Id("c")))
+
+	fields := jen.Dict{jen.Id("Namespace"): jen.Lit(c.namespace)}
+	if c.connect != nil {
+		fields[jen.Id("Connect")] = jen.Id(prefix + name + "_connect")
+	}
+	if c.disconnect != nil {
+		fields[jen.Id("Disconnect")] = jen.Parens(jen.Op("*").Add(self.Clone())).Dot("Disconnect")
+	}
+	fields[jen.Id("Dispatcher")] = jen.Func().Params(jen.Id(prefix + "c").Op("*").Add(self.Clone())).Add(r.qual(socketioPath, "Dispatcher")).Block(
+		jen.Return(jen.Parens(jen.Op("*").Id(disp)).Call(jen.Id(prefix + "c"))))
+	r.f.Var().Id(spec).Op("=").Add(r.qual(runtimePath, "Spec")).Types(self.Clone()).Values(fields)
+
+	if c.connect != nil {
+		r.connect(c)
+	}
+
+	// The dispatcher: the consumer's pointer converted to a type whose only
+	// method is Dispatch, so making one allocates nothing.
+	r.f.Commentf("%s dispatches the events of one socket to a %s.", disp, name)
+	r.f.Type().Id(disp).Add(self.Clone())
+
+	var cases []jen.Code
+	for _, e := range c.events {
+		cases = append(cases, jen.Case(jen.Lit(e.name)).Block(r.eventBody(c, e)...))
+	}
+	var dflt jen.Code
+	if c.onAny != nil {
+		dflt = jen.Return(jen.Id(prefix+"c").Dot("OnAny").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), jen.Id(prefix+"args"), jen.Id(prefix+"ack")))
+	} else {
+		dflt = jen.Return(r.qual(socketioPath, "ErrUnknownEvent"))
+	}
+	cases = append(cases, jen.Default().Block(dflt))
+	var body []jen.Code
+	if len(c.events) > 0 || c.onAny != nil {
+		body = append(body, jen.Id(prefix+"c").Op(":=").Parens(jen.Op("*").Add(self.Clone())).Call(jen.Id(prefix+"d")))
+	}
+	body = append(body, jen.Switch(jen.Id(prefix+"event")).Block(cases...))
+	r.f.Comment("Dispatch decodes the arguments of event and calls its handler.")
+	r.f.Func().Params(jen.Id(prefix+"d").Op("*").Id(disp)).Id("Dispatch").Params(
+		jen.Id(prefix+"ctx").Add(r.ctxType()),
+		jen.Id(prefix+"s").Add(r.socketType()),
+		jen.Id(prefix+"event").String(),
+		jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")),
+		jen.Id(prefix+"ack").Add(r.qual(socketioPath, "AckFunc")),
+	).Error().Block(body...)
+	if !c.decodes() {
+		return
+	}
+
+	// The decode error policy.
+	body = nil
+	body = append(body, jen.Id(prefix+"err").Op("=").Add(r.qual(runtimePath, "DecodeFailed")).Call(jen.Id(prefix+"event"), jen.Id(prefix+"i"), jen.Id(prefix+"err")))
+	if c.decodeErr != nil {
+		body = append(body, jen.Return(jen.Id(prefix+"c").Dot("DecodeError").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), jen.Id(prefix+"err"), jen.Id(prefix+"ack"))))
+	} else {
+		body = append(body, jen.Return(jen.Id(prefix+"err")))
+	}
+	if c.decodeErr != nil {
+		r.f.Commentf("%s_decodeError reports a decode error to %s.DecodeError, which decides", prefix+name, name)
+		r.f.Comment("what the dispatcher returns.")
+	} else {
+		r.f.Commentf("%s_decodeError returns a decode error as a *runtime.DecodeError; the", prefix+name)
+		r.f.Comment("handler is not called and a requested acknowledgement is not sent.")
+	}
+	r.f.Func().Id(prefix+name+"_decodeError").Params(
+		jen.Id(prefix+"c").Op("*").Add(self.Clone()),
+		jen.Id(prefix+"ctx").Add(r.ctxType()),
+		jen.Id(prefix+"s").Add(r.socketType()),
+		jen.Id(prefix+"event").String(),
+		jen.Id(prefix+"i").Int(),
+		jen.Id(prefix+"err").Error(),
+		jen.Id(prefix+"ack").Add(r.qual(socketioPath, "AckFunc")),
+	).Error().Block(body...)
+}
+
+// connect renders the function that decodes the auth payload and calls Connect.
+func (r *renderer) connect(c *consumer) {
+	name := c.obj.Name()
+	p := c.connect.auth
+	auth := jen.Id(prefix + "auth")
+	a := jen.Id(prefix + "a")
+	fail := func() jen.Code {
+		return jen.If(jen.Id(prefix + "err").Op("!=").Nil()).Block(
+			jen.Return(r.qual(runtimePath, "DecodeFailed").Call(jen.Lit("connect"), jen.Lit(-1), jen.Id(prefix+"err"))))
+	}
+	var body []jen.Code
+	switch {
+	case p == nil:
+		r.f.Commentf("%s_connect calls Connect; the auth payload is ignored.", prefix+name)
+		r.f.Func().Id(prefix+name+"_connect").Params(
+			jen.Id(prefix+"c").Op("*").Add(r.typeName(c.obj)),
+			jen.Id(prefix+"ctx").Add(r.ctxType()),
+			jen.Id(prefix+"s").Add(r.socketType()),
+			jen.Id("_").Index().Byte(),
+		).Error().Block(jen.Return(jen.Id(prefix+"c").Dot("Connect").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"))))
+		return
+	case p.optional:
+		elem := p.typ.(*types.Pointer).Elem()
+		body = append(body,
+			jen.Var().Id(prefix+"a").Add(r.typ(p.typ)),
+			jen.If(r.qual(runtimePath, "PresentRaw").Call(auth)).Block(
+				jen.Id(prefix+"v").Op(":=").New(r.typ(elem)),
+				jen.Id(prefix+"err").Op(":=").Add(r.rawDecode(p.dec, jen.Id(prefix+"v"))),
+				fail(),
+				a.Clone().Op("=").Id(prefix+"v"),
+			))
+	default:
+		body = append(body,
+			jen.Var().Id(prefix+"a").Add(r.typ(p.typ)),
+			jen.If(auth.Clone().Op("!=").Nil()).Block(
+				jen.Id(prefix+"err").Op(":=").Add(r.rawDecode(p.dec, jen.Op("&").Id(prefix+"a"))),
+				fail(),
+			))
+	}
+	body = append(body, jen.Return(jen.Id(prefix+"c").Dot("Connect").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), a)))
+	r.f.Commentf("%s_connect decodes the auth payload and calls Connect.", prefix+name)
+	r.f.Func().Id(prefix+name+"_connect").Params(
+		jen.Id(prefix+"c").Op("*").Add(r.typeName(c.obj)),
+		jen.Id(prefix+"ctx").Add(r.ctxType()),
+		jen.Id(prefix+"s").Add(r.socketType()),
+		jen.Id(prefix+"auth").Index().Byte(),
+	).Error().Block(body...)
+}
+
+// rawDecode renders a call decoding the auth bytes into ptr.
+func (r *renderer) rawDecode(d decoder, ptr jen.Code) jen.Code {
+	auth := jen.Id(prefix + "auth")
+	switch d.kind {
+	case kindString:
+		return r.qual(runtimePath, "DecodeString").Call(auth, ptr)
+	case kindBool:
+		return r.qual(runtimePath, "DecodeBool").Call(auth, ptr)
+	case kindInt:
+		return r.qual(runtimePath, "DecodeInt").Call(auth, ptr)
+	case kindUint:
+		return r.qual(runtimePath, "DecodeUint").Call(auth, ptr)
+	case kindFloat:
+		return r.qual(runtimePath, "DecodeFloat").Call(auth, ptr)
+	case kindStruct:
+		return jen.Id(r.decoderFor(d)).Call(auth, ptr)
+	case kindRawJSON, kindRawBytes, kindBinary:
+		return r.qual(runtimePath, "DecodeRaw").Call(auth, ptr)
+	}
+	return r.qual(runtimePath, "Unmarshal").Call(auth, ptr)
+}
+
+// positional renders a call returning (value, error) for argument index.
+func (r *renderer) positional(d decoder, index jen.Code) jen.Code {
+	args := jen.Id(prefix + "args")
+	generic := func(fn string) jen.Code {
+		return r.qual(runtimePath, fn).Types(r.typ(d.typ)).Call(args, index)
+	}
+	switch d.kind {
+	case kindString:
+		return generic("String")
+	case kindBool:
+		return generic("Bool")
+	case kindInt:
+		return generic("Int")
+	case kindUint:
+		return generic("Uint")
+	case kindFloat:
+		return generic("Float")
+	case kindStruct:
+		return jen.Id(r.decoderFor(d)+"_arg").Call(args, index)
+	case kindBinary:
+		return generic("Binary")
+	case kindRawJSON, kindRawBytes:
+		return generic("RawJSON")
+	}
+	return generic("JSON")
+}
+
+// decoderFor returns the name of the generated decoder of a simple struct.
+func (r *renderer) decoderFor(d decoder) string {
+	key := types.TypeString(d.typ, nil)
+	if sd := r.decoders[key]; sd != nil {
+		return sd.name
+	}
+	n := types.Unalias(d.typ).(*types.Named)
+	base := prefix + "decode_" + n.Obj().Name()
+	if n.Obj().Pkg() != r.a.pkg.Types {
+		base = prefix + "decode_" + n.Obj().Pkg().Name() + "_" + n.Obj().Name()
+	}
+	name := base
+	for i := 2; ; i++ {
+		taken := false
+		for _, sd := range r.decoders {
+			if sd.name == name {
+				taken = true
+			}
+		}
+		if !taken {
+			break
+		}
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	r.decoders[key] = &structDecoder{name: name, typ: d.typ, fields: d.fields}
+	return name
+}
+
+// eventBody renders the statements of one event's case.
+func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
+	var out []jen.Code
+	var call []jen.Code
+	call = append(call, jen.Id(prefix+"ctx"), jen.Id(prefix+"s"))
+	fail := func(index jen.Code) jen.Code {
+		return jen.If(jen.Id(prefix + "err").Op("!=").Nil()).Block(jen.Return(jen.Id(prefix+c.obj.Name()+"_decodeError").Call(
+			jen.Id(prefix+"c"), jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), index, jen.Id(prefix+"err"), jen.Id(prefix+"ack"))))
+	}
+	for i, p := range e.params {
+		v := fmt.Sprintf("%sa%d", prefix, i)
+		switch {
+		case p.variadic:
+			out = append(out,
+				jen.Var().Id(v).Add(r.typ(p.typ)),
+				jen.If(jen.Id(prefix+"err").Op(":=").Id(prefix+"args").Dot("Err").Call(), jen.Id(prefix+"err").Op("!=").Nil()).Block(
+					jen.Return(jen.Id(prefix+c.obj.Name()+"_decodeError").Call(
+						jen.Id(prefix+"c"), jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), jen.Lit(i), jen.Id(prefix+"err"), jen.Id(prefix+"ack")))),
+				jen.If(jen.Id(prefix+"n").Op(":=").Id(prefix+"args").Dot("Len").Call(), jen.Id(prefix+"n").Op(">").Lit(i)).Block(
+					jen.Id(v).Op("=").Make(r.typ(p.typ), jen.Id(prefix+"n").Op("-").Lit(i)),
+					jen.For(jen.Id(prefix+"i").Op(":=").Range().Id(v)).Block(
+						jen.List(jen.Id(prefix+"v"), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i).Op("+").Id(prefix+"i"))),
+						fail(jen.Lit(i).Op("+").Id(prefix+"i")),
+						jen.Id(v).Index(jen.Id(prefix+"i")).Op("=").Id(prefix+"v"),
+					),
+				))
+			call = append(call, jen.Id(v).Op("..."))
+			continue
+		case p.optional:
+			out = append(out,
+				jen.Var().Id(v).Add(r.typ(p.typ)),
+				jen.If(r.qual(runtimePath, "Present").Call(jen.Id(prefix+"args"), jen.Lit(i))).Block(
+					jen.List(jen.Id(prefix+"v"), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i))),
+					fail(jen.Lit(i)),
+					jen.Id(v).Op("=").Op("&").Id(prefix+"v"),
+				))
+		default:
+			out = append(out,
+				jen.List(jen.Id(v), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i))),
+				fail(jen.Lit(i)))
+		}
+		call = append(call, jen.Id(v))
+	}
+	if e.ack != nil {
+		if e.ack.asAckFunc {
+			call = append(call, jen.Id(prefix+"ack"))
+		} else {
+			v := prefix + "reply"
+			out = append(out,
+				jen.Var().Id(v).Add(r.typ(e.ack.typ)),
+				jen.If(jen.Id(prefix+"ack").Op("!=").Nil()).Block(jen.Id(v).Op("=").Add(r.ackFunc(e.ack.sig))))
+			call = append(call, jen.Id(v))
+		}
+	}
+	out = append(out, jen.Return(jen.Id(prefix+"c").Dot(e.method.Name()).Call(call...)))
+	return out
+}
+
+// ackFunc renders a function literal of type sig that sends its arguments
+// through the socketio.AckFunc.
+func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
+	var params, args []jen.Code
+	n := sig.Params().Len()
+	variadic := sig.Variadic()
+	for i := range n {
+		id := fmt.Sprintf("%sr%d", prefix, i)
+		t := sig.Params().At(i).Type()
+		if variadic && i == n-1 {
+			params = append(params, jen.Id(id).Op("...").Add(r.typ(t.(*types.Slice).Elem())))
+			continue
+		}
+		params = append(params, jen.Id(id).Add(r.typ(t)))
+		args = append(args, jen.Id(id))
+	}
+	var body []jen.Code
+	switch {
+	case !variadic:
+		body = append(body, jen.Return(jen.Id(prefix+"ack").Call(args...)))
+	case n == 1 && types.Identical(sig.Params().At(0).Type().(*types.Slice).Elem(), types.Universe.Lookup("any").Type()):
+		body = append(body, jen.Return(jen.Id(prefix+"ack").Call(jen.Id(prefix+"r0").Op("..."))))
+	default:
+		last := jen.Id(fmt.Sprintf("%sr%d", prefix, n-1))
+		body = append(body,
+			jen.Id(prefix+"x").Op(":=").Make(jen.Index().Any(), jen.Lit(0), jen.Lit(n-1).Op("+").Len(last.Clone())),
+			jen.Id(prefix+"x").Op("=").Append(append([]jen.Code{jen.Id(prefix + "x")}, args...)...),
+			jen.For(jen.List(jen.Id("_"), jen.Id(prefix+"v")).Op(":=").Range().Add(last.Clone())).Block(
+				jen.Id(prefix+"x").Op("=").Append(jen.Id(prefix+"x"), jen.Id(prefix+"v"))),
+			jen.Return(jen.Id(prefix+"ack").Call(jen.Id(prefix+"x").Op("..."))))
+	}
+	return jen.Func().Params(params...).Error().Block(body...)
+}
+
+// structDecoder renders the field-by-field decoder of a simple struct.
+func (r *renderer) structDecoder(d *structDecoder) {
+	names := d.name + "_fields"
+	var lits []jen.Code
+	for _, f := range d.fields {
+		lits = append(lits, jen.Lit(f.jsonName))
+	}
+	r.f.Var().Id(names).Op("=").Index(jen.Op("...")).String().Values(lits...)
+
+	var cases []jen.Code
+	for i, f := range d.fields {
+		fn := map[decKind]string{kindString: "DecodeString", kindBool: "DecodeBool", kindInt: "DecodeInt", kindUint: "DecodeUint", kindFloat: "DecodeFloat"}[f.kind]
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(
+			jen.Id(prefix+"err").Op("=").Add(r.qual(runtimePath, fn)).Call(jen.Id(prefix+"o").Dot("Value").Call(), jen.Op("&").Id(prefix+"v").Dot(f.goName))))
+	}
+	loop := []jen.Code{jen.Var().Id(prefix + "err").Error()}
+	if len(cases) > 0 {
+		loop = append(loop, jen.Switch(r.qual(runtimePath, "FieldIndex").Call(jen.Id(prefix+"o").Dot("Key").Call(), jen.Id(names).Op("[:]"))).Block(cases...))
+	}
+	loop = append(loop, jen.If(jen.Id(prefix+"err").Op("!=").Nil()).Block(jen.Return(jen.Id(prefix+"err"))))
+	if len(cases) == 0 {
+		loop = []jen.Code{}
+	}
+
+	r.f.Commentf("%s_arg decodes argument %si with %s.", d.name, prefix, d.name)
+	r.f.Func().Id(d.name+"_arg").Params(jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")), jen.Id(prefix+"i").Int()).Params(r.typ(d.typ), jen.Error()).Block(
+		jen.Var().Id(prefix+"v").Add(r.typ(d.typ)),
+		jen.List(jen.Id(prefix+"raw"), jen.Id(prefix+"err")).Op(":=").Add(r.qual(runtimePath, "Arg")).Call(jen.Id(prefix+"args"), jen.Id(prefix+"i")),
+		jen.If(jen.Id(prefix+"err").Op("==").Nil()).Block(
+			jen.Id(prefix+"err").Op("=").Id(d.name).Call(jen.Id(prefix+"raw"), jen.Op("&").Id(prefix+"v"))),
+		jen.Return(jen.Id(prefix+"v"), jen.Id(prefix+"err")),
+	)
+
+	r.f.Commentf("%s decodes a JSON object into *%s field by field; anything", d.name, prefix+"v")
+	r.f.Comment("else (null, other JSON kinds) is left to encoding/json.")
+	r.f.Func().Id(d.name).Params(jen.Id(prefix+"raw").Index().Byte(), jen.Id(prefix+"v").Op("*").Add(r.typ(d.typ))).Error().Block(
+		jen.Var().Id(prefix+"o").Add(r.qual(runtimePath, "Object")),
+		jen.If(jen.Op("!").Id(prefix+"o").Dot("Start").Call(jen.Id(prefix+"raw"))).Block(
+			jen.Return(r.qual(runtimePath, "Unmarshal").Call(jen.Id(prefix+"raw"), jen.Id(prefix+"v")))),
+		jen.For(jen.Id(prefix+"o").Dot("Next").Call()).Block(loop...),
+		jen.Return(jen.Id(prefix+"o").Dot("Err").Call()),
+	)
+}
+
+// decodes reports whether any event handler of c decodes arguments (and so
+// needs the decode error helper).
+func (c *consumer) decodes() bool {
+	for _, e := range c.events {
+		if len(e.params) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,294 @@
+package gen
+
+import (
+	"go/types"
+	"reflect"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// decKind says how a value is decoded.
+type decKind int
+
+const (
+	kindString   decKind = iota // runtime.String / DecodeString
+	kindBool                    // runtime.Bool / DecodeBool
+	kindInt                     // runtime.Int / DecodeInt
+	kindUint                    // runtime.Uint / DecodeUint
+	kindFloat                   // runtime.Float / DecodeFloat
+	kindJSON                    // encoding/json
+	kindStruct                  // a generated field-by-field decoder
+	kindBinary                  // a binary attachment (Args.Binary)
+	kindRawJSON                 // json.RawMessage: the argument's JSON text
+	kindRawBytes                // the auth payload's JSON text into a []byte type
+)
+
+// decoder is how one value of typ is decoded.
+type decoder struct {
+	kind   decKind
+	typ    types.Type
+	fields []structField // kindStruct
+}
+
+type structField struct {
+	goName   string
+	jsonName string
+	kind     decKind
+}
+
+// paramOf classifies a handler parameter of type t; msg (after "parameter
+// N") says what is wrong with it.
+func paramOf(pkg *packages.Package, t types.Type, variadic bool, qual types.Qualifier) (*param, string) {
+	p := &param{typ: t, variadic: variadic}
+	elem := t
+	if variadic {
+		elem = t.(*types.Slice).Elem()
+	} else if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		if _, ok := types.Unalias(ptr.Elem()).(*types.Pointer); ok {
+			return nil, "has type " + types.TypeString(t, qual) + ", a pointer to a pointer; use a single pointer for an optional argument"
+		}
+		p.optional = true
+		elem = ptr.Elem()
+	}
+	if bad, via := unsupported(t, true); bad != nil {
+		return nil, "has type " + types.TypeString(t, qual) + viaString(bad, via, t, qual) + ", which cannot be decoded from JSON; use a JSON-decodable type"
+	}
+	if variadic {
+		if _, ok := types.Unalias(elem).(*types.Pointer); ok {
+			p.dec = decoder{kind: kindJSON, typ: elem}
+			return p, ""
+		}
+	}
+	p.dec = decoderFor(pkg, elem)
+	return p, ""
+}
+
+// decoderFor returns how a (decodable, non-pointer) value of type t is decoded.
+func decoderFor(pkg *packages.Package, t types.Type) decoder {
+	d := decoder{kind: kindJSON, typ: t}
+	if isRawMessage(t) {
+		d.kind = kindRawJSON
+		return d
+	}
+	if hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText") {
+		return d
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		if b, ok := types.Unalias(u.Elem()).(*types.Basic); ok && b.Kind() == types.Byte {
+			d.kind = kindBinary
+		}
+	case *types.Basic:
+		if k, ok := basicKind(u); ok {
+			d.kind = k
+		}
+	case *types.Struct:
+		if fields, ok := simpleStruct(pkg, t); ok {
+			d.kind = kindStruct
+			d.fields = fields
+		}
+	}
+	return d
+}
+
+func basicKind(b *types.Basic) (decKind, bool) {
+	switch b.Kind() {
+	case types.String:
+		return kindString, true
+	case types.Bool:
+		return kindBool, true
+	case types.Int, types.Int8, types.Int16, types.Int32, types.Int64:
+		return kindInt, true
+	case types.Uint, types.Uint8, types.Uint16, types.Uint32, types.Uint64, types.Uintptr:
+		return kindUint, true
+	case types.Float32, types.Float64:
+		return kindFloat, true
+	}
+	return 0, false
+}
+
+// simpleStruct reports whether t is a named struct type whose decoding siogen
+// generates field by field: only exported fields of string, bool, integer
+// and floating-point kinds, no embedded fields, no custom unmarshalers, and
+// json tags with no options but omitempty and omitzero. Everything else goes
+// through encoding/json.
+func simpleStruct(pkg *packages.Package, t types.Type) ([]structField, bool) {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.TypeArgs().Len() > 0 || n.TypeParams().Len() > 0 {
+		return nil, false
+	}
+	if n.Obj().Pkg() != pkg.Types && !n.Obj().Exported() {
+		return nil, false
+	}
+	st := n.Underlying().(*types.Struct)
+	var fields []structField
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if f.Embedded() {
+			return nil, false
+		}
+		if !f.Exported() {
+			continue
+		}
+		name := f.Name()
+		tag, hasTag := reflect.StructTag(st.Tag(i)).Lookup("json")
+		if hasTag {
+			if tag == "-" {
+				continue
+			}
+			tname, opts, _ := strings.Cut(tag, ",")
+			if opts != "" {
+				for o := range strings.SplitSeq(opts, ",") {
+					if o != "omitempty" && o != "omitzero" {
+						return nil, false
+					}
+				}
+			}
+			if tname != "" {
+				if !validTagName(tname) {
+					return nil, false
+				}
+				name = tname
+			}
+		}
+		if hasMethod(f.Type(), "UnmarshalJSON") || hasMethod(f.Type(), "UnmarshalText") {
+			return nil, false
+		}
+		b, ok := types.Unalias(f.Type()).Underlying().(*types.Basic)
+		if !ok {
+			return nil, false
+		}
+		k, ok := basicKind(b)
+		if !ok {
+			return nil, false
+		}
+		for _, g := range fields {
+			if strings.EqualFold(g.jsonName, name) {
+				return nil, false // encoding/json's rules for clashing names apply
+			}
+		}
+		fields = append(fields, structField{goName: f.Name(), jsonName: name, kind: k})
+	}
+	return fields, true
+}
+
+// validTagName mirrors encoding/json's rule for names in tags.
+func validTagName(s string) bool {
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c > 0x7f):
+			return false
+		}
+	}
+	return true
+}
+
+// hasMethod reports whether t or *t has a method name taking []byte and
+// returning error (UnmarshalJSON, UnmarshalText) or taking nothing and
+// returning ([]byte, error) (MarshalJSON, MarshalText).
+func hasMethod(t types.Type, name string) bool {
+	if _, isPtr := types.Unalias(t).(*types.Pointer); !isPtr {
+		t = types.NewPointer(t)
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	if strings.HasPrefix(name, "Unmarshal") {
+		return sig.Params().Len() == 1 && isByteSlice(sig.Params().At(0).Type()) && returnsError(sig)
+	}
+	return sig.Params().Len() == 0 && sig.Results().Len() == 2 && isByteSlice(sig.Results().At(0).Type()) && isError(sig.Results().At(1).Type())
+}
+
+func isByteSlice(t types.Type) bool {
+	s, ok := types.Unalias(t).(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := types.Unalias(s.Elem()).(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+// unsupported returns the type inside t that encoding/json cannot decode
+// (decode) or encode (!decode), and the path to it, or nil.
+func unsupported(t types.Type, decode bool) (types.Type, []string) {
+	return walkUnsupported(t, decode, map[types.Type]bool{})
+}
+
+func walkUnsupported(t types.Type, decode bool, seen map[types.Type]bool) (types.Type, []string) {
+	if seen[t] {
+		return nil, nil
+	}
+	seen[t] = true
+	if decode && (hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText")) {
+		return nil, nil
+	}
+	if !decode && (hasMethod(t, "MarshalJSON") || hasMethod(t, "MarshalText")) {
+		return nil, nil
+	}
+	prefix := func(step string, bad types.Type, via []string) (types.Type, []string) {
+		if bad == nil {
+			return nil, nil
+		}
+		return bad, append([]string{step}, via...)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Chan, *types.Signature:
+		return t, nil
+	case *types.Basic:
+		switch u.Kind() {
+		case types.Complex64, types.Complex128, types.UnsafePointer, types.Invalid:
+			return t, nil
+		}
+	case *types.Interface:
+		if decode && !u.Empty() {
+			return t, nil
+		}
+	case *types.Pointer:
+		return walkUnsupported(u.Elem(), decode, seen)
+	case *types.Slice:
+		bad, via := walkUnsupported(u.Elem(), decode, seen)
+		return prefix("element", bad, via)
+	case *types.Array:
+		bad, via := walkUnsupported(u.Elem(), decode, seen)
+		return prefix("element", bad, via)
+	case *types.Map:
+		if !validMapKey(u.Key(), decode) {
+			return prefix("map key", u.Key(), nil)
+		}
+		bad, via := walkUnsupported(u.Elem(), decode, seen)
+		return prefix("map value", bad, via)
+	case *types.Struct:
+		for i := range u.NumFields() {
+			f := u.Field(i)
+			if !f.Exported() && !f.Embedded() {
+				continue
+			}
+			if tag, ok := reflect.StructTag(u.Tag(i)).Lookup("json"); ok && tag == "-" {
+				continue
+			}
+			if bad, via := walkUnsupported(f.Type(), decode, seen); bad != nil {
+				return prefix("field "+f.Name(), bad, via)
+			}
+		}
+	}
+	return nil, nil
+}
+
+func validMapKey(k types.Type, decode bool) bool {
+	if b, ok := k.Underlying().(*types.Basic); ok {
+		switch b.Kind() {
+		case types.String, types.Int, types.Int8, types.Int16, types.Int32, types.Int64,
+			types.Uint, types.Uint8, types.Uint16, types.Uint32, types.Uint64, types.Uintptr:
+			return true
+		}
+	}
+	if decode {
+		return hasMethod(k, "UnmarshalText")
+	}
+	return hasMethod(k, "MarshalText")
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/siogo/sio/cmd/siogen/internal/gen"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("siogen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	check := fs.Bool("check", false, "write nothing; print a diff of what would change and exit 1 on drift")
+	prune := fs.Bool("prune", false, "remove orphaned generated files (of packages without consumers)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: siogen [-check] [-prune] [packages]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintln(stderr, "siogen:", err)
+		return 2
+	}
+	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args()})
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintln(stderr, e)
+		}
+		return 2
+	}
+	if *check {
+		report, drift := gen.Check(files, wd)
+		fmt.Fprint(stdout, report)
+		if drift {
+			return 1
+		}
+		return 0
+	}
+	res, err := gen.Write(files, *prune)
+	for _, p := range res.Removed {
+		fmt.Fprintf(stderr, "siogen: removed orphaned %s\n", rel(wd, p))
+	}
+	for _, p := range res.Orphans {
+		fmt.Fprintf(stderr, "siogen: %s is orphaned: its package has no //sio:consumer types; delete it or run siogen -prune\n", rel(wd, p))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	return 0
+}
+
+// rel returns path relative to dir when it is inside it.
+func rel(dir, path string) string {
+	r, err := filepath.Rel(dir, path)
+	if err != nil || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return r
+}
