@@ -254,3 +254,15 @@ func placeholderNum(raw []byte) (int, bool) {
 	}
 	return *p.Num, true
 }
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(dst []byte, s string) []byte {
+	b, _ := json.Marshal(s)
+	return append(dst, b...)
+}
+
+// empty reports whether the arguments' body holds no element.
+func (a *Args) empty() bool {
+	i := skipSpace(a.body, 0)
+	return i >= len(a.body) || a.body[i] == ']'
+}

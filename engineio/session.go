@@ -1,0 +1,374 @@
+package engineio
+
+import (
+	"context"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+type sessionState uint8
+
+const (
+	stateOpen    sessionState = iota
+	stateClosing              // a close packet is queued; no more Send
+	stateClosed               // finished; OnClose queued for delivery
+)
+
+// Session is one Engine.IO connection, whatever its transport. All methods
+// are safe for concurrent use.
+type Session struct {
+	srv *Server
+	cfg *config
+	id  string
+	req *http.Request
+
+	mu        sync.Mutex
+	state     sessionState
+	reason    CloseReason
+	closeErr  error
+	transport string
+	queue     []packet // outgoing packets not yet taken by a transport
+
+	// long-polling
+	pollWake chan struct{} // non-nil while a GET waits for packets
+	polling  bool          // a GET is being served
+	posting  bool          // a POST is being served
+
+	// WebSocket
+	ws       *websocket.Conn
+	flushing bool // a flusher goroutine is writing the queue
+
+	// upgrade to WebSocket
+	upg      upgradeState
+	probeWS  *websocket.Conn
+	upgTimer *time.Timer
+
+	// heartbeat (one runtime timer; see heartbeat.go)
+	hbTimer    *time.Timer
+	hbPhase    hbPhase
+	hbDeadline time.Time
+
+	// received messages waiting for OnMessage (see receive and deliver)
+	inbox      []inbound
+	delivering bool
+	inboxSpace chan struct{} // non-nil while a reader waits for room
+	onMessage  func(Message)
+	onClose    func(CloseReason, error)
+
+	done chan struct{} // closed after OnClose returned
+}
+
+// inbound is an entry of the inbox: a message, or the final close event.
+type inbound struct {
+	msg   Message
+	close bool
+}
+
+func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
+	req := r.WithContext(context.WithoutCancel(r.Context()))
+	req.Body = http.NoBody
+	req.GetBody = nil
+	return &Session{
+		srv:       srv,
+		cfg:       srv.cfg,
+		id:        id,
+		req:       req,
+		transport: transport,
+		done:      make(chan struct{}),
+	}
+}
+
+// ID returns the session id (the "sid" of the protocol).
+func (s *Session) ID() string { return s.id }
+
+// Request returns the handshake request: its headers, URL with query and
+// RemoteAddr. Its body is empty and its context is never canceled.
+func (s *Session) Request() *http.Request { return s.req }
+
+// Transport returns the name of the current transport, "polling" or
+// "websocket".
+func (s *Session) Transport() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.transport
+}
+
+// OnMessage sets the function called with each message the client sends.
+// Calls for one session are sequential, in the order the messages arrived;
+// the callee owns Message.Data. Set it inside the OnConnection handler so
+// that no message is missed. Messages arriving while no handler is set are
+// dropped.
+func (s *Session) OnMessage(fn func(Message)) {
+	s.mu.Lock()
+	s.onMessage = fn
+	s.mu.Unlock()
+}
+
+// OnClose sets the function called once when the session closes, after
+// every message received before was delivered to OnMessage. err carries
+// details for error reasons and is nil otherwise.
+func (s *Session) OnClose(fn func(reason CloseReason, err error)) {
+	s.mu.Lock()
+	s.onClose = fn
+	s.mu.Unlock()
+}
+
+// Send queues msgs, all of them in order and with no message of another
+// Send in between, and returns without waiting for the network. It returns
+// ErrClosed once the session is closed or closing. When the queue would
+// exceed Options.SendQueueSize, the session is closed with
+// ReasonSendQueueFull and ErrSendQueueFull is returned. The caller must not
+// modify the messages' Data afterwards; the server does not modify it.
+func (s *Session) Send(msgs ...Message) error {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	if len(s.queue)+len(msgs) > s.cfg.sendQueueSize {
+		after := s.finishLocked(ReasonSendQueueFull, ErrSendQueueFull)
+		s.mu.Unlock()
+		after()
+		return ErrSendQueueFull
+	}
+	s.enqueueLocked(msgs)
+	s.mu.Unlock()
+	return nil
+}
+
+// SendVolatile sends msgs like Send, but only when the transport can write
+// them right now: nothing is queued, and a polling GET is waiting or the
+// WebSocket is idle. Otherwise it drops them and returns false.
+func (s *Session) SendVolatile(msgs ...Message) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateOpen || len(s.queue) != 0 || len(s.queue)+len(msgs) > s.cfg.sendQueueSize {
+		return false
+	}
+	switch s.transport {
+	case TransportPolling:
+		if s.pollWake == nil || s.upg == upgradeProbed {
+			return false
+		}
+	case TransportWebSocket:
+		if s.flushing {
+			return false
+		}
+	}
+	s.enqueueLocked(msgs)
+	return true
+}
+
+func (s *Session) enqueueLocked(msgs []Message) {
+	for _, m := range msgs {
+		s.queue = append(s.queue, packet{typ: typeMessage, binary: m.Binary, data: m.Data})
+	}
+	s.kickLocked()
+}
+
+// kickLocked makes the current transport write the queue: it wakes a
+// waiting GET, or starts a WebSocket flusher goroutine when none runs.
+func (s *Session) kickLocked() {
+	if len(s.queue) == 0 {
+		return
+	}
+	switch s.transport {
+	case TransportPolling:
+		if s.upg != upgradeProbed {
+			s.wakePollLocked()
+		}
+	case TransportWebSocket:
+		if !s.flushing && s.ws != nil {
+			s.flushing = true
+			go s.flushWebSocket(s.ws)
+		}
+	}
+}
+
+// Close closes the session: queued packets and a close packet are sent,
+// then the session closes with ReasonForcedClose.
+func (s *Session) Close() { s.closeGracefully(ReasonForcedClose) }
+
+// closeGracefully queues a close packet after the queued packets and closes
+// the session once it is written, or after the close timeout.
+func (s *Session) closeGracefully(reason CloseReason) {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return
+	}
+	s.state = stateClosing
+	s.reason = reason
+	s.queue = append(s.queue, packet{typ: typeClose})
+	// An upgrade in progress goes on: the close packet is written on
+	// whichever transport the client ends up with.
+	s.armLocked(hbClosing, s.closeTimeout())
+	s.kickLocked()
+	s.mu.Unlock()
+}
+
+// closeTimeout bounds a graceful close: Node's 30 s, but no longer than a
+// live client takes to poll again.
+func (s *Session) closeTimeout() time.Duration {
+	return min(30*time.Second, s.cfg.pingInterval+s.cfg.pingTimeout)
+}
+
+// closeNow closes the session at once (no-op when closed).
+func (s *Session) closeNow(reason CloseReason, err error) {
+	s.mu.Lock()
+	after := s.finishLocked(reason, err)
+	s.mu.Unlock()
+	after()
+}
+
+// finishLocked moves the session to stateClosed: it forgets it in the
+// server, stops its timers, answers a waiting GET with a close packet and
+// queues the OnClose call. A session that was closing keeps the reason it
+// was closing for. The returned function closes the connections; call it
+// after unlocking.
+func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
+	if s.state == stateClosed {
+		return func() {}
+	}
+	if s.state == stateClosing {
+		reason, err = s.reason, nil
+	}
+	s.state = stateClosed
+	s.reason, s.closeErr = reason, err
+	if s.hbTimer != nil {
+		s.hbTimer.Stop()
+	}
+	probe := s.cancelUpgradeLocked()
+	ws := s.ws
+	clear(s.queue)
+	s.queue = nil
+	if s.pollWake != nil {
+		// Release the waiting GET: with a close packet, or a noop when
+		// the client itself closed (as Node.js does).
+		typ := typeClose
+		if reason == ReasonTransportClose {
+			typ = typeNoop
+		}
+		s.queue = []packet{{typ: typ}}
+		s.wakePollLocked()
+	}
+	if s.inboxSpace != nil {
+		close(s.inboxSpace)
+		s.inboxSpace = nil
+	}
+	s.inbox = append(s.inbox, inbound{close: true})
+	if !s.delivering {
+		s.delivering = true
+		go s.deliver()
+	}
+	s.srv.remove(s)
+	return func() {
+		if probe != nil {
+			_ = probe.Close()
+		}
+		if ws != nil {
+			_ = ws.Close()
+		}
+	}
+}
+
+// receive queues a message for OnMessage. When ReceiveQueueSize messages
+// wait already, it blocks until the handler takes one (backpressure on the
+// client). It returns false when the session is not open.
+func (s *Session) receive(m Message) bool {
+	s.mu.Lock()
+	for s.state == stateOpen && len(s.inbox) >= s.cfg.recvQueueSize {
+		if s.inboxSpace == nil {
+			s.inboxSpace = make(chan struct{})
+		}
+		ch := s.inboxSpace
+		s.mu.Unlock()
+		<-ch
+		s.mu.Lock()
+	}
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return false
+	}
+	s.inbox = append(s.inbox, inbound{msg: m})
+	if !s.delivering {
+		s.delivering = true
+		go s.deliver()
+	}
+	s.mu.Unlock()
+	return true
+}
+
+// deliver calls the handlers for the inbox entries, one at a time; it runs
+// only while the inbox is non-empty.
+func (s *Session) deliver() {
+	for {
+		s.mu.Lock()
+		if len(s.inbox) == 0 {
+			s.delivering = false
+			s.mu.Unlock()
+			return
+		}
+		it := s.inbox[0]
+		s.inbox[0] = inbound{}
+		s.inbox = s.inbox[1:]
+		if len(s.inbox) == 0 {
+			s.inbox = nil
+		}
+		if s.inboxSpace != nil {
+			close(s.inboxSpace)
+			s.inboxSpace = nil
+		}
+		onMessage, onClose := s.onMessage, s.onClose
+		reason, err := s.reason, s.closeErr
+		s.mu.Unlock()
+		if it.close {
+			if onClose != nil {
+				s.guard("OnClose", func() { onClose(reason, err) })
+			}
+			close(s.done)
+			return // nothing follows the close entry
+		}
+		if onMessage != nil {
+			s.guard("OnMessage", func() { onMessage(it.msg) })
+		}
+	}
+}
+
+// callConnection runs the server's OnConnection handler for s.
+func (s *Session) callConnection(fn func(*Session)) {
+	s.guard("OnConnection", func() { fn(s) })
+}
+
+// guard runs a handler, recovering and logging a panic.
+func (s *Session) guard(name string, fn func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.cfg.logger.Error("engineio: handler panicked", "handler", name, "sid", s.id, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
+}
+
+// handlePacket handles a packet received on the session's transport. It
+// returns false when the session closed because of it.
+func (s *Session) handlePacket(p packet) bool {
+	switch p.typ {
+	case typeMessage:
+		return s.receive(Message{Data: p.data, Binary: p.binary})
+	case typePong:
+		s.onPong()
+	case typeClose:
+		s.closeNow(ReasonTransportClose, nil)
+		return false
+	case typePing:
+		s.closeNow(ReasonTransportError, protocolError("ping from the client (invalid heartbeat direction)"))
+		return false
+	}
+	// open, upgrade and noop packets are ignored, as in Node.js.
+	return true
+}

@@ -1,0 +1,264 @@
+package engineio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestEcho(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{})
+		c := e.dial(m)
+		sess := e.session()
+		if sess.ID() != c.sid {
+			t.Errorf("ID() = %q, want %q", sess.ID(), c.sid)
+		}
+		msgs := []Message{
+			{Data: []byte("hello")},
+			{Data: []byte("€ utf-8 ✓")},
+			{Data: []byte{0, 1, 2, 0xff}, Binary: true},
+			{Data: []byte{}, Binary: true},
+			{Data: []byte("")},
+		}
+		c.send(msgs...)
+		for i, want := range msgs {
+			got := c.nextMessage()
+			if got.Binary != want.Binary || !bytes.Equal(got.Data, want.Data) {
+				t.Errorf("message %d: got %+v, want %+v", i, got, want)
+			}
+		}
+		// The echoes came over the client's transport, so the upgrade is
+		// complete on the server too.
+		if got, want := sess.Transport(), c.transport(); got != want {
+			t.Errorf("Transport() = %q, want %q", got, want)
+		}
+	})
+}
+
+func TestServerSendOrder(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{onConn: func(s *Session) {}})
+		c := e.dial(m)
+		sess := e.session()
+		const n = 200
+		for i := range n {
+			msg := Message{Data: fmt.Appendf(nil, "m%d", i)}
+			if i%3 == 0 {
+				msg.Binary = true
+			}
+			if err := sess.Send(msg); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+		}
+		for i := range n {
+			got := c.nextMessage()
+			if want := fmt.Sprintf("m%d", i); string(got.Data) != want || got.Binary != (i%3 == 0) {
+				t.Fatalf("message %d = %q (binary %v), want %q", i, got.Data, got.Binary, want)
+			}
+		}
+	})
+}
+
+func TestCloseFromServer(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{})
+		c := e.dial(m)
+		sess := e.session()
+		if err := sess.Send(Message{Data: []byte("last")}); err != nil {
+			t.Fatal(err)
+		}
+		sess.Close()
+		if err := sess.Send(Message{Data: []byte("too late")}); !errors.Is(err, ErrClosed) {
+			t.Errorf("Send after Close = %v, want ErrClosed", err)
+		}
+		if got := c.nextMessage(); string(got.Data) != "last" {
+			t.Errorf("got %q, want the message queued before Close", got.Data)
+		}
+		if p := c.next(); p.typ != typeClose {
+			t.Errorf("got packet %c, want close", p.typ)
+		}
+		ce := e.closed()
+		if ce.reason != ReasonForcedClose || ce.err != nil || ce.sid != c.sid {
+			t.Errorf("OnClose(%q, %v) for %s, want forced close", ce.reason, ce.err, ce.sid)
+		}
+		c.waitEnded()
+		if n := e.srv.Count(); n != 0 {
+			t.Errorf("Count() = %d after close", n)
+		}
+		if status, body := e.get("EIO=4&transport=polling&sid=" + c.sid); status != 400 || !strings.Contains(string(body), `"code":1`) {
+			t.Errorf("request after close: %d %s, want unknown sid", status, body)
+		}
+	})
+}
+
+func TestCloseFromClient(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{})
+		c := e.dial(m)
+		e.session()
+		c.send(Message{Data: []byte("a")})
+		if got := c.nextMessage(); string(got.Data) != "a" {
+			t.Fatalf("echo %q", got.Data)
+		}
+		if err := c.sendPacket(packet{typ: typeClose}); err != nil {
+			t.Fatal(err)
+		}
+		ce := e.closed()
+		if ce.reason != ReasonTransportClose || ce.err != nil {
+			t.Errorf("OnClose(%q, %v), want transport close", ce.reason, ce.err)
+		}
+	})
+}
+
+func TestClientDisconnects(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{})
+		c := e.dial(m)
+		sess := e.session()
+		if m == modePolling {
+			e.waitFor("a waiting GET", func() bool { return pollPending(sess) })
+		}
+		c.close() // no close packet: the connection (or the GET) just ends
+		ce := e.closed()
+		want := ReasonTransportClose
+		if m == modePolling {
+			want = ReasonTransportError // "poll connection closed prematurely"
+		}
+		if ce.reason != want {
+			t.Errorf("OnClose(%q, %v), want %q", ce.reason, ce.err, want)
+		}
+	}, modeWebSocket, modeUpgrade, modePolling)
+}
+
+func TestSendQueueFull(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{opts: &Options{SendQueueSize: 4}, onConn: func(*Session) {}})
+		e.dial(m)
+		sess := e.session()
+		msgs := make([]Message, 5)
+		for i := range msgs {
+			msgs[i] = Message{Data: []byte("x")}
+		}
+		if err := sess.Send(msgs...); !errors.Is(err, ErrSendQueueFull) {
+			t.Fatalf("Send(5 messages) with SendQueueSize 4 = %v, want ErrSendQueueFull", err)
+		}
+		ce := e.closed()
+		if ce.reason != ReasonSendQueueFull || !errors.Is(ce.err, ErrSendQueueFull) {
+			t.Errorf("OnClose(%q, %v), want send queue full", ce.reason, ce.err)
+		}
+		if err := sess.Send(Message{Data: []byte("x")}); !errors.Is(err, ErrClosed) {
+			t.Errorf("Send after close = %v, want ErrClosed", err)
+		}
+	})
+}
+
+// TestSendQueueFullStalledPoller: a polling client that stops polling is
+// closed once the queue is full, instead of the queue growing.
+func TestSendQueueFullStalledPoller(t *testing.T) {
+	e := newEnv(t, envOptions{opts: &Options{SendQueueSize: 8}, onConn: func(*Session) {}})
+	c := e.dial(modePolling)
+	sess := e.session()
+	e.waitFor("a waiting GET", func() bool { return pollPending(sess) })
+	c.close() // stops polling; the waiting GET ends
+	var err error
+	for i := 0; i < 100 && err == nil; i++ {
+		err = sess.Send(Message{Data: []byte("x")})
+	}
+	if !errors.Is(err, ErrSendQueueFull) && !errors.Is(err, ErrClosed) {
+		t.Fatalf("Send kept succeeding: %v", err)
+	}
+	if ce := e.closed(); ce.reason != ReasonSendQueueFull && ce.reason != ReasonTransportError {
+		t.Errorf("OnClose(%q, %v)", ce.reason, ce.err)
+	}
+}
+
+func TestSendVolatile(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{onConn: func(*Session) {}})
+		c := e.dial(m)
+		sess := e.session()
+		// Wait until the transport is writable: a GET waits, or the
+		// WebSocket is idle.
+		e.waitFor("SendVolatile to succeed", func() bool { return sess.SendVolatile(Message{Data: []byte("v")}) })
+		if got := c.nextMessage(); string(got.Data) != "v" {
+			t.Errorf("got %q", got.Data)
+		}
+		// With packets queued, volatile messages are dropped.
+		sess.mu.Lock()
+		sess.queue = append(sess.queue, packet{typ: typeNoop})
+		ok := len(sess.queue) > 0
+		sess.mu.Unlock()
+		if ok && sess.SendVolatile(Message{Data: []byte("dropped")}) {
+			t.Error("SendVolatile succeeded with a non-empty queue")
+		}
+		sess.mu.Lock()
+		sess.kickLocked()
+		sess.mu.Unlock()
+		if err := sess.Send(Message{Data: []byte("after")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.nextMessage(); string(got.Data) != "after" {
+			t.Errorf("got %q, want the message after the dropped one", got.Data)
+		}
+	})
+}
+
+func TestHandlerPanicRecovered(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{onConn: func(s *Session) {
+			s.OnMessage(func(msg Message) {
+				if string(msg.Data) == "panic" {
+					panic("handler bug")
+				}
+				_ = s.Send(msg)
+			})
+		}, opts: &Options{Logger: discardLogger()}})
+		c := e.dial(m)
+		e.session()
+		c.send(Message{Data: []byte("panic")}, Message{Data: []byte("still alive")})
+		if got := c.nextMessage(); string(got.Data) != "still alive" {
+			t.Errorf("got %q", got.Data)
+		}
+	})
+}
+
+func TestOnMessageSequential(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		var mu chan struct{} = make(chan struct{}, 1)
+		var got []string
+		done := make(chan struct{})
+		const n = 300
+		e := newEnv(t, envOptions{onConn: func(s *Session) {
+			s.OnMessage(func(msg Message) {
+				select {
+				case mu <- struct{}{}:
+				default:
+					t.Error("OnMessage called concurrently")
+				}
+				got = append(got, string(msg.Data))
+				<-mu
+				if len(got) == n {
+					close(done)
+				}
+			})
+		}, opts: &Options{ReceiveQueueSize: 4}})
+		c := e.dial(m)
+		e.session()
+		for i := 0; i < n; i += 10 {
+			batch := make([]Message, 10)
+			for j := range batch {
+				batch[j] = Message{Data: fmt.Appendf(nil, "%d", i+j)}
+			}
+			c.send(batch...)
+		}
+		<-done
+		for i, s := range got {
+			if s != fmt.Sprint(i) {
+				t.Fatalf("message %d = %s: out of order", i, s)
+			}
+		}
+	})
+}

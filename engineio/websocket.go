@@ -1,0 +1,222 @@
+package engineio
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// WebSocket transport: one goroutine per connection reads; writing is done
+// by a flusher goroutine that exists only while the send queue is non-empty
+// (an idle session has no writer goroutine). Text packets travel as text
+// frames (type digit + data), binary messages as binary frames.
+
+const (
+	// wsReadBufferSize is the read buffer per connection, kept small
+	// because every idle connection holds one (larger reads bypass it).
+	wsReadBufferSize = 512
+	// wsWriteBufferSize is the size of the pooled write buffers, held only
+	// while a frame is written.
+	wsWriteBufferSize = 4096
+)
+
+// wsWritePool holds the WebSocket write buffers shared by all connections.
+var wsWritePool sync.Pool
+
+// wsConn is an accepted WebSocket with the read buffer gorilla reads from,
+// so that the reader can wait for input while holding a shallow stack.
+type wsConn struct {
+	*websocket.Conn
+	br  *bufio.Reader
+	raw syscall.RawConn // nil when the connection has no file descriptor
+}
+
+// hijacker hands gorilla's Upgrade our own small read buffer instead of
+// the server's 4 KiB one.
+type hijacker struct {
+	http.ResponseWriter
+	br   *bufio.Reader
+	conn net.Conn
+}
+
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := h.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("engineio: response does not implement http.Hijacker")
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil || brw.Reader.Buffered() > 0 {
+		return conn, brw, err // gorilla refuses early data itself
+	}
+	h.conn = conn
+	h.br = bufio.NewReaderSize(conn, wsReadBufferSize)
+	return conn, bufio.NewReadWriter(h.br, brw.Writer), nil
+}
+
+// acceptWebSocket upgrades the request.
+func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr http.Header) (*wsConn, error) {
+	hj := &hijacker{ResponseWriter: w}
+	conn, err := s.upgrader.Upgrade(hj, r, hdr)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetReadLimit(int64(s.cfg.maxPayload))
+	wc := &wsConn{Conn: conn, br: hj.br}
+	if sc, ok := hj.conn.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			wc.raw = raw
+		}
+	}
+	return wc, nil
+}
+
+// waitInput blocks until the connection has input (or fails), without
+// gorilla's deeper read path on the stack: an idle session's reader
+// goroutine parks here, and its stack can shrink to the minimum.
+func (c *wsConn) waitInput() {
+	if c.raw == nil || c.br == nil || c.br.Buffered() > 0 {
+		return
+	}
+	_ = c.raw.Read(socketReadable)
+}
+
+// attachWebSocket makes conn the transport of a new session whose first
+// packet is open.
+func (s *Session) attachWebSocket(conn *wsConn, open packet) {
+	s.mu.Lock()
+	s.ws = conn.Conn
+	s.queue = append([]packet{open}, s.queue...)
+	s.mu.Unlock()
+}
+
+// startWebSocket starts reading conn and writing the queue.
+func (s *Session) startWebSocket(conn *wsConn) {
+	s.mu.Lock()
+	s.kickLocked()
+	s.mu.Unlock()
+	go s.readWebSocket(conn, false)
+}
+
+// readWebSocket reads conn until it fails. A probing connection (an
+// upgrade in progress) becomes the session's transport when the client
+// sends the upgrade packet.
+func (s *Session) readWebSocket(wc *wsConn, probing bool) {
+	conn := wc.Conn
+	for {
+		wc.waitInput()
+		mt, data, err := conn.ReadMessage()
+		if err != nil {
+			s.webSocketFailed(conn, err)
+			return
+		}
+		var p packet
+		if mt == websocket.BinaryMessage {
+			p = packet{typ: typeMessage, binary: true, data: data}
+		} else if p, err = decodeText(data); err != nil {
+			if probing {
+				s.cancelUpgrade(conn)
+				return
+			}
+			s.closeNow(ReasonParseError, err)
+			return
+		}
+		if probing {
+			if probing = s.handleProbePacket(conn, p); !probing && !s.isTransport(conn) {
+				return
+			}
+			continue
+		}
+		if !s.handlePacket(p) {
+			return
+		}
+	}
+}
+
+// isTransport reports whether conn is the session's current transport.
+func (s *Session) isTransport(conn *websocket.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ws == conn && s.transport == TransportWebSocket
+}
+
+// webSocketFailed handles the end of a connection's reads.
+func (s *Session) webSocketFailed(conn *websocket.Conn, err error) {
+	s.mu.Lock()
+	if s.probeWS == conn {
+		s.cancelUpgradeLocked()
+		s.mu.Unlock()
+		_ = conn.Close()
+		return
+	}
+	if s.ws != conn || s.state == stateClosed {
+		s.mu.Unlock()
+		_ = conn.Close()
+		return
+	}
+	reason, rerr := ReasonTransportError, err
+	var ce *websocket.CloseError
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
+		rerr = ErrPayloadTooLarge
+	case errors.As(err, &ce), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		reason, rerr = ReasonTransportClose, nil
+	}
+	after := s.finishLocked(reason, rerr)
+	s.mu.Unlock()
+	after()
+}
+
+// flushWebSocket writes the queue to conn until it is empty.
+func (s *Session) flushWebSocket(conn *websocket.Conn) {
+	for {
+		s.mu.Lock()
+		if s.state == stateClosed || s.ws != conn || len(s.queue) == 0 {
+			s.flushing = false
+			s.mu.Unlock()
+			return
+		}
+		batch := s.queue
+		s.queue = nil
+		s.mu.Unlock()
+		for _, p := range batch {
+			if err := s.writeWebSocket(conn, p); err != nil {
+				s.closeNow(ReasonTransportError, err)
+				return
+			}
+			if p.typ == typeClose {
+				_ = conn.WriteControl(websocket.CloseMessage,
+					websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+				s.closeNow(ReasonTransportClose, nil) // keeps the closing reason
+				return
+			}
+		}
+	}
+}
+
+// writeWebSocket writes one packet as one frame.
+func (s *Session) writeWebSocket(conn *websocket.Conn, p packet) error {
+	if s.cfg.perMessageDeflate {
+		conn.EnableWriteCompression(len(p.data) >= DefaultPerMessageDeflateSize)
+	}
+	if p.binary {
+		return conn.WriteMessage(websocket.BinaryMessage, p.data)
+	}
+	w, err := conn.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write([]byte{p.typ}); err != nil {
+		return err
+	}
+	if _, err := w.Write(p.data); err != nil {
+		return err
+	}
+	return w.Close()
+}

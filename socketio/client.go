@@ -1,0 +1,191 @@
+package socketio
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// engineConn is what the server needs of an Engine.IO session; tests and
+// benchmarks use fakes.
+type engineConn interface {
+	ID() string
+	Transport() string
+	Request() *http.Request
+	Send(msgs ...engineio.Message) error
+	SendVolatile(msgs ...engineio.Message) bool
+	Close()
+}
+
+// client is one Engine.IO connection, multiplexing sockets of several
+// namespaces (Node's Client).
+type client struct {
+	srv  *Server
+	conn engineConn
+	dec  parser.Decoder // used only from onMessage, which engineio serializes
+	pkt  parser.Packet  // the packet being decoded, reused (onMessage only)
+
+	mu      sync.Mutex
+	sockets map[string]*Socket // by namespace name, connecting or connected
+	closed  bool
+	timer   *time.Timer
+}
+
+var invalidNamespace = []byte(`{"message":"Invalid namespace"}`)
+
+func newClient(s *Server, conn engineConn) *client {
+	c := &client{srv: s, conn: conn, sockets: make(map[string]*Socket, 1)}
+	c.dec.MaxAttachments = s.opts.MaxAttachments
+	c.mu.Lock()
+	c.timer = time.AfterFunc(s.opts.ConnectTimeout, c.connectTimeout)
+	c.mu.Unlock()
+	return c
+}
+
+func (c *client) connectTimeout() {
+	c.mu.Lock()
+	idle := len(c.sockets) == 0 && !c.closed
+	c.mu.Unlock()
+	if idle {
+		c.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", c.conn.ID())
+		c.closeWith(ReasonForcedServerClose)
+	}
+}
+
+// onMessage handles one Engine.IO message.
+func (c *client) onMessage(m engineio.Message) {
+	done, err := c.dec.AddTo(&c.pkt, m.Data, m.Binary)
+	if err != nil {
+		c.srv.log.Debug("socketio: closing connection", "engine_id", c.conn.ID(), "error", err)
+		c.closeWith(ReasonParseError)
+		return
+	}
+	if done {
+		c.onPacket(&c.pkt)
+	}
+}
+
+func (c *client) onPacket(p *parser.Packet) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	s := c.sockets[p.Namespace]
+	c.mu.Unlock()
+	switch {
+	case s == nil && p.Type == parser.Connect:
+		c.connect(p.Namespace, p.Data)
+	case s != nil && p.Type != parser.Connect && p.Type != parser.ConnectError:
+		s.onPacket(p)
+	default:
+		// Node's Client closes the connection on a packet for a namespace
+		// it has no socket for, or a CONNECT for one it has.
+		c.srv.log.Debug("socketio: packet in invalid state, closing", "engine_id", c.conn.ID(), "type", p.Type, "namespace", p.Namespace)
+		c.closeWith(ReasonForcedServerClose)
+	}
+}
+
+func (c *client) connect(name string, auth []byte) {
+	if c.srv.closed.Load() {
+		return
+	}
+	n := c.srv.lookup(name, auth)
+	if n == nil {
+		c.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, ID: parser.NoID, Data: invalidNamespace})
+		return
+	}
+	s := newSocket(n, c, auth)
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.sockets[name] = s
+	c.mu.Unlock()
+	s.push(item{kind: itemConnect, body: auth})
+}
+
+// connected is called when a socket's CONNECT reply went out.
+func (c *client) connected() {
+	c.mu.Lock()
+	c.timer.Stop()
+	c.mu.Unlock()
+}
+
+func (c *client) remove(s *Socket) {
+	c.mu.Lock()
+	if c.sockets[s.nsp.name] == s {
+		delete(c.sockets, s.nsp.name)
+	}
+	c.mu.Unlock()
+}
+
+func (c *client) sendPacket(p *parser.Packet) error {
+	return c.conn.Send(encodeMessages(p)...)
+}
+
+// disconnectAll disconnects every socket with DISCONNECT packets and closes
+// the connection (Socket.Disconnect(true)).
+func (c *client) disconnectAll() {
+	for _, s := range c.snapshot() {
+		s.Disconnect(false)
+	}
+	c.closeWith(ReasonForcedServerClose)
+}
+
+func (c *client) snapshot() []*Socket {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		out = append(out, s)
+	}
+	return out
+}
+
+// closeWith closes the sockets with reason, then the Engine.IO connection.
+func (c *client) closeWith(reason DisconnectReason) {
+	if c.shut(reason) {
+		c.conn.Close()
+	}
+}
+
+func (c *client) onEngineClose(reason DisconnectReason, err error) {
+	if err != nil {
+		c.srv.log.Debug("socketio: connection closed", "engine_id", c.conn.ID(), "reason", reason, "error", err)
+	}
+	c.shut(reason)
+}
+
+// shut marks the client closed and closes its sockets; it reports whether
+// it did so (false when the client was already closed).
+func (c *client) shut(reason DisconnectReason) bool {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return false
+	}
+	c.closed = true
+	c.timer.Stop()
+	c.mu.Unlock()
+	for _, s := range c.snapshot() {
+		s.close(reason, false)
+	}
+	c.srv.detach(c)
+	return true
+}
+
+// encodeMessages returns the Engine.IO messages of p: its text, then its
+// attachments.
+func encodeMessages(p *parser.Packet) []engineio.Message {
+	msgs := make([]engineio.Message, 1+len(p.Attachments))
+	msgs[0] = engineio.Message{Data: p.Encode()}
+	for i, a := range p.Attachments {
+		msgs[i+1] = engineio.Message{Data: a, Binary: true}
+	}
+	return msgs
+}

@@ -1,0 +1,250 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestConnect(t *testing.T) {
+	tests := []struct {
+		name   string
+		packet string
+		want   *regexp.Regexp
+	}{
+		{"main namespace", "0", regexp.MustCompile(`^0\{"sid":"[A-Za-z0-9_-]{22}"\}$`)},
+		{"static namespace", "0/chat,", regexp.MustCompile(`^0/chat,\{"sid":"[A-Za-z0-9_-]{22}"\}$`)},
+		{"with auth", `0/chat,{"token":"x"}`, regexp.MustCompile(`^0/chat,\{"sid":"[A-Za-z0-9_-]{22}"\}$`)},
+		{"unknown namespace", "0/nope,", regexp.MustCompile(`^4/nope,\{"message":"Invalid namespace"\}$`)},
+		{"dynamic child", "0/dyn-1,", regexp.MustCompile(`^0/dyn-1,\{"sid":"[A-Za-z0-9_-]{22}"\}$`)},
+		{"dynamic mismatch", "0/dyn-x,", regexp.MustCompile(`^4/dyn-x,\{"message":"Invalid namespace"\}$`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, nil)
+				s.Of("/chat")
+				s.OfRegexp(regexp.MustCompile(`^/dyn-\d+$`))
+				tc := dial(t, s)
+				tc.send(tt.packet)
+				got := tc.settle()
+				if len(got) != 1 || !tt.want.MatchString(got[0]) {
+					t.Fatalf("sent %q, want one message matching %v", got, tt.want)
+				}
+				if tc.conn.isClosed() {
+					t.Fatal("connection closed")
+				}
+			})
+		})
+	}
+}
+
+func TestSocketIDIsNotEngineID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newTestServer(t, nil)
+		tc := dial(t, s)
+		so := tc.connect("/")
+		if so.ID() == tc.conn.ID() || so.ID() == so.EngineID() && so.EngineID() != tc.conn.ID() {
+			t.Fatalf("socket id %q, engine id %q", so.ID(), tc.conn.ID())
+		}
+		if len(so.ID()) != 22 {
+			t.Fatalf("id %q is not 128 bits base64url", so.ID())
+		}
+		other := dial(t, s).connect("/")
+		if other.ID() == so.ID() {
+			t.Fatal("two sockets share an id")
+		}
+	})
+}
+
+func TestMiddlewareAndConnectionHandler(t *testing.T) {
+	tests := []struct {
+		name       string
+		middleware []Middleware
+		onConnect  ConnectionHandler
+		want       string
+		connected  bool
+	}{
+		{
+			name:       "plain error",
+			middleware: []Middleware{func(context.Context, *Socket) error { return errors.New("nope") }},
+			want:       `4{"message":"nope"}`,
+		},
+		{
+			name: "connect error with data",
+			middleware: []Middleware{func(context.Context, *Socket) error {
+				return &ConnectError{Message: "denied", Data: map[string]int{"code": 1}}
+			}},
+			want: `4{"message":"denied","data":{"code":1}}`,
+		},
+		{
+			name: "wrapped connect error",
+			onConnect: func(context.Context, *Socket, []byte) error {
+				return errors.Join(&ConnectError{Message: "inner", Data: "d"})
+			},
+			want: `4{"message":"inner","data":"d"}`,
+		},
+		{
+			name: "second middleware rejects",
+			middleware: []Middleware{
+				func(_ context.Context, s *Socket) error { s.SetData(1); return nil },
+				func(_ context.Context, s *Socket) error {
+					if s.Data() != 1 {
+						return errors.New("order")
+					}
+					return errors.New("second")
+				},
+			},
+			want: `4{"message":"second"}`,
+		},
+		{
+			name:       "panicking middleware",
+			middleware: []Middleware{func(context.Context, *Socket) error { panic("boom") }},
+			want:       `4{"message":"socketio: middleware panicked: boom"}`,
+		},
+		{
+			name: "auth checked by connection handler",
+			onConnect: func(_ context.Context, s *Socket, auth []byte) error {
+				if string(auth) != `{"token":"t"}` || string(s.Handshake().Auth) != string(auth) {
+					return errors.New("bad auth")
+				}
+				return nil
+			},
+			connected: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, nil)
+				for _, m := range tt.middleware {
+					s.Use(m)
+				}
+				if tt.onConnect != nil {
+					s.OnConnection(tt.onConnect)
+				}
+				tc := dial(t, s)
+				tc.send(`0{"token":"t"}`)
+				got := tc.settle()
+				if tt.connected {
+					if len(got) != 1 || !strings.HasPrefix(got[0], `0{"sid":`) {
+						t.Fatalf("sent %q, want a CONNECT reply", got)
+					}
+					return
+				}
+				if len(got) != 1 || got[0] != tt.want {
+					t.Fatalf("sent %q, want %q", got, tt.want)
+				}
+				if tc.conn.isClosed() {
+					t.Fatal("a rejected namespace closed the connection")
+				}
+				if n := len(s.main().Sockets()); n != 0 {
+					t.Fatalf("%d sockets in the namespace", n)
+				}
+				if rooms := s.main().adapter.Rooms(); len(rooms) != 0 {
+					t.Fatalf("rooms left behind: %q", rooms)
+				}
+				// The client may try again on the same connection.
+				tc.send("0")
+				if got := tc.settle(); len(got) != 1 || !strings.HasPrefix(got[0], "4") {
+					t.Fatalf("retry sent %q", got)
+				}
+			})
+		})
+	}
+}
+
+func TestEmitsInConnectionHandlerFollowConnectReply(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newTestServer(t, nil)
+		s.OnConnection(func(_ context.Context, so *Socket, _ []byte) error {
+			so.Join("lobby")
+			if err := so.Emit("welcome", 1); err != nil {
+				return err
+			}
+			return s.To("lobby").Emit("joined", so.ID())
+		})
+		tc := dial(t, s)
+		tc.send("0")
+		got := tc.settle()
+		if len(got) != 2 || !strings.HasPrefix(got[0], `0{"sid":`) || got[1] != `2["welcome",1]` {
+			t.Fatalf("sent %q, want CONNECT then welcome", got)
+		}
+		// The lobby broadcast made during the handler reached nobody: the
+		// socket was not connected yet, as in Node.
+	})
+}
+
+func TestDisconnectInConnectionHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newTestServer(t, nil)
+		var reason DisconnectReason
+		s.OnConnection(func(_ context.Context, so *Socket, _ []byte) error {
+			so.OnDisconnect(func(_ context.Context, _ *Socket, r DisconnectReason) { reason = r })
+			so.Disconnect(false)
+			return nil
+		})
+		tc := dial(t, s)
+		tc.send("0")
+		got := tc.settle()
+		if len(got) != 2 || !strings.HasPrefix(got[0], `0{"sid":`) || got[1] != "1" {
+			t.Fatalf("sent %q, want CONNECT then DISCONNECT", got)
+		}
+		if reason != ReasonServerDisconnect {
+			t.Fatalf("reason %q", reason)
+		}
+	})
+}
+
+func TestConnectTimeout(t *testing.T) {
+	tests := []struct {
+		name       string
+		connect    bool
+		wantClosed bool
+	}{
+		{"no namespace joined", false, true},
+		{"namespace joined", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, &Options{ConnectTimeout: time.Second})
+				tc := dial(t, s)
+				if tt.connect {
+					tc.connect("/")
+				}
+				time.Sleep(999 * time.Millisecond)
+				synctest.Wait()
+				if tc.conn.isClosed() {
+					t.Fatal("closed before the timeout")
+				}
+				time.Sleep(2 * time.Millisecond)
+				synctest.Wait()
+				if got := tc.conn.isClosed(); got != tt.wantClosed {
+					t.Fatalf("closed = %v, want %v", got, tt.wantClosed)
+				}
+			})
+		})
+	}
+}
+
+func TestHandshake(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newTestServer(t, nil)
+		tc := dial(t, s)
+		tc.send(`0{"a":1}`)
+		synctest.Wait()
+		so := s.main().Sockets()[0]
+		h := so.Handshake()
+		if !h.XDomain || h.Secure || h.Query.Get("x") != "1" || h.URL != "/socket.io/?EIO=4&transport=polling&x=1" ||
+			string(h.Auth) != `{"a":1}` || h.Address == "" || h.Issued != h.Time.UnixMilli() {
+			b, _ := json.Marshal(h)
+			t.Fatalf("handshake %s", b)
+		}
+	})
+}

@@ -1,0 +1,132 @@
+// Package socketio is a Socket.IO (protocol v5) server, feature for feature
+// with the Node.js reference server socket.io 4.8, and spoken to by
+// socket.io-client 4.x. It runs on the [engineio] package.
+//
+// # Server
+//
+// [NewServer] returns a [Server], an [net/http.Handler] answering under
+// Options.Path (default "/socket.io/"):
+//
+//	io := socketio.NewServer(nil)
+//	io.OnConnection(func(ctx context.Context, s *socketio.Socket, auth []byte) error {
+//		s.On("chat", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+//			return s.Broadcast().Emit("chat", args) // forwards the arguments unchanged
+//		})
+//		return s.Emit("welcome", s.ID())
+//	})
+//	http.Handle("/socket.io/", io)
+//
+// A client's Engine.IO connection carries one [Socket] per [Namespace] it
+// joins. Namespaces are static ([Server.Of]) or dynamic ([Server.OfRegexp],
+// [Server.OfFunc]): a dynamic namespace creates a child namespace for each
+// matching name on demand, sharing its middleware and handlers (Node's
+// ParentNamespace). A CONNECT to an unknown namespace is answered with
+// CONNECT_ERROR "Invalid namespace".
+//
+// # Connecting
+//
+// A CONNECT packet runs the namespace's [Middleware] in order, then its
+// [ConnectionHandler]; an error from either rejects the socket with a
+// CONNECT_ERROR carrying the error's message (and the Data of a
+// [*ConnectError]). Otherwise the server replies CONNECT {"sid":...} (plus
+// "pid" with connection state recovery), and then sends what the handlers
+// emitted meanwhile. A client that joins no namespace within
+// Options.ConnectTimeout (45 s) is closed.
+//
+// # Events
+//
+// Incoming events go to, in this order: the socket's [Socket.OnAny]
+// listeners, then the first of the socket's handler for the event
+// ([Socket.On]), the namespace's ([Namespace.On]) and the socket's
+// [Dispatcher] ([Socket.SetDispatcher], which siogen's generated code
+// installs). A Dispatcher returns [ErrUnknownEvent] for events it does not
+// know; such events are only seen by OnAny listeners.
+//
+// The decoder reads a packet's header and event name and hands the rest of
+// the JSON text, undecoded, to the handler as [*Args]; handlers decode each
+// argument once, into its final type. []byte arguments of Emit become binary
+// attachments; an *Args as the only argument of Emit or of an [AckFunc]
+// forwards received arguments unchanged.
+//
+// [Socket.EmitWithAck] waits for the client's acknowledgement until its ctx
+// is done; [BroadcastOperator.EmitWithAck] collects one acknowledgement per
+// receiver, cluster wide.
+//
+// # Ordering
+//
+// A socket's events reach its handlers one at a time, in the order the
+// client sent them, on a worker goroutine that exists only while the socket
+// has events waiting (an idle socket costs no goroutine). The connection
+// handler runs on the same worker before any event, and the disconnect
+// handlers after every event received before the disconnection. With
+// Options.ConcurrentEvents each event runs on a goroutine of its own
+// instead. A slow handler delays only its own socket's later events: not
+// heartbeats (the engineio layer answers them), acknowledgements (resolved
+// on the reading goroutine) or other sockets. A panicking handler is
+// recovered and logged with log/slog; the socket stays usable.
+//
+// Packets sent to one socket arrive in the order they were sent. A
+// broadcast is encoded once, and the same bytes are queued on every
+// receiver's Engine.IO session.
+//
+// # Rooms and broadcasts
+//
+// Every socket is in the room named by its id, and joins and leaves others
+// with [Socket.Join] and [Socket.Leave]. [BroadcastOperator] selects the
+// sockets in any of some rooms (To, In) and in none of others (Except), and
+// can be Volatile (dropped for receivers whose transport cannot write right
+// now) or Local (this server only). It emits, collects acknowledgements,
+// describes sockets (FetchSockets), makes them join or leave rooms
+// (SocketsJoin, SocketsLeave) and disconnects them (DisconnectSockets).
+//
+// # Adapters
+//
+// Rooms and broadcasts are the [Adapter]'s business. [MemoryAdapter], the
+// default, serves one server; a cluster adapter (Redis, later) embeds it and
+// adds the traffic between servers. docs/socketio.md gives the contract.
+//
+// # Connection state recovery
+//
+// With Options.ConnectionStateRecovery, a socket whose transport was cut
+// (not one disconnected on purpose) can come back within
+// MaxDisconnectionDuration (default 2 minutes) with its id, rooms and data,
+// and receive the events broadcast to its rooms meanwhile: the CONNECT
+// reply carries a private session id, and every event the socket receives
+// carries an offset as its last argument, which socket.io-client sends back
+// on reconnection, as with Node. [Socket.Recovered] reports a recovery;
+// middleware is skipped for recovered sockets unless SkipMiddlewares is
+// false.
+//
+// # Disconnection
+//
+// A socket leaves its namespace with one of the [DisconnectReason]s Node
+// reports: "client namespace disconnect", "server namespace disconnect"
+// ([Socket.Disconnect]), "server shutting down" ([Server.Shutdown]), or the
+// Engine.IO connection's close reason ("transport close", "ping timeout",
+// "forced close", ...). [Socket.OnDisconnecting] handlers still see the
+// socket's rooms; [Socket.OnDisconnect] handlers run after it left them.
+// A malformed packet closes that client's connection ("parse error") and
+// nothing else.
+//
+// # Bounds
+//
+//   - Options.EventQueueSize (default 256) events wait per socket; a client
+//     sending more while its handlers are busy is disconnected.
+//   - Outgoing packets are bounded by the Engine.IO session's send queue
+//     (engineio.Options.SendQueueSize).
+//   - A packet carries at most Options.MaxAttachments (10) attachments, and
+//     each message at most engineio.Options.MaxPayload bytes.
+//   - Connection state recovery keeps at most RecoveryOptions.MaxPackets
+//     (10,000) packets per namespace, each for at most
+//     MaxDisconnectionDuration, and one session per cut socket for as long.
+//   - Emits made by a connection handler are held until the CONNECT reply;
+//     that buffer is bounded by what the handler emits.
+//
+// # Concurrency
+//
+// [Server], [Namespace], [Socket], [BroadcastOperator] and [MemoryAdapter]
+// methods are safe for concurrent use. Handlers run on the socket's worker
+// goroutine (see Ordering). [*Args] passed to an event handler is valid
+// only during the call; Args returned by EmitWithAck stay valid. Emits never
+// wait for the network.
+package socketio

@@ -1,0 +1,304 @@
+package socketio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// Kinds of work items in a socket's queue.
+const (
+	itemEvent uint8 = iota
+	itemConnect
+	itemClose
+)
+
+// item is one unit of work for a socket's handlers.
+type item struct {
+	kind   uint8
+	name   string   // event name
+	body   []byte   // event arguments (after the name) or CONNECT auth
+	att    [][]byte // binary attachments
+	id     int64    // ack id or parser.NoID
+	reason DisconnectReason
+}
+
+// queue is a socket's bounded FIFO of work items with at most one worker
+// goroutine, which exists only while there is work: an idle socket holds
+// no goroutine, and no buffer beyond a few items.
+type queue struct {
+	mu       sync.Mutex
+	buf      []item // ring buffer
+	head, n  int
+	running  bool
+	inflight int // handlers running with ConcurrentEvents
+}
+
+// idleQueueCap is the ring capacity a drained queue keeps; larger rings are
+// released when the worker exits.
+const idleQueueCap = 8
+
+// push appends it to the queue, starting the worker when none runs. Events
+// beyond the queue's bound are refused (false); connect and close items
+// always fit.
+func (s *Socket) push(it item) bool {
+	srv := s.nsp.srv
+	q := &s.q
+	q.mu.Lock()
+	if it.kind == itemEvent {
+		if q.n+q.inflight >= srv.opts.EventQueueSize {
+			q.mu.Unlock()
+			return false
+		}
+		if srv.opts.ConcurrentEvents {
+			q.inflight++
+			q.mu.Unlock()
+			srv.wg.Add(1)
+			go func() {
+				defer srv.wg.Done()
+				s.runEvent(&it)
+				q.mu.Lock()
+				q.inflight--
+				q.mu.Unlock()
+			}()
+			return true
+		}
+	}
+	if q.n == len(q.buf) {
+		nb := make([]item, max(4, 2*len(q.buf)))
+		for i := 0; i < q.n; i++ {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.n)%len(q.buf)] = it
+	q.n++
+	if !q.running {
+		q.running = true
+		srv.wg.Add(1)
+		go s.work()
+	}
+	q.mu.Unlock()
+	return true
+}
+
+// work runs the queued items one at a time, and exits when the queue is
+// empty.
+func (s *Socket) work() {
+	q := &s.q
+	defer s.nsp.srv.wg.Done()
+	for {
+		q.mu.Lock()
+		if q.n == 0 {
+			q.running = false
+			if len(q.buf) > idleQueueCap {
+				q.buf, q.head = nil, 0
+			}
+			q.mu.Unlock()
+			return
+		}
+		it := q.buf[q.head]
+		q.buf[q.head] = item{}
+		q.head = (q.head + 1) % len(q.buf)
+		q.n--
+		q.mu.Unlock()
+		switch it.kind {
+		case itemEvent:
+			s.runEvent(&it)
+		case itemConnect:
+			s.runConnect(it.body)
+		case itemClose:
+			s.runClose(it.reason)
+		}
+	}
+}
+
+// safely runs fn, recovering (and logging) a panic as an error.
+func (s *Socket) safely(what, event string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = s.panicked(what, event, r)
+		}
+	}()
+	return fn()
+}
+
+// panicked logs a recovered panic and returns it as an error.
+func (s *Socket) panicked(what, event string, r any) error {
+	s.nsp.srv.log.Error("socketio: handler panicked", "what", what, "event", event, "socket", s.id, "namespace", s.nsp.name, "panic", r, "stack", string(debug.Stack()))
+	return fmt.Errorf("socketio: %s panicked: %v", what, r)
+}
+
+// runConnect runs the namespace's middleware and connection handler, then
+// accepts or rejects the socket.
+func (s *Socket) runConnect(auth []byte) {
+	n := s.nsp
+	if s.state.Load() != stateConnecting {
+		return
+	}
+	if s.recovered != nil {
+		n.adapter.AddAll(s.id, s.recovered.Rooms)
+	}
+	n.hooks.mu.RLock()
+	mws := n.hooks.middlewares
+	onConnect := n.hooks.onConnect
+	n.hooks.mu.RUnlock()
+	rec := n.srv.opts.ConnectionStateRecovery
+	var err error
+	if s.recovered == nil || !rec.skipMiddlewares() {
+		for _, m := range mws {
+			if err = s.safely("middleware", "connect", func() error { return m(s.ctx, s) }); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil && onConnect != nil {
+		err = s.safely("connection handler", "connect", func() error { return onConnect(s.ctx, s, auth) })
+	}
+	if err != nil {
+		s.reject(err)
+		return
+	}
+	if !s.accept() {
+		n.adapter.DelAll(s.id)
+	}
+}
+
+// runClose runs the disconnect hooks around leaving the rooms.
+func (s *Socket) runClose(reason DisconnectReason) {
+	ctx := context.WithoutCancel(s.ctx)
+	s.mu.Lock()
+	disconnecting, disconnect := s.onDisconnecting, s.onDisconnect
+	s.mu.Unlock()
+	for _, h := range disconnecting {
+		_ = s.safely("disconnecting handler", "disconnecting", func() error { h(ctx, s, reason); return nil })
+	}
+	n := s.nsp
+	if n.srv.opts.ConnectionStateRecovery != nil && recoverable(reason) {
+		n.adapter.PersistSession(&SessionState{SID: s.id, PID: s.pid, Rooms: n.adapter.SocketRooms(s.id), Data: s.Data()})
+	}
+	n.adapter.DelAll(s.id)
+	n.remove(s)
+	for _, h := range disconnect {
+		_ = s.safely("disconnect handler", "disconnect", func() error { h(ctx, s, reason); return nil })
+	}
+}
+
+// recoverable reports whether a socket disconnected for reason may recover
+// its state (Node's RECOVERABLE_DISCONNECT_REASONS).
+func recoverable(reason DisconnectReason) bool {
+	switch reason {
+	case ReasonTransportError, ReasonTransportClose, ReasonForcedClose, ReasonPingTimeout, ReasonServerShuttingDown, ReasonForcedServerClose:
+		return true
+	}
+	return false
+}
+
+// argsPool recycles the Args handed to event handlers, which are valid only
+// during the call.
+var argsPool = sync.Pool{New: func() any { return new(Args) }}
+
+// runEvent calls the OnAny listeners and then the event's handler.
+func (s *Socket) runEvent(it *item) {
+	args := argsPool.Get().(*Args)
+	*args = newArgsBody(it.body, it.att)
+	defer func() {
+		*args = Args{}
+		argsPool.Put(args)
+	}()
+	var ack AckFunc
+	if it.id != parser.NoID {
+		ack = s.ackFunc(it.id)
+	}
+	s.mu.Lock()
+	anys := s.onAny
+	h := s.handlers[it.name]
+	d := s.dispatcher
+	s.mu.Unlock()
+	if h == nil {
+		s.nsp.hooks.mu.RLock()
+		h = s.nsp.hooks.handlers[it.name]
+		s.nsp.hooks.mu.RUnlock()
+	}
+	for _, a := range anys {
+		s.callAny(a, it.name, args, ack)
+	}
+	var err error
+	if h != nil || d != nil {
+		err = s.callHandler(h, d, it.name, args, ack)
+	} else {
+		err = ErrUnknownEvent
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrUnknownEvent):
+		if len(anys) == 0 {
+			s.nsp.srv.log.Debug("socketio: event without handler", "event", it.name, "socket", s.id, "namespace", s.nsp.name)
+		}
+	default:
+		s.nsp.srv.log.Error("socketio: event handler failed", "event", it.name, "socket", s.id, "namespace", s.nsp.name, "error", err)
+	}
+}
+
+// callHandler calls h, or d when h is nil, recovering a panic.
+func (s *Socket) callHandler(h EventHandler, d Dispatcher, event string, args *Args, ack AckFunc) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = s.panicked("event handler", event, r)
+		}
+	}()
+	if h != nil {
+		return h(s.ctx, s, args, ack)
+	}
+	return d.Dispatch(s.ctx, s, event, args, ack)
+}
+
+func (s *Socket) callAny(a AnyHandler, event string, args *Args, ack AckFunc) {
+	defer func() {
+		if r := recover(); r != nil {
+			_ = s.panicked("any listener", event, r)
+		}
+	}()
+	a(s.ctx, s, event, args, ack)
+}
+
+// ackFunc returns the function answering the client's acknowledgement
+// request id.
+func (s *Socket) ackFunc(id int64) AckFunc {
+	var sent atomic.Bool
+	return func(args ...any) error {
+		if !sent.CompareAndSwap(false, true) {
+			return ErrAckSent
+		}
+		if s.state.Load() == stateClosed {
+			return ErrDisconnected
+		}
+		var data []byte
+		var att [][]byte
+		if a, ok := singleArgs(args); ok {
+			data = append([]byte{'['}, a.body...)
+			att = a.attachments
+		} else {
+			var err error
+			data, att, err = parser.MarshalArgs(args...)
+			if err != nil {
+				return fmt.Errorf("socketio: cannot encode acknowledgement: %w", err)
+			}
+		}
+		return s.client.sendPacket(&parser.Packet{Type: parser.Ack, Namespace: s.nsp.name, ID: id, Data: data, Attachments: att})
+	}
+}
+
+// singleArgs reports whether args is one *Args, to be forwarded unchanged.
+func singleArgs(args []any) (*Args, bool) {
+	if len(args) != 1 {
+		return nil, false
+	}
+	a, ok := args[0].(*Args)
+	return a, ok && a != nil
+}

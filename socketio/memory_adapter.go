@@ -1,0 +1,295 @@
+package socketio
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// MemoryAdapter is the default [Adapter]: rooms and broadcasts of one
+// server, plus, when connection state recovery is on, the sessions and
+// packets kept for recovery. A cluster adapter embeds it for the local
+// part of its work.
+type MemoryAdapter struct {
+	nsp *Namespace
+
+	mu    sync.RWMutex
+	rooms map[string]map[string]struct{} // room -> socket ids
+	sids  map[string]map[string]struct{} // socket id -> rooms
+
+	rec *recoveryStore // nil when recovery is off
+}
+
+// NewMemoryAdapter returns the in-memory adapter of nsp.
+func NewMemoryAdapter(nsp *Namespace) *MemoryAdapter {
+	a := &MemoryAdapter{
+		nsp:   nsp,
+		rooms: make(map[string]map[string]struct{}),
+		sids:  make(map[string]map[string]struct{}),
+	}
+	if r := nsp.srv.opts.ConnectionStateRecovery; r != nil {
+		a.rec = newRecoveryStore(r)
+	}
+	return a
+}
+
+// Namespace returns the adapter's namespace.
+func (a *MemoryAdapter) Namespace() *Namespace { return a.nsp }
+
+// AddAll implements [Adapter].
+func (a *MemoryAdapter) AddAll(id string, rooms []string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	mine := a.sids[id]
+	if mine == nil {
+		mine = make(map[string]struct{}, len(rooms))
+		a.sids[id] = mine
+	}
+	for _, r := range rooms {
+		mine[r] = struct{}{}
+		members := a.rooms[r]
+		if members == nil {
+			members = make(map[string]struct{}, 1)
+			a.rooms[r] = members
+		}
+		members[id] = struct{}{}
+	}
+}
+
+// Del implements [Adapter].
+func (a *MemoryAdapter) Del(id, room string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.del(id, room)
+}
+
+func (a *MemoryAdapter) del(id, room string) {
+	if mine := a.sids[id]; mine != nil {
+		delete(mine, room)
+	}
+	if members := a.rooms[room]; members != nil {
+		delete(members, id)
+		if len(members) == 0 {
+			delete(a.rooms, room)
+		}
+	}
+}
+
+// DelAll implements [Adapter].
+func (a *MemoryAdapter) DelAll(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for r := range a.sids[id] {
+		a.del(id, r)
+	}
+	delete(a.sids, id)
+}
+
+// SocketRooms implements [Adapter].
+func (a *MemoryAdapter) SocketRooms(id string) []string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	mine := a.sids[id]
+	if mine == nil {
+		return nil
+	}
+	out := make([]string, 0, len(mine))
+	for r := range mine {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Sockets implements [Adapter].
+func (a *MemoryAdapter) Sockets(rooms []string) []string {
+	var out []string
+	a.each(&BroadcastOptions{Rooms: rooms}, func(s *Socket) { out = append(out, s.id) })
+	return out
+}
+
+// Rooms implements [Adapter].
+func (a *MemoryAdapter) Rooms() []string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]string, 0, len(a.rooms))
+	for r := range a.rooms {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// socketLists recycles the receiver lists of broadcasts, so that a
+// broadcast allocates nothing per receiver.
+var socketLists = sync.Pool{New: func() any { return new([]*Socket) }}
+
+// collect appends the local connected sockets that opts selects.
+func (a *MemoryAdapter) collect(dst []*Socket, opts *BroadcastOptions) []*Socket {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	var except map[string]struct{}
+	if len(opts.Except) > 0 {
+		except = make(map[string]struct{})
+		for _, r := range opts.Except {
+			for id := range a.rooms[r] {
+				except[id] = struct{}{}
+			}
+		}
+	}
+	n := a.nsp
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	add := func(id string) {
+		if _, ok := except[id]; ok {
+			return
+		}
+		if s := n.sockets[id]; s != nil {
+			dst = append(dst, s)
+		}
+	}
+	switch len(opts.Rooms) {
+	case 0:
+		for id := range a.sids {
+			add(id)
+		}
+	case 1:
+		for id := range a.rooms[opts.Rooms[0]] {
+			add(id)
+		}
+	default:
+		seen := make(map[string]struct{})
+		for _, r := range opts.Rooms {
+			for id := range a.rooms[r] {
+				if _, ok := seen[id]; !ok {
+					seen[id] = struct{}{}
+					add(id)
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// each calls fn for each local socket that opts selects, outside of the
+// adapter's locks.
+func (a *MemoryAdapter) each(opts *BroadcastOptions, fn func(s *Socket)) {
+	lp := socketLists.Get().(*[]*Socket)
+	list := a.collect((*lp)[:0], opts)
+	for _, s := range list {
+		fn(s)
+	}
+	clear(list)
+	*lp = list[:0]
+	socketLists.Put(lp)
+}
+
+// Broadcast implements [Adapter]: it encodes p once and queues the same
+// messages on every selected socket's connection. With recovery on, an
+// event without ack id that is not volatile gets an offset as its last
+// argument and is kept for replay.
+func (a *MemoryAdapter) Broadcast(_ context.Context, p *parser.Packet, opts *BroadcastOptions) error {
+	if a.rec != nil && p.Type == parser.Event && p.ID == parser.NoID && !opts.Flags.Volatile {
+		p = a.rec.store(p, opts)
+	}
+	a.Deliver(p, opts)
+	return nil
+}
+
+// Deliver encodes p once and queues it on every local socket that opts
+// selects, without keeping it for recovery: for cluster adapters that add
+// offsets of their own (a stream's, say) before delivering.
+func (a *MemoryAdapter) Deliver(p *parser.Packet, opts *BroadcastOptions) {
+	msgs := encodeMessages(p)
+	volatile := opts.Flags.Volatile
+	a.each(opts, func(s *Socket) { s.deliver(p, msgs, volatile) })
+}
+
+// BroadcastWithAck implements [Adapter]. All receivers get the same ack id,
+// unique in the namespace, so the packet is encoded once.
+func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *BroadcastOptions, clientCount func(int), ack func(*Args)) error {
+	q := *p
+	q.ID = a.nsp.nextAckID()
+	msgs := encodeMessages(&q)
+	var sent []*Socket
+	a.each(opts, func(s *Socket) {
+		if s.addAck(q.ID, ack) && s.deliver(&q, msgs, opts.Flags.Volatile) {
+			sent = append(sent, s)
+		} else {
+			s.removeAck(q.ID)
+		}
+	})
+	clientCount(len(sent))
+	if len(sent) > 0 {
+		context.AfterFunc(ctx, func() {
+			for _, s := range sent {
+				s.removeAck(q.ID)
+			}
+		})
+	}
+	return nil
+}
+
+// ServerCount implements [Adapter]: one server.
+func (a *MemoryAdapter) ServerCount(context.Context) (int, error) { return 1, nil }
+
+// FetchSockets implements [Adapter] for the local sockets.
+func (a *MemoryAdapter) FetchSockets(_ context.Context, opts *BroadcastOptions) ([]*RemoteSocket, error) {
+	var out []*RemoteSocket
+	a.each(opts, func(s *Socket) {
+		out = append(out, &RemoteSocket{ID: s.id, Handshake: s.handshake, Rooms: a.SocketRooms(s.id), Data: s.Data(), nsp: a.nsp})
+	})
+	return out, nil
+}
+
+// AddSockets implements [Adapter] for the local sockets.
+func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
+	a.each(opts, func(s *Socket) { a.AddAll(s.id, rooms) })
+	return nil
+}
+
+// DelSockets implements [Adapter] for the local sockets.
+func (a *MemoryAdapter) DelSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
+	a.each(opts, func(s *Socket) {
+		for _, r := range rooms {
+			a.Del(s.id, r)
+		}
+	})
+	return nil
+}
+
+// DisconnectSockets implements [Adapter] for the local sockets.
+func (a *MemoryAdapter) DisconnectSockets(_ context.Context, opts *BroadcastOptions, close bool) error {
+	var list []*Socket
+	a.each(opts, func(s *Socket) { list = append(list, s) })
+	for _, s := range list {
+		s.Disconnect(close)
+	}
+	return nil
+}
+
+// ServerSideEmit implements [Adapter]: there are no other servers, so
+// nothing is sent and no response awaited.
+func (a *MemoryAdapter) ServerSideEmit(context.Context, []byte, bool) ([]*Args, error) {
+	return nil, nil
+}
+
+// PersistSession implements [Adapter].
+func (a *MemoryAdapter) PersistSession(s *SessionState) {
+	if a.rec != nil {
+		a.rec.persist(s)
+	}
+}
+
+// RestoreSession implements [Adapter].
+func (a *MemoryAdapter) RestoreSession(_ context.Context, pid, offset string) (*SessionState, error) {
+	if a.rec == nil {
+		return nil, nil
+	}
+	return a.rec.restore(pid, offset), nil
+}
+
+// Close implements [Adapter].
+func (a *MemoryAdapter) Close() error { return nil }

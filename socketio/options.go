@@ -1,0 +1,126 @@
+package socketio
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/siogo/sio/engineio"
+)
+
+// Default values of [Options] fields, as the Node.js reference server has
+// them where it has an equivalent.
+const (
+	// DefaultPath is where the server answers: Node's "/socket.io/".
+	DefaultPath = "/socket.io/"
+	// DefaultConnectTimeout is how long a client may stay connected to
+	// Engine.IO without joining any namespace (Node's connectTimeout).
+	DefaultConnectTimeout = 45 * time.Second
+	// DefaultEventQueueSize bounds the events waiting for one socket's
+	// handlers.
+	DefaultEventQueueSize = 256
+	// DefaultMaxDisconnectionDuration is how long a disconnected session
+	// stays recoverable (Node's maxDisconnectionDuration: 2 minutes).
+	DefaultMaxDisconnectionDuration = 2 * time.Minute
+	// DefaultMaxRecoveryPackets bounds the packets the in-memory adapter
+	// keeps for connection state recovery, per namespace.
+	DefaultMaxRecoveryPackets = 10_000
+)
+
+// Options configures a [Server]. A nil *Options means the defaults;
+// [NewServer] clones the options and never modifies them.
+type Options struct {
+	// Path is the HTTP path the server answers on; default DefaultPath.
+	// It overrides Engine.Path.
+	Path string
+	// Engine configures the Engine.IO layer: ping interval and timeout,
+	// maximum payload, transports, CORS, cookies, compression, send queue
+	// size. Nil means engineio's defaults (Node's).
+	Engine *engineio.Options
+	// ConnectTimeout closes an Engine.IO connection that has not joined a
+	// namespace within this time; default DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// ConnectionStateRecovery turns connection state recovery on: a client
+	// that lost its connection gets its socket id, rooms and data back,
+	// and the events it missed, when it reconnects in time. Nil is off.
+	ConnectionStateRecovery *RecoveryOptions
+	// Adapter makes the adapter of each namespace; nil means
+	// NewMemoryAdapter.
+	Adapter func(nsp *Namespace) Adapter
+	// EventQueueSize bounds the incoming events that wait for one socket's
+	// handlers (or, with ConcurrentEvents, that run at the same time). A
+	// client exceeding it is disconnected. Default DefaultEventQueueSize.
+	EventQueueSize int
+	// ConcurrentEvents runs each incoming event's handler in its own
+	// goroutine instead of one at a time in arrival order.
+	ConcurrentEvents bool
+	// CleanupEmptyChildNamespaces removes a namespace created by a dynamic
+	// namespace ([Server.OfFunc], [Server.OfRegexp]) when its last socket
+	// leaves, as Node's cleanupEmptyChildNamespaces.
+	CleanupEmptyChildNamespaces bool
+	// MaxAttachments bounds the binary attachments of one incoming packet;
+	// 0 means the parser's default (10).
+	MaxAttachments int
+	// Logger receives handler errors, recovered panics and protocol
+	// errors; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// RecoveryOptions configures connection state recovery.
+type RecoveryOptions struct {
+	// MaxDisconnectionDuration is how long a session stays recoverable
+	// after its transport was cut; default
+	// DefaultMaxDisconnectionDuration.
+	MaxDisconnectionDuration time.Duration
+	// SkipMiddlewares, when nil or true (Node's default), does not run the
+	// namespace's middleware for a recovered socket. The connection
+	// handler runs either way.
+	SkipMiddlewares *bool
+	// MaxPackets bounds the packets kept for replay by the in-memory
+	// adapter, per namespace; the oldest are dropped first. Default
+	// DefaultMaxRecoveryPackets.
+	MaxPackets int
+}
+
+// clone returns a copy of o with defaults filled in.
+func (o *Options) clone() *Options {
+	c := new(Options)
+	if o != nil {
+		*c = *o
+	}
+	if c.Path == "" {
+		c.Path = DefaultPath
+	}
+	if c.ConnectTimeout <= 0 {
+		c.ConnectTimeout = DefaultConnectTimeout
+	}
+	if c.EventQueueSize <= 0 {
+		c.EventQueueSize = DefaultEventQueueSize
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	eng := new(engineio.Options)
+	if c.Engine != nil {
+		*eng = *c.Engine
+	}
+	eng.Path = c.Path
+	if eng.Logger == nil {
+		eng.Logger = c.Logger
+	}
+	c.Engine = eng
+	if c.ConnectionStateRecovery != nil {
+		r := *c.ConnectionStateRecovery
+		if r.MaxDisconnectionDuration <= 0 {
+			r.MaxDisconnectionDuration = DefaultMaxDisconnectionDuration
+		}
+		if r.MaxPackets <= 0 {
+			r.MaxPackets = DefaultMaxRecoveryPackets
+		}
+		c.ConnectionStateRecovery = &r
+	}
+	return c
+}
+
+func (r *RecoveryOptions) skipMiddlewares() bool {
+	return r.SkipMiddlewares == nil || *r.SkipMiddlewares
+}

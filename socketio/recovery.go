@@ -1,0 +1,169 @@
+package socketio
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// recoveryStore keeps, for connection state recovery, the sessions of
+// disconnected sockets and the events broadcast recently, as Node's
+// SessionAwareAdapter does. Both expire after MaxDisconnectionDuration;
+// the packets are also bounded by MaxPackets. Expired entries are dropped
+// lazily, when the store is used, so the store runs no goroutine.
+type recoveryStore struct {
+	maxAge     time.Duration
+	maxPackets int
+	prefix     string
+
+	mu        sync.Mutex
+	seq       uint64
+	sessions  map[string]storedSession
+	packets   []storedPacket // oldest first, from head
+	head      int
+	lastSweep time.Time
+}
+
+type storedSession struct {
+	state *SessionState
+	at    time.Time
+}
+
+type storedPacket struct {
+	offset string
+	rooms  []string
+	except []string
+	p      *parser.Packet
+	at     time.Time
+}
+
+func newRecoveryStore(o *RecoveryOptions) *recoveryStore {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return &recoveryStore{
+		maxAge:     o.MaxDisconnectionDuration,
+		maxPackets: o.MaxPackets,
+		prefix:     hex.EncodeToString(b[:]) + "-",
+		sessions:   make(map[string]storedSession),
+	}
+}
+
+// store keeps a copy of the EVENT p with a fresh offset appended to its
+// arguments, and returns that copy, which is what the receivers get.
+func (r *recoveryStore) store(p *parser.Packet, opts *BroadcastOptions) *parser.Packet {
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seq++
+	offset := r.prefix + strconv.FormatUint(r.seq, 36)
+	q := *p
+	q.Data = withOffset(p.Data, offset)
+	r.sweep(now)
+	if len(r.packets)-r.head >= r.maxPackets {
+		r.packets[r.head] = storedPacket{}
+		r.head++
+	}
+	r.packets = append(r.packets, storedPacket{offset: offset, rooms: opts.Rooms, except: opts.Except, p: &q, at: now})
+	return &q
+}
+
+// withOffset returns the JSON array data with the string offset appended.
+func withOffset(data []byte, offset string) []byte {
+	end := len(data) - 1
+	for end > 0 && data[end] != ']' {
+		end--
+	}
+	out := make([]byte, 0, len(data)+len(offset)+3)
+	out = append(out, data[:end]...)
+	out = append(out, ',', '"')
+	out = append(out, offset...)
+	return append(out, '"', ']')
+}
+
+// sweep drops expired packets (always) and sessions (at most once a
+// second). r.mu is held.
+func (r *recoveryStore) sweep(now time.Time) {
+	limit := now.Add(-r.maxAge)
+	for r.head < len(r.packets) && r.packets[r.head].at.Before(limit) {
+		r.packets[r.head] = storedPacket{}
+		r.head++
+	}
+	if r.head > 0 && r.head >= len(r.packets)/2 {
+		n := copy(r.packets, r.packets[r.head:])
+		clear(r.packets[n:])
+		r.packets, r.head = r.packets[:n], 0
+	}
+	if now.Sub(r.lastSweep) < time.Second {
+		return
+	}
+	r.lastSweep = now
+	for pid, s := range r.sessions {
+		if s.at.Before(limit) {
+			delete(r.sessions, pid)
+		}
+	}
+}
+
+func (r *recoveryStore) persist(s *SessionState) {
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sweep(now)
+	st := *s
+	st.Rooms = slices.Clone(s.Rooms)
+	r.sessions[s.PID] = storedSession{state: &st, at: now}
+}
+
+// restore returns session pid with the packets sent after offset to its
+// rooms, or nil; a restored session is removed from the store.
+func (r *recoveryStore) restore(pid, offset string) *SessionState {
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.sessions[pid]
+	if !ok {
+		return nil
+	}
+	if s.at.Add(r.maxAge).Before(now) {
+		delete(r.sessions, pid)
+		return nil
+	}
+	idx := -1
+	for i := len(r.packets) - 1; i >= r.head; i-- {
+		if r.packets[i].offset == offset {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return nil
+	}
+	delete(r.sessions, pid)
+	st := *s.state
+	for _, sp := range r.packets[idx+1:] {
+		if includes(st.Rooms, sp.rooms, sp.except) {
+			st.MissedPackets = append(st.MissedPackets, sp.p)
+		}
+	}
+	return &st
+}
+
+// includes reports whether a session in sessionRooms would have received a
+// packet sent to rooms except except.
+func includes(sessionRooms, rooms, except []string) bool {
+	in := len(rooms) == 0
+	for _, r := range sessionRooms {
+		if slices.Contains(except, r) {
+			return false
+		}
+		if !in && slices.Contains(rooms, r) {
+			in = true
+		}
+	}
+	return in
+}

@@ -1,0 +1,166 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/socketio/parser"
+)
+
+var eventWithOffset = regexp.MustCompile(`^2\["(\w+)",(?:\d+,)?"([^"]+)"\]$`)
+
+func TestConnectionStateRecovery(t *testing.T) {
+	no := false
+	tests := []struct {
+		name        string
+		opts        RecoveryOptions
+		cut         func(tc *testClient)
+		wait        time.Duration
+		offset      string // "" = the last offset received
+		recovered   bool
+		middlewares int // calls expected on the second connection
+	}{
+		{name: "transport close", cut: func(tc *testClient) { tc.conn.closeWith(engineio.ReasonTransportClose) }, recovered: true},
+		{name: "ping timeout", cut: func(tc *testClient) { tc.conn.closeWith(engineio.ReasonPingTimeout) }, recovered: true},
+		{name: "middlewares not skipped", opts: RecoveryOptions{SkipMiddlewares: &no}, cut: func(tc *testClient) { tc.conn.closeWith(engineio.ReasonTransportClose) }, recovered: true, middlewares: 1},
+		{name: "expired", cut: func(tc *testClient) { tc.conn.closeWith(engineio.ReasonTransportClose) }, wait: 2*time.Minute + time.Second, middlewares: 1},
+		{name: "custom duration", opts: RecoveryOptions{MaxDisconnectionDuration: 5 * time.Minute}, cut: func(tc *testClient) { tc.conn.closeWith(engineio.ReasonTransportClose) }, wait: 4 * time.Minute, recovered: true},
+		{name: "unknown offset", cut: func(tc *testClient) { tc.conn.closeWith(engineio.ReasonTransportClose) }, offset: "nope", middlewares: 1},
+		{name: "client disconnect is final", cut: func(tc *testClient) { tc.send("1") }, middlewares: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				opts := tt.opts
+				s := newTestServer(t, &Options{ConnectionStateRecovery: &opts})
+				middlewares := 0
+				s.Use(func(context.Context, *Socket) error { middlewares++; return nil })
+				s.OnConnection(func(_ context.Context, so *Socket, _ []byte) error {
+					if !so.Recovered() {
+						so.Join("room")
+						so.SetData("d")
+					}
+					return nil
+				})
+				tc := dial(t, s)
+				tc.send("0")
+				reply := tc.settle()
+				var first struct{ SID, PID string }
+				if len(reply) != 1 || json.Unmarshal([]byte(reply[0][1:]), &first) != nil || first.PID == "" {
+					t.Fatalf("CONNECT reply %q", reply)
+				}
+				if err := s.To("room").Emit("a", 1); err != nil {
+					t.Fatal(err)
+				}
+				got := tc.settle()
+				m := eventWithOffset.FindStringSubmatch(got[0])
+				if m == nil {
+					t.Fatalf("event %q carries no offset", got)
+				}
+				offset := m[2]
+				if tt.offset != "" {
+					offset = tt.offset
+				}
+				tt.cut(tc)
+				synctest.Wait()
+				for _, e := range []struct{ room, event string }{{"room", "missed1"}, {"other", "x"}, {"", "missed2"}} {
+					op := s.main().operator()
+					if e.room != "" {
+						op = op.To(e.room)
+					}
+					if err := op.Emit(e.event); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := s.Volatile().Emit("volatile"); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(tt.wait)
+				middlewares = 0
+				tc2 := dial(t, s)
+				tc2.send(fmt.Sprintf(`0{"pid":%q,"offset":%q}`, first.PID, offset))
+				got = tc2.settle()
+				var second struct{ SID, PID string }
+				if len(got) == 0 || json.Unmarshal([]byte(got[0][1:]), &second) != nil {
+					t.Fatalf("CONNECT reply %q", got)
+				}
+				so := s.main().Sockets()[0]
+				if so.Recovered() != tt.recovered || (second.SID == first.SID) != tt.recovered || (second.PID == first.PID) != tt.recovered {
+					t.Fatalf("recovered=%v, sid %s -> %s, pid %s -> %s", so.Recovered(), first.SID, second.SID, first.PID, second.PID)
+				}
+				if middlewares != tt.middlewares {
+					t.Fatalf("%d middleware calls, want %d", middlewares, tt.middlewares)
+				}
+				if !tt.recovered {
+					if len(got) != 1 {
+						t.Fatalf("sent %q after a fresh CONNECT", got)
+					}
+					return
+				}
+				var events []string
+				for _, msg := range got[1:] {
+					if m := eventWithOffset.FindStringSubmatch(msg); m != nil {
+						events = append(events, m[1])
+					} else {
+						t.Fatalf("replayed %q without offset", msg)
+					}
+				}
+				if !slices.Equal(events, []string{"missed1", "missed2"}) {
+					t.Fatalf("replayed %q", got[1:])
+				}
+				if so.Data() != "d" || !slices.Contains(so.Rooms(), "room") || !slices.Contains(so.Rooms(), so.ID()) {
+					t.Fatalf("data %v, rooms %q", so.Data(), so.Rooms())
+				}
+				// The session is gone once recovered.
+				tc3 := dial(t, s)
+				tc3.send(fmt.Sprintf(`0{"pid":%q,"offset":%q}`, first.PID, offset))
+				if got := tc3.settle(); len(got) != 1 || json.Unmarshal([]byte(got[0][1:]), &second) != nil || second.SID == first.SID {
+					t.Fatalf("second recovery: %q", got)
+				}
+			})
+		})
+	}
+}
+
+func TestRecoveryStoreBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRecoveryStore(&RecoveryOptions{MaxDisconnectionDuration: time.Minute, MaxPackets: 3})
+		opts := &BroadcastOptions{}
+		p := &eventPacketForTest
+		for range 10 {
+			r.store(p, opts)
+		}
+		if n := len(r.packets) - r.head; n != 3 {
+			t.Fatalf("%d packets kept, want 3", n)
+		}
+		time.Sleep(2 * time.Minute)
+		r.store(p, opts)
+		if n := len(r.packets) - r.head; n != 1 {
+			t.Fatalf("%d packets kept after expiry, want 1", n)
+		}
+	})
+}
+
+func TestWithOffset(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`["e"]`, `["e","o"]`},
+		{`["e",1,{"a":[2]}]`, `["e",1,{"a":[2]},"o"]`},
+	}
+	for _, tt := range tests {
+		if got := string(withOffset([]byte(tt.in), "o")); got != tt.want {
+			t.Errorf("withOffset(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+var eventPacketForTest = func() parser.Packet {
+	p, _ := eventPacket("/", "e", nil)
+	return *p
+}()

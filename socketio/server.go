@@ -1,0 +1,285 @@
+package socketio
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/siogo/sio/engineio"
+)
+
+// Server is a Socket.IO server: an [http.Handler] serving the Engine.IO
+// transports under its path, with namespaces, rooms and broadcasts on top.
+type Server struct {
+	opts   *Options
+	engine *engineio.Server
+	log    *slog.Logger
+
+	mu       sync.RWMutex
+	nsps     map[string]*Namespace
+	parents  []*Namespace // dynamic namespaces, in creation order
+	clients  map[*client]struct{}
+	closing  bool
+	parentID int
+
+	closed atomic.Bool
+	wg     tracker // event workers, close callbacks
+}
+
+// NewServer returns a server configured by opts (nil means defaults). The
+// main namespace "/" exists from the start.
+func NewServer(opts *Options) *Server {
+	o := opts.clone()
+	s := &Server{
+		opts:    o,
+		log:     o.Logger,
+		nsps:    make(map[string]*Namespace),
+		clients: make(map[*client]struct{}),
+	}
+	s.engine = engineio.NewServer(o.Engine)
+	s.engine.OnConnection(func(sess *engineio.Session) {
+		c := s.attach(sess)
+		sess.OnMessage(c.onMessage)
+		sess.OnClose(func(reason engineio.CloseReason, err error) {
+			// Run apart from the engine's goroutine, which may hold its
+			// own locks while reporting the close.
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				c.onEngineClose(DisconnectReason(reason), err)
+			}()
+		})
+	})
+	s.Of("/")
+	return s
+}
+
+// ServeHTTP serves the Engine.IO requests under the server's path.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.engine.ServeHTTP(w, r)
+}
+
+// Engine returns the Engine.IO server underneath.
+func (s *Server) Engine() *engineio.Server { return s.engine }
+
+// Of returns the namespace named name ("/" is added in front when missing),
+// creating it on first use.
+func (s *Server) Of(name string) *Namespace {
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	s.mu.RLock()
+	n := s.nsps[name]
+	s.mu.RUnlock()
+	if n != nil {
+		return n
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n = s.nsps[name]; n == nil {
+		n = newNamespace(s, name, newHooks(), nil)
+		s.nsps[name] = n
+	}
+	return n
+}
+
+// OfRegexp returns a dynamic namespace: a client connecting to a namespace
+// that does not exist and whose name re matches gets a child namespace of
+// that name, created on demand, which shares the returned namespace's
+// middleware, connection handler and event handlers (Node's
+// io.of(/regexp/)). Broadcasts on the returned namespace reach every child.
+// The children share the parent's registrations: Use, OnConnection and On
+// on a child or on the parent apply to all of them, also to children created
+// before.
+func (s *Server) OfRegexp(re *regexp.Regexp) *Namespace {
+	return s.OfFunc(func(name string, _ []byte) bool { return re.MatchString(name) })
+}
+
+// OfFunc is [Server.OfRegexp] with a function deciding which names match; it
+// gets the name and the CONNECT packet's auth payload, and must not block.
+func (s *Server) OfFunc(match func(name string, auth []byte) bool) *Namespace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.parentID++
+	p := newNamespace(s, "/_"+strconv.Itoa(s.parentID), newHooks(), nil)
+	p.match = match
+	p.children = make(map[string]*Namespace)
+	s.parents = append(s.parents, p)
+	return p
+}
+
+// lookup returns the namespace name, creating a child of the first matching
+// dynamic namespace when needed, or nil.
+func (s *Server) lookup(name string, auth []byte) *Namespace {
+	s.mu.RLock()
+	n := s.nsps[name]
+	parents := s.parents
+	s.mu.RUnlock()
+	if n != nil {
+		return n
+	}
+	for _, p := range parents {
+		if !p.match(name, auth) {
+			continue
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if n = s.nsps[name]; n != nil {
+			return n
+		}
+		n = newNamespace(s, name, p.hooks, p)
+		s.nsps[name] = n
+		p.mu.Lock()
+		p.children[name] = n
+		p.mu.Unlock()
+		return n
+	}
+	return nil
+}
+
+// removeChild forgets an empty child namespace.
+func (s *Server) removeChild(n *Namespace) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n.mu.Lock()
+	empty := len(n.sockets) == 0
+	n.mu.Unlock()
+	if !empty || s.nsps[n.name] != n {
+		return
+	}
+	delete(s.nsps, n.name)
+	n.parent.mu.Lock()
+	delete(n.parent.children, n.name)
+	n.parent.mu.Unlock()
+	_ = n.adapter.Close()
+}
+
+func (s *Server) attach(conn engineConn) *client {
+	c := newClient(s, conn)
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		conn.Close()
+		return c
+	}
+	s.clients[c] = struct{}{}
+	s.mu.Unlock()
+	return c
+}
+
+func (s *Server) detach(c *client) {
+	s.mu.Lock()
+	delete(s.clients, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) namespaces() []*Namespace {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*Namespace, 0, len(s.nsps))
+	for _, n := range s.nsps {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Shutdown disconnects every socket with reason "server shutting down",
+// closes every Engine.IO connection, closes the adapters, and waits for the
+// handlers still running, or for ctx to be done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	clients := make([]*client, 0, len(s.clients))
+	for c := range s.clients {
+		clients = append(clients, c)
+	}
+	s.mu.Unlock()
+	s.closed.Store(true)
+	for _, n := range s.namespaces() {
+		for _, so := range n.localSockets() {
+			so.close(ReasonServerShuttingDown, false)
+		}
+	}
+	err := s.engine.Shutdown(ctx)
+	for _, c := range clients {
+		c.conn.Close()
+		c.onEngineClose(ReasonServerShuttingDown, nil)
+	}
+	for _, n := range s.namespaces() {
+		if cerr := n.adapter.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	if werr := s.wg.Wait(ctx); werr != nil {
+		return errors.Join(err, werr)
+	}
+	return err
+}
+
+// main returns the main namespace "/".
+func (s *Server) main() *Namespace { return s.Of("/") }
+
+// Use adds middleware to the main namespace; see [Namespace.Use].
+func (s *Server) Use(m Middleware) { s.main().Use(m) }
+
+// OnConnection sets the main namespace's connection handler.
+func (s *Server) OnConnection(h ConnectionHandler) { s.main().OnConnection(h) }
+
+// On sets a handler for event on every socket of the main namespace.
+func (s *Server) On(event string, h EventHandler) { s.main().On(event, h) }
+
+// Emit sends an event to every socket of the main namespace.
+func (s *Server) Emit(event string, args ...any) error { return s.main().Emit(event, args...) }
+
+// EmitWithAck sends an event to every socket of the main namespace and
+// returns their acknowledgements; see [BroadcastOperator.EmitWithAck].
+func (s *Server) EmitWithAck(ctx context.Context, event string, args ...any) ([]*Args, error) {
+	return s.main().EmitWithAck(ctx, event, args...)
+}
+
+// To selects rooms of the main namespace for a broadcast.
+func (s *Server) To(rooms ...string) *BroadcastOperator { return s.main().To(rooms...) }
+
+// In is To.
+func (s *Server) In(rooms ...string) *BroadcastOperator { return s.main().In(rooms...) }
+
+// Except excludes rooms of the main namespace from a broadcast.
+func (s *Server) Except(rooms ...string) *BroadcastOperator { return s.main().Except(rooms...) }
+
+// Local limits a broadcast on the main namespace to this server.
+func (s *Server) Local() *BroadcastOperator { return s.main().Local() }
+
+// Volatile marks a broadcast on the main namespace volatile.
+func (s *Server) Volatile() *BroadcastOperator { return s.main().Volatile() }
+
+// FetchSockets describes the sockets of the main namespace.
+func (s *Server) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
+	return s.main().FetchSockets(ctx)
+}
+
+// SocketsJoin makes every socket of the main namespace join rooms.
+func (s *Server) SocketsJoin(ctx context.Context, rooms ...string) error {
+	return s.main().SocketsJoin(ctx, rooms...)
+}
+
+// SocketsLeave makes every socket of the main namespace leave rooms.
+func (s *Server) SocketsLeave(ctx context.Context, rooms ...string) error {
+	return s.main().SocketsLeave(ctx, rooms...)
+}
+
+// DisconnectSockets disconnects every socket of the main namespace.
+func (s *Server) DisconnectSockets(ctx context.Context, close bool) error {
+	return s.main().DisconnectSockets(ctx, close)
+}
+
+// ServerSideEmit sends an event to the main namespace of the other servers
+// of the cluster; see [Namespace.ServerSideEmit].
+func (s *Server) ServerSideEmit(ctx context.Context, event string, args ...any) error {
+	return s.main().ServerSideEmit(ctx, event, args...)
+}

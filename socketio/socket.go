@@ -1,0 +1,544 @@
+package socketio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// Socket states.
+const (
+	stateConnecting int32 = iota
+	stateConnected
+	stateClosed
+)
+
+// Socket is a client's connection to one namespace.
+type Socket struct {
+	id        string
+	pid       string // recovery session id; "" when recovery is off
+	nsp       *Namespace
+	client    *client
+	handshake *Handshake
+	ctx       context.Context
+	cancel    context.CancelFunc
+	recovered *SessionState // the restored session, nil when not recovered
+	state     atomic.Int32
+	hasOut    atomic.Bool
+
+	mu              sync.Mutex
+	data            any
+	pending         []pendingEmit // emits made before the CONNECT reply
+	deferDisconnect bool          // Disconnect called before the CONNECT reply
+	acks            map[int64]func(*Args)
+	handlers        map[string]EventHandler
+	dispatcher      Dispatcher
+	onDisconnect    []DisconnectHandler
+	onDisconnecting []DisconnectHandler
+	onAny           []AnyHandler
+	onAnyOut        []OutgoingHandler
+
+	q queue
+}
+
+type pendingEmit struct {
+	p        *parser.Packet
+	volatile bool
+}
+
+func newSocket(n *Namespace, c *client, auth []byte) *Socket {
+	s := &Socket{nsp: n, client: c}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if n.srv.opts.ConnectionStateRecovery != nil {
+		if st := restore(n, auth); st != nil {
+			s.id, s.pid, s.data, s.recovered = st.SID, st.PID, st.Data, st
+		} else {
+			s.pid = newID()
+		}
+	}
+	if s.id == "" {
+		s.id = newID()
+	}
+	s.handshake = newHandshake(c.conn.Request(), auth, time.Now())
+	return s
+}
+
+// restore returns the recoverable session that auth names, or nil.
+func restore(n *Namespace, auth []byte) *SessionState {
+	var a struct {
+		PID    *string `json:"pid"`
+		Offset *string `json:"offset"`
+	}
+	if len(auth) == 0 || json.Unmarshal(auth, &a) != nil || a.PID == nil || a.Offset == nil {
+		return nil
+	}
+	st, err := n.adapter.RestoreSession(context.Background(), *a.PID, *a.Offset)
+	if err != nil {
+		n.srv.log.Debug("socketio: cannot restore session", "error", err)
+		return nil
+	}
+	return st
+}
+
+// ID returns the socket's id: random, 128 bits, distinct from the Engine.IO
+// session id; the same after a recovery.
+func (s *Socket) ID() string { return s.id }
+
+// Namespace returns the socket's namespace.
+func (s *Socket) Namespace() *Namespace { return s.nsp }
+
+// Server returns the socket's server.
+func (s *Socket) Server() *Server { return s.nsp.srv }
+
+// Context returns a context canceled when the socket disconnects.
+func (s *Socket) Context() context.Context { return s.ctx }
+
+// Handshake describes the request that opened the connection and the
+// CONNECT packet's auth payload.
+func (s *Socket) Handshake() *Handshake { return s.handshake }
+
+// Connected reports whether the socket is connected (its CONNECT reply
+// sent, not disconnected).
+func (s *Socket) Connected() bool { return s.state.Load() == stateConnected }
+
+// Recovered reports whether the socket recovered the state (id, rooms,
+// data, missed events) of a previous connection.
+func (s *Socket) Recovered() bool { return s.recovered != nil }
+
+// EngineID returns the id of the Engine.IO session carrying the socket.
+func (s *Socket) EngineID() string { return s.client.conn.ID() }
+
+// Transport returns the name of the transport the client uses now:
+// "polling" or "websocket".
+func (s *Socket) Transport() string { return s.client.conn.Transport() }
+
+// Data returns the value set with SetData (or restored by a recovery).
+func (s *Socket) Data() any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data
+}
+
+// SetData sets a value attached to the socket, returned by Data and by
+// FetchSockets, and kept by connection state recovery.
+func (s *Socket) SetData(v any) {
+	s.mu.Lock()
+	s.data = v
+	s.mu.Unlock()
+}
+
+// DataAs returns the socket's data as a T.
+func DataAs[T any](s *Socket) (T, bool) {
+	v, ok := s.Data().(T)
+	return v, ok
+}
+
+// SetDispatcher installs the dispatcher receiving the socket's events that
+// have no handler of their own ([Socket.On], [Namespace.On]).
+func (s *Socket) SetDispatcher(d Dispatcher) {
+	s.mu.Lock()
+	s.dispatcher = d
+	s.mu.Unlock()
+}
+
+// On sets the handler of event for this socket, replacing any previous one.
+func (s *Socket) On(event string, h EventHandler) {
+	s.mu.Lock()
+	if s.handlers == nil {
+		s.handlers = make(map[string]EventHandler)
+	}
+	s.handlers[event] = h
+	s.mu.Unlock()
+}
+
+// OnAny adds a listener called for every incoming event, before the
+// event's handler.
+func (s *Socket) OnAny(h AnyHandler) {
+	s.mu.Lock()
+	s.onAny = append(s.onAny[:len(s.onAny):len(s.onAny)], h)
+	s.mu.Unlock()
+}
+
+// OnAnyOutgoing adds a listener called for every event sent to the socket,
+// broadcasts included, just before it is sent. It runs on the sending
+// goroutine and must not block.
+func (s *Socket) OnAnyOutgoing(h OutgoingHandler) {
+	s.mu.Lock()
+	s.onAnyOut = append(s.onAnyOut[:len(s.onAnyOut):len(s.onAnyOut)], h)
+	s.mu.Unlock()
+	s.hasOut.Store(true)
+}
+
+// OnDisconnect adds a handler called once when the socket leaves its
+// namespace, after the events received before, when it has left its rooms.
+func (s *Socket) OnDisconnect(h DisconnectHandler) {
+	s.mu.Lock()
+	s.onDisconnect = append(s.onDisconnect, h)
+	s.mu.Unlock()
+}
+
+// OnDisconnecting adds a handler called once when the socket is leaving its
+// namespace, while [Socket.Rooms] still lists its rooms (Node's
+// "disconnecting" event).
+func (s *Socket) OnDisconnecting(h DisconnectHandler) {
+	s.mu.Lock()
+	s.onDisconnecting = append(s.onDisconnecting, h)
+	s.mu.Unlock()
+}
+
+// Join adds the socket to rooms.
+func (s *Socket) Join(rooms ...string) {
+	if s.state.Load() != stateClosed {
+		s.nsp.adapter.AddAll(s.id, rooms)
+	}
+}
+
+// Leave removes the socket from room.
+func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
+
+// LeaveAll removes the socket from rooms.
+func (s *Socket) LeaveAll(rooms ...string) {
+	for _, r := range rooms {
+		s.nsp.adapter.Del(s.id, r)
+	}
+}
+
+// Rooms returns the rooms the socket is in, its own id included.
+func (s *Socket) Rooms() []string { return s.nsp.adapter.SocketRooms(s.id) }
+
+// broadcastOperator targets every socket but s.
+func (s *Socket) broadcastOperator() *BroadcastOperator {
+	return &BroadcastOperator{nsp: s.nsp, except: []string{s.id}}
+}
+
+// To selects rooms for a broadcast that excludes this socket.
+func (s *Socket) To(rooms ...string) *BroadcastOperator { return s.broadcastOperator().To(rooms...) }
+
+// In is To.
+func (s *Socket) In(rooms ...string) *BroadcastOperator { return s.To(rooms...) }
+
+// Except selects every socket but this one and those in rooms.
+func (s *Socket) Except(rooms ...string) *BroadcastOperator {
+	return s.broadcastOperator().Except(rooms...)
+}
+
+// Broadcast selects every socket of the namespace but this one.
+func (s *Socket) Broadcast() *BroadcastOperator { return s.broadcastOperator() }
+
+// Volatile returns an operator emitting volatile events to this socket
+// only: events the transport cannot write right now are dropped.
+func (s *Socket) Volatile() *BroadcastOperator {
+	return &BroadcastOperator{nsp: s.nsp, rooms: []string{s.id}, flags: BroadcastFlags{Volatile: true}}
+}
+
+// Emit sends an event to the socket's client. []byte arguments (also inside
+// []any and map[string]any) are sent as binary attachments; everything else
+// is encoded with encoding/json. An *[Args] as the only argument forwards
+// received arguments unchanged, attachments included. Emit does not wait
+// for the network.
+func (s *Socket) Emit(event string, args ...any) error {
+	p, err := eventPacket(s.nsp.name, event, args)
+	if err != nil {
+		return err
+	}
+	return s.emitPacket(p, false)
+}
+
+// EmitWithAck sends an event and waits for the client's acknowledgement,
+// until ctx is done or the socket disconnects. The returned Args stays
+// valid.
+func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (*Args, error) {
+	p, err := eventPacket(s.nsp.name, event, args)
+	if err != nil {
+		return nil, err
+	}
+	p.ID = s.nsp.nextAckID()
+	ch := make(chan *Args, 1)
+	if !s.addAck(p.ID, func(a *Args) { ch <- a }) {
+		return nil, ErrDisconnected
+	}
+	if err := s.emitPacket(p, false); err != nil {
+		s.removeAck(p.ID)
+		return nil, err
+	}
+	select {
+	case a := <-ch:
+		return a, nil
+	case <-ctx.Done():
+		s.removeAck(p.ID)
+		return nil, fmt.Errorf("socketio: acknowledgement of %q: %w", event, ctx.Err())
+	case <-s.ctx.Done():
+		return nil, ErrDisconnected
+	}
+}
+
+func (s *Socket) addAck(id int64, fn func(*Args)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state.Load() == stateClosed {
+		return false
+	}
+	if s.acks == nil {
+		s.acks = make(map[int64]func(*Args))
+	}
+	s.acks[id] = fn
+	return true
+}
+
+func (s *Socket) removeAck(id int64) {
+	s.mu.Lock()
+	delete(s.acks, id)
+	s.mu.Unlock()
+}
+
+// eventPacket encodes an EVENT packet.
+func eventPacket(nsp, event string, args []any) (*parser.Packet, error) {
+	if parser.IsReservedEvent(event) {
+		return nil, &ReservedEventError{Event: event}
+	}
+	if len(args) == 1 {
+		if a, ok := args[0].(*Args); ok {
+			data := make([]byte, 0, len(event)+8+len(a.body))
+			data = appendJSONString(append(data, '['), event)
+			if !a.empty() {
+				data = append(data, ',')
+			}
+			data = append(data, a.body...)
+			return &parser.Packet{Type: parser.Event, Namespace: nsp, ID: parser.NoID, Data: data, Attachments: a.attachments}, nil
+		}
+	}
+	values := make([]any, 0, 1+len(args))
+	values = append(values, event)
+	values = append(values, args...)
+	data, att, err := parser.MarshalArgs(values...)
+	if err != nil {
+		return nil, fmt.Errorf("socketio: cannot encode %q: %w", event, err)
+	}
+	return &parser.Packet{Type: parser.Event, Namespace: nsp, ID: parser.NoID, Data: data, Attachments: att}, nil
+}
+
+// emitPacket sends p to this socket, through the adapter when the packet
+// must be kept for connection state recovery.
+func (s *Socket) emitPacket(p *parser.Packet, volatile bool) error {
+	switch s.state.Load() {
+	case stateConnecting:
+		s.mu.Lock()
+		if s.state.Load() == stateConnecting {
+			s.pending = append(s.pending, pendingEmit{p, volatile})
+			s.mu.Unlock()
+			return nil
+		}
+		s.mu.Unlock()
+	case stateClosed:
+		return ErrDisconnected
+	}
+	if s.nsp.srv.opts.ConnectionStateRecovery != nil && p.ID == parser.NoID {
+		return s.nsp.adapter.Broadcast(context.Background(), p, &BroadcastOptions{Rooms: []string{s.id}, Flags: BroadcastFlags{Volatile: volatile}})
+	}
+	s.deliver(p, encodeMessages(p), volatile)
+	return nil
+}
+
+// deliver writes an encoded packet to the client; adapters call it for
+// every receiver of a broadcast with the same msgs.
+func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile bool) bool {
+	st := s.state.Load()
+	if st == stateConnecting {
+		// The CONNECT reply is being sent under s.mu; wait for it.
+		s.mu.Lock()
+		st = s.state.Load()
+		s.mu.Unlock()
+	}
+	if st != stateConnected {
+		return false
+	}
+	if s.hasOut.Load() {
+		s.notifyOutgoing(p)
+	}
+	if volatile {
+		return s.client.conn.SendVolatile(msgs...)
+	}
+	return s.client.conn.Send(msgs...) == nil
+}
+
+func (s *Socket) notifyOutgoing(p *parser.Packet) {
+	s.mu.Lock()
+	hs := s.onAnyOut
+	s.mu.Unlock()
+	event, rest, err := p.EventName()
+	if err != nil {
+		return
+	}
+	for _, h := range hs {
+		args := newArgsBody(rest, p.Attachments)
+		s.safely("outgoing listener", event, func() error { h(s, event, &args); return nil })
+	}
+}
+
+// Disconnect disconnects the socket from its namespace with a DISCONNECT
+// packet (reason "server namespace disconnect"), or, when close is true,
+// every socket of its client and then the Engine.IO connection.
+func (s *Socket) Disconnect(close bool) {
+	if close {
+		s.client.disconnectAll()
+		return
+	}
+	s.close(ReasonServerDisconnect, true)
+}
+
+// onPacket handles a packet of the socket's namespace; it runs on the
+// connection's reading goroutine and does not block.
+func (s *Socket) onPacket(p *parser.Packet) {
+	switch p.Type {
+	case parser.Event, parser.BinaryEvent:
+		st := s.state.Load()
+		if st == stateConnecting {
+			// Like Node, an event before the CONNECT reply is a protocol
+			// violation.
+			s.client.closeWith(ReasonForcedServerClose)
+			return
+		}
+		if st != stateConnected {
+			return
+		}
+		name, rest, err := p.EventName()
+		if err != nil {
+			return // Node's server ignores such events
+		}
+		if !s.push(item{kind: itemEvent, name: name, body: rest, att: p.Attachments, id: p.ID}) {
+			s.nsp.srv.log.Warn("socketio: closing connection", "socket", s.id, "error", &QueueFullError{SocketID: s.id, Size: s.nsp.srv.opts.EventQueueSize})
+			s.client.closeWith(ReasonForcedServerClose)
+		}
+	case parser.Ack, parser.BinaryAck:
+		rest, err := p.AckArgs()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		fn := s.acks[p.ID]
+		delete(s.acks, p.ID)
+		s.mu.Unlock()
+		if fn != nil {
+			a := newArgsBody(rest, p.Attachments)
+			fn(&a)
+		}
+	case parser.Disconnect:
+		s.close(ReasonClientDisconnect, false)
+	}
+}
+
+// close disconnects the socket with reason; notify sends a DISCONNECT
+// packet first.
+func (s *Socket) close(reason DisconnectReason, notify bool) {
+	s.mu.Lock()
+	prev := s.state.Load()
+	if prev == stateClosed {
+		s.mu.Unlock()
+		return
+	}
+	if prev == stateConnecting && notify {
+		// Disconnect called by middleware or the connection handler:
+		// disconnect right after the CONNECT reply, as Node does.
+		s.deferDisconnect = true
+		s.mu.Unlock()
+		return
+	}
+	s.state.Store(stateClosed)
+	s.acks = nil
+	s.pending = nil
+	s.mu.Unlock()
+	if notify {
+		_ = s.client.sendPacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name, ID: parser.NoID})
+	}
+	s.client.remove(s)
+	s.cancel()
+	if prev == stateConnected {
+		s.push(item{kind: itemClose, reason: reason})
+	}
+	// A socket still connecting is cleaned up by its connect item.
+}
+
+// accept sends the CONNECT reply and makes the socket visible to
+// broadcasts; it reports false when the socket closed meanwhile.
+func (s *Socket) accept() bool {
+	n := s.nsp
+	reply := struct {
+		SID string `json:"sid"`
+		PID string `json:"pid,omitempty"`
+	}{s.id, s.pid}
+	data, _ := json.Marshal(reply)
+	s.mu.Lock()
+	if s.state.Load() != stateConnecting {
+		s.mu.Unlock()
+		return false
+	}
+	n.add(s)
+	n.adapter.AddAll(s.id, []string{s.id})
+	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
+	if s.recovered != nil {
+		for _, p := range s.recovered.MissedPackets {
+			q := *p
+			q.Namespace = n.name
+			_ = s.client.conn.Send(encodeMessages(&q)...)
+		}
+		s.recovered.MissedPackets = nil
+	}
+	s.state.Store(stateConnected)
+	pending := s.pending
+	s.pending = nil
+	deferred := s.deferDisconnect
+	s.mu.Unlock()
+	s.client.connected()
+	for _, e := range pending {
+		_ = s.emitPacket(e.p, e.volatile)
+	}
+	if deferred {
+		s.close(ReasonServerDisconnect, true)
+	}
+	return true
+}
+
+// reject ends a connection attempt refused by middleware or the connection
+// handler.
+func (s *Socket) reject(err error) {
+	s.mu.Lock()
+	wasConnecting := s.state.CompareAndSwap(stateConnecting, stateClosed)
+	s.acks = nil
+	s.pending = nil
+	s.mu.Unlock()
+	s.nsp.adapter.DelAll(s.id)
+	s.cancel()
+	if !wasConnecting {
+		return
+	}
+	s.client.remove(s)
+	payload := struct {
+		Message string `json:"message"`
+		Data    any    `json:"data,omitempty"`
+	}{Message: err.Error()}
+	if ce, ok := errors.AsType[*ConnectError](err); ok {
+		payload.Data = ce.Data
+	}
+	data, merr := json.Marshal(payload)
+	if merr != nil {
+		data, _ = json.Marshal(struct {
+			Message string `json:"message"`
+		}{err.Error()})
+	}
+	_ = s.client.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: s.nsp.name, ID: parser.NoID, Data: data})
+}
+
+// CloseConn closes the socket's Engine.IO connection without DISCONNECT
+// packets, as Node's socket.conn.close(): every socket of the client
+// disconnects with reason "forced close" (recoverable), and the client
+// reconnects on its own.
+func (s *Socket) CloseConn() {
+	s.client.conn.Close()
+}
