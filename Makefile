@@ -9,19 +9,21 @@ STATICCHECK := go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 DEMO_ADDR ?= 127.0.0.1:8000
 FUZZTIME ?= 20s
 CI ?=
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+NEED_NODE := command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "make: node and npm are needed; installing Debian's nodejs and npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 
 .PHONY: help
 help: ## Describe the targets
-	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
-deps: interop/node_modules/.package-lock.json ## Install what the tests need (Node.js packages)
+deps: interop/node_modules/.package-lock.json e2e-deps ## Install what the tests need (Node.js packages, Chromium)
 
 interop/node_modules/.package-lock.json: interop/package.json interop/package-lock.json
-	@command -v node >/dev/null && command -v npm >/dev/null || { \
-	  echo "make: node and npm are needed; installing Debian's nodejs and npm"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
-	cd interop && npm ci --no-audit --no-fund --loglevel=error
+	@$(NEED_NODE)
+	cd interop && $(NPM_CI)
 	@touch $@
 
 .PHONY: test
@@ -56,5 +58,27 @@ bench: ## Run the benchmarks
 	go test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: demo
-demo: deps ## Serve the demo on DEMO_ADDR (default 127.0.0.1:8000)
-	go run ./examples/conformance -addr $(DEMO_ADDR)
+demo: examples/chat/web/node_modules/.package-lock.json ## Serve the chat example on DEMO_ADDR (default 127.0.0.1:8000)
+	go run ./examples/chat -addr $(DEMO_ADDR)
+
+# The browser tests (e2e/) need Chromium at /usr/bin/chromium (Debian's
+# package; playwright-core drives it, no browser is downloaded) and the npm
+# packages of e2e/ and examples/chat/web. Each step does nothing when its
+# result is already there.
+
+.PHONY: e2e-deps
+e2e-deps: /usr/bin/chromium e2e/node_modules/.package-lock.json examples/chat/web/node_modules/.package-lock.json ## Install what the browser tests need (Chromium, npm packages)
+
+/usr/bin/chromium:
+	@echo "make: installing Debian's chromium for the browser tests (apt-get)"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
+	@$(NEED_NODE)
+	cd e2e && $(NPM_CI)
+	@touch $@
+
+examples/chat/web/node_modules/.package-lock.json: examples/chat/web/package.json examples/chat/web/package-lock.json
+	@$(NEED_NODE)
+	cd examples/chat/web && $(NPM_CI)
+	@touch $@
