@@ -63,7 +63,7 @@
 // An idle WebSocket session holds one parked reader goroutine with a
 // minimal stack, a 512-byte read buffer and no writer goroutine or write
 // buffer (writers are started while packets are queued and borrow pooled
-// buffers), about 7 KiB in all (see BenchmarkIdleWebSocket).
+// buffers), under 8 KiB in all (see BenchmarkIdleWebSocket).
 //
 // # Concurrency
 //

@@ -11,22 +11,17 @@ import (
 
 // newSocketIOFixture returns the Socket.IO server the Socket.IO protocol's
 // test suite (https://github.com/socketio/socket.io-protocol, "Test suite")
-// expects at /socket.io/: pingInterval 300 ms, pingTimeout 200 ms,
-// connectTimeout 1 s, CORS for every origin. On connection to "/" and
+// expects at /socket.io/ (with suiteHeartbeat: pingInterval 300 ms,
+// pingTimeout 200 ms), connectTimeout 1 s, CORS for every origin. On connection to "/" and
 // "/custom" each socket gets an "auth" event carrying its CONNECT payload
 // (or {}); "message" is echoed as "message-back", and "message-with-ack" is
 // acknowledged with its own arguments, binary attachments included.
-//
-// It is meant to be mounted at "/socket.io/" next to the Engine.IO fixture
-// in main.go (which another change wires).
-//
-//lint:ignore U1000 mounted by main.go
-func newSocketIOFixture() *socketio.Server {
+func newSocketIOFixture(hb heartbeat) *socketio.Server {
 	io := socketio.NewServer(&socketio.Options{
 		ConnectTimeout: time.Second,
 		Engine: &engineio.Options{
-			PingInterval: 300 * time.Millisecond,
-			PingTimeout:  200 * time.Millisecond,
+			PingInterval: hb.interval,
+			PingTimeout:  hb.timeout,
 			MaxPayload:   1_000_000,
 			CORS:         &engineio.CORSOptions{Origins: []string{"*"}},
 		},
