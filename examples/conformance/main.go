@@ -4,10 +4,11 @@
 //   - at /engine.io/, the Engine.IO protocol's (https://github.com/socketio/engine.io-protocol,
 //     "Test suite"): pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6
 //     and CORS "*", echoing every message back on the session it came from;
+//
 //   - at /socket.io/, the Socket.IO protocol's (https://github.com/socketio/socket.io-protocol,
 //     "Test suite"); see newSocketIOFixture.
 //
-//	go run ./examples/conformance -addr 127.0.0.1:3000
+//     go run ./examples/conformance -addr 127.0.0.1:3000
 package main
 
 import (
