@@ -1,14 +1,14 @@
-// Command conformance serves the fixtures of the official protocol test
-// suites on one port:
+// Command conformance serves, on one port, the fixtures that the official
+// protocol test suites (the "Test suite" sections of the engine.io-protocol
+// and socket.io-protocol specifications) run against:
 //
-//   - at /engine.io/, the Engine.IO protocol's (https://github.com/socketio/engine.io-protocol,
-//     "Test suite"): pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6
-//     and CORS "*", echoing every message back on the session it came from;
+//   - /engine.io/: pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6,
+//     CORS "*", every message echoed back on its session;
+//   - /socket.io/: the Socket.IO fixture described at newSocketIOFixture.
 //
-//   - at /socket.io/, the Socket.IO protocol's (https://github.com/socketio/socket.io-protocol,
-//     "Test suite"); see newSocketIOFixture.
+// Run it with:
 //
-//     go run ./examples/conformance -addr 127.0.0.1:3000
+//	go run ./examples/conformance -addr 127.0.0.1:3000
 package main
 
 import (
