@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // MaxDepth bounds the nesting of arrays and objects that [Object] skips over;
@@ -20,15 +22,6 @@ func syntaxErr(b []byte, i int, what string) error {
 		return fmt.Errorf("%w: %s: unexpected %q at offset %d", ErrSyntax, what, b[i], i)
 	}
 	return fmt.Errorf("%w: %s: unexpected end at offset %d", ErrSyntax, what, i)
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	return i
 }
 
 // scanValue returns the offset just past the JSON value that starts at b[i]
@@ -51,7 +44,7 @@ func scanValue(b []byte, i, depth int) (int, error) {
 		if c == '{' {
 			closing = '}'
 		}
-		i = skipSpace(b, i+1)
+		i = jsontext.SkipSpace(b, i+1)
 		if i < len(b) && b[i] == closing {
 			return i + 1, nil
 		}
@@ -61,17 +54,17 @@ func scanValue(b []byte, i, depth int) (int, error) {
 				if err != nil {
 					return 0, err
 				}
-				i = skipSpace(b, end)
+				i = jsontext.SkipSpace(b, end)
 				if i >= len(b) || b[i] != ':' {
 					return 0, syntaxErr(b, i, "':' expected")
 				}
-				i = skipSpace(b, i+1)
+				i = jsontext.SkipSpace(b, i+1)
 			}
 			end, err := scanValue(b, i, depth+1)
 			if err != nil {
 				return 0, err
 			}
-			i = skipSpace(b, end)
+			i = jsontext.SkipSpace(b, end)
 			if i >= len(b) {
 				return 0, syntaxErr(b, i, "',' or closing bracket expected")
 			}
@@ -81,7 +74,7 @@ func scanValue(b []byte, i, depth int) (int, error) {
 			if b[i] != ',' {
 				return 0, syntaxErr(b, i, "',' or closing bracket expected")
 			}
-			i = skipSpace(b, i+1)
+			i = jsontext.SkipSpace(b, i+1)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, _, ok := scanNumber(b, i)
@@ -225,14 +218,14 @@ type Object struct {
 // the value to encoding/json, which reports exactly what is wrong.
 func (o *Object) Start(raw []byte) bool {
 	*o = Object{}
-	i := skipSpace(raw, 0)
+	i := jsontext.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return false
 	}
 	o.b = raw
-	o.i = skipSpace(raw, i+1)
+	o.i = jsontext.SkipSpace(raw, i+1)
 	if o.i < len(raw) && raw[o.i] == '}' {
-		o.i = skipSpace(raw, o.i+1)
+		o.i = jsontext.SkipSpace(raw, o.i+1)
 		o.b = nil
 		if o.i != len(raw) {
 			o.err = syntaxErr(raw, o.i, "end of value expected")
@@ -264,25 +257,25 @@ func (o *Object) Next() bool {
 	} else {
 		o.key = b[i+1 : end-1]
 	}
-	i = skipSpace(b, end)
+	i = jsontext.SkipSpace(b, end)
 	if i >= len(b) || b[i] != ':' {
 		o.fail(syntaxErr(b, i, "':' expected"))
 		return false
 	}
-	i = skipSpace(b, i+1)
+	i = jsontext.SkipSpace(b, i+1)
 	end, err = scanValue(b, i, 1)
 	if err != nil {
 		o.fail(err)
 		return false
 	}
 	o.val = b[i:end]
-	i = skipSpace(b, end)
+	i = jsontext.SkipSpace(b, end)
 	switch {
 	case i < len(b) && b[i] == ',':
-		o.i = skipSpace(b, i+1)
+		o.i = jsontext.SkipSpace(b, i+1)
 	case i < len(b) && b[i] == '}':
 		o.b = nil // the next call ends the iteration
-		if j := skipSpace(b, i+1); j != len(b) {
+		if j := jsontext.SkipSpace(b, i+1); j != len(b) {
 			o.fail(syntaxErr(b, j, "end of value expected"))
 			return false
 		}

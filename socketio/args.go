@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // Args holds the undecoded arguments of one incoming event or acknowledgement.
@@ -37,7 +39,7 @@ var ErrBadArgs = errors.New("socketio: malformed arguments")
 // dispatchers can use it to call a [Dispatcher] directly.
 func NewArgs(raw []byte, attachments [][]byte) *Args {
 	a := &Args{attachments: attachments}
-	i := skipSpace(raw, 0)
+	i := jsontext.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '[' {
 		a.err = fmt.Errorf("%w: not a JSON array", ErrBadArgs)
 		a.split = true
@@ -133,12 +135,12 @@ func (a *Args) doSplit() {
 	a.split = true
 	a.spans = a.inline[:0]
 	b := a.body
-	i := skipSpace(b, 0)
+	i := jsontext.SkipSpace(b, 0)
 	if i < len(b) && b[i] == ']' {
 		return
 	}
 	for {
-		i = skipSpace(b, i)
+		i = jsontext.SkipSpace(b, i)
 		end, err := skipValue(b, i)
 		if err != nil {
 			a.err = err
@@ -146,7 +148,7 @@ func (a *Args) doSplit() {
 			return
 		}
 		a.spans = append(a.spans, span{int32(i), int32(end)})
-		i = skipSpace(b, end)
+		i = jsontext.SkipSpace(b, end)
 		if i >= len(b) {
 			a.err = fmt.Errorf("%w: unterminated array", ErrBadArgs)
 			a.spans = a.spans[:0]
@@ -165,78 +167,18 @@ func (a *Args) doSplit() {
 	}
 }
 
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
 // skipValue returns the offset just past the JSON value starting at b[i]. It
 // checks the structure (strings, brackets, braces) but not the spelling of
 // literals and numbers; decoding the value checks those.
 func skipValue(b []byte, i int) (int, error) {
-	if i >= len(b) {
-		return 0, fmt.Errorf("%w: missing value", ErrBadArgs)
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				end, err := skipString(b, i)
-				if err != nil {
-					return 0, err
-				}
-				i = end
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1, nil
-				}
-			}
-			i++
-		}
-		return 0, fmt.Errorf("%w: unterminated object or array", ErrBadArgs)
-	case ',', ']', '}', ':':
-		return 0, fmt.Errorf("%w: unexpected %q at offset %d", ErrBadArgs, b[i], i)
-	default:
-		start := i
-		for i < len(b) {
-			switch b[i] {
-			case ',', ']', '}', ' ', '\t', '\n', '\r':
-				return i, nil
-			}
-			i++
-		}
-		if i == start {
+	end, ok := jsontext.ValueEnd(b, i)
+	if !ok {
+		if i >= len(b) {
 			return 0, fmt.Errorf("%w: missing value", ErrBadArgs)
 		}
-		return i, nil
+		return 0, fmt.Errorf("%w: bad or unterminated value at offset %d", ErrBadArgs, i)
 	}
-}
-
-func skipString(b []byte, i int) (int, error) {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unterminated string", ErrBadArgs)
+	return end, nil
 }
 
 // placeholderNum reports N when raw is a binary placeholder object
@@ -263,6 +205,6 @@ func appendJSONString(dst []byte, s string) []byte {
 
 // empty reports whether the arguments' body holds no element.
 func (a *Args) empty() bool {
-	i := skipSpace(a.body, 0)
+	i := jsontext.SkipSpace(a.body, 0)
 	return i >= len(a.body) || a.body[i] == ']'
 }

@@ -3,6 +3,8 @@ package parser
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // DefaultMaxAttachments is the number of binary attachments a packet may
@@ -206,7 +208,7 @@ func (d *Decoder) checkPayload(p *Packet, off int) error {
 	if !json.Valid(data) {
 		return parseErr(off, "payload is not valid JSON")
 	}
-	j := skipSpace(data, 0)
+	j := jsontext.SkipSpace(data, 0)
 	c := data[j] // valid JSON is not all space
 	switch p.Type {
 	case Connect:
@@ -243,18 +245,18 @@ func (d *Decoder) checkPayload(p *Packet, off int) error {
 // a string or a number, and the offset just past it and its comma (or at the
 // closing bracket). data must be valid JSON.
 func splitEvent(data []byte) (name []byte, restOff int, err error) {
-	i := skipSpace(data, 0)
+	i := jsontext.SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
 		return nil, 0, parseErr(i, "event payload is not an array")
 	}
-	i = skipSpace(data, i+1)
+	i = jsontext.SkipSpace(data, i+1)
 	if i >= len(data) {
 		return nil, 0, parseErr(i, "event payload is not an array")
 	}
 	start := i
 	switch c := data[i]; {
 	case c == '"':
-		end, ok := stringEnd(data, i)
+		end, ok := jsontext.StringEnd(data, i)
 		if !ok {
 			return nil, 0, parseErr(i, "unterminated event name")
 		}
@@ -269,7 +271,7 @@ func splitEvent(data []byte) (name []byte, restOff int, err error) {
 		return nil, 0, parseErr(i, "event name is neither a string nor a number")
 	}
 	name = data[start:i]
-	i = skipSpace(data, i)
+	i = jsontext.SkipSpace(data, i)
 	if i >= len(data) {
 		return nil, 0, parseErr(i, "unterminated event array")
 	}
@@ -343,31 +345,6 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isNumberByte(c byte) bool {
 	return isDigit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// stringEnd returns the offset just past the JSON string starting at b[i].
-func stringEnd(b []byte, i int) (int, bool) {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1, true
-		}
-	}
-	return 0, false
 }
 
 func hasEscape(b []byte) bool {

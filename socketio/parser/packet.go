@@ -3,6 +3,8 @@ package parser
 import (
 	"errors"
 	"strconv"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // Type is a Socket.IO packet type, the first character of every packet.
@@ -162,7 +164,7 @@ func (p *Packet) AckArgs() (rest []byte, err error) {
 	if p.Data == nil {
 		return closeBracket, nil
 	}
-	i := skipSpace(p.Data, 0)
+	i := jsontext.SkipSpace(p.Data, 0)
 	if i >= len(p.Data) || p.Data[i] != '[' {
 		return nil, parseErr(i, "acknowledgement payload is not an array")
 	}

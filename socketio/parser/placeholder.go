@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // checkPlaceholders applies Node's reconstruction rule to the JSON text data
@@ -18,7 +20,7 @@ func checkPlaceholders(data []byte, n int) error {
 	if data == nil {
 		return nil
 	}
-	_, bad := walkPlaceholders(data, skipSpace(data, 0), n)
+	_, bad := walkPlaceholders(data, jsontext.SkipSpace(data, 0), n)
 	if bad >= 0 {
 		return parseErr(bad, "illegal attachments: placeholder does not refer to one of the "+strconv.Itoa(n)+" attachments")
 	}
@@ -35,13 +37,13 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 	}
 	switch data[i] {
 	case '"':
-		end, ok := stringEnd(data, i)
+		end, ok := jsontext.StringEnd(data, i)
 		if !ok {
 			return len(data), bad
 		}
 		return end, bad
 	case '[':
-		i = skipSpace(data, i+1)
+		i = jsontext.SkipSpace(data, i+1)
 		for i < len(data) && data[i] != ']' {
 			var b int
 			prev := i
@@ -52,9 +54,9 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 			if bad < 0 {
 				bad = b
 			}
-			i = skipSpace(data, i)
+			i = jsontext.SkipSpace(data, i)
 			if i < len(data) && data[i] == ',' {
-				i = skipSpace(data, i+1)
+				i = jsontext.SkipSpace(data, i+1)
 			}
 		}
 		return min(i+1, len(data)), bad
@@ -62,15 +64,15 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 		start := i
 		var placeholder bool
 		var num []byte
-		i = skipSpace(data, i+1)
+		i = jsontext.SkipSpace(data, i+1)
 		for i < len(data) && data[i] == '"' {
-			keyEnd, ok := stringEnd(data, i)
+			keyEnd, ok := jsontext.StringEnd(data, i)
 			if !ok {
 				return len(data), bad
 			}
 			key := data[i:keyEnd]
-			i = skipSpace(data, keyEnd)
-			i = skipSpace(data, i+1) // the colon
+			i = jsontext.SkipSpace(data, keyEnd)
+			i = jsontext.SkipSpace(data, i+1) // the colon
 			valStart := i
 			var b int
 			i, b = walkPlaceholders(data, i, n)
@@ -83,9 +85,9 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 			case "num":
 				num = data[valStart:i]
 			}
-			i = skipSpace(data, i)
+			i = jsontext.SkipSpace(data, i)
 			if i < len(data) && data[i] == ',' {
-				i = skipSpace(data, i+1)
+				i = jsontext.SkipSpace(data, i+1)
 			}
 		}
 		if placeholder {
