@@ -19,7 +19,13 @@ help: ## Describe the targets
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
-deps: interop/node_modules/.package-lock.json e2e-deps ## Install what the tests need (Node.js packages, Chromium)
+deps: interop/node_modules/.package-lock.json e2e-deps redis-deps ## Install what the tests need (Node.js packages, Chromium, redis-server)
+
+.PHONY: redis-deps
+redis-deps: ## Install redis-server for the Redis adapter tests (apt-get, when missing)
+	@command -v redis-server >/dev/null || { \
+	  echo "make: installing Debian's redis-server for the Redis adapter tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 
 interop/node_modules/.package-lock.json: interop/package.json interop/package-lock.json
 	@$(NEED_NODE)

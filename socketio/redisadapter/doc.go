@@ -3,9 +3,26 @@
 // over pub/sub, wire-compatible with Node's @socket.io/redis-adapter 8.x
 // (the classic adapter made by createAdapter(pubClient, subClient, opts)).
 //
-// For now the package holds the wire codec only; the adapter itself follows
-// once socketio's Adapter interface is final. docs/scaling.md documents the
-// wire format in full.
+// [New] returns the adapter factory for [socketio.Options].Adapter:
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+//	io := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(rdb, nil)})
+//
+// Each namespace gets an [Adapter] that embeds the in-memory adapter for its
+// local sockets and publishes the remote part of every operation. The wire
+// codec below (channels, messages) is exported too; docs/scaling.md
+// documents the wire format in full, and its operations.
+//
+// # Concurrency and bounds
+//
+// Every method of an Adapter is safe from many goroutines. Local delivery
+// never waits on Redis: what is published goes through an ordered queue of
+// [PublishQueueSize] messages, and what is received through a queue of
+// [ReceiveQueueSize]; when Redis is unreachable or a queue is full, the
+// other servers miss those messages and the adapter logs it. Requests end
+// at Options.RequestTimeout or their context's deadline, whichever comes
+// first. Server-side-emit handlers run on the receiving goroutine and must
+// not block.
 //
 // # Channels
 //

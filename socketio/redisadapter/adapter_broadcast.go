@@ -1,0 +1,245 @@
+package redisadapter
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// ackRequest is a broadcast with acks this server sent, waiting for the
+// other servers' client counts and acks.
+type ackRequest struct {
+	clientCount func(int)
+	ack         func(*socketio.Args)
+}
+
+// Broadcast implements [socketio.Adapter]: it delivers p to the local
+// sockets, then, unless opts.Flags.Local, queues it for the other servers.
+// It never waits for Redis; when the publish queue is full or Redis is
+// unreachable the other servers miss the packet (logged).
+func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
+	if !opts.Flags.Local {
+		msg := &BroadcastMessage{UID: a.uid, Packet: wirePacket(p), Opts: wireOpts(opts, nil)}
+		if b, err := EncodeBroadcast(msg); err != nil {
+			a.log.Warn("socketio: redis adapter: cannot encode broadcast", "err", err)
+		} else {
+			a.enqueueBroadcast(a.ch.BroadcastTo(opts.Rooms), b)
+		}
+	}
+	return a.MemoryAdapter.Broadcast(ctx, p, opts)
+}
+
+// BroadcastWithAck implements [socketio.Adapter]: the local sockets get p
+// at once; the other servers get a BROADCAST request and answer with their
+// client counts and their clients' acks (the first argument of each) until
+// ctx is done. The request's timeout flag is ctx's deadline, or the request
+// timeout when ctx has none.
+func (a *Adapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions, clientCount func(int), ack func(*socketio.Args)) error {
+	if !opts.Flags.Local {
+		timeout := a.opts.RequestTimeout
+		if d, ok := ctx.Deadline(); ok {
+			timeout = max(time.Until(d), time.Millisecond)
+		}
+		id := newUID()
+		req := &Request{UID: a.uid, RequestID: id, Type: Broadcast, Packet: newPtr(wirePacket(p)), Opts: newPtr(wireOpts(opts, &timeout))}
+		b, err := EncodeRequest(req)
+		if err != nil {
+			return err
+		}
+		a.mu.Lock()
+		if a.closed {
+			a.mu.Unlock()
+			return ErrClosed
+		}
+		a.ackRequests[id] = &ackRequest{clientCount: clientCount, ack: ack}
+		a.mu.Unlock()
+		context.AfterFunc(ctx, func() {
+			a.mu.Lock()
+			delete(a.ackRequests, id)
+			a.mu.Unlock()
+		})
+		if err := a.enqueue(ctx, a.ch.Request, b); err != nil {
+			return err
+		}
+	}
+	return a.MemoryAdapter.BroadcastWithAck(ctx, p, opts, clientCount, ack)
+}
+
+func newPtr[T any](v T) *T { return &v }
+
+// wirePacket converts a socketio EVENT packet to the packet object of the
+// wire format, binary attachments in place.
+func wirePacket(p *parser.Packet) Packet {
+	return Packet{Type: int(parser.Event), Nsp: p.Namespace, Data: JSONData{JSON: p.Data, Attachments: p.Attachments}}
+}
+
+// wireOpts converts broadcast options; timeout, when set, is the ack
+// timeout flag.
+func wireOpts(o *socketio.BroadcastOptions, timeout *time.Duration) BroadcastOptions {
+	return BroadcastOptions{
+		Rooms:  o.Rooms,
+		Except: dedupe(o.Except),
+		Flags:  &BroadcastFlags{Volatile: o.Flags.Volatile, Timeout: timeout},
+	}
+}
+
+func dedupe(s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	out := make([]string, 0, len(s))
+	for _, x := range s {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// localOpts converts received options to a local-only selection.
+func localOpts(o *BroadcastOptions, volatile bool) *socketio.BroadcastOptions {
+	if o == nil {
+		return &socketio.BroadcastOptions{Flags: socketio.BroadcastFlags{Local: true}}
+	}
+	return &socketio.BroadcastOptions{Rooms: o.Rooms, Except: o.Except, Flags: socketio.BroadcastFlags{Local: true, Volatile: volatile}}
+}
+
+// eventPacket converts a received packet object to a socketio EVENT
+// packet; ok is false for anything but an event with an array payload.
+func eventPacket(p *Packet) (*parser.Packet, bool) {
+	if p.Type != int(parser.Event) && p.Type != int(parser.BinaryEvent) {
+		return nil, false
+	}
+	data, att, err := DataJSON(p.Data)
+	if err != nil || !bytes.HasPrefix(data, []byte("[")) {
+		return nil, false
+	}
+	return &parser.Packet{Type: parser.Event, Namespace: p.Nsp, ID: parser.NoID, Data: data, Attachments: att}, true
+}
+
+// onBroadcast handles a message of the broadcast pattern, as Node's
+// onmessage: drop room broadcasts for rooms without local sockets before
+// decoding, own messages and other namespaces' packets.
+func (a *Adapter) onBroadcast(channel string, payload []byte) {
+	room, ok := a.ch.Room(channel)
+	if !ok {
+		return
+	}
+	if room != "" && len(a.MemoryAdapter.Sockets([]string{room})) == 0 {
+		return
+	}
+	m, err := DecodeBroadcast(payload)
+	if err != nil {
+		a.log.Debug("socketio: redis adapter: ignoring malformed broadcast", "err", err)
+		return
+	}
+	if m.UID == a.uid || m.Packet.Nsp != a.nsp.Name() {
+		return
+	}
+	p, ok := eventPacket(&m.Packet)
+	if !ok {
+		a.log.Debug("socketio: redis adapter: ignoring broadcast of a non-event packet")
+		return
+	}
+	volatile := m.Opts.Flags != nil && m.Opts.Flags.Volatile
+	_ = a.MemoryAdapter.Broadcast(a.ctx, p, localOpts(&m.Opts, volatile))
+}
+
+// onBroadcastRequest answers another server's broadcast with acks: the
+// local client count, then each client's first ack argument, until the
+// request's timeout.
+func (a *Adapter) onBroadcastRequest(r *Request) {
+	if r.UID == a.uid || r.Packet == nil || r.Packet.Nsp != a.nsp.Name() {
+		return
+	}
+	a.mu.Lock()
+	_, own := a.ackRequests[r.RequestID]
+	a.mu.Unlock()
+	if own {
+		return
+	}
+	p, ok := eventPacket(r.Packet)
+	if !ok {
+		return
+	}
+	timeout := a.opts.RequestTimeout
+	if r.Opts != nil && r.Opts.Flags != nil && r.Opts.Flags.Timeout != nil {
+		timeout = *r.Opts.Flags.Timeout
+	}
+	ctx, cancel := context.WithTimeout(a.ctx, timeout)
+	respCh := a.ch.ResponseChannelFor(r.UID, a.opts.PublishOnSpecificResponseChannel)
+	var (
+		mu       sync.Mutex
+		expected = -1
+		acked    int
+	)
+	done := func() {
+		if expected >= 0 && acked >= expected {
+			cancel()
+		}
+	}
+	err := a.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(r.Opts, false),
+		func(n int) {
+			b, err := EncodeResponse(&Response{Type: BroadcastClientCount, RequestID: r.RequestID, ClientCount: n})
+			if err == nil {
+				a.enqueueBroadcast(respCh, b)
+			}
+			mu.Lock()
+			expected = n
+			done()
+			mu.Unlock()
+		},
+		func(args *socketio.Args) {
+			resp := &Response{Type: BroadcastAck, RequestID: r.RequestID}
+			if raw := args.Raw(0); raw != nil {
+				resp.Packet = JSONData{JSON: bytes.Clone(raw), Attachments: args.Attachments()}
+				resp.HasPacket = true
+			}
+			if b, err := EncodeResponse(resp); err == nil {
+				a.enqueueBroadcast(respCh, b)
+			} else {
+				a.log.Warn("socketio: redis adapter: cannot encode ack", "err", err)
+			}
+			mu.Lock()
+			acked++
+			done()
+			mu.Unlock()
+		})
+	if err != nil {
+		cancel()
+	}
+}
+
+// onAckResponse relays a BROADCAST_CLIENT_COUNT or BROADCAST_ACK to the
+// pending broadcast; it reports whether r belonged to one.
+func (a *Adapter) onAckResponse(r *Response) bool {
+	a.mu.Lock()
+	req := a.ackRequests[r.RequestID]
+	a.mu.Unlock()
+	if req == nil {
+		return false
+	}
+	switch r.Type {
+	case BroadcastClientCount:
+		req.clientCount(r.ClientCount)
+	case BroadcastAck:
+		args := socketio.NewArgs([]byte("[]"), nil)
+		if r.HasPacket {
+			data, att, err := DataJSON(r.Packet)
+			if err != nil {
+				a.log.Debug("socketio: redis adapter: ignoring malformed ack", "err", err)
+				return true
+			}
+			raw := make([]byte, 0, len(data)+2)
+			raw = append(append(append(raw, '['), data...), ']')
+			args = socketio.NewArgs(raw, att)
+		}
+		req.ack(args)
+	}
+	return true
+}

@@ -1,0 +1,389 @@
+package redisadapter
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/siogo/sio/socketio"
+)
+
+// pending is a request waiting for the other servers' responses.
+type pending struct {
+	typ      RequestType
+	expected int // responses awaited (servers, or servers-1 for SERVER_SIDE_EMIT)
+
+	mu        sync.Mutex
+	got       int
+	sockets   []*socketio.RemoteSocket
+	rooms     map[string]struct{}
+	responses []*socketio.Args
+	done      chan struct{}
+	err       error
+	finished  bool
+}
+
+func (p *pending) finish(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.finished {
+		p.finished = true
+		p.err = err
+		close(p.done)
+	}
+}
+
+// ServerCount implements [socketio.Adapter]: the number of subscribers of
+// the request channel (PUBSUB NUMSUB), this server included.
+func (a *Adapter) ServerCount(ctx context.Context) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
+	defer cancel()
+	m, err := a.client.PubSubNumSub(ctx, a.ch.Request).Result()
+	if err != nil {
+		return 0, fmt.Errorf("socketio: redis adapter server count: %w", err)
+	}
+	return int(m[a.ch.Request]), nil
+}
+
+// request publishes r and waits for p.expected responses, the request
+// timeout or the end of ctx.
+func (a *Adapter) request(ctx context.Context, r *Request, p *pending) error {
+	b, err := EncodeRequest(r)
+	if err != nil {
+		return err
+	}
+	p.done = make(chan struct{})
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return ErrClosed
+	}
+	a.requests[r.RequestID] = p
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		delete(a.requests, r.RequestID)
+		a.mu.Unlock()
+	}()
+	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
+	defer cancel()
+	if err := a.publishWait(ctx, a.ch.Request, b); err != nil {
+		return err
+	}
+	select {
+	case <-p.done:
+		return p.err
+	case <-ctx.Done():
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.finished = true
+		return &TimeoutError{Type: r.Type, Got: p.got, Expected: p.expected, Err: ctx.Err()}
+	}
+}
+
+// requestOpts converts a selection for a request (rooms and except only).
+func requestOpts(o *socketio.BroadcastOptions) *BroadcastOptions {
+	return &BroadcastOptions{Rooms: nonNil(o.Rooms), Except: nonNil(dedupe(o.Except))}
+}
+
+// FetchSockets implements [socketio.Adapter]: the local sockets, plus,
+// unless opts.Flags.Local and when other servers subscribe, theirs. It
+// fails with a [*TimeoutError] when a server does not answer in time.
+// Remote sockets' Data is the json.RawMessage of their socket.data (nil
+// when unset).
+func (a *Adapter) FetchSockets(ctx context.Context, opts *socketio.BroadcastOptions) ([]*socketio.RemoteSocket, error) {
+	local, err := a.MemoryAdapter.FetchSockets(ctx, opts)
+	if err != nil || opts.Flags.Local {
+		return local, err
+	}
+	n, err := a.ServerCount(ctx)
+	if err != nil {
+		return local, err
+	}
+	if n <= 1 {
+		return local, nil
+	}
+	p := &pending{typ: RemoteFetch, expected: n, got: 1, sockets: local}
+	r := &Request{UID: a.uid, RequestID: newUID(), Type: RemoteFetch, Opts: requestOpts(opts)}
+	err = a.request(ctx, r, p)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sockets, err
+}
+
+// AllRooms returns the rooms of every server (socket ids included), as
+// Node's adapter.allRooms().
+func (a *Adapter) AllRooms(ctx context.Context) ([]string, error) {
+	local := a.MemoryAdapter.Rooms()
+	n, err := a.ServerCount(ctx)
+	if err != nil || n <= 1 {
+		return local, err
+	}
+	p := &pending{typ: AllRooms, expected: n, got: 1, rooms: make(map[string]struct{})}
+	for _, r := range local {
+		p.rooms[r] = struct{}{}
+	}
+	err = a.request(ctx, &Request{UID: a.uid, RequestID: newUID(), Type: AllRooms}, p)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]string, 0, len(p.rooms))
+	for r := range p.rooms {
+		out = append(out, r)
+	}
+	return out, err
+}
+
+// AddSockets implements [socketio.Adapter]: local sockets join at once;
+// unless opts.Flags.Local, a REMOTE_JOIN goes to the other servers (no
+// response is awaited, as in Node).
+func (a *Adapter) AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+	_ = a.MemoryAdapter.AddSockets(ctx, opts, rooms)
+	if opts.Flags.Local {
+		return nil
+	}
+	return a.fireAndForget(ctx, &Request{UID: a.uid, Type: RemoteJoin, Opts: requestOpts(opts), Rooms: nonNil(rooms)})
+}
+
+// DelSockets implements [socketio.Adapter], as AddSockets with REMOTE_LEAVE.
+func (a *Adapter) DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+	_ = a.MemoryAdapter.DelSockets(ctx, opts, rooms)
+	if opts.Flags.Local {
+		return nil
+	}
+	return a.fireAndForget(ctx, &Request{UID: a.uid, Type: RemoteLeave, Opts: requestOpts(opts), Rooms: nonNil(rooms)})
+}
+
+// DisconnectSockets implements [socketio.Adapter], as AddSockets with
+// REMOTE_DISCONNECT.
+func (a *Adapter) DisconnectSockets(ctx context.Context, opts *socketio.BroadcastOptions, close bool) error {
+	_ = a.MemoryAdapter.DisconnectSockets(ctx, opts, close)
+	if opts.Flags.Local {
+		return nil
+	}
+	return a.fireAndForget(ctx, &Request{UID: a.uid, Type: RemoteDisconnect, Opts: requestOpts(opts), Close: close})
+}
+
+func (a *Adapter) fireAndForget(ctx context.Context, r *Request) error {
+	b, err := EncodeRequest(r)
+	if err != nil {
+		return err
+	}
+	return a.enqueue(ctx, a.ch.Request, b)
+}
+
+// ServerSideEmit implements [socketio.Adapter]. Without acks it returns once
+// the request is queued. With acks it waits for one response from each
+// other server (NUMSUB−1) and returns them, each as Args holding the first
+// argument the remote handler acknowledged with; on timeout it returns
+// those received and a [*TimeoutError].
+func (a *Adapter) ServerSideEmit(ctx context.Context, data []byte, withAck bool) ([]*socketio.Args, error) {
+	var elems []json.RawMessage
+	if err := json.Unmarshal(data, &elems); err != nil || len(elems) == 0 {
+		return nil, fmt.Errorf("socketio: redis adapter server-side emit: data is not a JSON array")
+	}
+	r := &Request{UID: a.uid, Type: ServerSideEmit, Data: elems}
+	if !withAck {
+		return nil, a.fireAndForget(ctx, r)
+	}
+	n, err := a.ServerCount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n-1 <= 0 {
+		return nil, nil
+	}
+	r.RequestID = newUID()
+	p := &pending{typ: ServerSideEmit, expected: n - 1}
+	err = a.request(ctx, r, p)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.responses, err
+}
+
+// onRequest handles a message of the request channel, as Node's onrequest.
+func (a *Adapter) onRequest(payload []byte) {
+	r, err := DecodeRequest(payload)
+	if err != nil {
+		a.log.Debug("socketio: redis adapter: ignoring malformed request", "err", err)
+		return
+	}
+	switch r.Type {
+	case Sockets:
+		if a.isOwn(r) {
+			return
+		}
+		ids := a.MemoryAdapter.Sockets(r.Rooms)
+		a.respond(r, &Response{Type: NoType, RequestID: r.RequestID, SocketIDs: nonNil(ids)})
+	case AllRooms:
+		if a.isOwn(r) {
+			return
+		}
+		a.respond(r, &Response{Type: NoType, RequestID: r.RequestID, Rooms: nonNil(a.MemoryAdapter.Rooms())})
+	case RemoteJoin, RemoteLeave, RemoteDisconnect:
+		a.onRemoteRooms(r)
+	case RemoteFetch:
+		if a.isOwn(r) {
+			return
+		}
+		a.onRemoteFetch(r)
+	case ServerSideEmit:
+		if r.UID != a.uid {
+			a.onServerSideEmit(r)
+		}
+	case Broadcast:
+		a.onBroadcastRequest(r)
+	}
+}
+
+// isOwn reports whether r is one of this server's requests.
+func (a *Adapter) isOwn(r *Request) bool {
+	if r.UID == a.uid {
+		return true
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.requests[r.RequestID]
+	return ok
+}
+
+func (a *Adapter) respond(r *Request, resp *Response) {
+	b, err := EncodeResponse(resp)
+	if err != nil {
+		a.log.Warn("socketio: redis adapter: cannot encode response", "type", r.Type, "err", err)
+		return
+	}
+	a.enqueueBroadcast(a.ch.ResponseChannelFor(r.UID, a.opts.PublishOnSpecificResponseChannel), b)
+}
+
+// onRemoteRooms applies REMOTE_JOIN, REMOTE_LEAVE and REMOTE_DISCONNECT. This
+// server applied its own already.
+func (a *Adapter) onRemoteRooms(r *Request) {
+	if r.UID == a.uid {
+		return
+	}
+	if r.Opts != nil {
+		opts := localOpts(r.Opts, false)
+		switch r.Type {
+		case RemoteJoin:
+			_ = a.MemoryAdapter.AddSockets(a.ctx, opts, r.Rooms)
+		case RemoteLeave:
+			_ = a.MemoryAdapter.DelSockets(a.ctx, opts, r.Rooms)
+		default:
+			_ = a.MemoryAdapter.DisconnectSockets(a.ctx, opts, r.Close)
+		}
+		return
+	}
+	// The single-socket form of adapter ≤ 6, answered once done.
+	s, ok := a.nsp.Socket(r.SID)
+	if !ok {
+		return
+	}
+	switch r.Type {
+	case RemoteJoin:
+		s.Join(r.Room)
+	case RemoteLeave:
+		s.Leave(r.Room)
+	default:
+		s.Disconnect(r.Close)
+	}
+	a.respond(r, &Response{Type: NoType, RequestID: r.RequestID})
+}
+
+func (a *Adapter) onRemoteFetch(r *Request) {
+	local, _ := a.MemoryAdapter.FetchSockets(a.ctx, localOpts(r.Opts, false))
+	socks := make([]RemoteSocket, 0, len(local))
+	for _, s := range local {
+		socks = append(socks, a.wireSocket(s))
+	}
+	a.respond(r, &Response{Type: NoType, RequestID: r.RequestID, RemoteSockets: socks})
+}
+
+func (a *Adapter) onServerSideEmit(r *Request) {
+	data := []byte{'['}
+	for i, e := range r.Data {
+		if i > 0 {
+			data = append(data, ',')
+		}
+		data = append(data, e...)
+	}
+	data = append(data, ']')
+	var ack socketio.AckFunc
+	if r.RequestID != "" {
+		var once sync.Once
+		ack = func(args ...any) error {
+			err := socketio.ErrAckSent
+			once.Do(func() {
+				resp := &Response{Type: ServerSideEmit, RequestID: r.RequestID}
+				if len(args) > 0 {
+					b, merr := json.Marshal(args[0])
+					if merr != nil {
+						err = fmt.Errorf("socketio: redis adapter server-side ack: %w", merr)
+						return
+					}
+					resp.Data = b
+				}
+				b, eerr := EncodeResponse(resp)
+				if eerr != nil {
+					err = eerr
+					return
+				}
+				// Node sends these on the shared channel, always.
+				a.enqueueBroadcast(a.ch.Response, b)
+				err = nil
+			})
+			return err
+		}
+	}
+	if err := a.nsp.HandleServerSideEmit(a.ctx, data, ack); err != nil {
+		a.log.Debug("socketio: redis adapter: server-side event not handled", "err", err)
+	}
+}
+
+// onResponse handles a message of a response channel, as Node's onresponse.
+func (a *Adapter) onResponse(payload []byte) {
+	r, err := DecodeResponse(payload)
+	if err != nil {
+		a.log.Debug("socketio: redis adapter: ignoring malformed response", "err", err)
+		return
+	}
+	if a.onAckResponse(r) {
+		return
+	}
+	a.mu.Lock()
+	p := a.requests[r.RequestID]
+	a.mu.Unlock()
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finished {
+		return
+	}
+	switch p.typ {
+	case RemoteFetch:
+		p.got++
+		for _, s := range r.RemoteSockets {
+			p.sockets = append(p.sockets, localSocket(&s))
+		}
+	case AllRooms:
+		p.got++
+		for _, room := range r.Rooms {
+			p.rooms[room] = struct{}{}
+		}
+	case ServerSideEmit:
+		p.got++
+		raw := []byte("[]")
+		if r.Data != nil {
+			raw = append(append([]byte{'['}, r.Data...), ']')
+		}
+		p.responses = append(p.responses, socketio.NewArgs(raw, nil))
+	default:
+		return
+	}
+	if p.got >= p.expected {
+		p.finished = true
+		close(p.done)
+	}
+}
