@@ -6,7 +6,15 @@
 //
 // Flags: -addr (default $SIO_ADDR, else 127.0.0.1:8000), -web-dir (the
 // folder holding node_modules/socket.io-client, default: the source folder
-// examples/chat/web) and -bundle (the path of socket.io.min.js itself).
+// examples/chat/web), -bundle (the path of socket.io.min.js itself) and
+// -redis (default $SIO_REDIS): the host:port of a Redis server through which
+// several chat processes share their rooms and messages, e.g.
+//
+//	go run ./examples/chat -addr 127.0.0.1:8000 -redis 127.0.0.1:6379 &
+//	go run ./examples/chat -addr 127.0.0.1:8001 -redis 127.0.0.1:6379
+//
+// Messages then reach every process's clients; each process keeps the
+// history of the messages its own clients sent.
 // Ctrl-C (SIGINT) or SIGTERM disconnects the clients and stops gracefully.
 package main
 
@@ -23,7 +31,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/siogo/sio/examples/chat/chat"
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter"
 )
 
 func main() {
@@ -34,9 +46,21 @@ func main() {
 	addr := flag.String("addr", defAddr, "address to listen on (env SIO_ADDR)")
 	webDir := flag.String("web-dir", "", "folder holding node_modules/socket.io-client (default: examples/chat/web)")
 	bundle := flag.String("bundle", "", "path of socket.io.min.js (overrides -web-dir)")
+	redisAddr := flag.String("redis", os.Getenv("SIO_REDIS"), "host:port of a Redis shared with other chat processes (env SIO_REDIS)")
 	flag.Parse()
 
-	if err := run(*addr, &chat.Options{WebDir: *webDir, Bundle: *bundle}); err != nil {
+	opts := &chat.Options{WebDir: *webDir, Bundle: *bundle}
+	var rdb *redis.Client
+	if *redisAddr != "" {
+		rdb = redis.NewClient(&redis.Options{Addr: *redisAddr})
+		opts.SocketIO = &socketio.Options{Adapter: redisadapter.New(rdb, nil)}
+		fmt.Printf("chat: sharing rooms through Redis at %s\n", *redisAddr)
+	}
+	err := run(*addr, opts)
+	if rdb != nil {
+		_ = rdb.Close()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
