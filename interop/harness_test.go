@@ -23,7 +23,7 @@ const nodeTimeout = 60 * time.Second
 
 // requireNode skips the test (or fails it in CI) when Node.js or the npm
 // packages are missing.
-func requireNode(t *testing.T) {
+func requireNode(t testing.TB) {
 	t.Helper()
 	missing := ""
 	if _, err := exec.LookPath("node"); err != nil {
@@ -43,10 +43,18 @@ func requireNode(t *testing.T) {
 // runNode runs `node js/<script> args...` in this folder and returns the
 // lines it prints on stdout. The test fails, showing stderr, when the script
 // exits non-zero or runs longer than nodeTimeout.
-func runNode(t *testing.T, script string, args ...string) []string {
+func runNode(t testing.TB, script string, args ...string) []string {
+	t.Helper()
+	lines, _ := runNodeFor(t, nodeTimeout, script, args...)
+	return lines
+}
+
+// runNodeFor is runNode with a timeout of its own; it also returns the
+// finished process's state (its CPU times, for benchmarks).
+func runNodeFor(t testing.TB, timeout time.Duration, script string, args ...string) ([]string, *os.ProcessState) {
 	t.Helper()
 	requireNode(t)
-	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", append([]string{filepath.Join("js", script)}, args...)...)
 	var stdout, stderr bytes.Buffer
@@ -55,7 +63,7 @@ func runNode(t *testing.T, script string, args ...string) []string {
 	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("node %s %s: timed out after %v\nstdout:\n%s\nstderr:\n%s", script, strings.Join(args, " "), nodeTimeout, stdout.String(), stderr.String())
+		t.Fatalf("node %s %s: timed out after %v\nstdout:\n%s\nstderr:\n%s", script, strings.Join(args, " "), timeout, stdout.String(), stderr.String())
 	}
 	if err != nil {
 		t.Fatalf("node %s %s: %v\nstdout:\n%s\nstderr:\n%s", script, strings.Join(args, " "), err, stdout.String(), stderr.String())
@@ -66,5 +74,5 @@ func runNode(t *testing.T, script string, args ...string) []string {
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
 	}
-	return lines
+	return lines, cmd.ProcessState
 }

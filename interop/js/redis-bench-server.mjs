@@ -1,0 +1,50 @@
+// redis-bench-server.mjs REDIS_URL — a Node.js socket.io 4.8.4 server with
+// @socket.io/redis-adapter 8.3.0 on REDIS_URL for redis_bench_test.go's
+// BenchmarkRedisCrossNode. Besides Socket.IO it answers GET /trigger?n=N
+// by calling io.emit("tick", i) for i = 0..N-1 in one synchronous loop,
+// and GET /trigger?warm=1 by one io.emit("warm"). It listens on 127.0.0.1,
+// port 0, prints its URL on the first stdout line and exits when stdin
+// closes.
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { createClient } from "redis";
+
+const [redisURL] = process.argv.slice(2);
+if (!redisURL) {
+  console.error("usage: node redis-bench-server.mjs REDIS_URL");
+  process.exit(2);
+}
+
+const pub = createClient({ url: redisURL });
+const sub = pub.duplicate();
+pub.on("error", (e) => console.error("redis pub:", e.message));
+sub.on("error", (e) => console.error("redis sub:", e.message));
+await Promise.all([pub.connect(), sub.connect()]);
+
+const http = createServer((req, res) => {
+  const u = new URL(req.url, "http://localhost");
+  if (u.pathname !== "/trigger") {
+    res.writeHead(404).end();
+    return;
+  }
+  if (u.searchParams.get("warm")) {
+    io.emit("warm");
+  } else {
+    const n = Number(u.searchParams.get("n"));
+    for (let i = 0; i < n; i++) io.emit("tick", i);
+  }
+  res.end("ok");
+});
+const io = new Server(http, { adapter: createAdapter(pub, sub) });
+
+http.listen(0, "127.0.0.1", () => {
+  console.log(`http://127.0.0.1:${http.address().port}`);
+});
+
+process.stdin.resume();
+process.stdin.on("end", async () => {
+  io.close();
+  await Promise.allSettled([pub.quit(), sub.quit()]);
+  process.exit(0);
+});

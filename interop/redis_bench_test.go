@@ -1,0 +1,236 @@
+package interop
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/internal/redistest"
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter"
+)
+
+// The cross-node workload: benchClients socket.io-clients on server B,
+// benchEvents broadcasts from server A per round.
+const (
+	benchClients = 50
+	benchEvents  = 2000
+	// benchTimeout bounds one run of js/redis-bench-client.mjs.
+	benchTimeout = 90 * time.Second
+)
+
+// benchTrigger answers GET /trigger?n=N with N nsp.Emit("tick", i) calls,
+// i = 0..N-1, and GET /trigger?warm=1 with one nsp.Emit("warm"), as
+// js/redis-bench-server.mjs does.
+type benchTrigger struct{ nsp *socketio.Namespace }
+
+func (t benchTrigger) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.URL.Query().Get("warm") != "" {
+		if err := t.nsp.Emit("warm"); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+		return
+	}
+	n, err := strconv.Atoi(req.URL.Query().Get("n"))
+	if err != nil || n < 0 {
+		http.Error(w, "bad n", http.StatusBadRequest)
+		return
+	}
+	for i := range n {
+		if err := t.nsp.Emit("tick", i); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	_, _ = io.WriteString(w, "ok")
+}
+
+// startBenchSioNode serves a sio node with the Redis adapter on client at
+// 127.0.0.1, with /trigger next to Socket.IO, and stops it at cleanup. It
+// returns the node's base URL.
+func startBenchSioNode(tb testing.TB, client redis.UniversalClient) string {
+	tb.Helper()
+	srv := socketio.NewServer(&socketio.Options{
+		Adapter: redisadapter.New(client, nil),
+		// A round is a burst of benchEvents packets per client, more than
+		// the default bound (engineio.DefaultSendQueueSize) when the
+		// clients read slower than the server writes; Node's queue has no
+		// bound.
+		Engine: &engineio.Options{SendQueueSize: 2 * benchEvents},
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/trigger", benchTrigger{srv.Of("/")})
+	mux.Handle("/", srv)
+	hs := httptest.NewServer(mux)
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		hs.Close()
+	})
+	return hs.URL
+}
+
+// startBenchNodeServer runs js/redis-bench-server.mjs (socket.io 4.8.4 with
+// @socket.io/redis-adapter 8.3.0) on the Redis at redisAddr and returns its
+// URL; the process exits (closing its stdin) at cleanup, or is killed.
+func startBenchNodeServer(tb testing.TB, redisAddr string) string {
+	tb.Helper()
+	cmd := exec.Command("node", filepath.Join("js", "redis-bench-server.mjs"), "redis://"+redisAddr)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	lines := make(chan string, 1)
+	scanned := make(chan struct{})
+	go func() {
+		defer close(scanned)
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		for sc.Scan() {
+		}
+	}()
+	tb.Cleanup(func() {
+		_ = stdin.Close() // the script exits when stdin closes
+		done := make(chan struct{})
+		go func() { <-scanned; _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	select {
+	case url, ok := <-lines:
+		if !ok || !strings.HasPrefix(url, "http://") {
+			tb.Fatalf("redis-bench-server.mjs did not start: %q\nstderr:\n%s", url, stderr.String())
+		}
+		return url
+	case <-time.After(nodeTimeout):
+		tb.Fatalf("redis-bench-server.mjs did not start\nstderr:\n%s", stderr.String())
+	}
+	return ""
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// benchRound is one line of js/redis-bench-client.mjs's output.
+type benchRound struct {
+	Round      int     `json:"round"`
+	Deliveries int     `json:"deliveries"`
+	MS         float64 `json:"ms"`
+}
+
+// runBenchClient runs js/redis-bench-client.mjs with benchClients clients
+// on url and rounds rounds of benchEvents events triggered at trigger, and
+// returns the rounds it timed.
+func runBenchClient(tb testing.TB, url, trigger string, rounds int) []benchRound {
+	tb.Helper()
+	start := time.Now()
+	lines, ps := runNodeFor(tb, benchTimeout, "redis-bench-client.mjs", url, trigger,
+		strconv.Itoa(benchClients), strconv.Itoa(benchEvents), strconv.Itoa(rounds))
+	tb.Logf("client process: %v CPU (user+sys) in %v wall, connects and warm-up included", ps.UserTime()+ps.SystemTime(), time.Since(start).Round(time.Millisecond))
+	var out []benchRound
+	for _, line := range lines {
+		var r benchRound
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			tb.Fatalf("redis-bench-client.mjs: bad output line %q", line)
+		}
+		if r.Round != len(out) || r.Deliveries != benchClients*benchEvents || r.MS <= 0 {
+			tb.Fatalf("redis-bench-client.mjs: unexpected round %+v", r)
+		}
+		out = append(out, r)
+	}
+	if len(out) != rounds {
+		tb.Fatalf("redis-bench-client.mjs: %d rounds timed, want %d", len(out), rounds)
+	}
+	return out
+}
+
+// BenchmarkRedisCrossNode measures cross-node broadcast throughput: two
+// servers share one redis-server, benchClients websocket clients are on
+// server B, and each of the b.N rounds has server A broadcast benchEvents
+// small events (Emit("tick", i)) to every socket, so they all go A → Redis
+// → B → clients. deliveries/s is benchClients×benchEvents×b.N over the
+// time from the trigger request to the last delivery seen by the clients
+// (one Node.js process). "sio" runs two sio nodes with redisadapter;
+// "node" runs two Node.js socket.io 4.8.4 servers with
+// @socket.io/redis-adapter 8.3.0; compare the two in the same run. ns/op
+// also counts starting the client process and connecting, and B/op and
+// allocs/op count the Go process only (nothing of the Node servers).
+func BenchmarkRedisCrossNode(b *testing.B) {
+	requireNode(b)
+	servers := []struct {
+		name  string
+		start func(b *testing.B, r *redistest.Server) (a, bURL string)
+	}{
+		{"sio", func(b *testing.B, r *redistest.Server) (string, string) {
+			client := redis.NewClient(&redis.Options{Addr: r.Addr})
+			b.Cleanup(func() { _ = client.Close() })
+			return startBenchSioNode(b, client), startBenchSioNode(b, client)
+		}},
+		{"node", func(b *testing.B, r *redistest.Server) (string, string) {
+			return startBenchNodeServer(b, r.Addr), startBenchNodeServer(b, r.Addr)
+		}},
+	}
+	for _, s := range servers {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			r := redistest.Start(b)
+			a, nodeB := s.start(b, r)
+			b.ResetTimer()
+			rounds := runBenchClient(b, nodeB, a+"/trigger", b.N)
+			b.StopTimer()
+			var ms float64
+			for _, r := range rounds {
+				ms += r.MS
+			}
+			b.ReportMetric(float64(benchClients*benchEvents*b.N)/(ms/1000), "deliveries/s")
+		})
+	}
+}
