@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,17 +105,7 @@ func (s *Server) Run() error {
 		return fmt.Errorf("redistest: start redis-server: %w", err)
 	}
 	s.cmd = cmd
-	deadline := time.Now().Add(startTimeout)
-	for {
-		err := ping(s.Addr)
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("redistest: redis-server on %s did not answer PING: %w", s.Addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return waitPing(s.Addr)
 }
 
 // ping sends PING and wants +PONG.
@@ -136,4 +127,80 @@ func ping(addr string) error {
 		return fmt.Errorf("PING answered %q", line)
 	}
 	return nil
+}
+
+// StartCluster starts a Redis Cluster of n masters (n >= 3, no replicas) on
+// free ports of 127.0.0.1 and returns their addresses once the cluster
+// answers CLUSTER INFO with cluster_state:ok. The servers stop when the test
+// ends.
+func StartCluster(t testing.TB, n int) []string {
+	t.Helper()
+	Require(t)
+	if _, err := exec.LookPath("redis-cli"); err != nil {
+		t.Fatal("redistest: redis-cli is not on PATH (apt-get install redis-tools)")
+	}
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("redistest: %v", err)
+		}
+		addrs[i] = l.Addr().String()
+		_ = l.Close()
+	}
+	for _, addr := range addrs {
+		_, port, _ := net.SplitHostPort(addr)
+		dir := t.TempDir()
+		cmd := exec.Command("redis-server", "--port", port, "--bind", "127.0.0.1",
+			"--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning",
+			"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("redistest: start redis-server: %v", err)
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		})
+		if err := waitPing(addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := append([]string{"--cluster", "create"}, addrs...)
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
+		t.Fatalf("redistest: redis-cli --cluster create: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(startTimeout)
+	for {
+		ok := true
+		for _, addr := range addrs {
+			host, port, _ := net.SplitHostPort(addr)
+			out, err := exec.Command("redis-cli", "-h", host, "-p", port, "cluster", "info").Output()
+			if err != nil || !strings.Contains(string(out), "cluster_state:ok") {
+				ok = false
+			}
+		}
+		if ok {
+			return addrs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redistest: the cluster on %v did not reach cluster_state:ok", addrs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitPing waits until the server at addr answers PING.
+func waitPing(addr string) error {
+	deadline := time.Now().Add(startTimeout)
+	for {
+		err := ping(addr)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("redistest: redis-server on %s did not answer PING: %w", addr, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

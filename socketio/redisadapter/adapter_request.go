@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/siogo/sio/socketio"
 )
 
@@ -35,15 +37,38 @@ func (p *pending) finish(err error) {
 }
 
 // ServerCount implements [socketio.Adapter]: the number of subscribers of
-// the request channel (PUBSUB NUMSUB), this server included.
+// the request channel (PUBSUB NUMSUB), this server included. With a Redis
+// Cluster client it sums the counts of every node, as Node's adapter does:
+// each subscription lives on exactly one node.
 func (a *Adapter) ServerCount(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
 	defer cancel()
-	m, err := a.client.PubSubNumSub(ctx, a.ch.Request).Result()
+	cluster, ok := a.client.(*redis.ClusterClient)
+	if !ok {
+		m, err := a.client.PubSubNumSub(ctx, a.ch.Request).Result()
+		if err != nil {
+			return 0, fmt.Errorf("socketio: redis adapter server count: %w", err)
+		}
+		return int(m[a.ch.Request]), nil
+	}
+	var (
+		mu    sync.Mutex
+		total int64
+	)
+	err := cluster.ForEachShard(ctx, func(ctx context.Context, node *redis.Client) error {
+		m, err := node.PubSubNumSub(ctx, a.ch.Request).Result()
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		total += m[a.ch.Request]
+		mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("socketio: redis adapter server count: %w", err)
 	}
-	return int(m[a.ch.Request]), nil
+	return int(total), nil
 }
 
 // request publishes r and waits for p.expected responses, the request
