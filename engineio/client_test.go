@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,15 +188,18 @@ type client struct {
 	open     openPacket
 	autoPong bool
 
-	pkts      chan packet   // packets received (pings too when !autoPong)
-	ended     chan struct{} // closed when the transport's reader stopped
-	wmu       sync.Mutex    // serializes WebSocket writes and POSTs
-	ws        *websocket.Conn
-	stop      chan struct{} // stops the polling loop
-	pollWG    sync.WaitGroup
-	ctx       context.Context // canceled by close: aborts the waiting GET
-	cancel    context.CancelFunc
-	closeOnce sync.Once
+	pkts   chan packet   // packets received (pings too when !autoPong)
+	ended  chan struct{} // closed when the transport's reader stopped
+	wmu    sync.Mutex    // serializes WebSocket writes and POSTs
+	ws     *websocket.Conn
+	stop   chan struct{} // stops the polling loop
+	pollWG sync.WaitGroup
+	ctx    context.Context // canceled by close: aborts the waiting GET
+	// closeBatch is how many packets the polling response carrying the
+	// close packet held; stored before the close packet is handed over.
+	closeBatch atomic.Int32
+	cancel     context.CancelFunc
+	closeOnce  sync.Once
 }
 
 // dial connects a client in mode m. It answers pings unless autoPong is
@@ -321,6 +325,15 @@ func (c *client) pollLoop() {
 		res.Body.Close()
 		if err != nil || res.StatusCode != 200 {
 			return
+		}
+		n, hasClose := 0, false
+		_ = decodePayload(body, func(p packet) error {
+			n++
+			hasClose = hasClose || p.typ == typeClose
+			return nil
+		})
+		if hasClose {
+			c.closeBatch.Store(int32(n))
 		}
 		closed := false
 		err = decodePayload(body, func(p packet) error {

@@ -35,6 +35,22 @@
 // handlers. A session closes exactly once, with one of the [CloseReason]
 // constants, reported to the OnClose handler.
 //
+// [Session.Close] closes gracefully, like Node's socket.close(): the
+// packets queued before it are written first, in order, then the close
+// packet; over long-polling the close packet answers a GET of its own
+// (clients act on a close before the messages decoded with it, so
+// batching it would lose them). The wait is bounded (see Bounds); what is
+// still unwritten then is dropped with the session.
+//
+// # Broadcasting
+//
+// To send one message to many sessions, make it with [NewSharedMessage]:
+// its WebSocket frame (compressed, with permessage-deflate, when large
+// enough) is built once, on the first write, and written as is to every
+// WebSocket session, so that a receiver costs no allocation beyond its
+// queue entry (see BenchmarkWebSocketSend). Polling sessions encode it
+// like any message.
+//
 // # Errors
 //
 // Refused requests are answered like the Node.js server: HTTP 400 (403 for
@@ -63,7 +79,8 @@
 // An idle WebSocket session holds one parked reader goroutine with a
 // minimal stack, a 512-byte read buffer and no writer goroutine or write
 // buffer (writers are started while packets are queued and borrow pooled
-// buffers), under 8 KiB in all (see BenchmarkIdleWebSocket).
+// buffers; the queue array kept between flushes holds at most 8 packets),
+// under 8 KiB in all (see BenchmarkIdleWebSocket).
 //
 // # Concurrency
 //

@@ -127,3 +127,46 @@ func ExampleSession_Send() {
 	// send: engineio: send queue full
 	// closed: send queue full engineio: send queue full
 }
+
+// A broadcast: one shared message queued on every session. Its WebSocket
+// frame is built once for all of them; these long-polling clients get it
+// in their GET responses like any message.
+func ExampleNewSharedMessage() {
+	srv := engineio.NewServer(nil)
+	sessions := make(chan *engineio.Session, 2)
+	srv.OnConnection(func(s *engineio.Session) { sessions <- s })
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+
+	get := func(query string) string {
+		res, err := http.Get(ts.URL + "/engine.io/?EIO=4&transport=polling" + query)
+		if err != nil {
+			panic(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return string(body)
+	}
+	var sids []string
+	for range 2 {
+		open := get("")
+		sid := open[strings.Index(open, `"sid":"`)+7:]
+		sids = append(sids, sid[:strings.IndexByte(sid, '"')])
+	}
+
+	msg := engineio.NewSharedMessage([]byte("hello, everyone"), false)
+	for range 2 {
+		_ = (<-sessions).Send(msg)
+	}
+	for _, sid := range sids {
+		fmt.Println(get("&sid=" + sid))
+	}
+	// Output:
+	// 4hello, everyone
+	// 4hello, everyone
+}

@@ -134,3 +134,34 @@ func TestGracefulCloseTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestGracefulCloseTimeoutAfterMessages: over polling, the messages queued
+// before Close come in one GET response and the close packet waits for the
+// next one; a client that never sends it does not keep the session.
+func TestGracefulCloseTimeoutAfterMessages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envOptions{opts: heartbeatOpts, inMemory: true, onConn: func(*Session) {}})
+		status, body := e.get("EIO=4&transport=polling")
+		if status != 200 {
+			t.Fatalf("handshake: %d %s", status, body)
+		}
+		sess := e.session()
+		start := time.Now()
+		for _, m := range []string{"a", "b"} {
+			if err := sess.Send(Message{Data: []byte(m)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sess.Close()
+		if status, body := e.get("EIO=4&transport=polling&sid=" + sess.ID()); status != 200 || string(body) != "4a\x1e4b" {
+			t.Fatalf("GET after Close: %d %q, want the queued messages without the close packet", status, body)
+		}
+		ce := e.closed() // no further GET: the close timeout ends it
+		if ce.reason != ReasonForcedClose {
+			t.Errorf("OnClose(%q, %v), want forced close", ce.reason, ce.err)
+		}
+		if d := time.Since(start); d != 30*time.Second {
+			t.Errorf("closed after %v, want the 30s close timeout", d)
+		}
+	})
+}

@@ -22,16 +22,21 @@ type packet struct {
 	typ    byte
 	binary bool
 	data   []byte
+	shared *sharedFrame // the prepared WebSocket frame of a shared message
 }
 
 // Message is one Engine.IO message: the payload of a "message" packet. Binary
 // messages travel as binary WebSocket frames, or base64-encoded with a 'b'
-// prefix inside a long-polling payload.
+// prefix inside a long-polling payload. A Message made by
+// [NewSharedMessage] also carries a WebSocket frame prepared once for all
+// the sessions it is sent to.
 type Message struct {
 	// Data is the message body. For text messages it is UTF-8 text.
 	Data []byte
 	// Binary reports whether the message is binary.
 	Binary bool
+
+	shared *sharedFrame // set by NewSharedMessage
 }
 
 // probe is the data of the ping/pong packets exchanged on a probing WebSocket.

@@ -12,7 +12,8 @@ import (
 // Long-polling: the client keeps one GET waiting for packets and sends its
 // packets with POST requests. A GET is answered as soon as packets are
 // queued, with as many of them as fit in MaxPayload bytes (at least one);
-// the rest waits for the next GET, so no packet is ever dropped.
+// the rest waits for the next GET, so no packet is ever dropped. A close
+// packet is never batched behind messages: it answers a GET of its own.
 
 // wakePollLocked wakes the waiting GET, if any.
 func (s *Session) wakePollLocked() {
@@ -93,6 +94,15 @@ func (s *Session) takePollLocked() ([]packet, bool) {
 	}
 	n, size := 0, 0
 	for n < len(s.queue) {
+		if n > 0 && s.queue[n].typ == typeClose {
+			// The close packet travels alone in the next response, as
+			// with Node.js: a client acts on a close at once, before it
+			// handles the messages decoded with it (socket.io-client
+			// would report "transport close" for a DISCONNECT packet
+			// sent just before). The graceful-close timeout bounds the
+			// wait for that GET.
+			break
+		}
 		sz := s.queue[n].textSize()
 		if n > 0 {
 			sz++ // separator

@@ -40,7 +40,9 @@ type Session struct {
 
 	// WebSocket
 	ws       *websocket.Conn
-	flushing bool // a flusher goroutine is writing the queue
+	flushing bool     // a flusher goroutine is writing the queue
+	spare    []packet // an empty queue array for the flusher to swap in
+	flushFn  func()   // s.flushWebSocket, made once (go statements with it allocate nothing)
 
 	// upgrade to WebSocket
 	upg      upgradeState
@@ -165,7 +167,7 @@ func (s *Session) SendVolatile(msgs ...Message) bool {
 
 func (s *Session) enqueueLocked(msgs []Message) {
 	for _, m := range msgs {
-		s.queue = append(s.queue, packet{typ: typeMessage, binary: m.Binary, data: m.Data})
+		s.queue = append(s.queue, packet{typ: typeMessage, binary: m.Binary, data: m.Data, shared: m.shared})
 	}
 	s.kickLocked()
 }
@@ -184,7 +186,10 @@ func (s *Session) kickLocked() {
 	case TransportWebSocket:
 		if !s.flushing && s.ws != nil {
 			s.flushing = true
-			go s.flushWebSocket(s.ws)
+			if s.flushFn == nil {
+				s.flushFn = s.flushWebSocket
+			}
+			go s.flushFn()
 		}
 	}
 }

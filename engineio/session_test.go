@@ -262,3 +262,43 @@ func TestOnMessageSequential(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseFlushesQueue checks that a server-initiated close first writes
+// every message queued before it, in order, then the close packet; over
+// polling the close packet comes alone in the last response (a client
+// acts on a close before handling the messages decoded with it).
+func TestCloseFlushesQueue(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		// A small MaxPayload spreads the messages over several polling
+		// responses.
+		e := newEnv(t, envOptions{opts: &Options{MaxPayload: 200}, onConn: func(*Session) {}})
+		c := e.dial(m)
+		sess := e.session()
+		const n = 100
+		for i := range n {
+			msg := Message{Data: fmt.Appendf(nil, "queued %d", i), Binary: i%4 == 1}
+			if err := sess.Send(msg); err != nil {
+				t.Fatalf("Send %d: %v", i, err)
+			}
+		}
+		sess.Close()
+		for i := range n {
+			got := c.nextMessage()
+			if want := fmt.Sprintf("queued %d", i); string(got.Data) != want || got.Binary != (i%4 == 1) {
+				t.Fatalf("message %d = %q (binary %v), want %q", i, got.Data, got.Binary, want)
+			}
+		}
+		if p := c.next(); p.typ != typeClose {
+			t.Fatalf("got packet %c after the messages, want close", p.typ)
+		}
+		if m == modePolling {
+			if got := c.closeBatch.Load(); got != 1 {
+				t.Errorf("the close packet came in a response of %d packets, want alone", got)
+			}
+		}
+		if ce := e.closed(); ce.reason != ReasonForcedClose || ce.err != nil {
+			t.Errorf("OnClose(%q, %v), want forced close", ce.reason, ce.err)
+		}
+		c.waitEnded()
+	})
+}

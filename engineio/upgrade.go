@@ -61,7 +61,7 @@ func (s *Session) serveUpgrade(w http.ResponseWriter, r *http.Request) {
 func (s *Session) handleProbePacket(conn *websocket.Conn, p packet) bool {
 	switch {
 	case p.typ == typePing && string(p.data) == probe:
-		if err := s.writeWebSocket(conn, packet{typ: typePong, data: []byte(probe)}); err != nil {
+		if err := s.writeWebSocket(conn, &packet{typ: typePong, data: []byte(probe)}); err != nil {
 			s.cancelUpgrade(conn)
 			return false
 		}

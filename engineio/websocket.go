@@ -173,19 +173,35 @@ func (s *Session) webSocketFailed(conn *websocket.Conn, err error) {
 	after()
 }
 
-// flushWebSocket writes the queue to conn until it is empty.
-func (s *Session) flushWebSocket(conn *websocket.Conn) {
+// wsSpareQueue bounds the capacity of the queue array an idle WebSocket
+// session keeps (packets). While busy, a flusher swaps two queue arrays
+// (the one it writes and the one Send appends to) instead of allocating a
+// new one on the next push; both are bounded by Options.SendQueueSize.
+// When it stops, it keeps one array of at most this capacity.
+const wsSpareQueue = 8
+
+// flushWebSocket writes the queue to the session's WebSocket until it is
+// empty. It takes no argument, so that starting it allocates nothing (see
+// kickLocked).
+func (s *Session) flushWebSocket() {
+	s.mu.Lock()
+	conn := s.ws
 	for {
-		s.mu.Lock()
 		if s.state == stateClosed || s.ws != conn || len(s.queue) == 0 {
 			s.flushing = false
+			// Keep one small array for the next pushes; drop the rest.
+			if s.state != stateClosed && (cap(s.queue) == 0 || cap(s.queue) > wsSpareQueue) {
+				s.queue = s.spare
+			}
+			s.spare = nil
 			s.mu.Unlock()
 			return
 		}
 		batch := s.queue
-		s.queue = nil
+		s.queue, s.spare = s.spare[:0], nil
 		s.mu.Unlock()
-		for _, p := range batch {
+		for i := range batch {
+			p := &batch[i]
 			if err := s.writeWebSocket(conn, p); err != nil {
 				s.closeNow(ReasonTransportError, err)
 				return
@@ -197,13 +213,27 @@ func (s *Session) flushWebSocket(conn *websocket.Conn) {
 				return
 			}
 		}
+		clear(batch)
+		s.mu.Lock()
+		s.spare = batch[:0] // kept while busy, dropped on exit when large
 	}
 }
 
+// typeDigits holds the packet type digits, so that a frame's first byte is
+// written from a static slice.
+var typeDigits = []byte{typeOpen, typeClose, typePing, typePong, typeMessage, typeUpgrade, typeNoop}
+
 // writeWebSocket writes one packet as one frame.
-func (s *Session) writeWebSocket(conn *websocket.Conn, p packet) error {
+func (s *Session) writeWebSocket(conn *websocket.Conn, p *packet) error {
 	if s.cfg.perMessageDeflate {
 		conn.EnableWriteCompression(len(p.data) >= DefaultPerMessageDeflateSize)
+	}
+	if p.shared != nil {
+		pm, err := p.shared.prepared(p)
+		if err != nil {
+			return err
+		}
+		return conn.WritePreparedMessage(pm)
 	}
 	if p.binary {
 		return conn.WriteMessage(websocket.BinaryMessage, p.data)
@@ -212,7 +242,8 @@ func (s *Session) writeWebSocket(conn *websocket.Conn, p packet) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write([]byte{p.typ}); err != nil {
+	d := p.typ - typeOpen
+	if _, err := w.Write(typeDigits[d : d+1]); err != nil {
 		return err
 	}
 	if _, err := w.Write(p.data); err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -176,8 +177,17 @@ func (a *MemoryAdapter) collect(dst []*Socket, opts *BroadcastOptions) []*Socket
 // each calls fn for each local socket that opts selects, outside of the
 // adapter's locks.
 func (a *MemoryAdapter) each(opts *BroadcastOptions, fn func(s *Socket)) {
+	a.eachOf(opts, nil, fn)
+}
+
+// eachOf is each, calling before (when not nil) with the number of
+// selected sockets first.
+func (a *MemoryAdapter) eachOf(opts *BroadcastOptions, before func(n int), fn func(s *Socket)) {
 	lp := socketLists.Get().(*[]*Socket)
 	list := a.collect((*lp)[:0], opts)
+	if before != nil {
+		before(len(list))
+	}
 	for _, s := range list {
 		fn(s)
 	}
@@ -204,7 +214,19 @@ func (a *MemoryAdapter) Broadcast(_ context.Context, p *parser.Packet, opts *Bro
 func (a *MemoryAdapter) Deliver(p *parser.Packet, opts *BroadcastOptions) {
 	msgs := encodeMessages(p)
 	volatile := opts.Flags.Volatile
-	a.each(opts, func(s *Socket) { s.deliver(p, msgs, volatile) })
+	a.eachOf(opts, func(n int) { shareMessages(msgs, n) }, func(s *Socket) { s.deliver(p, msgs, volatile) })
+}
+
+// shareMessages turns msgs into shared Engine.IO messages when they go to
+// more than one receiver, so that their WebSocket frames are built once
+// for all the receivers instead of once per receiver.
+func shareMessages(msgs []engineio.Message, receivers int) {
+	if receivers < 2 {
+		return
+	}
+	for i, m := range msgs {
+		msgs[i] = engineio.NewSharedMessage(m.Data, m.Binary)
+	}
 }
 
 // BroadcastWithAck implements [Adapter]. All receivers get the same ack id,
@@ -214,7 +236,7 @@ func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, 
 	q.ID = a.nsp.nextAckID()
 	msgs := encodeMessages(&q)
 	var sent []*Socket
-	a.each(opts, func(s *Socket) {
+	a.eachOf(opts, func(n int) { shareMessages(msgs, n) }, func(s *Socket) {
 		if s.addAck(q.ID, ack) && s.deliver(&q, msgs, opts.Flags.Volatile) {
 			sent = append(sent, s)
 		} else {
