@@ -43,12 +43,18 @@ func fakeBundle(t *testing.T) string {
 // start serves a chat with limits and a fixed clock on 127.0.0.1:0.
 func start(t *testing.T, limits chat.Limits) *httptest.Server {
 	t.Helper()
-	srv, err := chat.NewServer(&chat.Options{
-		WebDir: fakeBundle(t),
-		Limits: limits,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:    func() time.Time { return time.UnixMilli(1_700_000_000_000) },
-	})
+	return startWith(t, &chat.Options{Limits: limits})
+}
+
+// startWith serves a chat with opts, a fake bundle, a quiet logger and a
+// fixed clock on 127.0.0.1:0, and shuts it down when the test ends.
+func startWith(t *testing.T, opts *chat.Options) *httptest.Server {
+	t.Helper()
+	o := *opts
+	o.WebDir = fakeBundle(t)
+	o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	o.Now = func() time.Time { return time.UnixMilli(1_700_000_000_000) }
+	srv, err := chat.NewServer(&o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,11 @@
 package chat_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,25 +21,7 @@ func startShared(t *testing.T, addr string) *httptest.Server {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { _ = rdb.Close() })
-	srv, err := chat.NewServer(&chat.Options{
-		WebDir:   fakeBundle(t),
-		SocketIO: &socketio.Options{Adapter: redisadapter.New(rdb, nil)},
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:      func() time.Time { return time.UnixMilli(1_700_000_000_000) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), step)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		hs.Close()
-	})
-	return hs
+	return startWith(t, &chat.Options{SocketIO: &socketio.Options{Adapter: redisadapter.New(rdb, nil)}})
 }
 
 // TestTwoProcessesShareOneChat runs two chat servers on one Redis, a user
