@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,4 +76,78 @@ func runNodeFor(t testing.TB, timeout time.Duration, script string, args ...stri
 		lines = append(lines, sc.Text())
 	}
 	return lines, cmd.ProcessState
+}
+
+// startNodeServer runs `node js/<script> args...` as a long-lived server:
+// the script prints its URL as its first stdout line and exits when its
+// stdin closes. It returns the URL; at cleanup it closes stdin and kills
+// the process if it has not exited 10 s later.
+func startNodeServer(tb testing.TB, script string, args ...string) string {
+	tb.Helper()
+	requireNode(tb)
+	cmd := exec.Command("node", append([]string{filepath.Join("js", script)}, args...)...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	lines := make(chan string, 1)
+	scanned := make(chan struct{})
+	go func() {
+		defer close(scanned)
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		for sc.Scan() {
+		}
+	}()
+	tb.Cleanup(func() {
+		_ = stdin.Close()
+		done := make(chan struct{})
+		go func() { <-scanned; _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	select {
+	case url, ok := <-lines:
+		if !ok || !strings.HasPrefix(url, "http://") {
+			tb.Fatalf("%s did not start: %q\nstderr:\n%s", script, url, stderr.String())
+		}
+		return url
+	case <-time.After(nodeTimeout):
+		tb.Fatalf("%s did not start\nstderr:\n%s", script, stderr.String())
+	}
+	return ""
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }

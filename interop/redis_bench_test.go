@@ -1,18 +1,12 @@
 package interop
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -87,78 +81,6 @@ func startBenchSioNode(tb testing.TB, client redis.UniversalClient) string {
 	return hs.URL
 }
 
-// startBenchNodeServer runs js/redis-bench-server.mjs (socket.io 4.8.4 with
-// @socket.io/redis-adapter 8.3.0) on the Redis at redisAddr and returns its
-// URL; the process exits (closing its stdin) at cleanup, or is killed.
-func startBenchNodeServer(tb testing.TB, redisAddr string) string {
-	tb.Helper()
-	cmd := exec.Command("node", filepath.Join("js", "redis-bench-server.mjs"), "redis://"+redisAddr)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	lines := make(chan string, 1)
-	scanned := make(chan struct{})
-	go func() {
-		defer close(scanned)
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		for sc.Scan() {
-		}
-	}()
-	tb.Cleanup(func() {
-		_ = stdin.Close() // the script exits when stdin closes
-		done := make(chan struct{})
-		go func() { <-scanned; _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	select {
-	case url, ok := <-lines:
-		if !ok || !strings.HasPrefix(url, "http://") {
-			tb.Fatalf("redis-bench-server.mjs did not start: %q\nstderr:\n%s", url, stderr.String())
-		}
-		return url
-	case <-time.After(nodeTimeout):
-		tb.Fatalf("redis-bench-server.mjs did not start\nstderr:\n%s", stderr.String())
-	}
-	return ""
-}
-
-// lockedBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // benchRound is one line of js/redis-bench-client.mjs's output.
 type benchRound struct {
 	Round      int     `json:"round"`
@@ -215,7 +137,7 @@ func BenchmarkRedisCrossNode(b *testing.B) {
 			return startBenchSioNode(b, client), startBenchSioNode(b, client)
 		}},
 		{"node", func(b *testing.B, r *redistest.Server) (string, string) {
-			return startBenchNodeServer(b, r.Addr), startBenchNodeServer(b, r.Addr)
+			return startNodeServer(b, "redis-bench-server.mjs", "redis://"+r.Addr), startNodeServer(b, "redis-bench-server.mjs", "redis://"+r.Addr)
 		}},
 	}
 	for _, s := range servers {

@@ -1,17 +1,13 @@
 package interop
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -148,58 +144,6 @@ func startRedisNode(t *testing.T, name string, client redis.UniversalClient) str
 	return hs.URL
 }
 
-// startNodeRedisServer runs js/redis-node-server.mjs (socket.io 4.8.4 with
-// @socket.io/redis-adapter 8.3.0) and returns its URL; it stops at cleanup.
-func startNodeRedisServer(t *testing.T, name, redisAddr string) string {
-	t.Helper()
-	requireNode(t)
-	cmd := exec.Command("node", filepath.Join("js", "redis-node-server.mjs"), name, "redis://"+redisAddr)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = stdin.Close() // the script exits when stdin closes
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		for sc.Scan() {
-		}
-	}()
-	select {
-	case url, ok := <-lines:
-		if !ok || !strings.HasPrefix(url, "http://") {
-			t.Fatalf("redis-node-server.mjs did not start: %q\nstderr:\n%s", url, stderr.String())
-		}
-		return url
-	case <-time.After(nodeTimeout):
-		t.Fatalf("redis-node-server.mjs did not start\nstderr:\n%s", stderr.String())
-	}
-	return ""
-}
-
 // checkRedisScenarios runs js/redis.mjs against urls and checks that
 // every scenario passed.
 func checkRedisScenarios(t *testing.T, mode string, urls []string, want ...string) {
@@ -232,25 +176,23 @@ func checkRedisScenarios(t *testing.T, mode string, urls []string, want ...strin
 // TestRedisCluster runs the cluster scenarios on three sio nodes sharing a
 // Redis, one socket.io-client on each.
 func TestRedisCluster(t *testing.T) {
-	requireNode(t)
-	for _, mode := range []string{"polling", "websocket", "upgrade"} {
-		t.Run(mode, func(t *testing.T) {
-			addr := startRedis(t)
-			client := redis.NewClient(&redis.Options{Addr: addr})
-			t.Cleanup(func() { _ = client.Close() })
-			urls := []string{
-				startRedisNode(t, "s0", client),
-				startRedisNode(t, "s1", client),
-				startRedisNode(t, "s2", client),
-			}
-			checkRedisScenarios(t, mode, urls)
-		})
-	}
+	testRedisCluster(t, func(t *testing.T, name, _ string, client redis.UniversalClient) string {
+		return startRedisNode(t, name, client)
+	})
 }
 
 // TestRedisMixedCluster runs the same scenarios on two sio nodes and a
 // Node.js socket.io 4.8.4 server with @socket.io/redis-adapter 8.3.0.
 func TestRedisMixedCluster(t *testing.T) {
+	testRedisCluster(t, func(t *testing.T, name, addr string, _ redis.UniversalClient) string {
+		return startNodeServer(t, "redis-node-server.mjs", name, "redis://"+addr)
+	})
+}
+
+// testRedisCluster runs the cluster scenarios, over each transport mode, on
+// three nodes sharing a fresh Redis: sio nodes s0 and s2, and s1 started by
+// middle (given the Redis address and a client for it).
+func testRedisCluster(t *testing.T, middle func(t *testing.T, name, addr string, client redis.UniversalClient) string) {
 	requireNode(t)
 	for _, mode := range []string{"polling", "websocket", "upgrade"} {
 		t.Run(mode, func(t *testing.T) {
@@ -259,7 +201,7 @@ func TestRedisMixedCluster(t *testing.T) {
 			t.Cleanup(func() { _ = client.Close() })
 			urls := []string{
 				startRedisNode(t, "s0", client),
-				startNodeRedisServer(t, "s1", addr),
+				middle(t, "s1", addr, client),
 				startRedisNode(t, "s2", client),
 			}
 			checkRedisScenarios(t, mode, urls)
