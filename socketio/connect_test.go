@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/siogo/sio/engineio"
 )
 
 func TestConnect(t *testing.T) {
@@ -247,4 +251,74 @@ func TestHandshake(t *testing.T) {
 			t.Fatalf("handshake %s", b)
 		}
 	})
+}
+
+// TestEventRightAfterConnectReply sends an event the moment the CONNECT
+// reply leaves the server, before the server's connect step has returned:
+// the event is the client's first legitimate packet and must be handled,
+// not taken for an event sent before CONNECT (which closes the connection).
+func TestEventRightAfterConnectReply(t *testing.T) {
+	tests := []struct {
+		name string
+		opts *Options
+	}{
+		{"plain", nil},
+		{"recovery", &Options{ConnectionStateRecovery: &RecoveryOptions{}}},
+		{"concurrent events", &Options{ConcurrentEvents: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, tt.opts)
+				got := make(chan string, 1)
+				s.On("hello", func(_ context.Context, _ *Socket, args *Args, _ AckFunc) error {
+					got <- string(args.Raw(0))
+					return nil
+				})
+				tc := dial(t, s)
+				var once sync.Once
+				tc.conn.onSend = func(msgs []engineio.Message) {
+					if !strings.HasPrefix(string(msgs[0].Data), "0{") {
+						return
+					}
+					once.Do(func() {
+						// The client's reading goroutine answers at once,
+						// while the server is still in its connect step.
+						done := make(chan struct{})
+						go func() {
+							defer close(done)
+							tc.send(`2["hello",1]`)
+						}()
+						for {
+							select {
+							case <-done:
+								return
+							default:
+							}
+							tc.c.mu.Lock()
+							closed := tc.c.closed
+							tc.c.mu.Unlock()
+							if closed {
+								return
+							}
+							runtime.Gosched()
+						}
+					})
+				}
+				tc.send("0")
+				synctest.Wait()
+				if tc.conn.isClosed() {
+					t.Fatal("the event sent right after the CONNECT reply closed the connection")
+				}
+				select {
+				case a := <-got:
+					if a != "1" {
+						t.Fatalf("handler got %s", a)
+					}
+				default:
+					t.Fatal("the handler did not get the event")
+				}
+			})
+		})
+	}
 }

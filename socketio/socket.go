@@ -32,6 +32,7 @@ type Socket struct {
 	recovered *SessionState // the restored session, nil when not recovered
 	state     atomic.Int32
 	hasOut    atomic.Bool
+	replied   atomic.Bool // the CONNECT reply is being sent or was sent
 
 	mu              sync.Mutex
 	data            any
@@ -399,15 +400,17 @@ func (s *Socket) onPacket(p *parser.Packet) {
 	switch p.Type {
 	case parser.Event, parser.BinaryEvent:
 		st := s.state.Load()
-		if st == stateConnecting {
+		if st == stateConnecting && !s.replied.Load() {
 			// Like Node, an event before the CONNECT reply is a protocol
 			// violation.
 			s.client.closeWith(ReasonForcedServerClose)
 			return
 		}
-		if st != stateConnected {
+		if st == stateClosed {
 			return
 		}
+		// Connected, or the CONNECT reply is out and accept is finishing:
+		// the event waits in the queue behind the connect step.
 		name, rest, err := p.EventName()
 		if err != nil {
 			return // Node's server ignores such events
@@ -481,6 +484,9 @@ func (s *Socket) accept() bool {
 	}
 	n.add(s)
 	n.adapter.AddAll(s.id, []string{s.id})
+	// The client may answer the reply before this function returns; mark
+	// the reply sent first so that its events are taken (see onPacket).
+	s.replied.Store(true)
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
 	if s.recovered != nil {
 		for _, p := range s.recovered.MissedPackets {
