@@ -1,9 +1,11 @@
 package socketio
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"regexp"
 	"runtime"
 	"strings"
@@ -109,7 +111,7 @@ func TestMiddlewareAndConnectionHandler(t *testing.T) {
 		{
 			name:       "panicking middleware",
 			middleware: []Middleware{func(context.Context, *Socket) error { panic("boom") }},
-			want:       `4{"message":"socketio: middleware panicked: boom"}`,
+			want:       `4{"message":"Internal server error"}`,
 		},
 		{
 			name: "auth checked by connection handler",
@@ -321,4 +323,98 @@ func TestEventRightAfterConnectReply(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestConnectPanicStaysInTheLog checks that the text of a panic in
+// middleware or a connection handler never reaches the client, which gets a
+// generic CONNECT_ERROR, while the log gets the details and the stack. A
+// returned error's message is sent, as with Node.
+func TestConnectPanicStaysInTheLog(t *testing.T) {
+	const secret = "password=hunter2"
+	tests := []struct {
+		name       string
+		middleware Middleware
+		onConnect  ConnectionHandler
+		want       string
+		wantLog    string // in the log with the stack; "" for none
+	}{
+		{
+			name:       "middleware panics with a string",
+			middleware: func(context.Context, *Socket) error { panic("db: " + secret) },
+			want:       `4{"message":"Internal server error"}`,
+			wantLog:    secret,
+		},
+		{
+			name: "middleware runtime error",
+			middleware: func(context.Context, *Socket) error {
+				var m map[string]int
+				m[secret] = 1
+				return nil
+			},
+			want:    `4{"message":"Internal server error"}`,
+			wantLog: "assignment to entry in nil map",
+		},
+		{
+			name:      "connection handler panics with an error",
+			onConnect: func(context.Context, *Socket, []byte) error { panic(errors.New(secret)) },
+			want:      `4{"message":"Internal server error"}`,
+			wantLog:   secret,
+		},
+		{
+			name: "connection handler panics with a ConnectError",
+			onConnect: func(context.Context, *Socket, []byte) error {
+				panic(&ConnectError{Message: secret, Data: secret})
+			},
+			want:    `4{"message":"Internal server error"}`,
+			wantLog: secret,
+		},
+		{
+			name:       "returned error is sent",
+			middleware: func(context.Context, *Socket) error { return errors.New("not authorized") },
+			want:       `4{"message":"not authorized"}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var logBuf syncBuffer
+				s := newTestServer(t, &Options{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+				if tt.middleware != nil {
+					s.Use(tt.middleware)
+				}
+				if tt.onConnect != nil {
+					s.OnConnection(tt.onConnect)
+				}
+				tc := dial(t, s)
+				tc.send("0")
+				got := tc.settle()
+				if len(got) != 1 || got[0] != tt.want {
+					t.Fatalf("sent %q, want %q", got, tt.want)
+				}
+				log := logBuf.String()
+				hasStack := strings.Contains(log, "handler panicked") && strings.Contains(log, "goroutine ")
+				if tt.wantLog == "" && hasStack || tt.wantLog != "" && (!hasStack || !strings.Contains(log, tt.wantLog)) {
+					t.Fatalf("want %q and a stack in the log (%v); log:\n%s", tt.wantLog, tt.wantLog != "", log)
+				}
+			})
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use, for logs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,6 +1,9 @@
 package socketio
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // More errors reported by the socketio package.
 var (
@@ -38,3 +41,20 @@ type QueueFullError struct {
 func (e *QueueFullError) Error() string {
 	return "socketio: event queue of socket " + e.SocketID + " is full"
 }
+
+// panicError is a recovered panic of a handler. Its text, and the stack
+// logged with it, are for the server's log only: a client is told
+// [internalErrorMessage].
+type panicError struct {
+	what  string // "middleware", "connection handler", ...
+	value any    // what was passed to panic
+}
+
+// Error describes the panic.
+func (e *panicError) Error() string {
+	return fmt.Sprintf("socketio: %s panicked: %v", e.what, e.value)
+}
+
+// internalErrorMessage is the CONNECT_ERROR message of a namespace
+// connection whose middleware or connection handler panicked.
+const internalErrorMessage = "Internal server error"

@@ -529,14 +529,18 @@ func (s *Socket) reject(err error) {
 		Message string `json:"message"`
 		Data    any    `json:"data,omitempty"`
 	}{Message: err.Error()}
-	if ce, ok := errors.AsType[*ConnectError](err); ok {
+	if _, ok := errors.AsType[*panicError](err); ok {
+		// A panic's text may hold anything (a query, a password); it was
+		// logged with its stack, and the client gets a generic message.
+		payload.Message = internalErrorMessage
+	} else if ce, ok := errors.AsType[*ConnectError](err); ok {
 		payload.Data = ce.Data
 	}
 	data, merr := json.Marshal(payload)
 	if merr != nil {
 		data, _ = json.Marshal(struct {
 			Message string `json:"message"`
-		}{err.Error()})
+		}{payload.Message})
 	}
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: s.nsp.name, ID: parser.NoID, Data: data})
 }
