@@ -31,7 +31,10 @@ type client struct {
 	mu      sync.Mutex
 	sockets map[string]*Socket // by namespace name, connecting or connected
 	closed  bool
-	timer   *time.Timer
+	timer   *time.Timer // closes a connection that joins no namespace in time
+	// expired is set when the timer fired while connect steps were still
+	// under way: the last of them to fail closes the connection.
+	expired bool
 }
 
 var invalidNamespace = []byte(`{"message":"Invalid namespace"}`)
@@ -48,6 +51,11 @@ func newClient(s *Server, conn engineConn) *client {
 func (c *client) connectTimeout() {
 	c.mu.Lock()
 	idle := len(c.sockets) == 0 && !c.closed
+	if !idle {
+		// Connect steps are under way; each is bounded by ConnectTimeout
+		// too, and the last to fail closes the connection (Socket.reject).
+		c.expired = true
+	}
 	c.mu.Unlock()
 	if idle {
 		c.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", c.conn.ID())
@@ -99,9 +107,11 @@ func (c *client) connect(name string, auth []byte) {
 		return
 	}
 	s := newSocket(n, c, auth)
+	s.connectTimer = time.AfterFunc(c.srv.opts.ConnectTimeout, s.connectTimedOut)
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
+		s.connectTimer.Stop()
 		return
 	}
 	c.sockets[name] = s
@@ -113,15 +123,20 @@ func (c *client) connect(name string, auth []byte) {
 func (c *client) connected() {
 	c.mu.Lock()
 	c.timer.Stop()
+	c.expired = false
 	c.mu.Unlock()
 }
 
-func (c *client) remove(s *Socket) {
+// remove forgets s; it reports whether the connection is now idle past
+// Options.ConnectTimeout (no namespace joined, none being joined) and must
+// be closed.
+func (c *client) remove(s *Socket) (idle bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.sockets[s.nsp.name] == s {
 		delete(c.sockets, s.nsp.name)
 	}
-	c.mu.Unlock()
+	return c.expired && len(c.sockets) == 0 && !c.closed
 }
 
 func (c *client) sendPacket(p *parser.Packet) error {

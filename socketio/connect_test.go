@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -417,4 +418,143 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestConnectStepTimeout checks that a namespace connection whose
+// middleware or connection handler blocks is refused at
+// Options.ConnectTimeout with a CONNECT_ERROR, its ctx done with cause
+// ErrConnectTimeout, and that a result arriving later is discarded. A
+// connection that has joined no namespace is then closed, as Node closes it
+// at connectTimeout; one that has stays open.
+func TestConnectStepTimeout(t *testing.T) {
+	const timeout = time.Second
+	tests := []struct {
+		name        string
+		nsp         string // namespace of the slow connect step
+		joinFirst   bool   // join "/" before
+		ignoreCtx   bool   // the step ignores its ctx and returns later
+		inHandler   bool   // the connection handler blocks, not middleware
+		delay       time.Duration
+		wantRefused bool
+		wantClosed  bool
+	}{
+		{name: "middleware honours ctx", nsp: "/", wantRefused: true, wantClosed: true},
+		{name: "middleware ignores ctx", nsp: "/", ignoreCtx: true, wantRefused: true, wantClosed: true},
+		{name: "handler ignores ctx", nsp: "/", ignoreCtx: true, inHandler: true, wantRefused: true, wantClosed: true},
+		{name: "second namespace", nsp: "/slow", joinFirst: true, ignoreCtx: true, wantRefused: true},
+		{name: "second namespace handler", nsp: "/slow", joinFirst: true, inHandler: true, wantRefused: true},
+		{name: "slow but in time", nsp: "/", delay: timeout - time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, &Options{ConnectTimeout: timeout})
+				release := make(chan struct{})
+				var cause error
+				step := func(ctx context.Context, so *Socket) error {
+					if so.Namespace().Name() != tt.nsp || tt.joinFirst && tt.nsp == "/" {
+						return nil
+					}
+					so.Join("room")
+					if err := so.Emit("hello"); err != nil {
+						return err
+					}
+					switch {
+					case tt.delay > 0:
+						time.Sleep(tt.delay)
+						return nil
+					case tt.ignoreCtx:
+						<-release
+						cause = context.Cause(ctx)
+						return nil
+					default:
+						<-ctx.Done()
+						cause = context.Cause(ctx)
+						return ctx.Err()
+					}
+				}
+				for _, n := range []*Namespace{s.Of("/"), s.Of("/slow")} {
+					if tt.inHandler {
+						n.OnConnection(func(ctx context.Context, so *Socket, _ []byte) error { return step(ctx, so) })
+					} else {
+						n.Use(step)
+					}
+				}
+				tc := dial(t, s)
+				if tt.joinFirst {
+					tc.connect("/")
+					time.Sleep(10 * time.Millisecond)
+				}
+				start := time.Now()
+				if tt.nsp == "/" {
+					tc.send("0")
+				} else {
+					tc.send("0" + tt.nsp + ",")
+				}
+				time.Sleep(timeout - time.Millisecond)
+				early := tc.settle()
+				if len(early) != 0 && tt.wantRefused {
+					t.Fatalf("sent %q before the timeout", early)
+				}
+				if tc.conn.isClosed() {
+					t.Fatal("closed before the timeout")
+				}
+				time.Sleep(2 * time.Millisecond)
+				got := append(early, tc.settle()...)
+				if !tt.wantRefused {
+					if len(got) != 2 || !strings.HasPrefix(got[0], `0{"sid"`) {
+						t.Fatalf("sent %q, want a CONNECT reply and an event", got)
+					}
+					return
+				}
+				prefix := "4"
+				if tt.nsp != "/" {
+					prefix += tt.nsp + ","
+				}
+				if want := prefix + `{"message":"Connection timeout"}`; len(got) != 1 || got[0] != want {
+					t.Fatalf("sent %q %v after the CONNECT, want %q", got, time.Since(start), want)
+				}
+				if !tt.ignoreCtx && !errors.Is(cause, ErrConnectTimeout) {
+					t.Fatalf("ctx cause %v, want ErrConnectTimeout", cause)
+				}
+				if got := tc.conn.isClosed(); got != tt.wantClosed {
+					t.Fatalf("connection closed = %v, want %v", got, tt.wantClosed)
+				}
+				close(release)
+				synctest.Wait()
+				if tt.ignoreCtx && !errors.Is(cause, ErrConnectTimeout) {
+					t.Fatalf("ctx cause %v, want ErrConnectTimeout", cause)
+				}
+				if got := tc.conn.take(); len(got) != 0 {
+					t.Fatalf("sent %q after the late result", got)
+				}
+				n := s.Of(tt.nsp)
+				for _, so := range n.Sockets() {
+					if so.Namespace().Name() == tt.nsp && !tt.joinFirst {
+						t.Fatalf("socket %s kept in %s", so.ID(), tt.nsp)
+					}
+				}
+				if tt.nsp != "/" && len(n.Sockets()) != 0 {
+					t.Fatalf("%d sockets kept in %s", len(n.Sockets()), tt.nsp)
+				}
+				if rooms := n.adapter.Rooms(); slices.Contains(rooms, "room") {
+					t.Fatalf("rooms left behind: %q", rooms)
+				}
+				tc.c.mu.Lock()
+				kept := tc.c.sockets[tt.nsp]
+				tc.c.mu.Unlock()
+				if kept != nil && !kept.Connected() {
+					t.Fatal("the refused socket is still in the client")
+				}
+				if tt.joinFirst {
+					// The connection still serves the namespace it joined.
+					tc.send(`2["x"]`)
+					synctest.Wait()
+					if tc.conn.isClosed() {
+						t.Fatal("connection closed")
+					}
+				}
+			})
+		})
+	}
 }

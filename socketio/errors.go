@@ -16,6 +16,12 @@ var (
 	// ErrParentNamespace is returned for operations that a dynamic
 	// namespace cannot do across its children (broadcast acknowledgements).
 	ErrParentNamespace = errors.New("socketio: not supported on a dynamic namespace; use a child namespace")
+	// ErrConnectTimeout is the cause ([context.Cause]) of the ctx of a
+	// socket whose connect step (middleware and connection handler) did not
+	// finish within Options.ConnectTimeout: the connection was refused with
+	// a CONNECT_ERROR "Connection timeout", and the step's result, when it
+	// comes, is discarded.
+	ErrConnectTimeout = errors.New("socketio: connect timed out")
 )
 
 // ReservedEventError is returned when emitting an event whose name the
@@ -58,3 +64,8 @@ func (e *panicError) Error() string {
 // internalErrorMessage is the CONNECT_ERROR message of a namespace
 // connection whose middleware or connection handler panicked.
 const internalErrorMessage = "Internal server error"
+
+// connectTimeoutMessage is the CONNECT_ERROR message of a namespace
+// connection refused because its connect step outlived
+// Options.ConnectTimeout.
+const connectTimeoutMessage = "Connection timeout"

@@ -28,11 +28,15 @@ type Socket struct {
 	client    *client
 	handshake *Handshake
 	ctx       context.Context
-	cancel    context.CancelFunc
-	recovered *SessionState // the restored session, nil when not recovered
-	state     atomic.Int32
-	hasOut    atomic.Bool
-	replied   atomic.Bool // the CONNECT reply is being sent or was sent
+	cancel    context.CancelCauseFunc
+	// connectTimer refuses the connection when the connect step (middleware
+	// and connection handler) outlives Options.ConnectTimeout; set before
+	// the socket is shared, stopped once the step is decided.
+	connectTimer *time.Timer
+	recovered    *SessionState // the restored session, nil when not recovered
+	state        atomic.Int32
+	hasOut       atomic.Bool
+	replied      atomic.Bool // the CONNECT reply is being sent or was sent
 
 	mu              sync.Mutex
 	data            any
@@ -56,7 +60,7 @@ type pendingEmit struct {
 
 func newSocket(n *Namespace, c *client, auth []byte) *Socket {
 	s := &Socket{nsp: n, client: c}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	if n.srv.opts.ConnectionStateRecovery != nil {
 		if st := restore(n, auth); st != nil {
 			s.id, s.pid, s.data, s.recovered = st.SID, st.PID, st.Data, st
@@ -461,7 +465,10 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 		_ = s.client.sendPacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name, ID: parser.NoID})
 	}
 	s.client.remove(s)
-	s.cancel()
+	s.cancel(nil)
+	if prev == stateConnecting {
+		s.connectTimer.Stop()
+	}
 	if prev == stateConnected {
 		s.push(item{kind: itemClose, reason: reason})
 	}
@@ -497,6 +504,7 @@ func (s *Socket) accept() bool {
 		s.recovered.MissedPackets = nil
 	}
 	s.state.Store(stateConnected)
+	s.connectTimer.Stop()
 	pending := s.pending
 	s.pending = nil
 	deferred := s.deferDisconnect
@@ -511,8 +519,20 @@ func (s *Socket) accept() bool {
 	return true
 }
 
+// connectTimedOut refuses a connection whose connect step outlived
+// Options.ConnectTimeout. The step goes on until its middleware or handler
+// returns (Go cannot stop it; its ctx is done), and its result is then
+// discarded.
+func (s *Socket) connectTimedOut() {
+	if s.state.Load() != stateConnecting {
+		return
+	}
+	s.nsp.srv.log.Warn("socketio: connect step timed out, refusing the connection", "namespace", s.nsp.name, "socket", s.id, "engine_id", s.client.conn.ID(), "timeout", s.nsp.srv.opts.ConnectTimeout)
+	s.reject(ErrConnectTimeout)
+}
+
 // reject ends a connection attempt refused by middleware or the connection
-// handler.
+// handler, or timed out (err is ErrConnectTimeout).
 func (s *Socket) reject(err error) {
 	s.mu.Lock()
 	wasConnecting := s.state.CompareAndSwap(stateConnecting, stateClosed)
@@ -520,16 +540,23 @@ func (s *Socket) reject(err error) {
 	s.pending = nil
 	s.mu.Unlock()
 	s.nsp.adapter.DelAll(s.id)
-	s.cancel()
+	var cause error
+	if errors.Is(err, ErrConnectTimeout) {
+		cause = ErrConnectTimeout
+	}
+	s.cancel(cause)
 	if !wasConnecting {
 		return
 	}
-	s.client.remove(s)
+	s.connectTimer.Stop()
+	idle := s.client.remove(s)
 	payload := struct {
 		Message string `json:"message"`
 		Data    any    `json:"data,omitempty"`
 	}{Message: err.Error()}
-	if _, ok := errors.AsType[*panicError](err); ok {
+	if errors.Is(err, ErrConnectTimeout) {
+		payload.Message = connectTimeoutMessage
+	} else if _, ok := errors.AsType[*panicError](err); ok {
 		// A panic's text may hold anything (a query, a password); it was
 		// logged with its stack, and the client gets a generic message.
 		payload.Message = internalErrorMessage
@@ -543,6 +570,12 @@ func (s *Socket) reject(err error) {
 		}{payload.Message})
 	}
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: s.nsp.name, ID: parser.NoID, Data: data})
+	if idle {
+		// Options.ConnectTimeout has passed and no namespace is joined:
+		// close, as Node does, once the refusal is on its way.
+		s.nsp.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", s.client.conn.ID())
+		s.client.closeWith(ReasonForcedServerClose)
+	}
 }
 
 // CloseConn closes the socket's Engine.IO connection without DISCONNECT
