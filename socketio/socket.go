@@ -29,14 +29,15 @@ type Socket struct {
 	handshake *Handshake
 	ctx       context.Context
 	cancel    context.CancelCauseFunc
+	recovered *SessionState // the restored session, nil when not recovered
+	state     atomic.Int32
+	hasOut    atomic.Bool
+	replied   atomic.Bool // the CONNECT reply is being sent or was sent
+
 	// connectTimer refuses the connection when the connect step (middleware
 	// and connection handler) outlives Options.ConnectTimeout; set before
 	// the socket is shared, stopped once the step is decided.
 	connectTimer *time.Timer
-	recovered    *SessionState // the restored session, nil when not recovered
-	state        atomic.Int32
-	hasOut       atomic.Bool
-	replied      atomic.Bool // the CONNECT reply is being sent or was sent
 
 	mu              sync.Mutex
 	data            any
