@@ -37,7 +37,15 @@ type client struct {
 	expired bool
 }
 
-var invalidNamespace = []byte(`{"message":"Invalid namespace"}`)
+// CONNECT_ERROR payloads of a CONNECT the server refuses by itself.
+var (
+	// invalidNamespace: no such namespace (Node's message), or a name
+	// longer than Options.MaxNamespaceLength.
+	invalidNamespace = []byte(`{"message":"Invalid namespace"}`)
+	// tooManyNamespaces: the connection has Options.MaxNamespacesPerConnection
+	// namespaces, or the server Options.MaxDynamicNamespaces children.
+	tooManyNamespaces = []byte(`{"message":"Too many namespaces"}`)
+)
 
 func newClient(s *Server, conn engineConn) *client {
 	c := &client{srv: s, conn: conn, sockets: make(map[string]*Socket, 1)}
@@ -101,9 +109,23 @@ func (c *client) connect(name string, auth []byte) {
 	if c.srv.closed.Load() {
 		return
 	}
-	n := c.srv.lookup(name, auth)
+	if len(name) > c.srv.opts.MaxNamespaceLength {
+		// Not worth a lookup (match functions may be costly); Node, which
+		// has no such bound, would answer an unknown name the same way.
+		c.refuse(name, invalidNamespace)
+		return
+	}
+	c.mu.Lock()
+	full := len(c.sockets) >= c.srv.opts.MaxNamespacesPerConnection
+	c.mu.Unlock()
+	if full {
+		c.srv.log.Debug("socketio: too many namespaces on one connection", "engine_id", c.conn.ID(), "limit", c.srv.opts.MaxNamespacesPerConnection)
+		c.refuse(name, tooManyNamespaces)
+		return
+	}
+	n, refusal := c.srv.acquire(name, auth)
 	if n == nil {
-		c.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, ID: parser.NoID, Data: invalidNamespace})
+		c.refuse(name, refusal)
 		return
 	}
 	s := newSocket(n, c, auth)
@@ -112,11 +134,17 @@ func (c *client) connect(name string, auth []byte) {
 	if c.closed {
 		c.mu.Unlock()
 		s.connectTimer.Stop()
+		s.releaseNamespace()
 		return
 	}
 	c.sockets[name] = s
 	c.mu.Unlock()
 	s.push(item{kind: itemConnect, body: auth})
+}
+
+// refuse answers a CONNECT to name with a CONNECT_ERROR carrying payload.
+func (c *client) refuse(name string, payload []byte) {
+	_ = c.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, ID: parser.NoID, Data: payload})
 }
 
 // connected is called when a socket's CONNECT reply went out.

@@ -56,6 +56,11 @@ type Namespace struct {
 	mu       sync.RWMutex              // guards sockets and children
 	sockets  map[string]*Socket        // connected local sockets by id
 	children map[string]*Namespace     // a dynamic namespace's children
+
+	// refs counts the sockets holding a child namespace, from their
+	// CONNECT to their end (see Server.acquire and Server.release);
+	// guarded by srv.mu.
+	refs int
 }
 
 func newNamespace(s *Server, name string, h *hooks, parent *Namespace) *Namespace {
@@ -174,16 +179,15 @@ func (n *Namespace) add(s *Socket) {
 	n.mu.Unlock()
 }
 
+// remove takes a disconnected socket out of the namespace, and releases the
+// socket's hold on it.
 func (n *Namespace) remove(s *Socket) {
 	n.mu.Lock()
 	if n.sockets[s.id] == s {
 		delete(n.sockets, s.id)
 	}
-	empty := len(n.sockets) == 0
 	n.mu.Unlock()
-	if empty && n.parent != nil && n.srv.opts.CleanupEmptyChildNamespaces {
-		n.srv.removeChild(n)
-	}
+	s.releaseNamespace()
 }
 
 func (n *Namespace) nextAckID() int64 { return n.ackIDs.Add(1) - 1 }

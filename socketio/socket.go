@@ -38,8 +38,12 @@ type Socket struct {
 	// and connection handler) outlives Options.ConnectTimeout; set before
 	// the socket is shared, stopped once the step is decided.
 	connectTimer *time.Timer
+	// released is set once the socket dropped its hold on its namespace
+	// (see Server.release).
+	released atomic.Bool
 
 	mu              sync.Mutex
+	closeReason     DisconnectReason // set when the socket closes
 	data            any
 	pending         []pendingEmit // emits made before the CONNECT reply
 	deferDisconnect bool          // Disconnect called before the CONNECT reply
@@ -459,6 +463,7 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 		return
 	}
 	s.state.Store(stateClosed)
+	s.closeReason = reason
 	s.acks = nil
 	s.pending = nil
 	s.mu.Unlock()
@@ -469,6 +474,7 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 	s.cancel(nil)
 	if prev == stateConnecting {
 		s.connectTimer.Stop()
+		s.releaseNamespace()
 	}
 	if prev == stateConnected {
 		s.push(item{kind: itemClose, reason: reason})
@@ -488,6 +494,7 @@ func (s *Socket) accept() bool {
 	s.mu.Lock()
 	if s.state.Load() != stateConnecting {
 		s.mu.Unlock()
+		s.releaseNamespace()
 		return false
 	}
 	n.add(s)
@@ -550,6 +557,7 @@ func (s *Socket) reject(err error) {
 		return
 	}
 	s.connectTimer.Stop()
+	s.releaseNamespace()
 	idle := s.client.remove(s)
 	payload := struct {
 		Message string `json:"message"`
@@ -577,6 +585,27 @@ func (s *Socket) reject(err error) {
 		s.nsp.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", s.client.conn.ID())
 		s.client.closeWith(ReasonForcedServerClose)
 	}
+}
+
+// releaseNamespace drops the socket's hold on its namespace, once. A child
+// namespace whose socket may still recover its session (it persisted one in
+// the child's adapter) stays held until the session expires.
+func (s *Socket) releaseNamespace() {
+	if !s.released.CompareAndSwap(false, true) {
+		return
+	}
+	n := s.nsp
+	if n.parent == nil {
+		return
+	}
+	s.mu.Lock()
+	reason := s.closeReason
+	s.mu.Unlock()
+	if rec := n.srv.opts.ConnectionStateRecovery; rec != nil && s.replied.Load() && recoverable(reason) && !n.srv.opts.KeepEmptyChildNamespaces {
+		time.AfterFunc(rec.MaxDisconnectionDuration, func() { n.srv.release(n) })
+		return
+	}
+	n.srv.release(n)
 }
 
 // CloseConn closes the socket's Engine.IO connection without DISCONNECT
