@@ -11,7 +11,10 @@ import (
 // Middleware runs for every socket connecting to a namespace, in the order
 // added, before the connection handler. An error rejects the connection
 // with a CONNECT_ERROR carrying err.Error() as its message, and the Data of
-// a [*ConnectError] in err's chain.
+// a [*ConnectError] in err's chain; a panic rejects it with "Internal server
+// error". ctx is the socket's [Socket.Context]: it is also cancelled, with
+// cause [ErrConnectTimeout], when the connect step outlives
+// Options.ConnectTimeout.
 type Middleware func(ctx context.Context, s *Socket) error
 
 // AnyHandler observes every incoming event of a socket, before the event's
