@@ -129,11 +129,13 @@ func (c *client) connect(name string, auth []byte) {
 		return
 	}
 	s := newSocket(n, c, auth)
+	s.mu.Lock() // the timer may fire before AfterFunc returns
 	s.connectTimer = time.AfterFunc(c.srv.opts.ConnectTimeout, s.connectTimedOut)
+	s.mu.Unlock()
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		s.connectTimer.Stop()
+		s.stopConnectTimer()
 		s.releaseNamespace()
 		return
 	}

@@ -35,8 +35,8 @@ type Socket struct {
 	replied   atomic.Bool // the CONNECT reply is being sent or was sent
 
 	// connectTimer refuses the connection when the connect step (middleware
-	// and connection handler) outlives Options.ConnectTimeout; set before
-	// the socket is shared, stopped once the step is decided.
+	// and connection handler) outlives Options.ConnectTimeout; stopped once
+	// the step is decided. Guarded by mu.
 	connectTimer *time.Timer
 	// released is set once the socket dropped its hold on its namespace
 	// (see Server.release).
@@ -473,7 +473,7 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 	s.client.remove(s)
 	s.cancel(nil)
 	if prev == stateConnecting {
-		s.connectTimer.Stop()
+		s.stopConnectTimer()
 		s.releaseNamespace()
 	}
 	if prev == stateConnected {
@@ -527,6 +527,16 @@ func (s *Socket) accept() bool {
 	return true
 }
 
+// stopConnectTimer stops the connect step's timer.
+func (s *Socket) stopConnectTimer() {
+	s.mu.Lock()
+	t := s.connectTimer
+	s.mu.Unlock()
+	if t != nil {
+		t.Stop()
+	}
+}
+
 // connectTimedOut refuses a connection whose connect step outlived
 // Options.ConnectTimeout. The step goes on until its middleware or handler
 // returns (Go cannot stop it; its ctx is done), and its result is then
@@ -556,7 +566,7 @@ func (s *Socket) reject(err error) {
 	if !wasConnecting {
 		return
 	}
-	s.connectTimer.Stop()
+	s.stopConnectTimer()
 	s.releaseNamespace()
 	idle := s.client.remove(s)
 	payload := struct {
