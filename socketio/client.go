@@ -31,10 +31,21 @@ type client struct {
 	mu      sync.Mutex
 	sockets map[string]*Socket // by namespace name, connecting or connected
 	closed  bool
-	timer   *time.Timer
+	timer   *time.Timer // closes a connection that joins no namespace in time
+	// expired is set when the timer fired while connect steps were still
+	// under way: the last of them to fail closes the connection.
+	expired bool
 }
 
-var invalidNamespace = []byte(`{"message":"Invalid namespace"}`)
+// CONNECT_ERROR payloads of a CONNECT the server refuses by itself.
+var (
+	// invalidNamespace: no such namespace (Node's message), or a name
+	// longer than Options.MaxNamespaceLength.
+	invalidNamespace = []byte(`{"message":"Invalid namespace"}`)
+	// tooManyNamespaces: the connection has Options.MaxNamespacesPerConnection
+	// namespaces, or the server Options.MaxDynamicNamespaces children.
+	tooManyNamespaces = []byte(`{"message":"Too many namespaces"}`)
+)
 
 func newClient(s *Server, conn engineConn) *client {
 	c := &client{srv: s, conn: conn, sockets: make(map[string]*Socket, 1)}
@@ -48,6 +59,11 @@ func newClient(s *Server, conn engineConn) *client {
 func (c *client) connectTimeout() {
 	c.mu.Lock()
 	idle := len(c.sockets) == 0 && !c.closed
+	if !idle {
+		// Connect steps are under way; each is bounded by ConnectTimeout
+		// too, and the last to fail closes the connection (Socket.reject).
+		c.expired = true
+	}
 	c.mu.Unlock()
 	if idle {
 		c.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", c.conn.ID())
@@ -93,15 +109,34 @@ func (c *client) connect(name string, auth []byte) {
 	if c.srv.closed.Load() {
 		return
 	}
-	n := c.srv.lookup(name, auth)
+	if len(name) > c.srv.opts.MaxNamespaceLength {
+		// Not worth a lookup (match functions may be costly); Node, which
+		// has no such bound, would answer an unknown name the same way.
+		c.refuse(name, invalidNamespace)
+		return
+	}
+	c.mu.Lock()
+	full := len(c.sockets) >= c.srv.opts.MaxNamespacesPerConnection
+	c.mu.Unlock()
+	if full {
+		c.srv.log.Debug("socketio: too many namespaces on one connection", "engine_id", c.conn.ID(), "limit", c.srv.opts.MaxNamespacesPerConnection)
+		c.refuse(name, tooManyNamespaces)
+		return
+	}
+	n, refusal := c.srv.acquire(name, auth)
 	if n == nil {
-		c.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, ID: parser.NoID, Data: invalidNamespace})
+		c.refuse(name, refusal)
 		return
 	}
 	s := newSocket(n, c, auth)
+	s.mu.Lock() // the timer may fire before AfterFunc returns
+	s.connectTimer = time.AfterFunc(c.srv.opts.ConnectTimeout, s.connectTimedOut)
+	s.mu.Unlock()
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
+		s.stopConnectTimer()
+		s.releaseNamespace()
 		return
 	}
 	c.sockets[name] = s
@@ -109,19 +144,29 @@ func (c *client) connect(name string, auth []byte) {
 	s.push(item{kind: itemConnect, body: auth})
 }
 
+// refuse answers a CONNECT to name with a CONNECT_ERROR carrying payload.
+func (c *client) refuse(name string, payload []byte) {
+	_ = c.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, ID: parser.NoID, Data: payload})
+}
+
 // connected is called when a socket's CONNECT reply went out.
 func (c *client) connected() {
 	c.mu.Lock()
 	c.timer.Stop()
+	c.expired = false
 	c.mu.Unlock()
 }
 
-func (c *client) remove(s *Socket) {
+// remove forgets s; it reports whether the connection is now idle past
+// Options.ConnectTimeout (no namespace joined, none being joined) and must
+// be closed.
+func (c *client) remove(s *Socket) (idle bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.sockets[s.nsp.name] == s {
 		delete(c.sockets, s.nsp.name)
 	}
-	c.mu.Unlock()
+	return c.expired && len(c.sockets) == 0 && !c.closed
 }
 
 func (c *client) sendPacket(p *parser.Packet) error {

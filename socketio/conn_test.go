@@ -26,6 +26,7 @@ type fakeConn struct {
 	busy    bool // SendVolatile drops while set
 	discard bool // Send only counts
 	count   int
+	onSend  func([]engineio.Message) // called after Send recorded msgs, without f.mu
 }
 
 func (f *fakeConn) ID() string { return f.id }
@@ -40,13 +41,18 @@ func (f *fakeConn) Request() *http.Request {
 
 func (f *fakeConn) Send(msgs ...engineio.Message) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
+		f.mu.Unlock()
 		return engineio.ErrClosed
 	}
 	f.count += len(msgs)
 	if !f.discard {
 		f.sent = append(f.sent, msgs...)
+	}
+	onSend := f.onSend
+	f.mu.Unlock()
+	if onSend != nil {
+		onSend(msgs)
 	}
 	return nil
 }

@@ -1,14 +1,21 @@
 package socketio
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/siogo/sio/engineio"
 )
 
 func TestConnect(t *testing.T) {
@@ -105,7 +112,7 @@ func TestMiddlewareAndConnectionHandler(t *testing.T) {
 		{
 			name:       "panicking middleware",
 			middleware: []Middleware{func(context.Context, *Socket) error { panic("boom") }},
-			want:       `4{"message":"socketio: middleware panicked: boom"}`,
+			want:       `4{"message":"Internal server error"}`,
 		},
 		{
 			name: "auth checked by connection handler",
@@ -247,4 +254,307 @@ func TestHandshake(t *testing.T) {
 			t.Fatalf("handshake %s", b)
 		}
 	})
+}
+
+// TestEventRightAfterConnectReply sends an event the moment the CONNECT
+// reply leaves the server, before the server's connect step has returned:
+// the event is the client's first legitimate packet and must be handled,
+// not taken for an event sent before CONNECT (which closes the connection).
+func TestEventRightAfterConnectReply(t *testing.T) {
+	tests := []struct {
+		name string
+		opts *Options
+	}{
+		{"plain", nil},
+		{"recovery", &Options{ConnectionStateRecovery: &RecoveryOptions{}}},
+		{"concurrent events", &Options{ConcurrentEvents: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, tt.opts)
+				got := make(chan string, 1)
+				s.On("hello", func(_ context.Context, _ *Socket, args *Args, _ AckFunc) error {
+					got <- string(args.Raw(0))
+					return nil
+				})
+				tc := dial(t, s)
+				var once sync.Once
+				tc.conn.onSend = func(msgs []engineio.Message) {
+					if !strings.HasPrefix(string(msgs[0].Data), "0{") {
+						return
+					}
+					once.Do(func() {
+						// The client's reading goroutine answers at once,
+						// while the server is still in its connect step.
+						done := make(chan struct{})
+						go func() {
+							defer close(done)
+							tc.send(`2["hello",1]`)
+						}()
+						for {
+							select {
+							case <-done:
+								return
+							default:
+							}
+							tc.c.mu.Lock()
+							closed := tc.c.closed
+							tc.c.mu.Unlock()
+							if closed {
+								return
+							}
+							runtime.Gosched()
+						}
+					})
+				}
+				tc.send("0")
+				synctest.Wait()
+				if tc.conn.isClosed() {
+					t.Fatal("the event sent right after the CONNECT reply closed the connection")
+				}
+				select {
+				case a := <-got:
+					if a != "1" {
+						t.Fatalf("handler got %s", a)
+					}
+				default:
+					t.Fatal("the handler did not get the event")
+				}
+			})
+		})
+	}
+}
+
+// TestConnectPanicStaysInTheLog checks that the text of a panic in
+// middleware or a connection handler never reaches the client, which gets a
+// generic CONNECT_ERROR, while the log gets the details and the stack. A
+// returned error's message is sent, as with Node.
+func TestConnectPanicStaysInTheLog(t *testing.T) {
+	const secret = "password=hunter2"
+	tests := []struct {
+		name       string
+		middleware Middleware
+		onConnect  ConnectionHandler
+		want       string
+		wantLog    string // in the log with the stack; "" for none
+	}{
+		{
+			name:       "middleware panics with a string",
+			middleware: func(context.Context, *Socket) error { panic("db: " + secret) },
+			want:       `4{"message":"Internal server error"}`,
+			wantLog:    secret,
+		},
+		{
+			name: "middleware runtime error",
+			middleware: func(_ context.Context, so *Socket) error {
+				parts := strings.Split(secret, "=")
+				_ = parts[len(so.ID())]
+				return nil
+			},
+			want:    `4{"message":"Internal server error"}`,
+			wantLog: "index out of range",
+		},
+		{
+			name:      "connection handler panics with an error",
+			onConnect: func(context.Context, *Socket, []byte) error { panic(errors.New(secret)) },
+			want:      `4{"message":"Internal server error"}`,
+			wantLog:   secret,
+		},
+		{
+			name: "connection handler panics with a ConnectError",
+			onConnect: func(context.Context, *Socket, []byte) error {
+				panic(&ConnectError{Message: secret, Data: secret})
+			},
+			want:    `4{"message":"Internal server error"}`,
+			wantLog: secret,
+		},
+		{
+			name:       "returned error is sent",
+			middleware: func(context.Context, *Socket) error { return errors.New("not authorized") },
+			want:       `4{"message":"not authorized"}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var logBuf syncBuffer
+				s := newTestServer(t, &Options{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+				if tt.middleware != nil {
+					s.Use(tt.middleware)
+				}
+				if tt.onConnect != nil {
+					s.OnConnection(tt.onConnect)
+				}
+				tc := dial(t, s)
+				tc.send("0")
+				got := tc.settle()
+				if len(got) != 1 || got[0] != tt.want {
+					t.Fatalf("sent %q, want %q", got, tt.want)
+				}
+				log := logBuf.String()
+				hasStack := strings.Contains(log, "handler panicked") && strings.Contains(log, "goroutine ")
+				if tt.wantLog == "" && hasStack || tt.wantLog != "" && (!hasStack || !strings.Contains(log, tt.wantLog)) {
+					t.Fatalf("want %q and a stack in the log (%v); log:\n%s", tt.wantLog, tt.wantLog != "", log)
+				}
+			})
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use, for logs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestConnectStepTimeout checks that a namespace connection whose
+// middleware or connection handler blocks is refused at
+// Options.ConnectTimeout with a CONNECT_ERROR, its ctx done with cause
+// ErrConnectTimeout, and that a result arriving later is discarded. A
+// connection that has joined no namespace is then closed, as Node closes it
+// at connectTimeout; one that has stays open.
+func TestConnectStepTimeout(t *testing.T) {
+	const timeout = time.Second
+	tests := []struct {
+		name        string
+		nsp         string // namespace of the slow connect step
+		joinFirst   bool   // join "/" before
+		ignoreCtx   bool   // the step ignores its ctx and returns later
+		inHandler   bool   // the connection handler blocks, not middleware
+		delay       time.Duration
+		wantRefused bool
+		wantClosed  bool
+	}{
+		{name: "middleware honours ctx", nsp: "/", wantRefused: true, wantClosed: true},
+		{name: "middleware ignores ctx", nsp: "/", ignoreCtx: true, wantRefused: true, wantClosed: true},
+		{name: "handler ignores ctx", nsp: "/", ignoreCtx: true, inHandler: true, wantRefused: true, wantClosed: true},
+		{name: "second namespace", nsp: "/slow", joinFirst: true, ignoreCtx: true, wantRefused: true},
+		{name: "second namespace handler", nsp: "/slow", joinFirst: true, inHandler: true, wantRefused: true},
+		{name: "slow but in time", nsp: "/", delay: timeout - time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, &Options{ConnectTimeout: timeout})
+				release := make(chan struct{})
+				var cause error
+				step := func(ctx context.Context, so *Socket) error {
+					if so.Namespace().Name() != tt.nsp || tt.joinFirst && tt.nsp == "/" {
+						return nil
+					}
+					so.Join("room")
+					if err := so.Emit("hello"); err != nil {
+						return err
+					}
+					switch {
+					case tt.delay > 0:
+						time.Sleep(tt.delay)
+						return nil
+					case tt.ignoreCtx:
+						<-release
+						cause = context.Cause(ctx)
+						return nil
+					default:
+						<-ctx.Done()
+						cause = context.Cause(ctx)
+						return ctx.Err()
+					}
+				}
+				for _, n := range []*Namespace{s.Of("/"), s.Of("/slow")} {
+					if tt.inHandler {
+						n.OnConnection(func(ctx context.Context, so *Socket, _ []byte) error { return step(ctx, so) })
+					} else {
+						n.Use(step)
+					}
+				}
+				tc := dial(t, s)
+				if tt.joinFirst {
+					tc.connect("/")
+					time.Sleep(10 * time.Millisecond)
+				}
+				start := time.Now()
+				if tt.nsp == "/" {
+					tc.send("0")
+				} else {
+					tc.send("0" + tt.nsp + ",")
+				}
+				time.Sleep(timeout - time.Millisecond)
+				early := tc.settle()
+				if len(early) != 0 && tt.wantRefused {
+					t.Fatalf("sent %q before the timeout", early)
+				}
+				if tc.conn.isClosed() {
+					t.Fatal("closed before the timeout")
+				}
+				time.Sleep(2 * time.Millisecond)
+				got := append(early, tc.settle()...)
+				if !tt.wantRefused {
+					if len(got) != 2 || !strings.HasPrefix(got[0], `0{"sid"`) {
+						t.Fatalf("sent %q, want a CONNECT reply and an event", got)
+					}
+					return
+				}
+				prefix := "4"
+				if tt.nsp != "/" {
+					prefix += tt.nsp + ","
+				}
+				if want := prefix + `{"message":"Connection timeout"}`; len(got) != 1 || got[0] != want {
+					t.Fatalf("sent %q %v after the CONNECT, want %q", got, time.Since(start), want)
+				}
+				if !tt.ignoreCtx && !errors.Is(cause, ErrConnectTimeout) {
+					t.Fatalf("ctx cause %v, want ErrConnectTimeout", cause)
+				}
+				if got := tc.conn.isClosed(); got != tt.wantClosed {
+					t.Fatalf("connection closed = %v, want %v", got, tt.wantClosed)
+				}
+				close(release)
+				synctest.Wait()
+				if tt.ignoreCtx && !errors.Is(cause, ErrConnectTimeout) {
+					t.Fatalf("ctx cause %v, want ErrConnectTimeout", cause)
+				}
+				if got := tc.conn.take(); len(got) != 0 {
+					t.Fatalf("sent %q after the late result", got)
+				}
+				n := s.Of(tt.nsp)
+				for _, so := range n.Sockets() {
+					if so.Namespace().Name() == tt.nsp && !tt.joinFirst {
+						t.Fatalf("socket %s kept in %s", so.ID(), tt.nsp)
+					}
+				}
+				if tt.nsp != "/" && len(n.Sockets()) != 0 {
+					t.Fatalf("%d sockets kept in %s", len(n.Sockets()), tt.nsp)
+				}
+				if rooms := n.adapter.Rooms(); slices.Contains(rooms, "room") {
+					t.Fatalf("rooms left behind: %q", rooms)
+				}
+				tc.c.mu.Lock()
+				kept := tc.c.sockets[tt.nsp]
+				tc.c.mu.Unlock()
+				if kept != nil && !kept.Connected() {
+					t.Fatal("the refused socket is still in the client")
+				}
+				if tt.joinFirst {
+					// The connection still serves the namespace it joined.
+					tc.send(`2["x"]`)
+					synctest.Wait()
+					if tc.conn.isClosed() {
+						t.Fatal("connection closed")
+					}
+				}
+			})
+		})
+	}
 }

@@ -39,7 +39,10 @@ func (f DispatcherFunc) Dispatch(ctx context.Context, s *Socket, event string, a
 // namespace's middleware. auth is the raw JSON of the CONNECT packet's payload
 // (nil when the client sent none). A nil error accepts; an error rejects the
 // connection with a CONNECT_ERROR packet carrying err.Error() as its message,
-// and the Data of a [*ConnectError] in err's chain as its data.
+// and the Data of a [*ConnectError] in err's chain as its data; a panic
+// rejects it with "Internal server error". ctx is the socket's
+// [Socket.Context], also cancelled (cause [ErrConnectTimeout]) when the
+// connect step outlives Options.ConnectTimeout.
 type ConnectionHandler func(ctx context.Context, s *Socket, auth []byte) error
 
 // DisconnectHandler is called once when a socket leaves its namespace, with

@@ -21,17 +21,34 @@
 // [Server.OfFunc]): a dynamic namespace creates a child namespace for each
 // matching name on demand, sharing its middleware and handlers (Node's
 // ParentNamespace). A CONNECT to an unknown namespace is answered with
-// CONNECT_ERROR "Invalid namespace".
+// CONNECT_ERROR "Invalid namespace". A child is removed, and its adapter
+// closed, when no socket holds it any more (Node's
+// cleanupEmptyChildNamespaces; Options.KeepEmptyChildNamespaces keeps them,
+// Node's default); a cut socket that may still recover its session holds
+// it until the session expires.
 //
 // # Connecting
 //
 // A CONNECT packet runs the namespace's [Middleware] in order, then its
 // [ConnectionHandler]; an error from either rejects the socket with a
 // CONNECT_ERROR carrying the error's message (and the Data of a
-// [*ConnectError]). Otherwise the server replies CONNECT {"sid":...} (plus
-// "pid" with connection state recovery), and then sends what the handlers
-// emitted meanwhile. A client that joins no namespace within
-// Options.ConnectTimeout (45 s) is closed.
+// [*ConnectError]). A panic in either rejects it with "Internal server
+// error": the panic's text and stack go to the log, never to the client.
+// Otherwise the server replies CONNECT {"sid":...} (plus "pid" with
+// connection state recovery), and then sends what the handlers emitted
+// meanwhile. An event the client sends as soon as it has the reply is
+// handled after the connect step.
+//
+// The connect step is bounded by Options.ConnectTimeout (45 s): past it,
+// the socket's ctx is cancelled with cause [ErrConnectTimeout], the client
+// gets CONNECT_ERROR "Connection timeout", and the step's result, whenever
+// it comes, is discarded (Node has no such bound). A client that joins no
+// namespace within ConnectTimeout is closed; if connect steps are still
+// under way then, once the last of them is refused (Node closes it at
+// once).
+//
+// [Handshake] encodes to JSON as Node's socket.handshake, which
+// applications send to clients.
 //
 // # Events
 //
@@ -114,8 +131,18 @@
 //     sending more while its handlers are busy is disconnected.
 //   - Outgoing packets are bounded by the Engine.IO session's send queue
 //     (engineio.Options.SendQueueSize).
-//   - A packet carries at most Options.MaxAttachments (10) attachments, and
-//     each message at most engineio.Options.MaxPayload bytes.
+//   - A packet carries at most Options.MaxAttachments (10) attachments (a
+//     header announcing 0 is malformed too), and each message at most
+//     engineio.Options.MaxPayload bytes.
+//   - A connection joins, or is joining, at most
+//     Options.MaxNamespacesPerConnection (100) namespaces; the dynamic
+//     namespaces hold at most Options.MaxDynamicNamespaces (10,000) children
+//     together; a CONNECT beyond either gets CONNECT_ERROR "Too many
+//     namespaces". A namespace name longer than Options.MaxNamespaceLength
+//     (256 bytes) is an "Invalid namespace". Empty children are removed.
+//   - A connect step (middleware and connection handler) lasts at most
+//     Options.ConnectTimeout; a step that ignores its ctx keeps only its own
+//     goroutine, not the socket.
 //   - Connection state recovery keeps at most RecoveryOptions.MaxPackets
 //     (10,000) packets per namespace, each for at most
 //     MaxDisconnectionDuration, and one session per cut socket for as long.

@@ -1,6 +1,9 @@
 package socketio
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // More errors reported by the socketio package.
 var (
@@ -13,6 +16,12 @@ var (
 	// ErrParentNamespace is returned for operations that a dynamic
 	// namespace cannot do across its children (broadcast acknowledgements).
 	ErrParentNamespace = errors.New("socketio: not supported on a dynamic namespace; use a child namespace")
+	// ErrConnectTimeout is the cause ([context.Cause]) of the ctx of a
+	// socket whose connect step (middleware and connection handler) did not
+	// finish within Options.ConnectTimeout: the connection was refused with
+	// a CONNECT_ERROR "Connection timeout", and the step's result, when it
+	// comes, is discarded.
+	ErrConnectTimeout = errors.New("socketio: connect timed out")
 )
 
 // ReservedEventError is returned when emitting an event whose name the
@@ -38,3 +47,25 @@ type QueueFullError struct {
 func (e *QueueFullError) Error() string {
 	return "socketio: event queue of socket " + e.SocketID + " is full"
 }
+
+// panicError is a recovered panic of a handler. Its text, and the stack
+// logged with it, are for the server's log only: a client is told
+// [internalErrorMessage].
+type panicError struct {
+	what  string // "middleware", "connection handler", ...
+	value any    // what was passed to panic
+}
+
+// Error describes the panic.
+func (e *panicError) Error() string {
+	return fmt.Sprintf("socketio: %s panicked: %v", e.what, e.value)
+}
+
+// internalErrorMessage is the CONNECT_ERROR message of a namespace
+// connection whose middleware or connection handler panicked.
+const internalErrorMessage = "Internal server error"
+
+// connectTimeoutMessage is the CONNECT_ERROR message of a namespace
+// connection refused because its connect step outlived
+// Options.ConnectTimeout.
+const connectTimeoutMessage = "Connection timeout"

@@ -131,7 +131,7 @@ func (s *Socket) safely(what, event string, fn func() error) (err error) {
 // panicked logs a recovered panic and returns it as an error.
 func (s *Socket) panicked(what, event string, r any) error {
 	s.nsp.srv.log.Error("socketio: handler panicked", "what", what, "event", event, "socket", s.id, "namespace", s.nsp.name, "panic", r, "stack", string(debug.Stack()))
-	return fmt.Errorf("socketio: %s panicked: %v", what, r)
+	return &panicError{what: what, value: r}
 }
 
 // runConnect runs the namespace's middleware and connection handler, then

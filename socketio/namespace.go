@@ -11,7 +11,10 @@ import (
 // Middleware runs for every socket connecting to a namespace, in the order
 // added, before the connection handler. An error rejects the connection
 // with a CONNECT_ERROR carrying err.Error() as its message, and the Data of
-// a [*ConnectError] in err's chain.
+// a [*ConnectError] in err's chain; a panic rejects it with "Internal server
+// error". ctx is the socket's [Socket.Context]: it is also cancelled, with
+// cause [ErrConnectTimeout], when the connect step outlives
+// Options.ConnectTimeout.
 type Middleware func(ctx context.Context, s *Socket) error
 
 // AnyHandler observes every incoming event of a socket, before the event's
@@ -56,6 +59,11 @@ type Namespace struct {
 	mu       sync.RWMutex              // guards sockets and children
 	sockets  map[string]*Socket        // connected local sockets by id
 	children map[string]*Namespace     // a dynamic namespace's children
+
+	// refs counts the sockets holding a child namespace, from their
+	// CONNECT to their end (see Server.acquire and Server.release);
+	// guarded by srv.mu.
+	refs int
 }
 
 func newNamespace(s *Server, name string, h *hooks, parent *Namespace) *Namespace {
@@ -174,16 +182,15 @@ func (n *Namespace) add(s *Socket) {
 	n.mu.Unlock()
 }
 
+// remove takes a disconnected socket out of the namespace, and releases the
+// socket's hold on it.
 func (n *Namespace) remove(s *Socket) {
 	n.mu.Lock()
 	if n.sockets[s.id] == s {
 		delete(n.sockets, s.id)
 	}
-	empty := len(n.sockets) == 0
 	n.mu.Unlock()
-	if empty && n.parent != nil && n.srv.opts.CleanupEmptyChildNamespaces {
-		n.srv.removeChild(n)
-	}
+	s.releaseNamespace()
 }
 
 func (n *Namespace) nextAckID() int64 { return n.ackIDs.Add(1) - 1 }

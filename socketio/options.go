@@ -24,6 +24,15 @@ const (
 	// DefaultMaxRecoveryPackets bounds the packets the in-memory adapter
 	// keeps for connection state recovery, per namespace.
 	DefaultMaxRecoveryPackets = 10_000
+	// DefaultMaxNamespacesPerConnection bounds the namespaces one client
+	// connection joins or is joining at a time.
+	DefaultMaxNamespacesPerConnection = 100
+	// DefaultMaxDynamicNamespaces bounds the child namespaces that the
+	// dynamic namespaces of a server hold at a time.
+	DefaultMaxDynamicNamespaces = 10_000
+	// DefaultMaxNamespaceLength bounds the length in bytes of a namespace
+	// name a client may connect to.
+	DefaultMaxNamespaceLength = 256
 )
 
 // Options configures a [Server]. A nil *Options means the defaults;
@@ -53,10 +62,26 @@ type Options struct {
 	// ConcurrentEvents runs each incoming event's handler in its own
 	// goroutine instead of one at a time in arrival order.
 	ConcurrentEvents bool
-	// CleanupEmptyChildNamespaces removes a namespace created by a dynamic
-	// namespace ([Server.OfFunc], [Server.OfRegexp]) when its last socket
-	// leaves, as Node's cleanupEmptyChildNamespaces.
-	CleanupEmptyChildNamespaces bool
+	// KeepEmptyChildNamespaces keeps a namespace created by a dynamic
+	// namespace ([Server.OfFunc], [Server.OfRegexp]) after its last socket
+	// left, as Node does by default. By default it is removed and its
+	// adapter closed (Node's cleanupEmptyChildNamespaces: true), so that
+	// clients connecting to ever new names do not make the server grow;
+	// kept children count towards MaxDynamicNamespaces.
+	KeepEmptyChildNamespaces bool
+	// MaxNamespacesPerConnection bounds the namespaces one client
+	// connection has joined or is joining; a CONNECT beyond it gets a
+	// CONNECT_ERROR "Too many namespaces". Default
+	// DefaultMaxNamespacesPerConnection.
+	MaxNamespacesPerConnection int
+	// MaxDynamicNamespaces bounds the children of all dynamic namespaces
+	// together; a CONNECT that would create one more gets a CONNECT_ERROR
+	// "Too many namespaces". Default DefaultMaxDynamicNamespaces.
+	MaxDynamicNamespaces int
+	// MaxNamespaceLength bounds the length in bytes of the namespace name
+	// of a CONNECT; a longer one gets a CONNECT_ERROR "Invalid namespace".
+	// Default DefaultMaxNamespaceLength.
+	MaxNamespaceLength int
 	// MaxAttachments bounds the binary attachments of one incoming packet;
 	// 0 means the parser's default (10).
 	MaxAttachments int
@@ -95,6 +120,15 @@ func (o *Options) clone() *Options {
 	}
 	if c.EventQueueSize <= 0 {
 		c.EventQueueSize = DefaultEventQueueSize
+	}
+	if c.MaxNamespacesPerConnection <= 0 {
+		c.MaxNamespacesPerConnection = DefaultMaxNamespacesPerConnection
+	}
+	if c.MaxDynamicNamespaces <= 0 {
+		c.MaxDynamicNamespaces = DefaultMaxDynamicNamespaces
+	}
+	if c.MaxNamespaceLength <= 0 {
+		c.MaxNamespaceLength = DefaultMaxNamespaceLength
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -27,6 +27,7 @@ type Server struct {
 	clients  map[*client]struct{}
 	closing  bool
 	parentID int
+	children int // live children of the dynamic namespaces
 
 	closed atomic.Bool
 	wg     tracker // event workers, close callbacks
@@ -114,49 +115,97 @@ func (s *Server) OfFunc(match func(name string, auth []byte) bool) *Namespace {
 	return p
 }
 
-// lookup returns the namespace name, creating a child of the first matching
-// dynamic namespace when needed, or nil.
-func (s *Server) lookup(name string, auth []byte) *Namespace {
+// acquire returns the namespace name for a connecting socket, creating a
+// child of the first matching dynamic namespace when needed. A child is
+// held for the socket until [Server.release]. It returns nil and the
+// CONNECT_ERROR message when there is no such namespace
+// (invalidNamespace) or no room for another child (tooManyNamespaces).
+func (s *Server) acquire(name string, auth []byte) (*Namespace, []byte) {
 	s.mu.RLock()
 	n := s.nsps[name]
 	parents := s.parents
 	s.mu.RUnlock()
+	if n != nil && n.parent == nil {
+		return n, nil
+	}
+	var parent *Namespace
 	if n != nil {
-		return n
-	}
-	for _, p := range parents {
-		if !p.match(name, auth) {
-			continue
+		parent = n.parent
+	} else {
+		// The match functions are the application's: call them unlocked.
+		for _, p := range parents {
+			if p.match(name, auth) {
+				parent = p
+				break
+			}
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if n = s.nsps[name]; n != nil {
-			return n
+		if parent == nil {
+			return nil, invalidNamespace
 		}
-		n = newNamespace(s, name, p.hooks, p)
-		s.nsps[name] = n
-		p.mu.Lock()
-		p.children[name] = n
-		p.mu.Unlock()
-		return n
 	}
-	return nil
+	if n := s.holdChild(name); n != nil {
+		return n, nil
+	}
+	// The adapter factory is the application's too: make the child
+	// unlocked, and drop it if another socket made it meanwhile.
+	child := newNamespace(s, name, parent.hooks, parent)
+	s.mu.Lock()
+	if n := s.nsps[name]; n != nil {
+		if n.parent != nil {
+			n.refs++
+		}
+		s.mu.Unlock()
+		_ = child.adapter.Close()
+		return n, nil
+	}
+	if s.children >= s.opts.MaxDynamicNamespaces {
+		s.mu.Unlock()
+		_ = child.adapter.Close()
+		s.log.Warn("socketio: too many dynamic namespaces, refusing a new one", "limit", s.opts.MaxDynamicNamespaces)
+		return nil, tooManyNamespaces
+	}
+	child.refs = 1
+	s.children++
+	s.nsps[name] = child
+	parent.mu.Lock()
+	parent.children[name] = child
+	parent.mu.Unlock()
+	s.mu.Unlock()
+	return child, nil
 }
 
-// removeChild forgets an empty child namespace.
-func (s *Server) removeChild(n *Namespace) {
+// holdChild returns the namespace name, held, when it exists.
+func (s *Server) holdChild(name string) *Namespace {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n.mu.Lock()
-	empty := len(n.sockets) == 0
-	n.mu.Unlock()
-	if !empty || s.nsps[n.name] != n {
+	n := s.nsps[name]
+	if n != nil && n.parent != nil {
+		n.refs++
+	}
+	return n
+}
+
+// release drops a socket's hold on its namespace: a dynamic namespace's
+// child that no socket holds any more is removed and its adapter closed,
+// unless Options.KeepEmptyChildNamespaces.
+func (s *Server) release(n *Namespace) {
+	if n.parent == nil {
+		return
+	}
+	s.mu.Lock()
+	n.refs--
+	if n.refs > 0 || s.opts.KeepEmptyChildNamespaces || s.nsps[n.name] != n {
+		s.mu.Unlock()
 		return
 	}
 	delete(s.nsps, n.name)
+	s.children--
 	n.parent.mu.Lock()
-	delete(n.parent.children, n.name)
+	if n.parent.children[n.name] == n {
+		delete(n.parent.children, n.name)
+	}
 	n.parent.mu.Unlock()
+	s.mu.Unlock()
 	_ = n.adapter.Close()
 }
 

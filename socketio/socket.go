@@ -28,12 +28,22 @@ type Socket struct {
 	client    *client
 	handshake *Handshake
 	ctx       context.Context
-	cancel    context.CancelFunc
+	cancel    context.CancelCauseFunc
 	recovered *SessionState // the restored session, nil when not recovered
 	state     atomic.Int32
 	hasOut    atomic.Bool
+	replied   atomic.Bool // the CONNECT reply is being sent or was sent
+
+	// connectTimer refuses the connection when the connect step (middleware
+	// and connection handler) outlives Options.ConnectTimeout; stopped once
+	// the step is decided. Guarded by mu.
+	connectTimer *time.Timer
+	// released is set once the socket dropped its hold on its namespace
+	// (see Server.release).
+	released atomic.Bool
 
 	mu              sync.Mutex
+	closeReason     DisconnectReason // set when the socket closes
 	data            any
 	pending         []pendingEmit // emits made before the CONNECT reply
 	deferDisconnect bool          // Disconnect called before the CONNECT reply
@@ -55,7 +65,7 @@ type pendingEmit struct {
 
 func newSocket(n *Namespace, c *client, auth []byte) *Socket {
 	s := &Socket{nsp: n, client: c}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	if n.srv.opts.ConnectionStateRecovery != nil {
 		if st := restore(n, auth); st != nil {
 			s.id, s.pid, s.data, s.recovered = st.SID, st.PID, st.Data, st
@@ -399,15 +409,17 @@ func (s *Socket) onPacket(p *parser.Packet) {
 	switch p.Type {
 	case parser.Event, parser.BinaryEvent:
 		st := s.state.Load()
-		if st == stateConnecting {
+		if st == stateConnecting && !s.replied.Load() {
 			// Like Node, an event before the CONNECT reply is a protocol
 			// violation.
 			s.client.closeWith(ReasonForcedServerClose)
 			return
 		}
-		if st != stateConnected {
+		if st == stateClosed {
 			return
 		}
+		// Connected, or the CONNECT reply is out and accept is finishing:
+		// the event waits in the queue behind the connect step.
 		name, rest, err := p.EventName()
 		if err != nil {
 			return // Node's server ignores such events
@@ -451,6 +463,7 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 		return
 	}
 	s.state.Store(stateClosed)
+	s.closeReason = reason
 	s.acks = nil
 	s.pending = nil
 	s.mu.Unlock()
@@ -458,7 +471,11 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 		_ = s.client.sendPacket(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp.name, ID: parser.NoID})
 	}
 	s.client.remove(s)
-	s.cancel()
+	s.cancel(nil)
+	if prev == stateConnecting {
+		s.stopConnectTimer()
+		s.releaseNamespace()
+	}
 	if prev == stateConnected {
 		s.push(item{kind: itemClose, reason: reason})
 	}
@@ -477,10 +494,14 @@ func (s *Socket) accept() bool {
 	s.mu.Lock()
 	if s.state.Load() != stateConnecting {
 		s.mu.Unlock()
+		s.releaseNamespace()
 		return false
 	}
 	n.add(s)
 	n.adapter.AddAll(s.id, []string{s.id})
+	// The client may answer the reply before this function returns; mark
+	// the reply sent first so that its events are taken (see onPacket).
+	s.replied.Store(true)
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
 	if s.recovered != nil {
 		for _, p := range s.recovered.MissedPackets {
@@ -491,6 +512,7 @@ func (s *Socket) accept() bool {
 		s.recovered.MissedPackets = nil
 	}
 	s.state.Store(stateConnected)
+	s.connectTimer.Stop()
 	pending := s.pending
 	s.pending = nil
 	deferred := s.deferDisconnect
@@ -505,8 +527,30 @@ func (s *Socket) accept() bool {
 	return true
 }
 
+// stopConnectTimer stops the connect step's timer.
+func (s *Socket) stopConnectTimer() {
+	s.mu.Lock()
+	t := s.connectTimer
+	s.mu.Unlock()
+	if t != nil {
+		t.Stop()
+	}
+}
+
+// connectTimedOut refuses a connection whose connect step outlived
+// Options.ConnectTimeout. The step goes on until its middleware or handler
+// returns (Go cannot stop it; its ctx is done), and its result is then
+// discarded.
+func (s *Socket) connectTimedOut() {
+	if s.state.Load() != stateConnecting {
+		return
+	}
+	s.nsp.srv.log.Warn("socketio: connect step timed out, refusing the connection", "namespace", s.nsp.name, "socket", s.id, "engine_id", s.client.conn.ID(), "timeout", s.nsp.srv.opts.ConnectTimeout)
+	s.reject(ErrConnectTimeout)
+}
+
 // reject ends a connection attempt refused by middleware or the connection
-// handler.
+// handler, or timed out (err is ErrConnectTimeout).
 func (s *Socket) reject(err error) {
 	s.mu.Lock()
 	wasConnecting := s.state.CompareAndSwap(stateConnecting, stateClosed)
@@ -514,25 +558,64 @@ func (s *Socket) reject(err error) {
 	s.pending = nil
 	s.mu.Unlock()
 	s.nsp.adapter.DelAll(s.id)
-	s.cancel()
+	var cause error
+	if errors.Is(err, ErrConnectTimeout) {
+		cause = ErrConnectTimeout
+	}
+	s.cancel(cause)
 	if !wasConnecting {
 		return
 	}
-	s.client.remove(s)
+	s.stopConnectTimer()
+	s.releaseNamespace()
+	idle := s.client.remove(s)
 	payload := struct {
 		Message string `json:"message"`
 		Data    any    `json:"data,omitempty"`
 	}{Message: err.Error()}
-	if ce, ok := errors.AsType[*ConnectError](err); ok {
+	if errors.Is(err, ErrConnectTimeout) {
+		payload.Message = connectTimeoutMessage
+	} else if _, ok := errors.AsType[*panicError](err); ok {
+		// A panic's text may hold anything (a query, a password); it was
+		// logged with its stack, and the client gets a generic message.
+		payload.Message = internalErrorMessage
+	} else if ce, ok := errors.AsType[*ConnectError](err); ok {
 		payload.Data = ce.Data
 	}
 	data, merr := json.Marshal(payload)
 	if merr != nil {
 		data, _ = json.Marshal(struct {
 			Message string `json:"message"`
-		}{err.Error()})
+		}{payload.Message})
 	}
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: s.nsp.name, ID: parser.NoID, Data: data})
+	if idle {
+		// Options.ConnectTimeout has passed and no namespace is joined:
+		// close, as Node does, once the refusal is on its way.
+		s.nsp.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", s.client.conn.ID())
+		s.client.closeWith(ReasonForcedServerClose)
+	}
+}
+
+// releaseNamespace drops the socket's hold on its namespace, once. A child
+// namespace whose socket may still recover its session (it persisted one in
+// the child's adapter) stays held until the session expires.
+func (s *Socket) releaseNamespace() {
+	if !s.released.CompareAndSwap(false, true) {
+		return
+	}
+	n := s.nsp
+	if n.parent == nil {
+		return
+	}
+	s.mu.Lock()
+	reason := s.closeReason
+	s.mu.Unlock()
+	if rec := n.srv.opts.ConnectionStateRecovery; rec != nil && s.replied.Load() && recoverable(reason) && !n.srv.opts.KeepEmptyChildNamespaces {
+		time.AfterFunc(rec.MaxDisconnectionDuration, func() { n.srv.release(n) })
+		return
+	}
+	n.srv.release(n)
 }
 
 // CloseConn closes the socket's Engine.IO connection without DISCONNECT
