@@ -3,8 +3,14 @@ package redisadapter_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
@@ -88,6 +94,166 @@ func TestCallerDeadlineWithStalledRedis(t *testing.T) {
 	}
 }
 
-// silence keeps the compiler happy while the file grows.
-var _ = socketio.BroadcastOptions{}
-var _ = redisadapter.ErrClosed
+// logRecord is one captured log line.
+type logRecord struct {
+	level slog.Level
+	msg   string
+	attrs map[string]any
+}
+
+// captureHandler is a slog.Handler keeping every record.
+type captureHandler struct {
+	mu      sync.Mutex // guards records
+	records []logRecord
+}
+
+func (h *captureHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *captureHandler) Handle(_ context.Context, r slog.Record) error {
+	rec := logRecord{level: r.Level, msg: r.Message, attrs: map[string]any{}}
+	r.Attrs(func(a slog.Attr) bool {
+		rec.attrs[a.Key] = a.Value.Any()
+		return true
+	})
+	h.mu.Lock()
+	h.records = append(h.records, rec)
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *captureHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *captureHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *captureHandler) snapshot() []logRecord {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.records)
+}
+
+// TestStalledRedisLogs publishes 10,000 broadcasts into a stalled Redis:
+// the faults (full publish queue, pipelines without an answer) are
+// logged a bounded number of times, each line with the number of messages
+// it stands for, and what is counted as failed was not delivered: the
+// messages that Redis delivered once resumed are counted as of unknown
+// outcome, never as failed.
+func TestStalledRedisLogs(t *testing.T) {
+	const broadcasts = 10000
+	rs := redistest.Start(t)
+	// A short read timeout, so that several pipelines time out while
+	// Redis is stalled.
+	client := redis.NewClient(&redis.Options{Addr: rs.Addr, ReadTimeout: 100 * time.Millisecond})
+	t.Cleanup(func() { _ = client.Close() })
+	logs := &captureHandler{}
+	srv := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(client, &redisadapter.Options{Logger: slog.New(logs)})})
+	shutdown := sync.OnceFunc(func() { _ = srv.Shutdown(context.Background()) })
+	t.Cleanup(shutdown)
+	<-adapterOf(t, srv).Ready()
+
+	// A plain subscriber counts what Redis delivers.
+	watcher := redis.NewClient(&redis.Options{Addr: rs.Addr, ReadTimeout: -1})
+	t.Cleanup(func() { _ = watcher.Close() })
+	ctx := context.Background()
+	sub := watcher.PSubscribe(ctx, "socket.io#/#*")
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Warm the publishing pool: its connection exists before Redis
+	// stalls, so the first pipeline is written before it times out.
+	if err := srv.Emit("warm"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sub.ReceiveMessage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	received := make(chan int, 1)
+	go func() {
+		n := 0
+		for {
+			m, err := sub.ReceiveMessage(ctx)
+			if err != nil {
+				received <- -1
+				return
+			}
+			b, err := redisadapter.DecodeBroadcast([]byte(m.Payload))
+			if err == nil {
+				if d, _ := b.Packet.Data.([]any); len(d) > 0 && d[0] == "marker" {
+					received <- n
+					return
+				}
+			}
+			n++
+		}
+	}()
+	defer sub.Close()
+
+	rs.Pause()
+	for i := range broadcasts {
+		if err := srv.Emit("news", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Wait until at least one pipeline has timed out.
+	eventually(t, "a publish timed out", func() (bool, string) {
+		for _, r := range logs.snapshot() {
+			if strings.Contains(r.msg, "publish") && !strings.Contains(r.msg, "queue full") {
+				return true, ""
+			}
+		}
+		return false, "no timeout logged"
+	})
+	rs.Resume()
+	// The marker goes through the queue after every broadcast: once the
+	// watcher has it, every broadcast has been published or given up.
+	if err := srv.Emit("marker"); err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	select {
+	case got = <-received:
+	case <-time.After(30 * time.Second):
+		t.Fatal("marker not delivered after Redis resumed")
+	}
+	shutdown() // logs the pending summaries
+
+	counts := map[string]int{}
+	lines := 0
+	for _, r := range logs.snapshot() {
+		if r.level < slog.LevelWarn {
+			continue
+		}
+		lines++
+		n, ok := r.attrs["count"].(int64)
+		if !ok {
+			t.Errorf("line without a count: %q %v", r.msg, r.attrs)
+		}
+		switch {
+		case strings.Contains(r.msg, "queue full"):
+			counts["queue full"] += int(n)
+		case strings.Contains(r.msg, "outcome unknown"):
+			counts["unknown"] += int(n)
+		case strings.Contains(r.msg, "publish failed"):
+			counts["failed"] += int(n)
+		default:
+			t.Errorf("unexpected line %q %v", r.msg, r.attrs)
+		}
+	}
+	t.Logf("%d broadcasts, %d delivered, %d log lines: %v", broadcasts, got, lines, counts)
+	// Two lines per kind of fault: the first occurrence and the summary.
+	if lines > 6 {
+		t.Errorf("%d warning lines for %d broadcasts, want at most 6", lines, broadcasts)
+	}
+	if counts["queue full"] == 0 || counts["unknown"] == 0 {
+		t.Errorf("counts %v, want both full-queue drops and unknown outcomes", counts)
+	}
+	// Every broadcast is delivered, dropped, failed or of unknown outcome;
+	// none counted as dropped or failed was delivered.
+	if got < 0 {
+		t.Fatal("watcher failed")
+	}
+	if got+counts["queue full"]+counts["failed"]+counts["unknown"] < broadcasts {
+		t.Errorf("%d delivered + %v < %d broadcasts: some failures not counted", got, counts, broadcasts)
+	}
+	if got+counts["queue full"]+counts["failed"] > broadcasts {
+		t.Errorf("%d delivered + %v > %d broadcasts: a delivered message was counted as failed", got, counts, broadcasts)
+	}
+}
