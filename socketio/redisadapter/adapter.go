@@ -254,6 +254,9 @@ func (a *Adapter) Close() error {
 // it when idle. A namespace with ReceiveQueueSize messages waiting drops
 // the new ones (logged with counts).
 func (a *Adapter) deliver(m *redis.Message) {
+	if m.Pattern != "" && a.isEcho(m.Payload) {
+		return
+	}
 	a.inMu.Lock()
 	if a.inClosed {
 		a.inMu.Unlock()
@@ -273,6 +276,16 @@ func (a *Adapter) deliver(m *redis.Message) {
 		a.hub.wg.Add(1) // the hub's receive goroutine, counted, calls deliver
 		go a.work()
 	}
+}
+
+// isEcho reports whether a broadcast is one of the adapter's own, which
+// Redis sends back to it and which it would drop after decoding: its uid
+// is the first element of the msgpack array [uid, packet, opts], a fixstr
+// of 6 bytes. Dropping them before they are queued keeps a burst of this
+// server's own broadcasts out of the namespace's receive queue.
+func (a *Adapter) isEcho(payload string) bool {
+	return len(payload) > 2+len(a.uid) && payload[0] == 0x93 && payload[1] == 0xa0|byte(len(a.uid)) &&
+		payload[2:2+len(a.uid)] == a.uid
 }
 
 // work handles the inbox, in order, until it is empty or the adapter
@@ -323,6 +336,9 @@ func (a *Adapter) malformed(what string, err error) {
 // enqueueBroadcast queues a message without waiting: when the queue is
 // full the message is dropped (logged with counts).
 func (a *Adapter) enqueueBroadcast(channel string, payload []byte) {
+	if a.ctx.Err() != nil {
+		return
+	}
 	select {
 	case a.hub.out <- outMsg{channel: channel, payload: payload}:
 	default:

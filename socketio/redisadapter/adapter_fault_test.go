@@ -3,10 +3,12 @@ package redisadapter_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,7 +229,7 @@ func TestStalledRedisLogs(t *testing.T) {
 			t.Errorf("line without a count: %q %v", r.msg, r.attrs)
 		}
 		switch {
-		case strings.Contains(r.msg, "queue full"):
+		case strings.Contains(r.msg, "publish queue full"):
 			counts["queue full"] += int(n)
 		case strings.Contains(r.msg, "outcome unknown"):
 			counts["unknown"] += int(n)
@@ -255,5 +257,70 @@ func TestStalledRedisLogs(t *testing.T) {
 	}
 	if got+counts["queue full"]+counts["failed"] > broadcasts {
 		t.Errorf("%d delivered + %v > %d broadcasts: a delivered message was counted as failed", got, counts, broadcasts)
+	}
+}
+
+// TestReceiveQueueBound blocks the server-side-emit handler of one
+// namespace and sends it more messages than its receive queue holds: the
+// excess is dropped and logged with its count, the queued ones are handled
+// once the handler returns, and another namespace on the same subscriber
+// connection is served meanwhile.
+func TestReceiveQueueBound(t *testing.T) {
+	const excess = 10
+	rs := redistest.Start(t)
+	client := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { _ = client.Close() })
+	logs := &captureHandler{}
+	srv := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(client, &redisadapter.Options{Logger: slog.New(logs)})})
+	shutdown := sync.OnceFunc(func() { _ = srv.Shutdown(context.Background()) })
+	t.Cleanup(shutdown)
+	ctx := context.Background()
+
+	entered, release := make(chan struct{}), make(chan struct{})
+	var handled atomic.Int64
+	srv.Of("/slow").OnServerSideEmit("ev", func(context.Context, *socketio.Args, socketio.AckFunc) {
+		if handled.Add(1) == 1 {
+			close(entered)
+			<-release
+		}
+	})
+	fast := make(chan struct{}, 1)
+	srv.Of("/").OnServerSideEmit("ev", func(context.Context, *socketio.Args, socketio.AckFunc) { fast <- struct{}{} })
+	sse := `{"uid":"other","type":6,"data":["ev"]}`
+	publish := func(ch string, n int) {
+		t.Helper()
+		for range n {
+			if err := client.Publish(ctx, ch, sse).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	publish("socket.io-request#/slow#", 1)
+	<-entered
+	publish("socket.io-request#/slow#", redisadapter.ReceiveQueueSize+excess)
+	// "/" is served while "/slow" is stuck, and after every message above
+	// has been routed (one connection, in order).
+	publish("socket.io-request#/#", 1)
+	select {
+	case <-fast:
+	case <-time.After(10 * time.Second):
+		t.Fatal("/ not served while /slow is blocked")
+	}
+	close(release)
+	eventually(t, "queued messages handled", func() (bool, string) {
+		n := handled.Load()
+		return n == 1+redisadapter.ReceiveQueueSize, fmt.Sprintf("%d handled", n)
+	})
+	shutdown()
+	dropped, lines := 0, 0
+	for _, r := range logs.snapshot() {
+		if strings.Contains(r.msg, "receive queue full") {
+			lines++
+			n, _ := r.attrs["count"].(int64)
+			dropped += int(n)
+		}
+	}
+	if dropped != excess || lines > 2 {
+		t.Errorf("%d lines reporting %d dropped messages, want at most 2 lines and %d", lines, dropped, excess)
 	}
 }
