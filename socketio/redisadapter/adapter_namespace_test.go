@@ -155,3 +155,57 @@ func TestNamespacesShareConnection(t *testing.T) {
 		t.Errorf("/ ServerCount = %d, %v; want 1", n, err)
 	}
 }
+
+// TestReopenNamespace closes a namespace's adapter and opens a new one for
+// the same name at once, as a dynamic namespace released and reconnected
+// does, many times: the channels shared by the two end up subscribed,
+// the new adapter gets ready, and the last close unsubscribes them.
+func TestReopenNamespace(t *testing.T) {
+	rs := redistest.Start(t)
+	client := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { _ = client.Close() })
+	ctx := context.Background()
+	srv := socketio.NewServer(nil) // namespaces only; its adapters are in-memory
+	t.Cleanup(func() { _ = srv.Shutdown(ctx) })
+	factory := redisadapter.New(client, nil)
+	keeper := factory(srv.Of("/keeper")) // keeps the shared connection open
+	defer keeper.Close()
+	nsp := srv.Of("/re")
+	const request = "socket.io-request#/re#"
+	numsub := func() int64 {
+		m, err := client.PubSubNumSub(ctx, request).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m[request]
+	}
+	a := factory(nsp).(*redisadapter.Adapter)
+	for i := range 50 {
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+		a = factory(nsp).(*redisadapter.Adapter)
+		select {
+		case <-a.Ready():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: not subscribed", i)
+		}
+		if n, err := a.ServerCount(ctx); err != nil || n != 1 {
+			t.Fatalf("round %d: ServerCount = %d, %v; want 1", i, n, err)
+		}
+	}
+	// A request round trip proves the channels are subscribed for good.
+	if _, err := a.ServerSideEmit(ctx, []byte(`["x"]`), false); err != nil {
+		t.Fatal(err)
+	}
+	if n := numsub(); n != 1 {
+		t.Errorf("NUMSUB %s = %d, want 1", request, n)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "request channel unsubscribed", func() (bool, string) {
+		n := numsub()
+		return n == 0, fmt.Sprintf("NUMSUB %d", n)
+	})
+}
