@@ -324,3 +324,42 @@ func TestReceiveQueueBound(t *testing.T) {
 		t.Errorf("%d lines reporting %d dropped messages, want at most 2 lines and %d", lines, dropped, excess)
 	}
 }
+
+// TestSubscribeWhileRedisDown creates namespaces while Redis is down: they
+// work locally at once, and once Redis is back they get subscribed and
+// answer requests.
+func TestSubscribeWhileRedisDown(t *testing.T) {
+	rs := redistest.Start(t)
+	// The request timeout bounds the wait for subscriptions at creation,
+	// and the answers below.
+	srvs, _ := cluster(t, rs, 2, &redisadapter.Options{RequestTimeout: time.Second})
+	rs.Stop()
+	var adapters []*redisadapter.Adapter
+	for i, srv := range srvs {
+		a := srv.Of("/late").Adapter().(*redisadapter.Adapter)
+		adapters = append(adapters, a)
+		srv.Of("/late").OnServerSideEmit("ping", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
+			_ = ack(i)
+		})
+	}
+	if err := srvs[0].Of("/late").Emit("local"); err != nil {
+		t.Fatalf("Emit while Redis is down: %v", err)
+	}
+	rs.Restart()
+	for i, a := range adapters {
+		select {
+		case <-a.Ready():
+		case <-time.After(30 * time.Second):
+			t.Fatalf("server %d: /late not subscribed after Redis came back", i)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if n, err := adapters[0].ServerCount(ctx); err != nil || n != 2 {
+		t.Fatalf("ServerCount = %d, %v; want 2", n, err)
+	}
+	resps, err := srvs[0].Of("/late").ServerSideEmitWithAck(ctx, "ping")
+	if err != nil || len(resps) != 1 {
+		t.Errorf("ServerSideEmitWithAck = %v, %v; want one answer", resps, err)
+	}
+}

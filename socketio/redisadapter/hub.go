@@ -2,10 +2,12 @@ package redisadapter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -227,28 +229,62 @@ func (h *hub) manage() {
 			}
 		}
 		h.mu.Unlock()
-		// go-redis remembers the channels even when the command fails, and
-		// subscribes them again when it reconnects.
-		var errs []error
+		// An unsubscription that fails needs no retry: go-redis forgets
+		// the channels at once and does not subscribe them again when it
+		// reconnects.
+		var err error
 		if len(unsub) > 0 {
-			errs = append(errs, h.ps.Unsubscribe(h.ctx, unsub...))
+			err = errors.Join(err, h.ps.Unsubscribe(h.ctx, unsub...))
 		}
 		if len(punsub) > 0 {
-			errs = append(errs, h.ps.PUnsubscribe(h.ctx, punsub...))
+			err = errors.Join(err, h.ps.PUnsubscribe(h.ctx, punsub...))
 		}
+		// A subscription that fails is sent again: go-redis remembers the
+		// channels, but when the command failed because the connection
+		// broke, it has already reconnected without them.
+		var retry bool
 		if len(sub) > 0 {
-			errs = append(errs, h.ps.Subscribe(h.ctx, sub...))
+			if serr := h.ps.Subscribe(h.ctx, sub...); serr != nil {
+				err, retry = errors.Join(err, serr), true
+				h.unsent(false, sub)
+			}
 		}
 		if len(psub) > 0 {
-			errs = append(errs, h.ps.PSubscribe(h.ctx, psub...))
+			if serr := h.ps.PSubscribe(h.ctx, psub...); serr != nil {
+				err, retry = errors.Join(err, serr), true
+				h.unsent(true, psub)
+			}
 		}
-		for _, err := range errs {
-			if err != nil && h.ctx.Err() == nil {
-				h.faults.add(slog.LevelWarn, "socketio: redis adapter: (un)subscribe not sent; go-redis sends it again when it reconnects", 1,
-					slog.Any("err", err))
+		if err != nil && h.ctx.Err() == nil {
+			h.faults.add(slog.LevelWarn, "socketio: redis adapter: (un)subscribe failed; retrying", 1, slog.Any("err", err))
+		}
+		if retry {
+			t := time.NewTimer(subscribeRetry)
+			select {
+			case <-t.C:
+			case <-h.ctx.Done():
+				t.Stop()
 			}
 		}
 	}
+}
+
+// subscribeRetry is how long the manager waits before sending a failed
+// subscription again.
+const subscribeRetry = time.Second
+
+// unsent marks subscriptions whose command failed as not sent, for the
+// manager to send them again.
+func (h *hub) unsent(pattern bool, names []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, name := range names {
+		if s := h.subs[subKey{pattern: pattern, name: name}]; s != nil && s.sent {
+			s.sent = false
+			s.awaiting = max(0, s.awaiting-1)
+		}
+	}
+	h.dirty = true
 }
 
 // receive routes what the pub/sub connection receives until stop:
