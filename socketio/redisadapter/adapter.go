@@ -154,9 +154,9 @@ type outMsg struct {
 
 // New returns an adapter factory for [socketio.Options].Adapter: each
 // namespace gets an [*Adapter] publishing through client. The adapters
-// share one subscriber connection of client (go-redis opens it when the
-// first namespace subscribes and it is closed when the last adapter
-// closes), so a namespace costs Redis no connection. Use one New per
+// share one subscriber connection of client (opened with the first
+// adapter, closed with the last), so a namespace costs Redis no
+// connection. Use one New per
 // server. opts may be nil; it is copied.
 //
 // The factory subscribes; for a namespace the application makes (not a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -81,8 +82,9 @@ type hub struct {
 	mu       sync.Mutex
 	stopped  bool
 	subs     map[subKey]*subscription
-	dirty    bool // subs changed since the manager last read them
-	managing bool // the manager goroutine runs
+	peak     int                 // the largest len(subs) since subs was last copied
+	changed  map[subKey]struct{} // subs changed since the manager last read them
+	managing bool                // the manager goroutine runs
 }
 
 // subKey names a subscription: a pattern (PSUBSCRIBE) or a channel.
@@ -102,12 +104,13 @@ type subscription struct {
 
 func newHub(client redis.UniversalClient, o Options) *hub {
 	h := &hub{
-		client: client,
-		opts:   o,
-		faults: newFaultLog(o.Logger),
-		out:    make(chan outMsg, PublishQueueSize),
-		calls:  make(chan struct{}, MaxRedisCalls),
-		subs:   make(map[subKey]*subscription),
+		client:  client,
+		opts:    o,
+		faults:  newFaultLog(o.Logger),
+		out:     make(chan outMsg, PublishQueueSize),
+		calls:   make(chan struct{}, MaxRedisCalls),
+		subs:    make(map[subKey]*subscription),
+		changed: make(map[subKey]struct{}),
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	// Subscribing to nothing connects lazily, on the first subscription.
@@ -155,6 +158,7 @@ func (h *hub) register(a *Adapter) {
 			h.subs[k] = s
 		}
 		s.adapters = append(slices.Clip(s.adapters), a)
+		h.changed[k] = struct{}{}
 	}
 	h.checkReady(a)
 	h.kick()
@@ -175,6 +179,7 @@ func (h *hub) unregister(a *Adapter) {
 			continue
 		}
 		s.adapters = slices.Delete(slices.Clone(s.adapters), i, i+1)
+		h.changed[k] = struct{}{}
 	}
 	h.kick()
 	h.mu.Unlock()
@@ -182,8 +187,7 @@ func (h *hub) unregister(a *Adapter) {
 
 // kick starts the manager when it is not running. h.mu is held.
 func (h *hub) kick() {
-	h.dirty = true
-	if h.managing || h.stopped {
+	if h.managing || h.stopped || len(h.changed) == 0 {
 		return
 	}
 	h.managing = true
@@ -199,13 +203,18 @@ func (h *hub) manage() {
 	for {
 		var sub, psub, unsub, punsub []string
 		h.mu.Lock()
-		if !h.dirty || h.stopped {
+		if len(h.changed) == 0 || h.stopped {
 			h.managing = false
 			h.mu.Unlock()
 			return
 		}
-		h.dirty = false
-		for k, s := range h.subs {
+		changed := h.changed
+		h.changed = make(map[subKey]struct{})
+		for k := range changed {
+			s := h.subs[k]
+			if s == nil {
+				continue
+			}
 			want := len(s.adapters) > 0
 			switch {
 			case want && !s.sent:
@@ -228,6 +237,7 @@ func (h *hub) manage() {
 				delete(h.subs, k)
 			}
 		}
+		h.shrink()
 		h.mu.Unlock()
 		// An unsubscription that fails needs no retry: go-redis forgets
 		// the channels at once and does not subscribe them again when it
@@ -269,6 +279,20 @@ func (h *hub) manage() {
 	}
 }
 
+// shrink copies subs into a smaller map once most of its entries are gone
+// (a Go map keeps the room of its largest size), so that the memory of
+// many namespaces closed is given back. h.mu is held.
+func (h *hub) shrink() {
+	n := len(h.subs)
+	h.peak = max(h.peak, n)
+	if h.peak < 1024 || n > h.peak/4 {
+		return
+	}
+	subs := make(map[subKey]*subscription, n)
+	maps.Copy(subs, h.subs)
+	h.subs, h.peak = subs, n
+}
+
 // subscribeRetry is how long the manager waits before sending a failed
 // subscription again.
 const subscribeRetry = time.Second
@@ -279,12 +303,13 @@ func (h *hub) unsent(pattern bool, names []string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, name := range names {
-		if s := h.subs[subKey{pattern: pattern, name: name}]; s != nil && s.sent {
+		k := subKey{pattern: pattern, name: name}
+		if s := h.subs[k]; s != nil && s.sent {
 			s.sent = false
 			s.awaiting = max(0, s.awaiting-1)
+			h.changed[k] = struct{}{}
 		}
 	}
-	h.dirty = true
 }
 
 // receive routes what the pub/sub connection receives until stop:
