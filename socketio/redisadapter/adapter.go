@@ -21,12 +21,16 @@ const DefaultRequestTimeout = 5 * time.Second
 
 // Bounds of the adapter's queues.
 const (
-	// PublishQueueSize bounds the messages waiting to be published. A
-	// broadcast finding the queue full is delivered locally only (and
-	// logged); a request waits for room until its ctx is done.
+	// PublishQueueSize bounds the messages waiting to be published, for
+	// all the namespaces of a server together. A broadcast finding the
+	// queue full is delivered locally only (and logged); a request waits
+	// for room until its ctx is done.
 	PublishQueueSize = 4096
 	// ReceiveQueueSize bounds the messages received from Redis and not yet
-	// handled. When it stays full for a minute go-redis drops messages.
+	// handled, per namespace; a namespace whose handling lags that far
+	// behind drops what it receives next (logged), without slowing the
+	// other namespaces. It is also the buffer between go-redis and the
+	// goroutine that hands the messages to the namespaces.
 	ReceiveQueueSize = 1024
 	// maxBatch bounds the messages sent in one pipeline.
 	maxBatch = 256
@@ -72,7 +76,8 @@ type Options struct {
 	// (Node's publishOnSpecificResponseChannel).
 	PublishOnSpecificResponseChannel bool
 	// Logger receives publish failures, malformed messages and
-	// reconnections; slog.Default() when nil.
+	// reconnections, each kind of fault logged once and then summarized
+	// with counts every LogInterval; slog.Default() when nil.
 	Logger *slog.Logger
 }
 
@@ -97,93 +102,101 @@ func (o *Options) clone() Options {
 // namespace's *socketio.MemoryAdapter for the local part of every operation
 // and publishes the remote part; its room methods are the MemoryAdapter's.
 //
-// Its methods are safe for concurrent use. Every message it publishes goes
-// through one queue of [PublishQueueSize] messages and one goroutine, so
-// other servers see a server's broadcasts and requests in the order it
-// made them; local delivery never waits for Redis. Received messages are
-// handled one at a time, in order, on one goroutine (after a buffer of
-// [ReceiveQueueSize]); [socketio.Namespace.OnServerSideEmit] handlers run
-// on it and must not block. Close stops both goroutines. See
-// docs/scaling.md for what is lost while Redis is unreachable.
+// The adapters of one server (made by one [New]) share one pub/sub
+// connection, on which each namespace adds its four subscriptions, and one
+// publish queue of [PublishQueueSize] messages with one goroutine, so other
+// servers see a server's broadcasts and requests in the order it made
+// them; local delivery never waits for Redis. The messages received for a
+// namespace are handled one at a time, in order, on a goroutine that runs
+// only while some are waiting (at most [ReceiveQueueSize] of them);
+// [socketio.Namespace.OnServerSideEmit] handlers run on it and must not
+// block. Its methods are safe for concurrent use. See docs/scaling.md for
+// what is lost while Redis is unreachable.
 type Adapter struct {
 	*socketio.MemoryAdapter
 
-	nsp    *socketio.Namespace
-	client redis.UniversalClient
-	opts   Options
-	uid    string
-	ch     Channels
-	log    *slog.Logger
+	nsp  *socketio.Namespace
+	hub  *hub
+	fac  *factory
+	opts Options
+	uid  string
+	ch   Channels
+	log  *slog.Logger
 
 	ctx    context.Context // canceled by Close
 	cancel context.CancelFunc
-	ps     *redis.PubSub
-	out    chan outMsg
-	wg     sync.WaitGroup
 	ready  chan struct{} // closed once every subscription is confirmed
+	// isReady tells whether ready is closed; guarded by hub.mu.
+	isReady bool
 
 	closeOnce sync.Once
 
-	mu          sync.Mutex
+	mu          sync.Mutex // guards closed, requests and ackRequests
 	closed      bool
 	requests    map[string]*pending
 	ackRequests map[string]*ackRequest
+
+	inMu     sync.Mutex       // guards inbox, working and inClosed
+	inbox    []*redis.Message // received, not handled yet
+	working  bool             // a goroutine is handling the inbox
+	inClosed bool
 }
 
-// outMsg is one message for the publisher; errc, when set, gets the
-// result.
+// outMsg is one message for the publisher. errc, when set, gets the
+// result; ctx, when set, is the caller's: the message is not sent once it
+// is done.
 type outMsg struct {
 	channel string
 	payload []byte
+	ctx     context.Context
 	errc    chan error
 }
 
 // New returns an adapter factory for [socketio.Options].Adapter: each
-// namespace gets an [*Adapter] publishing through client and subscribed
-// through a dedicated pub/sub connection of client (go-redis opens one per
-// subscription). opts may be nil; it is copied.
+// namespace gets an [*Adapter] publishing through client. The adapters
+// share one subscriber connection of client (opened with the first
+// adapter, closed with the last), so a namespace costs Redis no
+// connection. Use one New per
+// server. opts may be nil; it is copied.
 //
-// The factory subscribes and waits, up to the request timeout, for Redis
-// to confirm the subscriptions; when Redis is unreachable it logs and
-// returns an adapter that works locally and subscribes once Redis is back.
+// The factory subscribes; for a namespace the application makes (not a
+// dynamic namespace's child, made when a client connects) it also waits,
+// up to the request timeout, for Redis to confirm the subscriptions; when
+// Redis is unreachable it logs and returns an adapter that works locally
+// and subscribes once Redis is back. Requests wait for the confirmation
+// too, within their ctx.
 func New(client redis.UniversalClient, opts *Options) func(nsp *socketio.Namespace) socketio.Adapter {
-	o := opts.clone()
+	f := &factory{client: client, opts: opts.clone()}
 	return func(nsp *socketio.Namespace) socketio.Adapter {
-		return newAdapter(client, o, nsp)
+		return newAdapter(f, nsp)
 	}
 }
 
-func newAdapter(client redis.UniversalClient, o Options, nsp *socketio.Namespace) *Adapter {
+func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 	uid := newUID()
 	a := &Adapter{
 		MemoryAdapter: socketio.NewMemoryAdapter(nsp),
 		nsp:           nsp,
-		client:        client,
-		opts:          o,
+		fac:           f,
+		opts:          f.opts,
 		uid:           uid,
-		ch:            NewChannels(o.Key, nsp.Name(), uid),
-		log:           o.Logger.With("nsp", nsp.Name(), "uid", uid),
-		out:           make(chan outMsg, PublishQueueSize),
+		ch:            NewChannels(f.opts.Key, nsp.Name(), uid),
+		log:           f.opts.Logger.With("nsp", nsp.Name(), "uid", uid),
 		ready:         make(chan struct{}),
 		requests:      make(map[string]*pending),
 		ackRequests:   make(map[string]*ackRequest),
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
-
-	setup, cancel := context.WithTimeout(a.ctx, o.RequestTimeout)
-	defer cancel()
-	a.ps = client.PSubscribe(setup, a.ch.Broadcast+"*")
-	err := a.ps.Subscribe(setup, a.ch.Request, a.ch.Response, a.ch.SpecificResponse)
-	if err != nil {
-		a.log.Warn("socketio: redis adapter: subscribe failed; will retry", "err", err)
+	a.hub = f.attach()
+	a.hub.register(a)
+	if nsp.Parent() != nil {
+		return a
 	}
-	msgs := a.ps.ChannelWithSubscriptions(redis.WithChannelSize(ReceiveQueueSize))
-	a.wg.Add(2)
-	go a.receive(msgs)
-	go a.publish()
+	t := time.NewTimer(a.opts.RequestTimeout)
+	defer t.Stop()
 	select {
 	case <-a.ready:
-	case <-setup.Done():
+	case <-t.C:
 		a.log.Warn("socketio: redis adapter: subscriptions not confirmed in time; receiving once Redis answers")
 	}
 	return a
@@ -198,8 +211,23 @@ func (a *Adapter) Channels() Channels { return a.ch }
 // Ready is closed once Redis has confirmed the adapter's subscriptions.
 func (a *Adapter) Ready() <-chan struct{} { return a.ready }
 
-// Close unsubscribes, stops the adapter's goroutines and fails the pending
-// requests with [ErrClosed]. It does not close the Redis client.
+// waitReady waits until Redis has confirmed the subscriptions, so that the
+// responses to a request reach this adapter, or until ctx is done.
+func (a *Adapter) waitReady(ctx context.Context) error {
+	select {
+	case <-a.ready:
+		return nil
+	case <-a.ctx.Done():
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("socketio: redis adapter: subscriptions not confirmed: %w", ctx.Err())
+	}
+}
+
+// Close unsubscribes the namespace's channels, fails its pending requests
+// with [ErrClosed] and releases its state. It does not close the Redis
+// client; the last adapter of a [New] to close also closes the shared
+// subscriber connection.
 func (a *Adapter) Close() error {
 	var err error
 	a.closeOnce.Do(func() {
@@ -212,47 +240,79 @@ func (a *Adapter) Close() error {
 		clear(a.ackRequests)
 		a.mu.Unlock()
 		a.cancel()
-		err = a.ps.Close()
-		a.wg.Wait()
+		a.hub.unregister(a)
+		a.inMu.Lock()
+		a.inClosed = true
+		a.inbox = nil
+		a.inMu.Unlock()
+		err = a.fac.detach(a.hub)
 	})
 	return err
 }
 
-// subscriptions is how many channels and patterns the adapter subscribes to.
-const subscriptions = 4
+// deliver queues a received message for the adapter's goroutine, starting
+// it when idle. A namespace with ReceiveQueueSize messages waiting drops
+// the new ones (logged with counts).
+func (a *Adapter) deliver(m *redis.Message) {
+	if m.Pattern != "" && a.isEcho(m.Payload) {
+		return
+	}
+	a.inMu.Lock()
+	if a.inClosed {
+		a.inMu.Unlock()
+		return
+	}
+	if len(a.inbox) >= ReceiveQueueSize {
+		a.inMu.Unlock()
+		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: receive queue full; messages from other servers dropped", 1,
+			slog.String("nsp", a.nsp.Name()))
+		return
+	}
+	a.inbox = append(a.inbox, m)
+	start := !a.working
+	a.working = true
+	a.inMu.Unlock()
+	if start {
+		a.hub.wg.Add(1) // the hub's receive goroutine, counted, calls deliver
+		go a.work()
+	}
+}
 
-// receive handles the messages of the pub/sub connection, one at a time
-// and in order, until Close.
-func (a *Adapter) receive(msgs <-chan any) {
-	defer a.wg.Done()
-	confirmed := 0
-	readyOnce := false
-	for m := range msgs {
-		switch m := m.(type) {
-		case *redis.Subscription:
-			if m.Kind != "subscribe" && m.Kind != "psubscribe" {
-				continue
-			}
-			confirmed++
-			if confirmed%subscriptions != 0 {
-				continue
-			}
-			if !readyOnce {
-				readyOnce = true
-				close(a.ready)
-			} else {
-				a.log.Info("socketio: redis adapter: resubscribed after reconnecting")
-			}
-		case *redis.Message:
-			a.dispatch(m)
+// isEcho reports whether a broadcast is one of the adapter's own, which
+// Redis sends back to it and which it would drop after decoding: its uid
+// is the first element of the msgpack array [uid, packet, opts], a fixstr
+// of 6 bytes. Dropping them before they are queued keeps a burst of this
+// server's own broadcasts out of the namespace's receive queue.
+func (a *Adapter) isEcho(payload string) bool {
+	return len(payload) > 2+len(a.uid) && payload[0] == 0x93 && payload[1] == 0xa0|byte(len(a.uid)) &&
+		payload[2:2+len(a.uid)] == a.uid
+}
+
+// work handles the inbox, in order, until it is empty or the adapter
+// closes.
+func (a *Adapter) work() {
+	defer a.hub.wg.Done()
+	for {
+		a.inMu.Lock()
+		if len(a.inbox) == 0 || a.inClosed {
+			a.working = false
+			a.inbox = nil
+			a.inMu.Unlock()
+			return
 		}
+		m := a.inbox[0]
+		a.inbox[0] = nil
+		a.inbox = a.inbox[1:]
+		a.inMu.Unlock()
+		a.dispatch(m)
 	}
 }
 
 func (a *Adapter) dispatch(m *redis.Message) {
 	defer func() {
 		if r := recover(); r != nil {
-			a.log.Error("socketio: redis adapter: panic handling a message", "channel", m.Channel, "panic", r)
+			a.hub.faults.add(slog.LevelError, "socketio: redis adapter: panic handling a message", 1,
+				slog.String("nsp", a.nsp.Name()), slog.String("channel", m.Channel), slog.Any("panic", r))
 		}
 	}()
 	payload := []byte(m.Payload)
@@ -266,66 +326,24 @@ func (a *Adapter) dispatch(m *redis.Message) {
 	}
 }
 
-// publish sends the queued messages in order, in pipelines of up to
-// maxBatch, until Close.
-func (a *Adapter) publish() {
-	defer a.wg.Done()
-	batch := make([]outMsg, 0, maxBatch)
-	for {
-		select {
-		case m := <-a.out:
-			batch = append(batch[:0], m)
-		case <-a.ctx.Done():
-			return
-		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case m := <-a.out:
-				batch = append(batch, m)
-			default:
-				break fill
-			}
-		}
-		a.send(batch)
-		clear(batch)
-	}
-}
-
-func (a *Adapter) send(batch []outMsg) {
-	ctx, cancel := context.WithTimeout(a.ctx, a.opts.RequestTimeout)
-	defer cancel()
-	cmds, err := a.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, m := range batch {
-			p.Publish(ctx, m.channel, m.payload)
-		}
-		return nil
-	})
-	failed := 0
-	for i, m := range batch {
-		e := err
-		if i < len(cmds) {
-			e = cmds[i].Err()
-		}
-		if e != nil {
-			failed++
-		}
-		if m.errc != nil {
-			m.errc <- e
-		}
-	}
-	if failed > 0 && a.ctx.Err() == nil {
-		a.log.Warn("socketio: redis adapter: publish failed; other servers miss these messages", "messages", failed, "err", err)
-	}
+// malformed logs (at Debug, with counts) a message that could not be
+// decoded.
+func (a *Adapter) malformed(what string, err error) {
+	a.hub.faults.add(slog.LevelDebug, "socketio: redis adapter: ignoring malformed "+what, 1,
+		slog.String("nsp", a.nsp.Name()), slog.Any("err", err))
 }
 
 // enqueueBroadcast queues a message without waiting: when the queue is
-// full the message is dropped and logged.
+// full the message is dropped (logged with counts).
 func (a *Adapter) enqueueBroadcast(channel string, payload []byte) {
+	if a.ctx.Err() != nil {
+		return
+	}
 	select {
-	case a.out <- outMsg{channel: channel, payload: payload}:
+	case a.hub.out <- outMsg{channel: channel, payload: payload}:
 	default:
-		a.log.Warn("socketio: redis adapter: publish queue full; message not sent to other servers", "channel", channel)
+		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: publish queue full; messages not sent to other servers", 1,
+			slog.String("channel", channel))
 	}
 }
 
@@ -336,7 +354,7 @@ func (a *Adapter) enqueue(ctx context.Context, channel string, payload []byte) e
 		return ErrClosed
 	}
 	select {
-	case a.out <- outMsg{channel: channel, payload: payload}:
+	case a.hub.out <- outMsg{channel: channel, payload: payload}:
 		return nil
 	case <-a.ctx.Done():
 		return ErrClosed
@@ -345,14 +363,15 @@ func (a *Adapter) enqueue(ctx context.Context, channel string, payload []byte) e
 	}
 }
 
-// publishWait queues a message and waits until it is published.
+// publishWait queues a message and waits until it is published, or ctx is
+// done (then the message is not sent if it has not been yet).
 func (a *Adapter) publishWait(ctx context.Context, channel string, payload []byte) error {
 	if a.ctx.Err() != nil {
 		return ErrClosed
 	}
 	errc := make(chan error, 1)
 	select {
-	case a.out <- outMsg{channel: channel, payload: payload, errc: errc}:
+	case a.hub.out <- outMsg{channel: channel, payload: payload, ctx: ctx, errc: errc}:
 	case <-a.ctx.Done():
 		return ErrClosed
 	case <-ctx.Done():

@@ -38,12 +38,16 @@ func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketi
 // at once; the other servers get a BROADCAST request and answer with their
 // client counts and their clients' acks (the first argument of each) until
 // ctx is done. The request's timeout flag is ctx's deadline, or the request
-// timeout when ctx has none.
+// timeout when ctx has none. It first waits, within ctx, for Redis to
+// confirm the adapter's subscriptions, so that the answers reach it.
 func (a *Adapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions, clientCount func(int), ack func(*socketio.Args)) error {
 	if !opts.Flags.Local {
 		timeout := a.opts.RequestTimeout
 		if d, ok := ctx.Deadline(); ok {
 			timeout = max(time.Until(d), time.Millisecond)
+		}
+		if err := a.waitReady(ctx); err != nil {
+			return err
 		}
 		id := newUID()
 		req := &Request{UID: a.uid, RequestID: id, Type: Broadcast, Packet: newPtr(wirePacket(p)), Opts: newPtr(wireOpts(opts, &timeout))}
@@ -135,7 +139,7 @@ func (a *Adapter) onBroadcast(channel string, payload []byte) {
 	}
 	m, err := DecodeBroadcast(payload)
 	if err != nil {
-		a.log.Debug("socketio: redis adapter: ignoring malformed broadcast", "err", err)
+		a.malformed("broadcast", err)
 		return
 	}
 	if m.UID == a.uid || m.Packet.Nsp != a.nsp.Name() {
@@ -143,7 +147,7 @@ func (a *Adapter) onBroadcast(channel string, payload []byte) {
 	}
 	p, ok := eventPacket(&m.Packet)
 	if !ok {
-		a.log.Debug("socketio: redis adapter: ignoring broadcast of a non-event packet")
+		a.malformed("broadcast (not an event)", nil)
 		return
 	}
 	volatile := m.Opts.Flags != nil && m.Opts.Flags.Volatile
@@ -232,7 +236,7 @@ func (a *Adapter) onAckResponse(r *Response) bool {
 		if r.HasPacket {
 			data, att, err := DataJSON(r.Packet)
 			if err != nil {
-				a.log.Debug("socketio: redis adapter: ignoring malformed ack", "err", err)
+				a.malformed("ack", err)
 				return true
 			}
 			raw := make([]byte, 0, len(data)+2)

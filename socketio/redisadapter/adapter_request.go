@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/siogo/sio/socketio"
 )
 
@@ -37,38 +35,18 @@ func (p *pending) finish(err error) {
 }
 
 // ServerCount implements [socketio.Adapter]: the number of subscribers of
-// the request channel (PUBSUB NUMSUB), this server included. With a Redis
-// Cluster client it sums the counts of every node, as Node's adapter does:
-// each subscription lives on exactly one node.
+// the request channel (PUBSUB NUMSUB), this server included, once Redis has
+// confirmed this adapter's subscriptions. With a Redis Cluster client it
+// sums the counts of every node, as Node's adapter does: each subscription
+// lives on exactly one node. It returns when ctx is done (or after the
+// request timeout), whatever the client's own timeouts.
 func (a *Adapter) ServerCount(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
 	defer cancel()
-	cluster, ok := a.client.(*redis.ClusterClient)
-	if !ok {
-		m, err := a.client.PubSubNumSub(ctx, a.ch.Request).Result()
-		if err != nil {
-			return 0, fmt.Errorf("socketio: redis adapter server count: %w", err)
-		}
-		return int(m[a.ch.Request]), nil
+	if err := a.waitReady(ctx); err != nil {
+		return 0, err
 	}
-	var (
-		mu    sync.Mutex
-		total int64
-	)
-	err := cluster.ForEachShard(ctx, func(ctx context.Context, node *redis.Client) error {
-		m, err := node.PubSubNumSub(ctx, a.ch.Request).Result()
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		total += m[a.ch.Request]
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("socketio: redis adapter server count: %w", err)
-	}
-	return int(total), nil
+	return a.hub.serverCount(ctx, a.ch.Request)
 }
 
 // request publishes r and waits for p.expected responses, the request
@@ -93,6 +71,9 @@ func (a *Adapter) request(ctx context.Context, r *Request, p *pending) error {
 	}()
 	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
 	defer cancel()
+	if err := a.waitReady(ctx); err != nil {
+		return err
+	}
 	if err := a.publishWait(ctx, a.ch.Request, b); err != nil {
 		return err
 	}
@@ -230,7 +211,7 @@ func (a *Adapter) ServerSideEmit(ctx context.Context, data []byte, withAck bool)
 func (a *Adapter) onRequest(payload []byte) {
 	r, err := DecodeRequest(payload)
 	if err != nil {
-		a.log.Debug("socketio: redis adapter: ignoring malformed request", "err", err)
+		a.malformed("request", err)
 		return
 	}
 	switch r.Type {
@@ -369,7 +350,7 @@ func (a *Adapter) onServerSideEmit(r *Request) {
 func (a *Adapter) onResponse(payload []byte) {
 	r, err := DecodeResponse(payload)
 	if err != nil {
-		a.log.Debug("socketio: redis adapter: ignoring malformed response", "err", err)
+		a.malformed("response", err)
 		return
 	}
 	if a.onAckResponse(r) {

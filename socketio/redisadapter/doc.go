@@ -9,20 +9,40 @@
 //	io := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(rdb, nil)})
 //
 // Each namespace gets an [Adapter] that embeds the in-memory adapter for its
-// local sockets and publishes the remote part of every operation. The wire
+// local sockets and publishes the remote part of every operation. The
+// adapters made by one New share one subscriber connection (each namespace
+// adds its four subscriptions to it and removes them when it closes), one
+// goroutine routing what it receives, and one publish queue with its
+// goroutine, as Node's adapter shares its two clients: a namespace costs
+// Redis no connection and the server no goroutine while idle. The wire
 // codec below (channels, messages) is exported too; docs/scaling.md
-// documents the wire format in full, and its operations.
+// documents the wire format in full, its operations, and the trust the
+// adapter puts in whoever can publish on its channels.
 //
 // # Concurrency and bounds
 //
 // Every method of an Adapter is safe from many goroutines. Local delivery
 // never waits on Redis: what is published goes through an ordered queue of
-// [PublishQueueSize] messages, and what is received through a queue of
-// [ReceiveQueueSize]; when Redis is unreachable or a queue is full, the
-// other servers miss those messages and the adapter logs it. Requests end
-// at Options.RequestTimeout or their context's deadline, whichever comes
-// first. Server-side-emit handlers run on the receiving goroutine and must
-// not block.
+// [PublishQueueSize] messages per server, and what is received through a
+// queue of [ReceiveQueueSize] per namespace, handled in order on a
+// goroutine that runs only while messages wait; when Redis is unreachable
+// or a queue is full, the other servers miss those messages. Redis calls
+// made for a caller ([Adapter.ServerCount] and the requests) end when the
+// caller's ctx is done, whatever the go-redis client's timeouts, with at
+// most [MaxRedisCalls] in flight per server; requests end at
+// Options.RequestTimeout or their context's deadline, whichever comes
+// first. Server-side-emit handlers run on the namespace's receiving
+// goroutine and must not block.
+//
+// # Logs
+//
+// Faults (publish failures, full queues, malformed messages, lost
+// subscriptions) are logged to Options.Logger once when they first happen,
+// then summarized once per [LogInterval] while they go on, each line with
+// a count. A publish is reported as failed only when it certainly did not
+// happen (Redis answered an error, or no connection could be had);
+// otherwise its outcome is reported as unknown, since Redis may have
+// delivered it.
 //
 // # Channels
 //
