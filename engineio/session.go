@@ -37,6 +37,7 @@ type Session struct {
 	pollWake chan struct{} // non-nil while a GET waits for packets
 	polling  bool          // a GET is being served
 	posting  bool          // a POST is being served
+	post     *postBody     // the POST body being read, if any
 
 	// WebSocket
 	ws       *websocket.Conn
@@ -249,6 +250,7 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 	probe := s.cancelUpgradeLocked()
 	ws := s.ws
+	post := s.post
 	clear(s.queue)
 	s.queue = nil
 	if s.pollWake != nil {
@@ -272,6 +274,9 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 	s.srv.remove(s)
 	return func() {
+		if post != nil {
+			post.abort(abortClosed) // as Node destroys the request
+		}
 		if probe != nil {
 			_ = probe.Close()
 		}
