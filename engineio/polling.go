@@ -189,8 +189,12 @@ func (s *Session) servePost(w http.ResponseWriter, r *http.Request) {
 	body, status, err := s.readPost(w, r)
 	if err != nil {
 		s.closeNow(ReasonTransportError, err)
-		// Like Node's req.destroy(): the rest of the body is not read.
-		w.Header().Set("Connection", "close")
+		if r.ProtoMajor == 1 {
+			// Like Node's req.destroy(): the rest of the body is not
+			// read. (HTTP/2 resets the stream by itself; its Connection:
+			// close would end every stream of the connection.)
+			w.Header().Set("Connection", "close")
+		}
 		w.WriteHeader(status)
 		return
 	}
