@@ -188,7 +188,9 @@ func (s *Session) servePost(w http.ResponseWriter, r *http.Request) {
 	}
 	body, status, err := s.readPost(w, r)
 	if err != nil {
-		s.closeNow(ReasonTransportError, err)
+		if !errors.Is(err, ErrClosed) { // else it closes as it was
+			s.closeNow(ReasonTransportError, err)
+		}
 		if r.ProtoMajor == 1 {
 			// Like Node's req.destroy(): the rest of the body is not
 			// read. (HTTP/2 resets the stream by itself; its Connection:
@@ -266,9 +268,10 @@ func (b *postBody) finish() int {
 // readPost reads the body of a POST within Options.MaxPayload,
 // MaxBufferedChunks and HTTPRequestBodyTimeout. Memory follows what was
 // received, not the announced Content-Length. The read is aborted when the
-// session closes meanwhile (as Node destroys the request). On failure it
+// session closes or starts closing meanwhile (as Node destroys the
+// request). On failure it
 // returns the HTTP status to answer and the error to close the session
-// with.
+// with, or ErrClosed when the session was closed or closing.
 func (s *Session) readPost(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
 	if r.ContentLength > int64(s.cfg.maxPayload) {
 		return nil, http.StatusRequestEntityTooLarge, ErrPayloadTooLarge

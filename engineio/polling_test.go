@@ -696,27 +696,43 @@ func TestPOSTBodyChunks(t *testing.T) {
 	}
 }
 
-// TestSessionCloseAbortsPOST: a session that closes while the body of one
-// of its POSTs is still arriving ends that POST at once (as Node destroys
-// the request): nothing of it is kept.
+// TestSessionCloseAbortsPOST: a session that closes, or starts closing,
+// while the body of one of its POSTs is still arriving ends that POST at
+// once (as Node destroys the request): nothing of it is kept.
 func TestSessionCloseAbortsPOST(t *testing.T) {
-	e := newEnv(t, envOptions{})
-	op := e.handshake("")
-	sess := e.session()
-	received := make(chan int, 1)
-	testHookBodyRead = func(n int) { received <- n }
-	t.Cleanup(func() { testHookBodyRead = nil })
-	conn := e.rawPost(op.SID, 100)
-	defer conn.Close()
-	_, _ = conn.Write([]byte("4hello"))
-	<-received
-	sess.closeNow(ReasonForcedClose, nil)
-	_ = conn.SetReadDeadline(time.Now().Add(e.wait))
-	if res, _ := readResponse(t, conn); res.StatusCode != 400 || !res.Close {
-		t.Errorf("POST: %d (Connection: close %v), want 400 and the connection closed", res.StatusCode, res.Close)
+	tests := []struct {
+		name  string
+		close func(*Session)
+	}{
+		{"closed", func(s *Session) { s.closeNow(ReasonForcedClose, nil) }},
+		{"closing gracefully", (*Session).Close},
 	}
-	if ce := e.closed(); ce.reason != ReasonForcedClose {
-		t.Errorf("OnClose(%q, %v), want forced close", ce.reason, ce.err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			op := e.handshake("")
+			sess := e.session()
+			received := make(chan int, 1)
+			testHookBodyRead = func(n int) { received <- n }
+			t.Cleanup(func() { testHookBodyRead = nil })
+			conn := e.rawPost(op.SID, 100)
+			defer conn.Close()
+			_, _ = conn.Write([]byte("4hello"))
+			<-received
+			tt.close(sess)
+			_ = conn.SetReadDeadline(time.Now().Add(e.wait))
+			if res, _ := readResponse(t, conn); res.StatusCode != 400 || !res.Close {
+				t.Errorf("POST: %d (Connection: close %v), want 400 and the connection closed", res.StatusCode, res.Close)
+			}
+			if e.srv.Count() == 1 { // closing: the close packet is still to be polled
+				if _, body := e.get("EIO=4&transport=polling&sid=" + op.SID); string(body) != "1" {
+					t.Errorf("GET: %q, want the close packet", body)
+				}
+			}
+			if ce := e.closed(); ce.reason != ReasonForcedClose {
+				t.Errorf("OnClose(%q, %v), want forced close", ce.reason, ce.err)
+			}
+		})
 	}
 }
 

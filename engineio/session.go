@@ -214,7 +214,13 @@ func (s *Session) closeGracefully(reason CloseReason) {
 	// whichever transport the client ends up with.
 	s.armLocked(hbClosing, s.closeTimeout())
 	s.kickLocked()
+	post := s.post
 	s.mu.Unlock()
+	if post != nil {
+		// Its messages would be dropped (the session is closing); Node
+		// destroys the request too.
+		post.abort(abortClosed)
+	}
 }
 
 // closeTimeout bounds a graceful close: Node's 30 s, but no longer than a
