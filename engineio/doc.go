@@ -70,7 +70,7 @@
 //     within [Options.HTTPRequestBodyTimeout] (30 s; HTTP 408) and in at
 //     most [Options.MaxBufferedChunks] reads (10,000; HTTP 413); each
 //     closes the session with [ReasonTransportError], and a session that
-//     closes ends the POST still being read;
+//     closes or starts closing ends the POST still being read (as Node);
 //   - a GET response: MaxPayload, except that a single larger packet is
 //     sent alone; what does not fit waits for the next GET (no packet is
 //     dropped);

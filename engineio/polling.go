@@ -226,7 +226,7 @@ var errStop = errors.New("engineio: stop")
 const (
 	abortNone    = iota
 	abortTimeout // HTTPRequestBodyTimeout passed
-	abortClosed  // the session closed
+	abortClosed  // the session closed or started closing
 )
 
 // postBody is a POST body being read. abort, safe for concurrent use, makes
