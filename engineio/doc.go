@@ -90,7 +90,8 @@
 //
 // # Headers
 //
-// Every HTTP response carries X-Content-Type-Options: nosniff. A POST's
+// Every HTTP response under Options.Path but the 101 of a WebSocket
+// upgrade carries X-Content-Type-Options: nosniff. A POST's
 // Content-Type must be absent or text/plain (charset UTF-8 when given), as
 // every client sends it; anything else is answered 400 and closes the
 // session. [Options.InitialHeaders] and [Options.Headers] add headers to
@@ -99,7 +100,7 @@
 //
 // # Differences from Node.js
 //
-// Deliberate, each where Node's answer hurts a client or the server:
+// Deliberate:
 //   - a text packet of a POST that is not valid UTF-8 is the session's
 //     parse error; Node decodes it with U+FFFD in place of the bad bytes
 //     (a WebSocket text frame that is not UTF-8 is refused by both);
