@@ -713,7 +713,12 @@ func TestSessionCloseAbortsPOST(t *testing.T) {
 			op := e.handshake("")
 			sess := e.session()
 			received := make(chan int, 1)
-			testHookBodyRead = func(n int) { received <- n }
+			testHookBodyRead = func(n int) {
+				select {
+				case received <- n:
+				default:
+				}
+			}
 			t.Cleanup(func() { testHookBodyRead = nil })
 			conn := e.rawPost(op.SID, 100)
 			defer conn.Close()
