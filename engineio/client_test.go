@@ -64,6 +64,7 @@ type env struct {
 	base     string // http URL of the engine.io path
 	http     *http.Client
 	dialer   *websocket.Dialer
+	rawDial  func() (net.Conn, error) // a connection to the server, for raw HTTP
 	sessions chan *Session
 	closes   chan closeEvent
 	wait     time.Duration // how long a client waits for a packet
@@ -120,6 +121,7 @@ func newEnv(t testing.TB, eo envOptions) *env {
 		tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return l.dial() }}
 		e.http = &http.Client{Transport: tr}
 		e.dialer = &websocket.Dialer{NetDialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return l.dial() }}
+		e.rawDial = l.dial
 		e.base = "http://eio.test" + path
 		e.wait = time.Hour // fake time
 		t.Cleanup(func() {
@@ -137,6 +139,7 @@ func newEnv(t testing.TB, eo envOptions) *env {
 	e.http = &http.Client{Transport: tr}
 	e.dialer = &websocket.Dialer{}
 	e.base = hs.URL + path
+	e.rawDial = func() (net.Conn, error) { return net.Dial("tcp", hs.Listener.Addr().String()) }
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -64,7 +64,13 @@
 //
 // Every buffer is bounded:
 //   - a POST body, a WebSocket message: [Options.MaxPayload] (1e6 bytes);
-//     larger input closes the session (HTTP 413 for a POST);
+//     larger input closes the session (HTTP 413 for a POST). A POST body
+//     is read into a buffer that grows with the bytes received (at most
+//     twice them), never with the Content-Length announced; it must arrive
+//     within [Options.HTTPRequestBodyTimeout] (30 s; HTTP 408) and in at
+//     most [Options.MaxBufferedChunks] reads (10,000; HTTP 413); each
+//     closes the session with [ReasonTransportError], and a session that
+//     closes or starts closing ends the POST still being read (as Node);
 //   - a GET response: MaxPayload, except that a single larger packet is
 //     sent alone; what does not fit waits for the next GET (no packet is
 //     dropped);
@@ -81,6 +87,38 @@
 // buffer (writers are started while packets are queued and borrow pooled
 // buffers; the queue array kept between flushes holds at most 8 packets),
 // under 8 KiB in all (see BenchmarkIdleWebSocket).
+//
+// # Headers
+//
+// Every HTTP response under Options.Path but the 101 of a WebSocket
+// upgrade carries X-Content-Type-Options: nosniff. A POST's
+// Content-Type must be absent or text/plain (charset UTF-8 when given), as
+// every client sends it; anything else is answered 400 and closes the
+// session. [Options.InitialHeaders] and [Options.Headers] add headers to
+// the responses of a session (cookies, affinity), like Node's
+// "initial_headers" and "headers" events.
+//
+// # Differences from Node.js
+//
+// Deliberate:
+//   - a text packet of a POST that is not valid UTF-8 is the session's
+//     parse error; Node decodes it with U+FFFD in place of the bad bytes
+//     (a WebSocket text frame that is not UTF-8 is refused by both);
+//   - a POST whose Content-Type is neither absent nor text/plain (an HTML
+//     form's, application/json) is refused; Node refuses only
+//     application/octet-stream (protocol v3 binary), which sio refuses
+//     too, with the same answer (400, empty body, session closed);
+//   - X-Content-Type-Options: nosniff on every response; Node sends it
+//     only behind a middleware such as helmet;
+//   - a POST announcing more than MaxPayload in its Content-Length is
+//     refused before its body is read; Node reads until the limit. Either
+//     way the answer is 413 and the session closes with "transport error"
+//     (the waiting GET, if any, gets the close packet), as engine.io 6.6.13
+//     does; 6.6.12 and earlier left the session open for the client to
+//     close;
+//   - HTTPRequestBodyTimeout is enforced with a read deadline set through
+//     [net/http.ResponseController]; behind a ResponseWriter that supports
+//     none, it is checked when data arrives.
 //
 // # Concurrency
 //

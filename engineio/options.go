@@ -22,6 +22,13 @@ const (
 	DefaultPerMessageDeflateSize = 1024
 )
 
+// Default bounds of a long-polling POST body, the same as Node's engine.io
+// 6.6.13 (httpRequestBodyTimeout, maxBufferedChunks).
+const (
+	DefaultHTTPRequestBodyTimeout = 30 * time.Second
+	DefaultMaxBufferedChunks      = 10_000
+)
+
 // Transport names.
 const (
 	TransportPolling   = "polling"
@@ -49,6 +56,19 @@ type Options struct {
 	// Larger input closes the session. Default 1,000,000
 	// (Node's maxHttpBufferSize).
 	MaxPayload int
+	// HTTPRequestBodyTimeout bounds the time a long-polling POST body may
+	// take to arrive, from the moment its headers were read. A body not
+	// complete by then is answered 408 and closes the session
+	// (ReasonTransportError). It is enforced with a read deadline through
+	// http.ResponseController; a ResponseWriter that supports none (a
+	// middleware wrapper without Unwrap) checks it only when data arrives.
+	// Default 30s (Node's httpRequestBodyTimeout).
+	HTTPRequestBodyTimeout time.Duration
+	// MaxBufferedChunks bounds the pieces (reads that return data) a
+	// long-polling POST body may arrive in: a body trickled in more pieces
+	// is answered 413 and closes the session (ReasonTransportError,
+	// ErrPayloadTooLarge). Default 10,000 (Node's maxBufferedChunks).
+	MaxBufferedChunks int
 	// Transports lists the allowed transports, "polling" and/or "websocket".
 	// Default both.
 	Transports []string
@@ -59,6 +79,21 @@ type Options struct {
 	// non-nil error refuses it with HTTP 403 and
 	// {"code":4,"message":err.Error()}.
 	AllowRequest func(r *http.Request) error
+	// InitialHeaders, when set, is called with the headers of every
+	// handshake response (the polling GET or WebSocket upgrade that opens a
+	// session; with Cookie set they hold its Set-Cookie already), before
+	// they are written, to add or change headers, e.g. an affinity cookie.
+	// It runs before Headers. Like Node's "initial_headers" event.
+	InitialHeaders func(h http.Header, r *http.Request)
+	// Headers, when set, is called with the headers of every response of a
+	// session, before they are written: the handshake (after
+	// InitialHeaders), every long-polling GET and POST answered 200, and
+	// every WebSocket upgrade response (101), including the upgrade of a
+	// polling session. Refused requests (400, 403, 408, 413) do not call
+	// it. Like Node's "headers" event. r is the request being answered.
+	// Both hooks run on the request's goroutine, concurrently for
+	// different requests; a panic is recovered and logged.
+	Headers func(h http.Header, r *http.Request)
 	// CORS, when set, adds CORS headers to every response and answers
 	// preflight OPTIONS requests, like the Node.js cors module. Default off.
 	CORS *CORSOptions
@@ -141,6 +176,8 @@ type config struct {
 	pingTimeout       time.Duration
 	upgradeTimeout    time.Duration
 	maxPayload        int
+	bodyTimeout       time.Duration
+	maxBodyChunks     int
 	polling           bool
 	websocket         bool
 	allowUpgrades     bool
@@ -148,6 +185,8 @@ type config struct {
 	cors              *CORSOptions
 	checkOrigin       func(r *http.Request) bool
 	cookie            *CookieOptions
+	initialHeaders    func(http.Header, *http.Request)
+	headers           func(http.Header, *http.Request)
 	compressThreshold int // 0 = off
 	perMessageDeflate bool
 	sendQueueSize     int
@@ -165,6 +204,10 @@ func newConfig(o *Options) *config {
 		pingTimeout:       o.PingTimeout,
 		upgradeTimeout:    o.UpgradeTimeout,
 		maxPayload:        o.MaxPayload,
+		bodyTimeout:       o.HTTPRequestBodyTimeout,
+		maxBodyChunks:     o.MaxBufferedChunks,
+		initialHeaders:    o.InitialHeaders,
+		headers:           o.Headers,
 		allowUpgrades:     o.AllowUpgrades == nil || *o.AllowUpgrades,
 		allowRequest:      o.AllowRequest,
 		checkOrigin:       o.CheckOrigin,
@@ -191,6 +234,12 @@ func newConfig(o *Options) *config {
 	}
 	if c.maxPayload <= 0 {
 		c.maxPayload = DefaultMaxPayload
+	}
+	if c.bodyTimeout <= 0 {
+		c.bodyTimeout = DefaultHTTPRequestBodyTimeout
+	}
+	if c.maxBodyChunks <= 0 {
+		c.maxBodyChunks = DefaultMaxBufferedChunks
 	}
 	if c.sendQueueSize <= 0 {
 		c.sendQueueSize = DefaultSendQueueSize

@@ -3,10 +3,12 @@ package engineio
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Long-polling: the client keeps one GET waiting for packets and sends its
@@ -152,6 +154,7 @@ func (s *Session) writePollResponse(w http.ResponseWriter, r *http.Request, pkts
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	s.cfg.responseHeaders(h, r)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
@@ -173,20 +176,28 @@ func (s *Session) servePost(w http.ResponseWriter, r *http.Request) {
 		s.posting = false
 		s.mu.Unlock()
 	}()
-	if r.Header.Get("Content-Type") == "application/octet-stream" {
+	switch ct := r.Header.Get("Content-Type"); {
+	case ct == "application/octet-stream":
 		s.closeNow(ReasonTransportError, protocolError("binary POST body (protocol v3 only)"))
 		w.WriteHeader(http.StatusBadRequest)
 		return
-	}
-	body, err := readBody(r.Body, r.ContentLength, s.cfg.maxPayload)
-	if err != nil {
-		if errors.Is(err, ErrPayloadTooLarge) {
-			s.closeNow(ReasonTransportError, err)
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		s.closeNow(ReasonTransportError, err)
+	case !postContentTypeOK(ct):
+		s.closeNow(ReasonTransportError, protocolError("POST body of type %q (not text/plain)", ct))
 		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	body, status, err := s.readPost(w, r)
+	if err != nil {
+		if !errors.Is(err, ErrClosed) { // else it closes as it was
+			s.closeNow(ReasonTransportError, err)
+		}
+		if r.ProtoMajor == 1 {
+			// Like Node's req.destroy(): the rest of the body is not
+			// read. (HTTP/2 resets the stream by itself; its Connection:
+			// close would end every stream of the connection.)
+			w.Header().Set("Connection", "close")
+		}
+		w.WriteHeader(status)
 		return
 	}
 	err = decodePayload(body, func(p packet) error {
@@ -204,32 +215,136 @@ func (s *Session) servePost(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/html")
 	h.Set("Content-Length", "2")
 	h.Set("Cache-Control", "no-store")
+	s.cfg.responseHeaders(h, r)
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, "ok")
 }
 
 var errStop = errors.New("engineio: stop")
 
-// readBody reads at most limit bytes of a request body; more is
-// ErrPayloadTooLarge.
-func readBody(body io.Reader, contentLength int64, limit int) ([]byte, error) {
-	if contentLength > int64(limit) {
-		return nil, ErrPayloadTooLarge
+// Why the read of a POST body was cut short (postBody.abort).
+const (
+	abortNone    = iota
+	abortTimeout // HTTPRequestBodyTimeout passed
+	abortClosed  // the session closed or started closing
+)
+
+// postBody is a POST body being read. abort, safe for concurrent use, makes
+// a blocked read of it fail at once.
+type postBody struct {
+	rc *http.ResponseController
+
+	// mu guards done and why. abort sets the read deadline while holding
+	// it, so that the deadline never reaches the connection after finish
+	// (when the connection may be reading its next request).
+	mu   sync.Mutex
+	done bool // reading finished: abort does nothing
+	why  int  // abortNone, or why the read was aborted
+}
+
+// aLongTimeAgo is a read deadline that makes a blocked read fail at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// abort makes the blocked read fail, for the reason why.
+func (b *postBody) abort(why int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done || b.why != abortNone {
+		return
 	}
-	var b []byte
-	if contentLength > 0 {
-		b = make([]byte, 0, contentLength+1)
-	} else {
-		b = make([]byte, 0, 512)
+	b.why = why
+	_ = b.rc.SetReadDeadline(aLongTimeAgo)
+}
+
+// finish ends the reading and returns why it was aborted (abortNone when
+// it was not).
+func (b *postBody) finish() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done = true
+	return b.why
+}
+
+// readPost reads the body of a POST within Options.MaxPayload,
+// MaxBufferedChunks and HTTPRequestBodyTimeout. Memory follows what was
+// received, not the announced Content-Length. The read is aborted when the
+// session closes or starts closing meanwhile (as Node destroys the
+// request). On failure it
+// returns the HTTP status to answer and the error to close the session
+// with, or ErrClosed when the session was closed or closing.
+func (s *Session) readPost(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	if r.ContentLength > int64(s.cfg.maxPayload) {
+		return nil, http.StatusRequestEntityTooLarge, ErrPayloadTooLarge
 	}
+	pb := &postBody{rc: http.NewResponseController(w)}
+	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		return nil, http.StatusBadRequest, ErrClosed
+	}
+	s.post = pb
+	s.mu.Unlock()
+	deadline := time.Now().Add(s.cfg.bodyTimeout)
+	timer := time.AfterFunc(s.cfg.bodyTimeout, func() { pb.abort(abortTimeout) })
+	body, err := readBody(r.Body, s.cfg.maxPayload, s.cfg.maxBodyChunks, deadline)
+	timer.Stop()
+	why := pb.finish()
+	s.mu.Lock()
+	if s.post == pb {
+		s.post = nil
+	}
+	s.mu.Unlock()
+	switch {
+	case err == nil:
+		return body, http.StatusOK, nil
+	case why == abortTimeout || errors.Is(err, errBodyTimeout):
+		return nil, http.StatusRequestTimeout, protocolError("POST body not complete after %v (HTTPRequestBodyTimeout)", s.cfg.bodyTimeout)
+	case why == abortClosed:
+		return nil, http.StatusBadRequest, ErrClosed
+	case errors.Is(err, ErrPayloadTooLarge):
+		return nil, http.StatusRequestEntityTooLarge, err
+	}
+	return nil, http.StatusBadRequest, err
+}
+
+// errBodyTimeout is returned by readBody when data arrives after the
+// deadline.
+var errBodyTimeout = errors.New("engineio: POST body timeout")
+
+// testHookBodyRead, when set by a test, is called after each read of a POST
+// body that returned data, with the bytes received so far.
+var testHookBodyRead func(received int)
+
+// readBody reads a request body of at most limit bytes (more is
+// ErrPayloadTooLarge) that arrives in at most maxChunks reads returning
+// data (more is ErrPayloadTooLarge too) and is complete by deadline (data
+// arriving later is errBodyTimeout; a read blocked past it is the caller's
+// to abort). The buffer grows with the data received, at most doubling, so
+// that memory follows what the client sent, never what it announced.
+func readBody(body io.Reader, limit, maxChunks int, deadline time.Time) ([]byte, error) {
+	b := make([]byte, 0, min(512, limit+1))
+	chunks := 0
 	for {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			nb := make([]byte, len(b), min(2*cap(b), limit+1))
+			copy(nb, b)
+			b = nb
 		}
 		n, err := body.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if len(b) > limit {
-			return nil, ErrPayloadTooLarge
+		if n > 0 {
+			b = b[:len(b)+n]
+			chunks++
+			if testHookBodyRead != nil {
+				testHookBodyRead(len(b))
+			}
+			switch {
+			case len(b) > limit:
+				return nil, ErrPayloadTooLarge
+			case chunks > maxChunks:
+				return nil, fmt.Errorf("%w: the POST body came in more than %d pieces (MaxBufferedChunks)", ErrPayloadTooLarge, maxChunks)
+			case time.Now().After(deadline):
+				return nil, errBodyTimeout
+			}
 		}
 		if err == io.EOF {
 			return b, nil

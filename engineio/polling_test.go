@@ -1,6 +1,7 @@
 package engineio
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
@@ -8,9 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -222,26 +227,6 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func TestPOSTTooLargeStatus(t *testing.T) {
-	e := newEnv(t, envOptions{opts: &Options{MaxPayload: 100}})
-	op := e.handshake("")
-	e.session()
-	if status, _ := e.do("POST", "EIO=4&transport=polling&sid="+op.SID, bytes.Repeat([]byte("4"), 101), nil); status != 413 {
-		t.Errorf("status %d, want 413", status)
-	}
-	if ce := e.closed(); !errors.Is(ce.err, ErrPayloadTooLarge) {
-		t.Errorf("OnClose(%q, %v)", ce.reason, ce.err)
-	}
-	op = e.handshake("")
-	e.session()
-	if status, _ := e.do("POST", "EIO=4&transport=polling&sid="+op.SID, []byte("4x"), http.Header{"Content-Type": {"application/octet-stream"}}); status != 400 {
-		t.Errorf("binary body: status %d, want 400", status)
-	}
-	if ce := e.closed(); ce.reason != ReasonTransportError {
-		t.Errorf("OnClose(%q, %v)", ce.reason, ce.err)
-	}
-}
-
 func TestHTTPCompression(t *testing.T) {
 	big := strings.Repeat("compress me ", 200)
 	tests := []struct {
@@ -423,5 +408,400 @@ func TestWebSocketOrigin(t *testing.T) {
 				conn.Close()
 			}
 		})
+	}
+}
+
+// rawPost opens a connection to the server and sends the request line and
+// headers of a POST to the session sid announcing contentLength bytes of
+// text/plain; the caller writes the body and reads the response.
+func (e *env) rawPost(sid string, contentLength int) net.Conn {
+	e.t.Helper()
+	conn, err := e.rawDial()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u, _ := url.Parse(e.url("EIO=4&transport=polling&sid=" + url.QueryEscape(sid)))
+	if _, err := fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: %d\r\n\r\n",
+		u.RequestURI(), u.Host, contentLength); err != nil {
+		e.t.Fatal(err)
+	}
+	return conn
+}
+
+// readResponse reads an HTTP response from conn, with its body.
+func readResponse(t testing.TB, conn net.Conn) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the response: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, body
+}
+
+// TestPOSTInvalidUTF8: a text packet of a POST that is not UTF-8 is the
+// session's parse error (the packets before it are delivered); binary
+// packets carry any bytes.
+func TestPOSTInvalidUTF8(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []Message // delivered to OnMessage
+		bad  bool
+	}{
+		{"invalid bytes in an event", "4ok\x1e42[\"relay\",\"\xff\xfe\"]", []Message{{Data: []byte("ok")}}, true},
+		{"truncated sequence", "4\xe2\x82", nil, true},
+		{"overlong encoding", "4\xc0\xaf", nil, true},
+		{"surrogate", "4\xed\xa0\x80", nil, true},
+		{"valid multi-byte text", "4héllo ✓ 😀", []Message{{Data: []byte("héllo ✓ 😀")}}, false},
+		{"binary packet with any bytes", "b//4=\x1e4x", []Message{{Data: []byte{0xff, 0xfe}, Binary: true}, {Data: []byte("x")}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := make(chan Message, 10)
+			e := newEnv(t, envOptions{onConn: func(s *Session) { s.OnMessage(func(m Message) { msgs <- m }) }})
+			c := e.dial(modePolling)
+			sess := e.session()
+			e.waitFor("a waiting GET", func() bool { return pollPending(sess) })
+			err := c.sendRaw([]byte(tt.body))
+			if tt.bad != (err != nil) {
+				t.Fatalf("POST: %v, want refused = %v", err, tt.bad)
+			}
+			for _, want := range tt.want {
+				if got := <-msgs; !bytes.Equal(got.Data, want.Data) || got.Binary != want.Binary {
+					t.Errorf("OnMessage(%q binary=%v), want %q binary=%v", got.Data, got.Binary, want.Data, want.Binary)
+				}
+			}
+			if !tt.bad {
+				sess.closeNow(ReasonForcedClose, nil)
+				return
+			}
+			if p := c.next(); p.typ != typeClose {
+				t.Errorf("got packet %c, want the close packet", p.typ)
+			}
+			if ce := e.closed(); ce.reason != ReasonParseError || !errors.Is(ce.err, ErrMalformed) {
+				t.Errorf("OnClose(%q, %v), want parse error", ce.reason, ce.err)
+			}
+		})
+	}
+}
+
+// TestPOSTContentType: a POST is refused (400, the session closed) unless
+// its Content-Type is one that clients send.
+func TestPOSTContentType(t *testing.T) {
+	tests := []struct {
+		contentType string // "-": no header
+		ok          bool
+	}{
+		{"-", true},
+		{"", true},
+		{"text/plain;charset=UTF-8", true}, // engine.io-client (XHR and fetch)
+		{"text/plain; charset=UTF-8", true},
+		{"text/plain", true}, // python-engineio
+		{"TEXT/PLAIN; CHARSET=\"utf-8\"", true},
+		{"application/octet-stream", false}, // protocol v3 binary, as Node
+		{"application/x-www-form-urlencoded", false},
+		{"multipart/form-data; boundary=x", false},
+		{"text/plain;charset=ISO-8859-1", false},
+		{"application/json", false},
+		{"text/html", false},
+		{"text/plain;;", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.contentType, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			op := e.handshake("")
+			sess := e.session()
+			hdr := http.Header{}
+			if tt.contentType != "-" {
+				hdr["Content-Type"] = []string{tt.contentType}
+			}
+			status, body := e.do("POST", "EIO=4&transport=polling&sid="+op.SID, []byte("4hi"), hdr)
+			if tt.ok {
+				if status != 200 || string(body) != "ok" {
+					t.Errorf("POST: %d %q, want 200 ok", status, body)
+				}
+				sess.closeNow(ReasonForcedClose, nil)
+				return
+			}
+			if status != 400 || len(body) != 0 {
+				t.Errorf("POST: %d %q, want 400 with no body (as Node)", status, body)
+			}
+			if ce := e.closed(); ce.reason != ReasonTransportError || !errors.Is(ce.err, ErrProtocol) {
+				t.Errorf("OnClose(%q, %v), want transport error", ce.reason, ce.err)
+			}
+		})
+	}
+}
+
+// TestNoSniff: every HTTP response carries X-Content-Type-Options: nosniff.
+func TestNoSniff(t *testing.T) {
+	e := newEnv(t, envOptions{onConn: func(s *Session) { _ = s.Send(Message{Data: []byte("hi")}) }})
+	do := func(method, query string, body string) (http.Header, []byte) {
+		req, _ := http.NewRequest(method, e.url(query), strings.NewReader(body))
+		res, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.Header, b
+	}
+	hdr, body := do("GET", "EIO=4&transport=polling", "")
+	var op openPacket
+	if err := json.Unmarshal(body[1:], &op); err != nil {
+		t.Fatal(err)
+	}
+	sess := e.session()
+	defer sess.closeNow(ReasonForcedClose, nil)
+	for _, tt := range []struct{ name, method, query, body string }{
+		{"handshake", "", "", ""},
+		{"GET", "GET", "EIO=4&transport=polling&sid=" + op.SID, ""},
+		{"POST", "POST", "EIO=4&transport=polling&sid=" + op.SID, "4x"},
+		{"refusal", "GET", "EIO=4&transport=polling&sid=unknown", ""},
+	} {
+		if tt.method != "" {
+			hdr, _ = do(tt.method, tt.query, tt.body)
+		}
+		if got := hdr.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", tt.name, got)
+		}
+	}
+}
+
+// TestPOSTTooLarge: a POST over MaxPayload is answered 413 and closes the
+// session, as engine.io 6.6.13 does (onError "payload too large"): the
+// waiting GET gets the close packet and the connection of the POST is
+// closed (Node destroys the request).
+func TestPOSTTooLarge(t *testing.T) {
+	tests := []struct {
+		name string
+		body func(n int) io.Reader
+	}{
+		{"Content-Length over MaxPayload", func(n int) io.Reader { return bytes.NewReader(bytes.Repeat([]byte("4"), n)) }},
+		{"chunked body over MaxPayload", func(n int) io.Reader { return io.MultiReader(strings.NewReader(strings.Repeat("4", n))) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{opts: &Options{MaxPayload: 100}})
+			c := e.dial(modePolling)
+			sess := e.session()
+			e.waitFor("a waiting GET", func() bool { return pollPending(sess) })
+			req, _ := http.NewRequest("POST", e.url("EIO=4&transport=polling&sid="+c.sid), tt.body(101))
+			res, err := e.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 413 || !res.Close {
+				t.Errorf("POST: %d (Connection: close %v), want 413 and the connection closed", res.StatusCode, res.Close)
+			}
+			if p := c.next(); p.typ != typeClose {
+				t.Errorf("waiting GET got %c, want the close packet", p.typ)
+			}
+			if ce := e.closed(); ce.reason != ReasonTransportError || !errors.Is(ce.err, ErrPayloadTooLarge) {
+				t.Errorf("OnClose(%q, %v), want transport error, ErrPayloadTooLarge", ce.reason, ce.err)
+			}
+			if status, _ := e.get("EIO=4&transport=polling&sid=" + c.sid); status != 400 {
+				t.Errorf("GET after: %d, want 400", status)
+			}
+		})
+	}
+}
+
+// TestPOSTBodyTimeout: a POST body not complete after
+// HTTPRequestBodyTimeout is answered 408 and closes the session, on time.
+func TestPOSTBodyTimeout(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  time.Duration
+		want time.Duration
+	}{
+		{"default", 0, DefaultHTTPRequestBodyTimeout},
+		{"option", 5 * time.Second, 5 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, envOptions{opts: &Options{HTTPRequestBodyTimeout: tt.opt, PingInterval: time.Hour, PingTimeout: time.Hour}, inMemory: true})
+				op := e.handshake("")
+				e.session()
+				start := time.Now()
+				conn := e.rawPost(op.SID, 100)
+				defer conn.Close()
+				if _, err := conn.Write([]byte("4hello")); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(tt.want - time.Millisecond)
+				synctest.Wait()
+				if e.srv.Count() != 1 {
+					t.Fatalf("session closed before the body timeout")
+				}
+				res, _ := readResponse(t, conn)
+				if d := time.Since(start); d != tt.want {
+					t.Errorf("answered after %v, want %v", d, tt.want)
+				}
+				if res.StatusCode != http.StatusRequestTimeout || !res.Close {
+					t.Errorf("POST: %d (Connection: close %v), want 408 and the connection closed", res.StatusCode, res.Close)
+				}
+				if ce := e.closed(); ce.reason != ReasonTransportError || !errors.Is(ce.err, ErrProtocol) {
+					t.Errorf("OnClose(%q, %v), want transport error", ce.reason, ce.err)
+				}
+			})
+		})
+	}
+}
+
+// TestPOSTBodyChunks: a POST body may arrive in at most MaxBufferedChunks
+// pieces; one more is answered 413 and closes the session. In-memory pipes
+// make each write one read of the server.
+func TestPOSTBodyChunks(t *testing.T) {
+	tests := []struct {
+		name   string
+		pieces []string
+		status int
+	}{
+		{"at the bound", []string{"4h", "e", "l", "l", "o"}, 200},
+		{"one piece more", []string{"4h", "e", "l", "l", "o", "!"}, 413},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, envOptions{opts: &Options{MaxBufferedChunks: 5}, inMemory: true})
+				c := e.dial(modePolling)
+				e.session()
+				conn := e.rawPost(c.sid, len(strings.Join(tt.pieces, "")))
+				defer conn.Close()
+				for _, p := range tt.pieces {
+					if _, err := conn.Write([]byte(p)); err != nil {
+						break // the server closed the connection
+					}
+				}
+				res, _ := readResponse(t, conn)
+				if res.StatusCode != tt.status {
+					t.Fatalf("POST: %d, want %d", res.StatusCode, tt.status)
+				}
+				if tt.status == 200 {
+					if got := c.nextMessage(); string(got.Data) != strings.Join(tt.pieces, "")[1:] {
+						t.Errorf("echo %q", got.Data)
+					}
+					return
+				}
+				if ce := e.closed(); ce.reason != ReasonTransportError || !errors.Is(ce.err, ErrPayloadTooLarge) {
+					t.Errorf("OnClose(%q, %v), want transport error, ErrPayloadTooLarge", ce.reason, ce.err)
+				}
+			})
+		})
+	}
+}
+
+// TestSessionCloseAbortsPOST: a session that closes, or starts closing,
+// while the body of one of its POSTs is still arriving ends that POST at
+// once (as Node destroys the request): nothing of it is kept.
+func TestSessionCloseAbortsPOST(t *testing.T) {
+	tests := []struct {
+		name  string
+		close func(*Session)
+	}{
+		{"closed", func(s *Session) { s.closeNow(ReasonForcedClose, nil) }},
+		{"closing gracefully", (*Session).Close},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			op := e.handshake("")
+			sess := e.session()
+			received := make(chan int, 1)
+			testHookBodyRead = func(n int) {
+				select {
+				case received <- n:
+				default:
+				}
+			}
+			t.Cleanup(func() { testHookBodyRead = nil })
+			conn := e.rawPost(op.SID, 100)
+			defer conn.Close()
+			_, _ = conn.Write([]byte("4hello"))
+			<-received
+			tt.close(sess)
+			_ = conn.SetReadDeadline(time.Now().Add(e.wait))
+			if res, _ := readResponse(t, conn); res.StatusCode != 400 || !res.Close {
+				t.Errorf("POST: %d (Connection: close %v), want 400 and the connection closed", res.StatusCode, res.Close)
+			}
+			if e.srv.Count() == 1 { // closing: the close packet is still to be polled
+				if _, body := e.get("EIO=4&transport=polling&sid=" + op.SID); string(body) != "1" {
+					t.Errorf("GET: %q, want the close packet", body)
+				}
+			}
+			if ce := e.closed(); ce.reason != ReasonForcedClose {
+				t.Errorf("OnClose(%q, %v), want forced close", ce.reason, ce.err)
+			}
+		})
+	}
+}
+
+// slowPOSTClients is how many slow POSTs TestSlowPOSTMemory holds open.
+const slowPOSTClients = 50
+
+// TestSlowPOSTMemory: POSTs announcing nearly MaxPayload bytes and sending
+// a few hold memory in proportion to what they sent, not to what they
+// announced, and release it when their sessions close. Run with -v for the
+// figures.
+func TestSlowPOSTMemory(t *testing.T) {
+	const announced, sent = 999_999, 10
+	e := newEnv(t, envOptions{onConn: func(*Session) {}})
+	sessions := make([]*Session, slowPOSTClients)
+	sids := make([]string, slowPOSTClients)
+	for i := range sessions {
+		sids[i] = e.handshake("").SID
+		sessions[i] = e.session()
+	}
+	var reached atomic.Int32
+	testHookBodyRead = func(n int) {
+		if n == sent {
+			reached.Add(1)
+		}
+	}
+	t.Cleanup(func() { testHookBodyRead = nil })
+	before := heapAndStack()
+	conns := make([]net.Conn, slowPOSTClients)
+	for i, sid := range sids {
+		conns[i] = e.rawPost(sid, announced)
+		defer conns[i].Close()
+		if _, err := conns[i].Write([]byte("4" + strings.Repeat("x", sent-1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.waitFor("every body read", func() bool { return reached.Load() == slowPOSTClients })
+	during := heapAndStack()
+	per := (int64(during) - int64(before)) / slowPOSTClients
+	t.Logf("%d POSTs announcing %d bytes, %d sent: heap+stack %.1f MB -> %.1f MB, %d bytes per POST",
+		slowPOSTClients, announced, sent, float64(before)/1e6, float64(during)/1e6, per)
+	if per > 64<<10 {
+		t.Errorf("a POST that sent %d bytes holds %d bytes, want at most 64 KiB", sent, per)
+	}
+	for _, s := range sessions {
+		s.closeNow(ReasonForcedClose, nil)
+	}
+	for _, conn := range conns {
+		_ = conn.SetReadDeadline(time.Now().Add(e.wait))
+		if res, _ := readResponse(t, conn); res.StatusCode != 400 {
+			t.Errorf("POST of a closed session: %d, want 400", res.StatusCode)
+		}
+	}
+}
+
+// TestReadBodyGrowsWithData: the buffer of a body follows the bytes
+// received, whatever the Content-Length announced.
+func TestReadBodyGrowsWithData(t *testing.T) {
+	for _, n := range []int{0, 10, 511, 512, 513, 5000, 100_000} {
+		b, err := readBody(io.MultiReader(bytes.NewReader(bytes.Repeat([]byte("x"), n))), 1_000_000, 10_000, time.Now().Add(time.Hour))
+		if err != nil || len(b) != n {
+			t.Fatalf("%d bytes: got %d, %v", n, len(b), err)
+		}
+		if c := cap(b); c > 2*n+512 {
+			t.Errorf("%d bytes read into a buffer of %d", n, c)
+		}
 	}
 }

@@ -100,6 +100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	setNoSniff(w.Header())
 	if s.cfg.cors != nil {
 		if s.cfg.applyCORS(w, r) {
 			return // preflight answered

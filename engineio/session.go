@@ -37,6 +37,7 @@ type Session struct {
 	pollWake chan struct{} // non-nil while a GET waits for packets
 	polling  bool          // a GET is being served
 	posting  bool          // a POST is being served
+	post     *postBody     // the POST body being read, if any
 
 	// WebSocket
 	ws       *websocket.Conn
@@ -213,7 +214,13 @@ func (s *Session) closeGracefully(reason CloseReason) {
 	// whichever transport the client ends up with.
 	s.armLocked(hbClosing, s.closeTimeout())
 	s.kickLocked()
+	post := s.post
 	s.mu.Unlock()
+	if post != nil {
+		// Its messages would be dropped (the session is closing); Node
+		// destroys the request too.
+		post.abort(abortClosed)
+	}
 }
 
 // closeTimeout bounds a graceful close: Node's 30 s, but no longer than a
@@ -249,6 +256,7 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 	probe := s.cancelUpgradeLocked()
 	ws := s.ws
+	post := s.post
 	clear(s.queue)
 	s.queue = nil
 	if s.pollWake != nil {
@@ -272,6 +280,9 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 	s.srv.remove(s)
 	return func() {
+		if post != nil {
+			post.abort(abortClosed) // as Node destroys the request
+		}
 		if probe != nil {
 			_ = probe.Close()
 		}

@@ -63,7 +63,7 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // acceptWebSocket upgrades the request.
 func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr http.Header) (*wsConn, error) {
 	hj := &hijacker{ResponseWriter: w}
-	conn, err := s.upgrader.Upgrade(hj, r, hdr)
+	conn, err := s.upgrader.Upgrade(hj, r, s.cfg.upgradeHeaders(hdr, r))
 	if err != nil {
 		return nil, err
 	}
