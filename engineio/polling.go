@@ -119,6 +119,7 @@ func (s *Session) takePollLocked() ([]packet, bool) {
 	} else {
 		s.queue = s.queue[n:]
 	}
+	s.tookLocked()
 	return batch, true
 }
 
