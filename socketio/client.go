@@ -1,6 +1,7 @@
 package socketio
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -16,7 +17,9 @@ type engineConn interface {
 	Transport() string
 	Request() *http.Request
 	Send(msgs ...engineio.Message) error
+	SendWait(ctx context.Context, msgs ...engineio.Message) error
 	SendVolatile(msgs ...engineio.Message) bool
+	Closing() <-chan struct{}
 	Close()
 }
 

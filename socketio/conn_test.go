@@ -23,9 +23,17 @@ type fakeConn struct {
 	mu      sync.Mutex
 	sent    []engineio.Message
 	closed  bool
-	busy    bool // SendVolatile drops while set
-	discard bool // Send only counts
+	closing chan struct{} // closed by closeWith
+	busy    bool          // SendVolatile drops while set
+	discard bool          // Send only counts
 	count   int
+	// limit, when set, bounds the messages sent and not taken, like the
+	// engine's send queue: Send beyond it closes the connection with
+	// ReasonSendQueueFull, SendWait waits for take.
+	limit int
+	room  chan struct{} // non-nil while SendWait waits
+	// reason is the reason the connection closed with.
+	reason engineio.CloseReason
 }
 
 func (f *fakeConn) ID() string { return f.id }
@@ -40,15 +48,60 @@ func (f *fakeConn) Request() *http.Request {
 
 func (f *fakeConn) Send(msgs ...engineio.Message) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
+		f.mu.Unlock()
 		return engineio.ErrClosed
 	}
+	if f.limit > 0 && len(f.sent)+len(msgs) > f.limit {
+		f.mu.Unlock()
+		f.closeWith(engineio.ReasonSendQueueFull)
+		return engineio.ErrSendQueueFull
+	}
+	defer f.mu.Unlock()
+	return f.appendLocked(msgs)
+}
+
+func (f *fakeConn) appendLocked(msgs []engineio.Message) error {
 	f.count += len(msgs)
 	if !f.discard {
 		f.sent = append(f.sent, msgs...)
 	}
 	return nil
+}
+
+func (f *fakeConn) SendWait(ctx context.Context, msgs ...engineio.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for !f.closed && f.limit > 0 && len(f.sent)+len(msgs) > f.limit {
+		if f.room == nil {
+			f.room = make(chan struct{})
+		}
+		ch := f.room
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			f.mu.Lock()
+			return ctx.Err()
+		}
+		f.mu.Lock()
+	}
+	if f.closed {
+		return engineio.ErrClosed
+	}
+	return f.appendLocked(msgs)
+}
+
+func (f *fakeConn) Closing() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closing == nil {
+		f.closing = make(chan struct{})
+		if f.closed {
+			close(f.closing)
+		}
+	}
+	return f.closing
 }
 
 func (f *fakeConn) SendVolatile(msgs ...engineio.Message) bool {
@@ -69,6 +122,16 @@ func (f *fakeConn) closeWith(reason engineio.CloseReason) {
 	f.mu.Lock()
 	was := f.closed
 	f.closed = true
+	if !was {
+		f.reason = reason
+		if f.closing != nil {
+			close(f.closing)
+		}
+		if f.room != nil {
+			close(f.room)
+			f.room = nil
+		}
+	}
 	c := f.c
 	f.mu.Unlock()
 	if was {
@@ -101,6 +164,10 @@ func (f *fakeConn) take() []string {
 		}
 	}
 	f.sent = nil
+	if f.room != nil {
+		close(f.room)
+		f.room = nil
+	}
 	return out
 }
 

@@ -26,15 +26,3 @@ type ReservedEventError struct {
 func (e *ReservedEventError) Error() string {
 	return "socketio: " + e.Event + " is a reserved event name"
 }
-
-// QueueFullError reports a socket whose client sent events faster than its
-// handlers took them; the client connection is closed.
-type QueueFullError struct {
-	SocketID string
-	Size     int
-}
-
-// Error describes the error.
-func (e *QueueFullError) Error() string {
-	return "socketio: event queue of socket " + e.SocketID + " is full"
-}

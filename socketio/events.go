@@ -30,28 +30,56 @@ type item struct {
 
 // queue is a socket's bounded FIFO of work items with at most one worker
 // goroutine, which exists only while there is work: an idle socket holds
-// no goroutine, and no buffer beyond a few items.
+// no goroutine, and no buffer beyond a few items. It is the one place
+// where the order of a socket's events is kept and where a client faster
+// than its handlers is pushed back: a full queue blocks the connection's
+// reader (see push).
 type queue struct {
-	mu       sync.Mutex
-	buf      []item // ring buffer
-	head, n  int
-	running  bool
-	inflight int // handlers running with ConcurrentEvents
+	mu       sync.Mutex    // guards every field below
+	buf      []item        // ring buffer
+	head, n  int           // first item and item count in buf
+	running  bool          // a worker goroutine runs
+	busy     bool          // the worker is running an item's handlers
+	closed   bool          // the close item is queued; no more events
+	inflight int           // handlers running with ConcurrentEvents
+	space    chan struct{} // non-nil while push waits for room
 }
 
 // idleQueueCap is the ring capacity a drained queue keeps; larger rings are
 // released when the worker exits.
 const idleQueueCap = 8
 
-// push appends it to the queue, starting the worker when none runs. Events
-// beyond the queue's bound are refused (false); connect and close items
+// push appends it to the queue, starting the worker when none runs.
+//
+// An event waits while the queue is full (Options.EventQueueSize events
+// waiting or, with ConcurrentEvents, running): push runs on the
+// connection's reading goroutine, so the server then reads nothing more
+// from that client, which is the backpressure on a client faster than the
+// socket's handlers. The wait ends when the worker takes an event, or, and
+// the event is dropped (false), when the socket or its connection closes;
+// the engine closes a connection whose reader waits with no progress for
+// a whole ping timeout (see engineio.Session.OnMessageBlocking). Events
+// pushed after the socket closed are dropped too. Connect and close items
 // always fit.
 func (s *Socket) push(it item) bool {
 	srv := s.nsp.srv
 	q := &s.q
 	q.mu.Lock()
 	if it.kind == itemEvent {
-		if q.n+q.inflight >= srv.opts.EventQueueSize {
+		for !q.closed && q.n+q.inflight >= srv.opts.EventQueueSize {
+			if q.space == nil {
+				q.space = make(chan struct{})
+			}
+			ch := q.space
+			q.mu.Unlock()
+			select {
+			case <-ch:
+			case <-s.client.conn.Closing():
+				return false
+			}
+			q.mu.Lock()
+		}
+		if q.closed {
 			q.mu.Unlock()
 			return false
 		}
@@ -64,10 +92,21 @@ func (s *Socket) push(it item) bool {
 				s.runEvent(&it)
 				q.mu.Lock()
 				q.inflight--
+				q.roomLocked()
 				q.mu.Unlock()
 			}()
 			return true
 		}
+	}
+	if it.kind == itemClose {
+		q.closed = true
+		if q.busy {
+			// A handler runs, maybe blocked, and the client is gone:
+			// release the events waiting behind it rather than hold them
+			// until it returns (see Ordering in the package doc).
+			q.dropEventsLocked()
+		}
+		q.roomLocked()
 	}
 	if q.n == len(q.buf) {
 		nb := make([]item, max(4, 2*len(q.buf)))
@@ -106,6 +145,8 @@ func (s *Socket) work() {
 		q.buf[q.head] = item{}
 		q.head = (q.head + 1) % len(q.buf)
 		q.n--
+		q.busy = true
+		q.roomLocked()
 		q.mu.Unlock()
 		switch it.kind {
 		case itemEvent:
@@ -115,6 +156,41 @@ func (s *Socket) work() {
 		case itemClose:
 			s.runClose(it.reason)
 		}
+		q.mu.Lock()
+		q.busy = false
+		q.mu.Unlock()
+	}
+}
+
+// roomLocked wakes a push waiting for room. q.mu is held.
+func (q *queue) roomLocked() {
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+}
+
+// dropEventsLocked drops the events waiting in the queue, keeping the
+// other items in order. q.mu is held.
+func (q *queue) dropEventsLocked() {
+	kept := 0
+	for i := range q.n {
+		it := q.buf[(q.head+i)%len(q.buf)]
+		if it.kind != itemEvent {
+			q.buf[(q.head+kept)%len(q.buf)] = it
+			kept++
+		}
+	}
+	for i := kept; i < q.n; i++ {
+		q.buf[(q.head+i)%len(q.buf)] = item{}
+	}
+	q.n = kept
+	if len(q.buf) > idleQueueCap && q.n <= idleQueueCap {
+		nb := make([]item, idleQueueCap)
+		for i := range q.n {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
 	}
 }
 

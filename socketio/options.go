@@ -24,6 +24,10 @@ const (
 	// DefaultMaxRecoveryPackets bounds the packets the in-memory adapter
 	// keeps for connection state recovery, per namespace.
 	DefaultMaxRecoveryPackets = 10_000
+	// DefaultMaxRecoveryBytes bounds the bytes of the packets the
+	// in-memory adapter keeps for connection state recovery, per
+	// namespace: 32 MiB.
+	DefaultMaxRecoveryBytes = 32 << 20
 )
 
 // Options configures a [Server]. A nil *Options means the defaults;
@@ -47,8 +51,11 @@ type Options struct {
 	// NewMemoryAdapter.
 	Adapter func(nsp *Namespace) Adapter
 	// EventQueueSize bounds the incoming events that wait for one socket's
-	// handlers (or, with ConcurrentEvents, that run at the same time). A
-	// client exceeding it is disconnected. Default DefaultEventQueueSize.
+	// handlers (or, with ConcurrentEvents, that run at the same time).
+	// While a socket's queue is full, the server stops reading that
+	// client's connection until a handler takes an event (backpressure;
+	// see Bounds in the package documentation). Default
+	// DefaultEventQueueSize.
 	EventQueueSize int
 	// ConcurrentEvents runs each incoming event's handler in its own
 	// goroutine instead of one at a time in arrival order.
@@ -79,6 +86,11 @@ type RecoveryOptions struct {
 	// adapter, per namespace; the oldest are dropped first. Default
 	// DefaultMaxRecoveryPackets.
 	MaxPackets int
+	// MaxBytes bounds the size of the packets kept for replay by the
+	// in-memory adapter, per namespace: their data and binary
+	// attachments, in bytes. The oldest are dropped first; a packet
+	// larger than MaxBytes is not kept. Default DefaultMaxRecoveryBytes.
+	MaxBytes int
 }
 
 // clone returns a copy of o with defaults filled in.
@@ -115,6 +127,9 @@ func (o *Options) clone() *Options {
 		}
 		if r.MaxPackets <= 0 {
 			r.MaxPackets = DefaultMaxRecoveryPackets
+		}
+		if r.MaxBytes <= 0 {
+			r.MaxBytes = DefaultMaxRecoveryBytes
 		}
 		c.ConnectionStateRecovery = &r
 	}

@@ -45,7 +45,8 @@ type Socket struct {
 	onAny           []AnyHandler
 	onAnyOut        []OutgoingHandler
 
-	q queue
+	q      queue
+	replay replay
 }
 
 type pendingEmit struct {
@@ -362,6 +363,11 @@ func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile boo
 	if s.hasOut.Load() {
 		s.notifyOutgoing(p)
 	}
+	if s.replay.on.Load() {
+		if held, ok := s.holdDuringReplay(msgs, volatile); held {
+			return ok
+		}
+	}
 	if volatile {
 		return s.client.conn.SendVolatile(msgs...)
 	}
@@ -394,7 +400,8 @@ func (s *Socket) Disconnect(close bool) {
 }
 
 // onPacket handles a packet of the socket's namespace; it runs on the
-// connection's reading goroutine and does not block.
+// connection's reading goroutine, and blocks while the socket's event
+// queue is full (see push).
 func (s *Socket) onPacket(p *parser.Packet) {
 	switch p.Type {
 	case parser.Event, parser.BinaryEvent:
@@ -412,10 +419,9 @@ func (s *Socket) onPacket(p *parser.Packet) {
 		if err != nil {
 			return // Node's server ignores such events
 		}
-		if !s.push(item{kind: itemEvent, name: name, body: rest, att: p.Attachments, id: p.ID}) {
-			s.nsp.srv.log.Warn("socketio: closing connection", "socket", s.id, "error", &QueueFullError{SocketID: s.id, Size: s.nsp.srv.opts.EventQueueSize})
-			s.client.closeWith(ReasonForcedServerClose)
-		}
+		// false: the socket or its connection closed while the queue
+		// was full; the event is dropped with it.
+		_ = s.push(item{kind: itemEvent, name: name, body: rest, att: p.Attachments, id: p.ID})
 	case parser.Ack, parser.BinaryAck:
 		rest, err := p.AckArgs()
 		if err != nil {
@@ -482,19 +488,16 @@ func (s *Socket) accept() bool {
 	n.add(s)
 	n.adapter.AddAll(s.id, []string{s.id})
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
-	if s.recovered != nil {
-		for _, p := range s.recovered.MissedPackets {
-			q := *p
-			q.Namespace = n.name
-			_ = s.client.conn.Send(encodeMessages(&q)...)
-		}
-		s.recovered.MissedPackets = nil
-	}
+	missed := s.startReplayLocked()
 	s.state.Store(stateConnected)
 	pending := s.pending
 	s.pending = nil
 	deferred := s.deferDisconnect
 	s.mu.Unlock()
+	if missed != nil {
+		s.nsp.srv.wg.Add(1)
+		go s.runReplay(missed)
+	}
 	s.client.connected()
 	for _, e := range pending {
 		_ = s.emitPacket(e.p, e.volatile)
