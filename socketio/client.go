@@ -68,6 +68,9 @@ func (c *client) onMessage(m engineio.Message) {
 	}
 	if done {
 		c.onPacket(&c.pkt)
+		// Keep no reference to the message: a connection held by a
+		// blocked handler must not hold the last event's bytes.
+		c.pkt = parser.Packet{}
 	}
 }
 
