@@ -83,7 +83,9 @@ func TestOnMessageBlockingStalled(t *testing.T) {
 			c := e.dial(m)
 			e.session()
 			start := time.Now()
-			go func() { _ = c.sendPacket(packet{typ: typeMessage, data: []byte("a")}, packet{typ: typeMessage, data: []byte("b")}) }()
+			go func() {
+				_ = c.sendPacket(packet{typ: typeMessage, data: []byte("a")}, packet{typ: typeMessage, data: []byte("b")})
+			}()
 			ce := e.closed()
 			note("closed")
 			if ce.reason != ReasonPingTimeout {
