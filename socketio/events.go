@@ -133,6 +133,7 @@ func (s *Socket) work() {
 	defer s.nsp.srv.wg.Done()
 	for {
 		q.mu.Lock()
+		q.busy = false
 		if q.n == 0 {
 			q.running = false
 			if len(q.buf) > idleQueueCap {
@@ -156,9 +157,6 @@ func (s *Socket) work() {
 		case itemClose:
 			s.runClose(it.reason)
 		}
-		q.mu.Lock()
-		q.busy = false
-		q.mu.Unlock()
 	}
 }
 
