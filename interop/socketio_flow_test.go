@@ -86,6 +86,11 @@ func newFlowServer(tally *flowTally) *socketio.Server {
 	})
 	io.On("drop-and-miss", func(_ context.Context, s *socketio.Socket, args *socketio.Args, _ socketio.AckFunc) error {
 		room, n := decodeArg[string](args, 0), decodeArg[int](args, 1)
+		// The session is kept for recovery once the socket's close ran,
+		// after this handler: then tell the client to come back.
+		s.OnDisconnect(func(context.Context, *socketio.Socket, socketio.DisconnectReason) {
+			_ = io.To("ctl-"+room).Emit("cut-done")
+		})
 		s.CloseConn()
 		for i := range n {
 			if err := io.To(room).Emit("m", i); err != nil {

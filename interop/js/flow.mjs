@@ -81,16 +81,23 @@ const scenarios = {
   },
 
   async "recovery"() {
-    const s = await ready(connect({ reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 }));
+    const s = await ready(connect());
     const room = "r-" + Math.random();
     const joined = once(s, "joined");
     await s.timeout(WAIT).emitWithAck("join", room);
     await joined;
+    // A second connection learns when the server has kept the session
+    // (its close runs after the handler emitting the N packets).
+    const ctl = await ready(connect());
+    await ctl.timeout(WAIT).emitWithAck("join", "ctl-" + room);
     const got = [];
     s.on("m", (i) => got.push(i));
     const cut = once(s, "disconnect");
+    const kept = once(ctl, "cut-done");
     s.emit("drop-and-miss", room, N);
     await cut;
+    await kept;
+    s.connect();
     await once(s, "connect");
     assert(s.recovered, "recovered");
     const end = Date.now() + WAIT;
