@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/siogo/sio/engineio"
@@ -206,23 +205,24 @@ func includes(sessionRooms, rooms, except []string) bool {
 // (SendWait), as fast as the client reads them, so that every kept packet
 // arrives however many there are; packets sent to the socket meanwhile
 // wait in live, behind the replay, so that the client gets everything in
-// order.
+// order. A Socket points to its replay only while it runs.
 type replay struct {
-	on   atomic.Bool // the replay runs; deliveries go to live
-	mu   sync.Mutex  // guards live and n
+	mu   sync.Mutex // guards the fields below
 	live [][]engineio.Message
-	n    int // messages in live
+	n    int  // messages in live
+	over bool // the replay ended; send directly
 }
 
 // startReplayLocked returns the packets a recovered socket missed, and
-// turns holding live packets on when there are some. s.mu is held.
+// starts holding the packets sent to the socket when there are some. s.mu
+// is held.
 func (s *Socket) startReplayLocked() []*parser.Packet {
 	if s.recovered == nil || len(s.recovered.MissedPackets) == 0 {
 		return nil
 	}
 	missed := s.recovered.MissedPackets
 	s.recovered.MissedPackets = nil
-	s.replay.on.Store(true)
+	s.replay.Store(new(replay))
 	return missed
 }
 
@@ -230,6 +230,7 @@ func (s *Socket) startReplayLocked() []*parser.Packet {
 // then ends the replay. It stops when the socket disconnects.
 func (s *Socket) runReplay(missed []*parser.Packet) {
 	defer s.nsp.srv.wg.Done()
+	r := s.replay.Load()
 	conn := s.client.conn
 	ok := true
 	for i, p := range missed {
@@ -242,15 +243,16 @@ func (s *Socket) runReplay(missed []*parser.Packet) {
 		}
 	}
 	for {
-		s.replay.mu.Lock()
-		live := s.replay.live
-		s.replay.live, s.replay.n = nil, 0
+		r.mu.Lock()
+		live := r.live
+		r.live, r.n = nil, 0
 		if !ok || len(live) == 0 {
-			s.replay.on.Store(false)
-			s.replay.mu.Unlock()
+			r.over = true
+			s.replay.Store(nil)
+			r.mu.Unlock()
 			return
 		}
-		s.replay.mu.Unlock()
+		r.mu.Unlock()
 		for _, msgs := range live {
 			if conn.SendWait(s.ctx, msgs...) != nil {
 				ok = false
@@ -260,15 +262,14 @@ func (s *Socket) runReplay(missed []*parser.Packet) {
 	}
 }
 
-// holdDuringReplay queues msgs behind a running replay. held is false when
-// the replay has ended (send directly); ok reports whether msgs will be
-// sent. Volatile packets are dropped, as for a busy transport. Holding
+// holdDuringReplay queues msgs behind the running replay r. held is false
+// when the replay has ended (send directly); ok reports whether msgs will
+// be sent. Volatile packets are dropped, as for a busy transport. Holding
 // more than the Engine.IO send queue would take closes the connection, as
 // a full send queue does: the client reads slower than the server sends.
-func (s *Socket) holdDuringReplay(msgs []engineio.Message, volatile bool) (held, ok bool) {
-	r := &s.replay
+func (s *Socket) holdDuringReplay(r *replay, msgs []engineio.Message, volatile bool) (held, ok bool) {
 	r.mu.Lock()
-	if !r.on.Load() {
+	if r.over {
 		r.mu.Unlock()
 		return false, false
 	}

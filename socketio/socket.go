@@ -46,7 +46,7 @@ type Socket struct {
 	onAnyOut        []OutgoingHandler
 
 	q      queue
-	replay replay
+	replay atomic.Pointer[replay] // non-nil during a recovery replay
 }
 
 type pendingEmit struct {
@@ -363,8 +363,8 @@ func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile boo
 	if s.hasOut.Load() {
 		s.notifyOutgoing(p)
 	}
-	if s.replay.on.Load() {
-		if held, ok := s.holdDuringReplay(msgs, volatile); held {
+	if r := s.replay.Load(); r != nil {
+		if held, ok := s.holdDuringReplay(r, msgs, volatile); held {
 			return ok
 		}
 	}
