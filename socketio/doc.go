@@ -69,7 +69,7 @@
 // pushes back on a client faster than its handlers: the connection is read
 // on one goroutine (engineio's OnMessageBlocking), which decodes each
 // packet and queues its event; while the queue holds EventQueueSize
-// events, that goroutine waits for a handler to take one, so the server
+// events or EventQueueBytes bytes of them, that goroutine waits for a handler to take one, so the server
 // reads nothing more from that client (over WebSocket, TCP flow control
 // stops it; over polling, its POST is answered once every packet of it is
 // queued). The client is slowed, never disconnected, for being fast; its
@@ -137,8 +137,10 @@
 //
 // # Bounds
 //
-//   - Options.EventQueueSize (default 256) events wait per socket; while
-//     they do, the server stops reading that client (see Ordering). The
+//   - Options.EventQueueSize (default 256) events, and
+//     Options.EventQueueBytes (1 MiB) of them (one larger event alone),
+//     wait or run per socket; while they do, the server stops reading that
+//     client (see Ordering). The
 //     hard bound for a client that does not let its handlers progress: when
 //     the pong answering a ping is late and the connection's handlers took
 //     none of its events for a whole engineio.Options.PingTimeout (20 s),

@@ -42,7 +42,23 @@ type queue struct {
 	busy     bool          // the worker is running an item's handlers
 	closed   bool          // the close item is queued; no more events
 	inflight int           // handlers running with ConcurrentEvents
+	bytes    int           // size of the events queued or running
 	space    chan struct{} // non-nil while push waits for room
+}
+
+// size is what an event counts against Options.EventQueueBytes.
+func (it *item) size() int {
+	n := len(it.name) + len(it.body)
+	for _, a := range it.att {
+		n += len(a)
+	}
+	return n
+}
+
+// fullLocked reports whether an event of size must wait for room. q.mu is
+// held.
+func (q *queue) fullLocked(o *Options, size int) bool {
+	return q.n+q.inflight >= o.EventQueueSize || (q.bytes > 0 && q.bytes+size > o.EventQueueBytes)
 }
 
 // idleQueueCap is the ring capacity a drained queue keeps; larger rings are
@@ -52,7 +68,8 @@ const idleQueueCap = 8
 // push appends it to the queue, starting the worker when none runs.
 //
 // An event waits while the queue is full (Options.EventQueueSize events
-// waiting or, with ConcurrentEvents, running): push runs on the
+// waiting or, with ConcurrentEvents, running, or Options.EventQueueBytes
+// bytes of events waiting or running): push runs on the
 // connection's reading goroutine, so the server then reads nothing more
 // from that client, which is the backpressure on a client faster than the
 // socket's handlers. The wait ends when the worker takes an event, or, and
@@ -66,7 +83,8 @@ func (s *Socket) push(it item) bool {
 	q := &s.q
 	q.mu.Lock()
 	if it.kind == itemEvent {
-		for !q.closed && q.n+q.inflight >= srv.opts.EventQueueSize {
+		size := it.size()
+		for !q.closed && q.fullLocked(srv.opts, size) {
 			if q.space == nil {
 				q.space = make(chan struct{})
 			}
@@ -83,6 +101,7 @@ func (s *Socket) push(it item) bool {
 			q.mu.Unlock()
 			return false
 		}
+		q.bytes += size
 		if srv.opts.ConcurrentEvents {
 			q.inflight++
 			q.mu.Unlock()
@@ -92,6 +111,7 @@ func (s *Socket) push(it item) bool {
 				s.runEvent(&it)
 				q.mu.Lock()
 				q.inflight--
+				q.bytes -= size
 				q.roomLocked()
 				q.mu.Unlock()
 			}()
@@ -131,9 +151,15 @@ func (s *Socket) push(it item) bool {
 func (s *Socket) work() {
 	q := &s.q
 	defer s.nsp.srv.wg.Done()
+	ran := 0 // size of the event just run
 	for {
 		q.mu.Lock()
 		q.busy = false
+		if ran > 0 {
+			q.bytes -= ran
+			ran = 0
+			q.roomLocked()
+		}
 		if q.n == 0 {
 			q.running = false
 			if len(q.buf) > idleQueueCap {
@@ -151,6 +177,7 @@ func (s *Socket) work() {
 		q.mu.Unlock()
 		switch it.kind {
 		case itemEvent:
+			ran = it.size()
 			s.runEvent(&it)
 		case itemConnect:
 			s.runConnect(it.body)
@@ -177,6 +204,8 @@ func (q *queue) dropEventsLocked() {
 		if it.kind != itemEvent {
 			q.buf[(q.head+kept)%len(q.buf)] = it
 			kept++
+		} else {
+			q.bytes -= it.size()
 		}
 	}
 	for i := kept; i < q.n; i++ {

@@ -350,6 +350,7 @@ func TestEventQueueBackpressure(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
 		concurrent bool
+		bytes      int // Options.EventQueueBytes
 		fit        int // events taken without waiting: running + queued
 		handled    int // events handled in all (see below)
 	}{
@@ -357,10 +358,18 @@ func TestEventQueueBackpressure(t *testing.T) {
 		// connection closes are dropped.
 		{name: "sequential", fit: 3, handled: 2},
 		{name: "concurrent", concurrent: true, fit: 2, handled: 3},
+		// Events of 100 bytes: 2 fit in 250.
+		{name: "bytes", bytes: 250, fit: 2, handled: 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				s := newTestServer(t, &Options{EventQueueSize: 2, ConcurrentEvents: tt.concurrent})
+				opts := &Options{EventQueueSize: 2, ConcurrentEvents: tt.concurrent}
+				event := `2["e"]`
+				if tt.bytes > 0 {
+					opts.EventQueueSize, opts.EventQueueBytes = 100, tt.bytes
+					event = `2["e","` + strings.Repeat("x", 100-len(`e,""`)) + `"]`
+				}
+				s := newTestServer(t, opts)
 				release := make(chan struct{})
 				var handled atomic.Int32
 				s.On("e", func(context.Context, *Socket, *Args, AckFunc) error {
@@ -371,13 +380,13 @@ func TestEventQueueBackpressure(t *testing.T) {
 				tc := dial(t, s)
 				tc.connect("/")
 				for range tt.fit {
-					tc.send(`2["e"]`)
+					tc.send(event)
 				}
 				held := func() chan struct{} {
 					sent := make(chan struct{})
 					go func() {
 						defer close(sent)
-						tc.send(`2["e"]`)
+						tc.send(event)
 					}()
 					synctest.Wait()
 					select {

@@ -18,6 +18,9 @@ const (
 	// DefaultEventQueueSize bounds the events waiting for one socket's
 	// handlers.
 	DefaultEventQueueSize = 256
+	// DefaultEventQueueBytes bounds the bytes of the events waiting for, or
+	// running in, one socket's handlers: 1 MiB.
+	DefaultEventQueueBytes = 1 << 20
 	// DefaultMaxDisconnectionDuration is how long a disconnected session
 	// stays recoverable (Node's maxDisconnectionDuration: 2 minutes).
 	DefaultMaxDisconnectionDuration = 2 * time.Minute
@@ -57,6 +60,13 @@ type Options struct {
 	// see Bounds in the package documentation). Default
 	// DefaultEventQueueSize.
 	EventQueueSize int
+	// EventQueueBytes bounds the size (arguments and attachments) of the
+	// incoming events waiting for, or running in, one socket's handlers;
+	// beyond it the server stops reading the client like beyond
+	// EventQueueSize. An event larger than the bound is taken when the
+	// socket has no other (its size is bounded by
+	// engineio.Options.MaxPayload). Default DefaultEventQueueBytes.
+	EventQueueBytes int
 	// ConcurrentEvents runs each incoming event's handler in its own
 	// goroutine instead of one at a time in arrival order.
 	ConcurrentEvents bool
@@ -107,6 +117,9 @@ func (o *Options) clone() *Options {
 	}
 	if c.EventQueueSize <= 0 {
 		c.EventQueueSize = DefaultEventQueueSize
+	}
+	if c.EventQueueBytes <= 0 {
+		c.EventQueueBytes = DefaultEventQueueBytes
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
