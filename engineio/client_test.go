@@ -193,7 +193,7 @@ type client struct {
 
 	pkts   chan packet   // packets received (pings too when !autoPong)
 	ended  chan struct{} // closed when the transport's reader stopped
-	wmu    sync.Mutex    // serializes WebSocket writes and POSTs
+	wmu    chanMutex     // serializes WebSocket writes and POSTs
 	ws     *websocket.Conn
 	stop   chan struct{} // stops the polling loop
 	pollWG sync.WaitGroup
@@ -205,11 +205,19 @@ type client struct {
 	closeOnce  sync.Once
 }
 
+// chanMutex is a mutex made of a channel: a goroutine waiting for it is
+// durably blocked in a synctest bubble (one waiting for a sync.Mutex is
+// not), so that fake time goes on while a POST is held by the server.
+type chanMutex chan struct{}
+
+func (m chanMutex) Lock()   { m <- struct{}{} }
+func (m chanMutex) Unlock() { <-m }
+
 // dial connects a client in mode m. It answers pings unless autoPong is
 // turned off with noPong.
 func (e *env) dial(m mode, noPong ...bool) *client {
 	e.t.Helper()
-	c := &client{t: e.t, e: e, mode: m, autoPong: len(noPong) == 0 || !noPong[0], pkts: make(chan packet, 1<<14), ended: make(chan struct{}), stop: make(chan struct{})}
+	c := &client{t: e.t, e: e, mode: m, autoPong: len(noPong) == 0 || !noPong[0], pkts: make(chan packet, 1<<14), wmu: make(chanMutex, 1), ended: make(chan struct{}), stop: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	e.mu.Lock()
 	e.clients = append(e.clients, c)

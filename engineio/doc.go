@@ -32,8 +32,33 @@
 // with [ReasonPingTimeout] when the pong does not arrive within
 // [Options.PingTimeout]. One runtime timer per session drives the
 // heartbeat; pongs are handled by the transport, never behind application
-// handlers. A session closes exactly once, with one of the [CloseReason]
-// constants, reported to the OnClose handler.
+// handlers. A reader that pushes back on its client (see Flow control)
+// reads nothing, so the pong may wait unread behind the client's messages:
+// when the pong is late but the application took at least one of the
+// client's messages during the last PingTimeout, the session waits another
+// PingTimeout, and so on (Node's server, which never stops reading, closes
+// at PingTimeout whatever it received). A session closes exactly once, with one of the
+// [CloseReason] constants, reported to the OnClose handler.
+//
+// # Flow control
+//
+// Received messages reach the application in one of two ways. With
+// [Session.OnMessage], they wait in a queue of [Options.ReceiveQueueSize]
+// messages for a goroutine that calls the handler; when it is full, the
+// transport stops reading. With [Session.OnMessageBlocking], the transport's
+// reader calls the handler itself, which may block: an application with a
+// bounded queue of its own (socketio's per-socket event queue) blocks
+// there while it is full, and that is the only queue. Either way a client
+// faster than the application is slowed, not dropped: over WebSocket, TCP
+// flow control stops it; over polling, its POST is answered once the
+// application has taken every packet of it. [Session.Closing] tells a
+// blocked handler to give up.
+//
+// Outgoing, [Session.Send] never blocks and closes a session whose queue
+// would exceed [Options.SendQueueSize] (a client reading slower than the
+// server sends); [Session.SendWait] instead waits for the transport to
+// make room, to pace a large, finite sender (socketio's recovery replay) to
+// the client.
 //
 // [Session.Close] closes gracefully, like Node's socket.close(): the
 // packets queued before it are written first, in order, then the close
@@ -77,7 +102,12 @@
 //   - packets queued for a client: [Options.SendQueueSize] (1024); a Send
 //     beyond it closes the session with [ReasonSendQueueFull];
 //   - received messages waiting for OnMessage: [Options.ReceiveQueueSize]
-//     (64); beyond it the server stops reading from that client;
+//     (64); beyond it the server stops reading from that client (with
+//     OnMessageBlocking, while the handler blocks);
+//   - a client the server stops reading: when its pong is late and the
+//     application took none of its messages for a whole PingTimeout, the
+//     session closes with [ReasonPingTimeout] (the client is gone, or the
+//     application is stuck while the client is pushed back);
 //   - a graceful close waits for the close packet to be written at most
 //     min(30 s, PingInterval+PingTimeout); an upgrade at most
 //     [Options.UpgradeTimeout] (10 s).
@@ -126,7 +156,8 @@
 // [Session.Send] and [Session.SendVolatile] never block on the network:
 // they queue and hand the writing to the transport (a waiting GET or a
 // short-lived WebSocket flusher goroutine). The handlers of one session run
-// one at a time, in order: OnConnection first, then OnMessage for each
+// one at a time, in order: OnConnection first, then OnMessage (or
+// OnMessageBlocking, on the transport's reading goroutine) for each
 // message, then OnClose; handlers of different sessions run concurrently.
 // A handler may call any method, including Send and Close. A panicking
 // handler is recovered and logged to [Options.Logger].

@@ -16,7 +16,15 @@ const (
 // session does all of it (no goroutine while waiting); it is re-armed with
 // Reset, and a callback that lost a race with a Reset notices it by its
 // deadline not having passed yet. Pongs are handled by the transport's
-// reader, never behind application code.
+// reader, never behind application code; but a reader pushing back on a
+// client (a full inbox, or an OnMessageBlocking handler that blocks) reads
+// nothing, so the pong may wait, unread, behind the client's messages.
+// Hence the rule when the pong is late: if the application took at least
+// one message of the client during the last PingTimeout, the client's
+// input is still flowing and the session waits another PingTimeout;
+// otherwise (the client is gone, or the application has not taken a
+// message for a whole PingTimeout while the client is pushed back) it
+// closes with ReasonPingTimeout.
 
 // startHeartbeat schedules the first ping.
 func (s *Session) startHeartbeat() {
@@ -50,12 +58,14 @@ func (s *Session) onTimer() {
 		if s.state == stateOpen {
 			s.queue = append(s.queue, packet{typ: typePing})
 			s.kickLocked()
+			s.takenMark = s.taken
 			s.armLocked(hbPong, s.cfg.pingTimeout)
 		}
 	case hbPong:
-		if s.inboxSpace != nil {
-			// The reader waits for the application to take messages, so
-			// the pong may be unread: the client is alive, wait on.
+		if s.taken != s.takenMark {
+			// Messages are flowing: the pong may be unread behind
+			// them. Wait on while the application makes progress.
+			s.takenMark = s.taken
 			s.armLocked(hbPong, s.cfg.pingTimeout)
 			break
 		}

@@ -121,6 +121,7 @@ func (s *Session) takePollLocked() ([]packet, bool) {
 	} else {
 		s.queue = s.queue[n:]
 	}
+	s.tookLocked()
 	return batch, true
 }
 

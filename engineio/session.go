@@ -57,10 +57,18 @@ type Session struct {
 
 	// received messages waiting for OnMessage (see receive and deliver)
 	inbox      []inbound
-	delivering bool
+	delivering bool          // a handler runs (deliver, or a reader in onBlock)
 	inboxSpace chan struct{} // non-nil while a reader waits for room
 	onMessage  func(Message)
+	onBlock    func(Message) // OnMessageBlocking's, called by the reader
 	onClose    func(CloseReason, error)
+	// taken counts the messages the application took (delivered to
+	// OnMessage, or returned from OnMessageBlocking); the heartbeat
+	// compares it with takenMark, its value when the last ping was sent
+	// (see onTimer).
+	taken, takenMark uint64
+	closing          chan struct{} // made by Closing, closed by finishLocked
+	sendSpace        chan struct{} // non-nil while SendWait waits for room
 
 	done chan struct{} // closed after OnClose returned
 }
@@ -111,6 +119,40 @@ func (s *Session) OnMessage(fn func(Message)) {
 	s.mu.Unlock()
 }
 
+// OnMessageBlocking sets a function called with each message the client
+// sends, like OnMessage's, but on the goroutine that reads the client's
+// transport, with no queue in between, so that fn may block to push back
+// on a client faster than the application: while fn runs, nothing more is
+// read from that client (over WebSocket, TCP flow control stops the
+// client; over polling, the POST is answered once fn has taken every
+// packet of it). Calls are sequential, in arrival order, and OnClose runs
+// after the last one returned. While the pong answering a ping is unread
+// behind the messages, the heartbeat waits on as long as the application
+// keeps taking messages (see Bounds in the package documentation). A fn
+// that blocks must give up when [Session.Closing] is closed. When set,
+// OnMessage's function is not called; the session's ReceiveQueueSize is
+// not used.
+func (s *Session) OnMessageBlocking(fn func(Message)) {
+	s.mu.Lock()
+	s.onBlock = fn
+	s.mu.Unlock()
+}
+
+// Closing returns a channel closed when the session closes, before OnClose
+// runs (OnClose waits for the message handler running). A handler blocked
+// for backpressure selects on it to give up.
+func (s *Session) Closing() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing == nil {
+		s.closing = make(chan struct{})
+		if s.state == stateClosed {
+			close(s.closing)
+		}
+	}
+	return s.closing
+}
+
 // OnClose sets the function called once when the session closes, after
 // every message received before was delivered to OnMessage. err carries
 // details for error reasons and is nil otherwise.
@@ -141,6 +183,48 @@ func (s *Session) Send(msgs ...Message) error {
 	s.enqueueLocked(msgs)
 	s.mu.Unlock()
 	return nil
+}
+
+// SendWait sends msgs like Send, but when the queue has no room for them
+// it waits until the transport has written enough instead of closing the
+// session: it paces a large sender (a replay of missed packets) to the
+// client. It returns ErrClosed when the session closes first, ctx.Err()
+// when ctx is done first, and ErrSendQueueFull (without closing the
+// session) when msgs alone exceed Options.SendQueueSize.
+func (s *Session) SendWait(ctx context.Context, msgs ...Message) error {
+	if len(msgs) > s.cfg.sendQueueSize {
+		return ErrSendQueueFull
+	}
+	s.mu.Lock()
+	for s.state == stateOpen && len(s.queue)+len(msgs) > s.cfg.sendQueueSize {
+		if s.sendSpace == nil {
+			s.sendSpace = make(chan struct{})
+		}
+		ch := s.sendSpace
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		s.mu.Lock()
+	}
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.enqueueLocked(msgs)
+	s.mu.Unlock()
+	return nil
+}
+
+// tookLocked is called by a transport that took packets off the queue:
+// it wakes the SendWait calls waiting for room.
+func (s *Session) tookLocked() {
+	if s.sendSpace != nil {
+		close(s.sendSpace)
+		s.sendSpace = nil
+	}
 }
 
 // SendVolatile sends msgs like Send, but only when the transport can write
@@ -273,6 +357,12 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 		close(s.inboxSpace)
 		s.inboxSpace = nil
 	}
+	if s.closing != nil {
+		close(s.closing)
+	} else {
+		s.closing = closedChan
+	}
+	s.tookLocked()
 	s.inbox = append(s.inbox, inbound{close: true})
 	if !s.delivering {
 		s.delivering = true
@@ -292,11 +382,22 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 }
 
+// closedChan is a closed channel, for Closing after the session closed.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
 // receive queues a message for OnMessage. When ReceiveQueueSize messages
 // wait already, it blocks until the handler takes one (backpressure on the
-// client). It returns false when the session is not open.
+// client). With OnMessageBlocking, it calls that handler instead (see
+// receiveBlocking). It returns false when the session is not open.
 func (s *Session) receive(m Message) bool {
 	s.mu.Lock()
+	if s.onBlock != nil {
+		return s.receiveBlocking(m)
+	}
 	for s.state == stateOpen && len(s.inbox) >= s.cfg.recvQueueSize {
 		if s.inboxSpace == nil {
 			s.inboxSpace = make(chan struct{})
@@ -319,6 +420,45 @@ func (s *Session) receive(m Message) bool {
 	return true
 }
 
+// receiveBlocking calls the OnMessageBlocking handler with m on the
+// reader's goroutine, once no other handler of the session runs (two
+// readers overlap only when a client misbehaves around an upgrade).
+// s.mu is held on entry and released on return.
+func (s *Session) receiveBlocking(m Message) bool {
+	for s.state == stateOpen && s.delivering {
+		if s.inboxSpace == nil {
+			s.inboxSpace = make(chan struct{})
+		}
+		ch := s.inboxSpace
+		s.mu.Unlock()
+		<-ch
+		s.mu.Lock()
+	}
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return false
+	}
+	s.delivering = true
+	fn := s.onBlock
+	s.mu.Unlock()
+	s.guard("OnMessageBlocking", func() { fn(m) })
+	s.mu.Lock()
+	s.taken++
+	if len(s.inbox) > 0 {
+		// The session closed meanwhile: deliver its close entry.
+		go s.deliver()
+	} else {
+		s.delivering = false
+		if s.inboxSpace != nil {
+			close(s.inboxSpace)
+			s.inboxSpace = nil
+		}
+	}
+	open := s.state == stateOpen
+	s.mu.Unlock()
+	return open
+}
+
 // deliver calls the handlers for the inbox entries, one at a time; it runs
 // only while the inbox is non-empty.
 func (s *Session) deliver() {
@@ -338,6 +478,9 @@ func (s *Session) deliver() {
 		if s.inboxSpace != nil {
 			close(s.inboxSpace)
 			s.inboxSpace = nil
+		}
+		if !it.close {
+			s.taken++
 		}
 		onMessage, onClose := s.onMessage, s.onClose
 		reason, err := s.reason, s.closeErr

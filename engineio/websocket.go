@@ -199,6 +199,7 @@ func (s *Session) flushWebSocket() {
 		}
 		batch := s.queue
 		s.queue, s.spare = s.spare[:0], nil
+		s.tookLocked()
 		s.mu.Unlock()
 		for i := range batch {
 			p := &batch[i]

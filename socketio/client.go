@@ -1,6 +1,7 @@
 package socketio
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -16,7 +17,9 @@ type engineConn interface {
 	Transport() string
 	Request() *http.Request
 	Send(msgs ...engineio.Message) error
+	SendWait(ctx context.Context, msgs ...engineio.Message) error
 	SendVolatile(msgs ...engineio.Message) bool
+	Closing() <-chan struct{}
 	Close()
 }
 
@@ -81,6 +84,9 @@ func (c *client) onMessage(m engineio.Message) {
 	}
 	if done {
 		c.onPacket(&c.pkt)
+		// Keep no reference to the message: a connection held by a
+		// blocked handler must not hold the last event's bytes.
+		c.pkt = parser.Packet{}
 	}
 }
 

@@ -23,10 +23,18 @@ type fakeConn struct {
 	mu      sync.Mutex
 	sent    []engineio.Message
 	closed  bool
-	busy    bool // SendVolatile drops while set
-	discard bool // Send only counts
+	closing chan struct{} // closed by closeWith
+	busy    bool          // SendVolatile drops while set
+	discard bool          // Send only counts
 	count   int
 	onSend  func([]engineio.Message) // called after Send recorded msgs, without f.mu
+	// limit, when set, bounds the messages sent and not taken, like the
+	// engine's send queue: Send beyond it closes the connection with
+	// ReasonSendQueueFull, SendWait waits for take.
+	limit int
+	room  chan struct{} // non-nil while SendWait waits
+	// reason is the reason the connection closed with.
+	reason engineio.CloseReason
 }
 
 func (f *fakeConn) ID() string { return f.id }
@@ -45,6 +53,16 @@ func (f *fakeConn) Send(msgs ...engineio.Message) error {
 		f.mu.Unlock()
 		return engineio.ErrClosed
 	}
+	if f.limit > 0 && len(f.sent)+len(msgs) > f.limit {
+		f.mu.Unlock()
+		f.closeWith(engineio.ReasonSendQueueFull)
+		return engineio.ErrSendQueueFull
+	}
+	return f.appendUnlock(msgs)
+}
+
+// appendUnlock records msgs, unlocks f.mu and calls onSend.
+func (f *fakeConn) appendUnlock(msgs []engineio.Message) error {
 	f.count += len(msgs)
 	if !f.discard {
 		f.sent = append(f.sent, msgs...)
@@ -55,6 +73,40 @@ func (f *fakeConn) Send(msgs ...engineio.Message) error {
 		onSend(msgs)
 	}
 	return nil
+}
+
+func (f *fakeConn) SendWait(ctx context.Context, msgs ...engineio.Message) error {
+	f.mu.Lock()
+	for !f.closed && f.limit > 0 && len(f.sent)+len(msgs) > f.limit {
+		if f.room == nil {
+			f.room = make(chan struct{})
+		}
+		ch := f.room
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		f.mu.Lock()
+	}
+	if f.closed {
+		f.mu.Unlock()
+		return engineio.ErrClosed
+	}
+	return f.appendUnlock(msgs)
+}
+
+func (f *fakeConn) Closing() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closing == nil {
+		f.closing = make(chan struct{})
+		if f.closed {
+			close(f.closing)
+		}
+	}
+	return f.closing
 }
 
 func (f *fakeConn) SendVolatile(msgs ...engineio.Message) bool {
@@ -75,6 +127,16 @@ func (f *fakeConn) closeWith(reason engineio.CloseReason) {
 	f.mu.Lock()
 	was := f.closed
 	f.closed = true
+	if !was {
+		f.reason = reason
+		if f.closing != nil {
+			close(f.closing)
+		}
+		if f.room != nil {
+			close(f.room)
+			f.room = nil
+		}
+	}
 	c := f.c
 	f.mu.Unlock()
 	if was {
@@ -107,6 +169,10 @@ func (f *fakeConn) take() []string {
 		}
 	}
 	f.sent = nil
+	if f.room != nil {
+		close(f.room)
+		f.room = nil
+	}
 	return out
 }
 

@@ -280,6 +280,10 @@ func TestEventRightAfterConnectReply(t *testing.T) {
 				})
 				tc := dial(t, s)
 				var once sync.Once
+				// Like engineio's one reader, the client's next message
+				// is handed over only after the CONNECT's onMessage
+				// returned.
+				connectRead := make(chan struct{})
 				tc.conn.onSend = func(msgs []engineio.Message) {
 					if !strings.HasPrefix(string(msgs[0].Data), "0{") {
 						return
@@ -290,6 +294,7 @@ func TestEventRightAfterConnectReply(t *testing.T) {
 						done := make(chan struct{})
 						go func() {
 							defer close(done)
+							<-connectRead
 							tc.send(`2["hello",1]`)
 						}()
 						for {
@@ -309,6 +314,7 @@ func TestEventRightAfterConnectReply(t *testing.T) {
 					})
 				}
 				tc.send("0")
+				close(connectRead)
 				synctest.Wait()
 				if tc.conn.isClosed() {
 					t.Fatal("the event sent right after the CONNECT reply closed the connection")

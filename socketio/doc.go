@@ -75,12 +75,37 @@
 // client sent them, on a worker goroutine that exists only while the socket
 // has events waiting (an idle socket costs no goroutine). The connection
 // handler runs on the same worker before any event, and the disconnect
-// handlers after every event received before the disconnection. With
+// handlers after the handler running at the disconnection returned. With
 // Options.ConcurrentEvents each event runs on a goroutine of its own
 // instead. A slow handler delays only its own socket's later events: not
 // heartbeats (the engineio layer answers them), acknowledgements (resolved
 // on the reading goroutine) or other sockets. A panicking handler is
 // recovered and logged with log/slog; the socket stays usable.
+//
+// The socket's queue is the one place that keeps this order and that
+// pushes back on a client faster than its handlers: the connection is read
+// on one goroutine (engineio's OnMessageBlocking), which decodes each
+// packet and queues its event; while the queue holds EventQueueSize
+// events or EventQueueBytes bytes of them, that goroutine waits for a handler to take one, so the server
+// reads nothing more from that client (over WebSocket, TCP flow control
+// stops it; over polling, its POST is answered once every packet of it is
+// queued). The client is slowed, never disconnected, for being fast; its
+// pong may wait behind its events, and the heartbeat waits on as long as
+// the handlers keep taking events (see Bounds). While the reader waits,
+// the client's acknowledgements, DISCONNECT and events for other
+// namespaces of the connection wait too: a handler that waits for an
+// acknowledgement from its own client while that client fills the queue
+// waits until its ctx ends or the heartbeat's bound closes the connection.
+//
+// When a socket disconnects while one of its handlers runs (maybe blocked,
+// for a client that is gone), the events still waiting in its queue are
+// dropped at once, with their memory, and their handlers never run; the
+// running handler returns in its own time (its ctx is canceled), then the
+// disconnect handlers run. When no handler runs, the events already queued
+// run before the disconnect handlers. (Node, which has no queue, has
+// called the handler of every event received before a disconnection; a
+// client that needs an event handled before it disconnects should wait for
+// its acknowledgement.)
 //
 // Packets sent to one socket arrive in the order they were sent. A
 // broadcast is encoded once, and the same bytes are queued on every
@@ -112,7 +137,9 @@
 // carries an offset as its last argument, which socket.io-client sends back
 // on reconnection, as with Node. [Socket.Recovered] reports a recovery;
 // middleware is skipped for recovered sockets unless SkipMiddlewares is
-// false.
+// false. The missed packets follow the CONNECT reply at the pace the
+// client reads them, however many were kept, and the packets sent to the
+// socket meanwhile follow them, in order.
 //
 // # Disconnection
 //
@@ -127,10 +154,20 @@
 //
 // # Bounds
 //
-//   - Options.EventQueueSize (default 256) events wait per socket; a client
-//     sending more while its handlers are busy is disconnected.
+//   - Options.EventQueueSize (default 256) events, and
+//     Options.EventQueueBytes (1 MiB) of them (one larger event alone),
+//     wait or run per socket; while they do, the server stops reading that
+//     client (see Ordering). The
+//     hard bound for a client that does not let its handlers progress: when
+//     the pong answering a ping is late and the connection's handlers took
+//     none of its events for a whole engineio.Options.PingTimeout (20 s),
+//     the connection closes with "ping timeout" (the client is gone, or a
+//     handler is stuck while the client is pushed back).
 //   - Outgoing packets are bounded by the Engine.IO session's send queue
-//     (engineio.Options.SendQueueSize).
+//     (engineio.Options.SendQueueSize). A recovery replay is paced to the
+//     client through that queue (it waits for room); packets sent to the
+//     socket during the replay wait behind it, at most SendQueueSize of
+//     them, beyond which the connection is closed as for a full send queue.
 //   - A packet carries at most Options.MaxAttachments (10) attachments (a
 //     header announcing 0 is malformed too), and each message at most
 //     engineio.Options.MaxPayload bytes.
@@ -144,8 +181,10 @@
 //     Options.ConnectTimeout; a step that ignores its ctx keeps only its own
 //     goroutine, not the socket.
 //   - Connection state recovery keeps at most RecoveryOptions.MaxPackets
-//     (10,000) packets per namespace, each for at most
-//     MaxDisconnectionDuration, and one session per cut socket for as long.
+//     (10,000) packets and RecoveryOptions.MaxBytes (32 MiB) of them per
+//     namespace, each for at most MaxDisconnectionDuration, and one session
+//     per cut socket for as long; every kept packet missed by a recovering
+//     client is replayed.
 //   - Emits made by a connection handler are held until the CONNECT reply;
 //     that buffer is bounded by what the handler emits.
 //

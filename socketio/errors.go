@@ -36,18 +36,6 @@ func (e *ReservedEventError) Error() string {
 	return "socketio: " + e.Event + " is a reserved event name"
 }
 
-// QueueFullError reports a socket whose client sent events faster than its
-// handlers took them; the client connection is closed.
-type QueueFullError struct {
-	SocketID string
-	Size     int
-}
-
-// Error describes the error.
-func (e *QueueFullError) Error() string {
-	return "socketio: event queue of socket " + e.SocketID + " is full"
-}
-
 // panicError is a recovered panic of a handler. Its text, and the stack
 // logged with it, are for the server's log only: a client is told
 // [internalErrorMessage].

@@ -30,31 +30,78 @@ type item struct {
 
 // queue is a socket's bounded FIFO of work items with at most one worker
 // goroutine, which exists only while there is work: an idle socket holds
-// no goroutine, and no buffer beyond a few items.
+// no goroutine, and no buffer beyond a few items. It is the one place
+// where the order of a socket's events is kept and where a client faster
+// than its handlers is pushed back: a full queue blocks the connection's
+// reader (see push).
 type queue struct {
-	mu       sync.Mutex
-	buf      []item // ring buffer
-	head, n  int
-	running  bool
-	inflight int // handlers running with ConcurrentEvents
+	mu       sync.Mutex    // guards every field below
+	buf      []item        // ring buffer
+	head, n  int           // first item and item count in buf
+	running  bool          // a worker goroutine runs
+	busy     bool          // the worker is running an item's handlers
+	closed   bool          // the close item is queued; no more events
+	inflight int           // handlers running with ConcurrentEvents
+	bytes    int           // size of the events queued or running
+	space    chan struct{} // non-nil while push waits for room
+}
+
+// size is what an event counts against Options.EventQueueBytes.
+func (it *item) size() int {
+	n := len(it.name) + len(it.body)
+	for _, a := range it.att {
+		n += len(a)
+	}
+	return n
+}
+
+// fullLocked reports whether an event of size must wait for room. q.mu is
+// held.
+func (q *queue) fullLocked(o *Options, size int) bool {
+	return q.n+q.inflight >= o.EventQueueSize || (q.bytes > 0 && q.bytes+size > o.EventQueueBytes)
 }
 
 // idleQueueCap is the ring capacity a drained queue keeps; larger rings are
 // released when the worker exits.
 const idleQueueCap = 8
 
-// push appends it to the queue, starting the worker when none runs. Events
-// beyond the queue's bound are refused (false); connect and close items
+// push appends it to the queue, starting the worker when none runs.
+//
+// An event waits while the queue is full (Options.EventQueueSize events
+// waiting or, with ConcurrentEvents, running, or Options.EventQueueBytes
+// bytes of events waiting or running): push runs on the
+// connection's reading goroutine, so the server then reads nothing more
+// from that client, which is the backpressure on a client faster than the
+// socket's handlers. The wait ends when the worker takes an event, or, and
+// the event is dropped (false), when the socket or its connection closes;
+// the engine closes a connection whose reader waits with no progress for
+// a whole ping timeout (see engineio.Session.OnMessageBlocking). Events
+// pushed after the socket closed are dropped too. Connect and close items
 // always fit.
 func (s *Socket) push(it item) bool {
 	srv := s.nsp.srv
 	q := &s.q
 	q.mu.Lock()
 	if it.kind == itemEvent {
-		if q.n+q.inflight >= srv.opts.EventQueueSize {
+		size := it.size()
+		for !q.closed && q.fullLocked(srv.opts, size) {
+			if q.space == nil {
+				q.space = make(chan struct{})
+			}
+			ch := q.space
+			q.mu.Unlock()
+			select {
+			case <-ch:
+			case <-s.client.conn.Closing():
+				return false
+			}
+			q.mu.Lock()
+		}
+		if q.closed {
 			q.mu.Unlock()
 			return false
 		}
+		q.bytes += size
 		if srv.opts.ConcurrentEvents {
 			q.inflight++
 			q.mu.Unlock()
@@ -64,10 +111,22 @@ func (s *Socket) push(it item) bool {
 				s.runEvent(&it)
 				q.mu.Lock()
 				q.inflight--
+				q.bytes -= size
+				q.roomLocked()
 				q.mu.Unlock()
 			}()
 			return true
 		}
+	}
+	if it.kind == itemClose {
+		q.closed = true
+		if q.busy {
+			// A handler runs, maybe blocked, and the client is gone:
+			// release the events waiting behind it rather than hold them
+			// until it returns (see Ordering in the package doc).
+			q.dropEventsLocked()
+		}
+		q.roomLocked()
 	}
 	if q.n == len(q.buf) {
 		nb := make([]item, max(4, 2*len(q.buf)))
@@ -92,8 +151,15 @@ func (s *Socket) push(it item) bool {
 func (s *Socket) work() {
 	q := &s.q
 	defer s.nsp.srv.wg.Done()
+	ran := 0 // size of the event just run
 	for {
 		q.mu.Lock()
+		q.busy = false
+		if ran > 0 {
+			q.bytes -= ran
+			ran = 0
+			q.roomLocked()
+		}
 		if q.n == 0 {
 			q.running = false
 			if len(q.buf) > idleQueueCap {
@@ -106,15 +172,52 @@ func (s *Socket) work() {
 		q.buf[q.head] = item{}
 		q.head = (q.head + 1) % len(q.buf)
 		q.n--
+		q.busy = true
+		q.roomLocked()
 		q.mu.Unlock()
 		switch it.kind {
 		case itemEvent:
+			ran = it.size()
 			s.runEvent(&it)
 		case itemConnect:
 			s.runConnect(it.body)
 		case itemClose:
 			s.runClose(it.reason)
 		}
+	}
+}
+
+// roomLocked wakes a push waiting for room. q.mu is held.
+func (q *queue) roomLocked() {
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+}
+
+// dropEventsLocked drops the events waiting in the queue, keeping the
+// other items in order. q.mu is held.
+func (q *queue) dropEventsLocked() {
+	kept := 0
+	for i := range q.n {
+		it := q.buf[(q.head+i)%len(q.buf)]
+		if it.kind != itemEvent {
+			q.buf[(q.head+kept)%len(q.buf)] = it
+			kept++
+		} else {
+			q.bytes -= it.size()
+		}
+	}
+	for i := kept; i < q.n; i++ {
+		q.buf[(q.head+i)%len(q.buf)] = item{}
+	}
+	q.n = kept
+	if len(q.buf) > idleQueueCap && q.n <= idleQueueCap {
+		nb := make([]item, idleQueueCap)
+		for i := range q.n {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
 	}
 }
 

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/siogo/sio/engineio"
 )
 
 func TestEventRouting(t *testing.T) {
@@ -338,32 +342,140 @@ func TestPanickingHandlerIsRecovered(t *testing.T) {
 	})
 }
 
-func TestEventQueueBound(t *testing.T) {
+// TestEventQueueBackpressure: a client sending more events than the
+// socket's queue holds is not disconnected: the reader waits (which stops
+// reading the connection) until a handler takes an event, and gives up
+// when the connection closes.
+func TestEventQueueBackpressure(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		concurrent bool
+		bytes      int // Options.EventQueueBytes
+		fit        int // events taken without waiting: running + queued
+		handled    int // events handled in all (see below)
+	}{
+		// The events queued behind the running handler when the
+		// connection closes are dropped.
+		{name: "sequential", fit: 3, handled: 2},
+		{name: "concurrent", concurrent: true, fit: 2, handled: 3},
+		// Events of 100 bytes: 2 fit in 250.
+		{name: "bytes", bytes: 250, fit: 2, handled: 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				opts := &Options{EventQueueSize: 2, ConcurrentEvents: tt.concurrent}
+				event := `2["e"]`
+				if tt.bytes > 0 {
+					opts.EventQueueSize, opts.EventQueueBytes = 100, tt.bytes
+					event = `2["e","` + strings.Repeat("x", 100-len(`e,""`)) + `"]`
+				}
+				s := newTestServer(t, opts)
+				release := make(chan struct{})
+				var handled atomic.Int32
+				s.On("e", func(context.Context, *Socket, *Args, AckFunc) error {
+					<-release
+					handled.Add(1)
+					return nil
+				})
+				tc := dial(t, s)
+				tc.connect("/")
+				for range tt.fit {
+					tc.send(event)
+				}
+				held := func() chan struct{} {
+					sent := make(chan struct{})
+					go func() {
+						defer close(sent)
+						tc.send(event)
+					}()
+					synctest.Wait()
+					select {
+					case <-sent:
+						t.Fatal("an event beyond the queue's bound did not hold the reader")
+					default:
+					}
+					return sent
+				}
+				sent := held()
+				if tc.conn.isClosed() {
+					t.Fatal("connection closed for a full queue")
+				}
+				release <- struct{}{} // one handler returns: room for one
+				synctest.Wait()
+				select {
+				case <-sent:
+				default:
+					t.Fatal("the reader still waits with room in the queue")
+				}
+				if tc.conn.isClosed() {
+					t.Fatal("connection closed")
+				}
+				// The connection closing releases a waiting reader.
+				sent = held()
+				tc.conn.closeWith(engineio.ReasonTransportClose)
+				synctest.Wait()
+				select {
+				case <-sent:
+				default:
+					t.Fatal("the reader still waits after the connection closed")
+				}
+				close(release)
+				synctest.Wait()
+				if got := int(handled.Load()); got != tt.handled {
+					t.Fatalf("%d events handled, want %d", got, tt.handled)
+				}
+			})
+		})
+	}
+}
+
+// TestQueuedEventsReleasedAtDisconnect: the events queued behind a blocked
+// handler are released when the client leaves, not when the handler
+// returns; the disconnect handlers still run after it (bounded growth,
+// with a fixed number of clients).
+func TestQueuedEventsReleasedAtDisconnect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newTestServer(t, &Options{EventQueueSize: 2})
+		const clients, queued, size = 50, 8, 64 << 10
+		s := newTestServer(t, &Options{EventQueueSize: queued})
 		release := make(chan struct{})
-		s.On("e", func(context.Context, *Socket, *Args, AckFunc) error { <-release; return nil })
-		tc := dial(t, s)
-		so := tc.connect("/")
-		var reason DisconnectReason
-		so.OnDisconnect(func(_ context.Context, _ *Socket, r DisconnectReason) { reason = r })
-		tc.send(`2["e"]`) // running
-		synctest.Wait()
-		tc.send(`2["e"]`)
-		tc.send(`2["e"]`) // queue full now
-		synctest.Wait()
-		if tc.conn.isClosed() {
-			t.Fatal("closed within the bound")
+		var ran, disconnected atomic.Int32
+		s.On("big", func(context.Context, *Socket, *Args, AckFunc) error {
+			<-release
+			ran.Add(1)
+			return nil
+		})
+		payload := `2["big","` + strings.Repeat("x", size) + `"]`
+		heap := func() uint64 {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			return m.HeapAlloc
 		}
-		tc.send(`2["e"]`)
+		before := heap()
+		for range clients {
+			tc := dial(t, s)
+			so := tc.connect("/")
+			so.OnDisconnect(func(context.Context, *Socket, DisconnectReason) { disconnected.Add(1) })
+			for range 1 + queued { // one runs (blocked), the others wait
+				tc.send(payload)
+			}
+			tc.conn.closeWith(engineio.ReasonTransportClose)
+		}
 		synctest.Wait()
-		if !tc.conn.isClosed() {
-			t.Fatal("not closed beyond the bound")
+		growth := int64(heap()) - int64(before)
+		t.Logf("heap growth with %d blocked handlers whose clients left: %.1f MB", clients, float64(growth)/1e6)
+		// The running events' arguments stay with their handlers: one
+		// payload per client, plus slack; the queued ones are gone.
+		if limit := int64(2 * clients * size); growth > limit {
+			t.Errorf("heap grew %d bytes after the clients left, want at most %d (the queued events are kept)", growth, limit)
+		}
+		if n := disconnected.Load(); n != 0 {
+			t.Fatalf("%d disconnect handlers ran before the blocked handlers returned", n)
 		}
 		close(release)
 		synctest.Wait()
-		if reason != ReasonForcedServerClose {
-			t.Fatalf("reason %q", reason)
+		if r, d := ran.Load(), disconnected.Load(); r != clients || d != clients {
+			t.Fatalf("%d handlers ran, %d disconnect handlers: want %d each (queued events dropped)", r, d, clients)
 		}
 	})
 }

@@ -18,6 +18,9 @@ const (
 	// DefaultEventQueueSize bounds the events waiting for one socket's
 	// handlers.
 	DefaultEventQueueSize = 256
+	// DefaultEventQueueBytes bounds the bytes of the events waiting for, or
+	// running in, one socket's handlers: 1 MiB.
+	DefaultEventQueueBytes = 1 << 20
 	// DefaultMaxDisconnectionDuration is how long a disconnected session
 	// stays recoverable (Node's maxDisconnectionDuration: 2 minutes).
 	DefaultMaxDisconnectionDuration = 2 * time.Minute
@@ -33,6 +36,10 @@ const (
 	// DefaultMaxNamespaceLength bounds the length in bytes of a namespace
 	// name a client may connect to.
 	DefaultMaxNamespaceLength = 256
+	// DefaultMaxRecoveryBytes bounds the bytes of the packets the
+	// in-memory adapter keeps for connection state recovery, per
+	// namespace: 32 MiB.
+	DefaultMaxRecoveryBytes = 32 << 20
 )
 
 // Options configures a [Server]. A nil *Options means the defaults;
@@ -56,9 +63,19 @@ type Options struct {
 	// NewMemoryAdapter.
 	Adapter func(nsp *Namespace) Adapter
 	// EventQueueSize bounds the incoming events that wait for one socket's
-	// handlers (or, with ConcurrentEvents, that run at the same time). A
-	// client exceeding it is disconnected. Default DefaultEventQueueSize.
+	// handlers (or, with ConcurrentEvents, that run at the same time).
+	// While a socket's queue is full, the server stops reading that
+	// client's connection until a handler takes an event (backpressure;
+	// see Bounds in the package documentation). Default
+	// DefaultEventQueueSize.
 	EventQueueSize int
+	// EventQueueBytes bounds the size (arguments and attachments) of the
+	// incoming events waiting for, or running in, one socket's handlers;
+	// beyond it the server stops reading the client like beyond
+	// EventQueueSize. An event larger than the bound is taken when the
+	// socket has no other (its size is bounded by
+	// engineio.Options.MaxPayload). Default DefaultEventQueueBytes.
+	EventQueueBytes int
 	// ConcurrentEvents runs each incoming event's handler in its own
 	// goroutine instead of one at a time in arrival order.
 	ConcurrentEvents bool
@@ -104,6 +121,11 @@ type RecoveryOptions struct {
 	// adapter, per namespace; the oldest are dropped first. Default
 	// DefaultMaxRecoveryPackets.
 	MaxPackets int
+	// MaxBytes bounds the size of the packets kept for replay by the
+	// in-memory adapter, per namespace: their data and binary
+	// attachments, in bytes. The oldest are dropped first; a packet
+	// larger than MaxBytes is not kept. Default DefaultMaxRecoveryBytes.
+	MaxBytes int
 }
 
 // clone returns a copy of o with defaults filled in.
@@ -130,6 +152,9 @@ func (o *Options) clone() *Options {
 	if c.MaxNamespaceLength <= 0 {
 		c.MaxNamespaceLength = DefaultMaxNamespaceLength
 	}
+	if c.EventQueueBytes <= 0 {
+		c.EventQueueBytes = DefaultEventQueueBytes
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -149,6 +174,9 @@ func (o *Options) clone() *Options {
 		}
 		if r.MaxPackets <= 0 {
 			r.MaxPackets = DefaultMaxRecoveryPackets
+		}
+		if r.MaxBytes <= 0 {
+			r.MaxBytes = DefaultMaxRecoveryBytes
 		}
 		c.ConnectionStateRecovery = &r
 	}

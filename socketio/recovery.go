@@ -1,6 +1,7 @@
 package socketio
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"slices"
@@ -8,24 +9,28 @@ import (
 	"sync"
 	"time"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
 
 // recoveryStore keeps, for connection state recovery, the sessions of
 // disconnected sockets and the events broadcast recently, as Node's
 // SessionAwareAdapter does. Both expire after MaxDisconnectionDuration;
-// the packets are also bounded by MaxPackets. Expired entries are dropped
-// lazily, when the store is used, so the store runs no goroutine.
+// the packets are also bounded by MaxPackets and MaxBytes, the oldest
+// dropped first. Expired entries are dropped lazily, when the store is
+// used, so the store runs no goroutine.
 type recoveryStore struct {
 	maxAge     time.Duration
 	maxPackets int
+	maxBytes   int
 	prefix     string
 
-	mu        sync.Mutex
+	mu        sync.Mutex // guards the fields below
 	seq       uint64
 	sessions  map[string]storedSession
 	packets   []storedPacket // oldest first, from head
 	head      int
+	bytes     int // size of packets[head:]
 	lastSweep time.Time
 }
 
@@ -40,6 +45,17 @@ type storedPacket struct {
 	except []string
 	p      *parser.Packet
 	at     time.Time
+	size   int // bytes counted against MaxBytes
+}
+
+// packetSize is what a kept packet counts against MaxBytes: its data and
+// attachments.
+func packetSize(p *parser.Packet) int {
+	n := len(p.Data)
+	for _, a := range p.Attachments {
+		n += len(a)
+	}
+	return n
 }
 
 func newRecoveryStore(o *RecoveryOptions) *recoveryStore {
@@ -48,13 +64,19 @@ func newRecoveryStore(o *RecoveryOptions) *recoveryStore {
 	return &recoveryStore{
 		maxAge:     o.MaxDisconnectionDuration,
 		maxPackets: o.MaxPackets,
+		maxBytes:   cmp.Or(max(o.MaxBytes, 0), DefaultMaxRecoveryBytes),
 		prefix:     hex.EncodeToString(b[:]) + "-",
 		sessions:   make(map[string]storedSession),
 	}
 }
 
 // store keeps a copy of the EVENT p with a fresh offset appended to its
-// arguments, and returns that copy, which is what the receivers get.
+// arguments, and returns that copy, which is what the receivers get. The
+// oldest packets are dropped to keep MaxPackets and MaxBytes; a packet
+// larger than MaxBytes by itself drops every packet and is not kept (the
+// kept packets always are every packet after the oldest one, so a client
+// whose offset is no longer kept is not recovered rather than recovered
+// with a gap).
 func (r *recoveryStore) store(p *parser.Packet, opts *BroadcastOptions) *parser.Packet {
 	now := time.Now()
 	r.mu.Lock()
@@ -64,12 +86,23 @@ func (r *recoveryStore) store(p *parser.Packet, opts *BroadcastOptions) *parser.
 	q := *p
 	q.Data = withOffset(p.Data, offset)
 	r.sweep(now)
-	if len(r.packets)-r.head >= r.maxPackets {
-		r.packets[r.head] = storedPacket{}
-		r.head++
+	size := packetSize(&q)
+	for r.head < len(r.packets) && (len(r.packets)-r.head >= r.maxPackets || r.bytes+size > r.maxBytes) {
+		r.dropOldest()
 	}
-	r.packets = append(r.packets, storedPacket{offset: offset, rooms: opts.Rooms, except: opts.Except, p: &q, at: now})
+	if size > r.maxBytes {
+		return &q
+	}
+	r.packets = append(r.packets, storedPacket{offset: offset, rooms: opts.Rooms, except: opts.Except, p: &q, at: now, size: size})
+	r.bytes += size
 	return &q
+}
+
+// dropOldest forgets the oldest kept packet. r.mu is held.
+func (r *recoveryStore) dropOldest() {
+	r.bytes -= r.packets[r.head].size
+	r.packets[r.head] = storedPacket{}
+	r.head++
 }
 
 // withOffset returns the JSON array data with the string offset appended.
@@ -90,8 +123,7 @@ func withOffset(data []byte, offset string) []byte {
 func (r *recoveryStore) sweep(now time.Time) {
 	limit := now.Add(-r.maxAge)
 	for r.head < len(r.packets) && r.packets[r.head].at.Before(limit) {
-		r.packets[r.head] = storedPacket{}
-		r.head++
+		r.dropOldest()
 	}
 	if r.head > 0 && r.head >= len(r.packets)/2 {
 		n := copy(r.packets, r.packets[r.head:])
@@ -166,4 +198,98 @@ func includes(sessionRooms, rooms, except []string) bool {
 		}
 	}
 	return in
+}
+
+// replay is a recovered socket's replay of the packets it missed. The
+// packets are written through the Engine.IO session's flow control
+// (SendWait), as fast as the client reads them, so that every kept packet
+// arrives however many there are; packets sent to the socket meanwhile
+// wait in live, behind the replay, so that the client gets everything in
+// order. A Socket points to its replay only while it runs.
+type replay struct {
+	mu   sync.Mutex // guards the fields below
+	live [][]engineio.Message
+	n    int  // messages in live
+	over bool // the replay ended; send directly
+}
+
+// startReplayLocked returns the packets a recovered socket missed, and
+// starts holding the packets sent to the socket when there are some. s.mu
+// is held.
+func (s *Socket) startReplayLocked() []*parser.Packet {
+	if s.recovered == nil || len(s.recovered.MissedPackets) == 0 {
+		return nil
+	}
+	missed := s.recovered.MissedPackets
+	s.recovered.MissedPackets = nil
+	s.replay.Store(new(replay))
+	return missed
+}
+
+// runReplay writes the missed packets, then the packets held meanwhile,
+// then ends the replay. It stops when the socket disconnects.
+func (s *Socket) runReplay(missed []*parser.Packet) {
+	defer s.nsp.srv.wg.Done()
+	r := s.replay.Load()
+	conn := s.client.conn
+	ok := true
+	for i, p := range missed {
+		missed[i] = nil
+		q := *p
+		q.Namespace = s.nsp.name
+		if conn.SendWait(s.ctx, encodeMessages(&q)...) != nil {
+			ok = false
+			break
+		}
+	}
+	for {
+		r.mu.Lock()
+		live := r.live
+		r.live, r.n = nil, 0
+		if !ok || len(live) == 0 {
+			r.over = true
+			s.replay.Store(nil)
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+		for _, msgs := range live {
+			if conn.SendWait(s.ctx, msgs...) != nil {
+				ok = false
+				break
+			}
+		}
+	}
+}
+
+// holdDuringReplay queues msgs behind the running replay r. held is false
+// when the replay has ended (send directly); ok reports whether msgs will
+// be sent. Volatile packets are dropped, as for a busy transport. Holding
+// more than the Engine.IO send queue would take closes the connection, as
+// a full send queue does: the client reads slower than the server sends.
+func (s *Socket) holdDuringReplay(r *replay, msgs []engineio.Message, volatile bool) (held, ok bool) {
+	r.mu.Lock()
+	if r.over {
+		r.mu.Unlock()
+		return false, false
+	}
+	if volatile {
+		r.mu.Unlock()
+		return true, false
+	}
+	limit := s.nsp.srv.opts.Engine.SendQueueSize
+	if limit <= 0 {
+		limit = engineio.DefaultSendQueueSize
+	}
+	if r.n+len(msgs) > limit {
+		r.live, r.n = nil, 0
+		r.mu.Unlock()
+		s.nsp.srv.log.Warn("socketio: closing connection", "socket", s.id, "error", "packets held behind the recovery replay exceed the send queue size")
+		s.client.conn.Close()
+		return true, false
+	}
+	r.live = append(r.live, msgs)
+	r.n += len(msgs)
+	r.mu.Unlock()
+	return true, true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -164,3 +165,133 @@ var eventPacketForTest = func() parser.Packet {
 	p, _ := eventPacket("/", "e", nil)
 	return *p
 }()
+
+// TestRecoveryReplaysEverythingKept: a client that missed far more packets
+// than the Engine.IO send queue holds gets every one of them, in order, at
+// the pace it reads them, and the packets sent to it during the replay
+// after them; its connection stays open. More packets sent during the
+// replay than the send queue takes close the connection.
+func TestRecoveryReplaysEverythingKept(t *testing.T) {
+	const missed, sendQueue = 5000, 64
+	tests := []struct {
+		name   string
+		live   int
+		closed bool
+	}{
+		{name: "live packets held behind the replay", live: 3},
+		{name: "more live packets than the send queue takes", live: sendQueue + 1, closed: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, &Options{
+					ConnectionStateRecovery: &RecoveryOptions{},
+					Engine:                  &engineio.Options{SendQueueSize: sendQueue},
+				})
+				s.OnConnection(func(_ context.Context, so *Socket, _ []byte) error {
+					if !so.Recovered() {
+						so.Join("room")
+					}
+					return nil
+				})
+				tc := dial(t, s)
+				tc.send("0")
+				var first struct{ SID, PID string }
+				if reply := tc.settle(); len(reply) != 1 || json.Unmarshal([]byte(reply[0][1:]), &first) != nil {
+					t.Fatalf("CONNECT reply %q", reply)
+				}
+				if err := s.To("room").Emit("a"); err != nil {
+					t.Fatal(err)
+				}
+				m := eventWithOffset.FindStringSubmatch(tc.settle()[0])
+				tc.conn.closeWith(engineio.ReasonTransportClose)
+				synctest.Wait()
+				for i := range missed {
+					if err := s.To("room").Emit("m", i); err != nil {
+						t.Fatal(err)
+					}
+				}
+				tc2 := dial(t, s)
+				tc2.conn.limit = sendQueue
+				tc2.send(fmt.Sprintf(`0{"pid":%q,"offset":%q}`, first.PID, m[2]))
+				synctest.Wait()
+				for i := range tt.live { // sent during the replay: after it
+					if err := s.To("room").Emit("live", i); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var got []string
+				for {
+					synctest.Wait()
+					batch := tc2.conn.take()
+					if len(batch) == 0 {
+						break
+					}
+					if len(batch) > sendQueue {
+						t.Fatalf("%d messages queued at once, beyond the send queue", len(batch))
+					}
+					got = append(got, batch...)
+				}
+				if tc2.conn.isClosed() != tt.closed {
+					t.Fatalf("connection closed: %v (%s) after %d messages, want %v", tc2.conn.isClosed(), tc2.conn.reason, len(got), tt.closed)
+				}
+				if tt.closed {
+					return
+				}
+				if len(got) != 1+missed+tt.live || !strings.HasPrefix(got[0], "0{") {
+					t.Fatalf("got %d messages, want the CONNECT reply, %d missed packets and %d live ones", len(got), missed, tt.live)
+				}
+				for i, msg := range got[1:] {
+					want := fmt.Sprintf(`2["m",%d,`, i)
+					if i >= missed {
+						want = fmt.Sprintf(`2["live",%d,`, i-missed)
+					}
+					if eventWithOffset.FindStringSubmatch(msg) == nil || !strings.HasPrefix(msg, want) {
+						t.Fatalf("message %d = %q, want %s...", i+1, msg, want)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestRecoveryStoreBytesBound: the kept packets are bounded in bytes too;
+// the oldest go first, and a packet larger than the bound is not kept (a
+// client whose offset is gone is not recovered, never recovered with a
+// gap).
+func TestRecoveryStoreBytesBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const maxBytes = 1000
+		r := newRecoveryStore(&RecoveryOptions{MaxDisconnectionDuration: time.Minute, MaxPackets: 1000, MaxBytes: maxBytes})
+		opts := &BroadcastOptions{}
+		r.persist(&SessionState{SID: "s", PID: "p"})
+		p, _ := eventPacket("/", "e", []any{strings.Repeat("x", 80)})
+		for range 50 {
+			r.store(p, opts)
+		}
+		kept := len(r.packets) - r.head
+		if r.bytes > maxBytes || kept == 0 || kept == 50 {
+			t.Fatalf("%d packets of %d bytes kept, want at most %d bytes", kept, r.bytes, maxBytes)
+		}
+		sum := 0
+		for _, sp := range r.packets[r.head:] {
+			sum += sp.size
+		}
+		if sum != r.bytes {
+			t.Fatalf("bytes %d, sum of the kept packets %d", r.bytes, sum)
+		}
+		oldest := r.packets[r.head].offset
+		if st := r.restore("p", oldest); st == nil || len(st.MissedPackets) != kept-1 {
+			t.Fatalf("restore from the oldest kept packet: %+v", st)
+		}
+		r.persist(&SessionState{SID: "s", PID: "p"})
+		big, _ := eventPacket("/", "e", []any{strings.Repeat("y", maxBytes)})
+		r.store(big, opts)
+		if n := len(r.packets) - r.head; n != 0 || r.bytes != 0 {
+			t.Fatalf("%d packets (%d bytes) kept after one larger than MaxBytes, want none", n, r.bytes)
+		}
+		if st := r.restore("p", oldest); st != nil {
+			t.Fatal("recovered although a packet after the offset was not kept")
+		}
+	})
+}

@@ -46,7 +46,9 @@ func NewServer(opts *Options) *Server {
 	s.engine = engineio.NewServer(o.Engine)
 	s.engine.OnConnection(func(sess *engineio.Session) {
 		c := s.attach(sess)
-		sess.OnMessage(c.onMessage)
+		// On the reading goroutine: a full event queue pushes back on
+		// the client (see Socket.push).
+		sess.OnMessageBlocking(c.onMessage)
 		sess.OnClose(func(reason engineio.CloseReason, err error) {
 			// Run apart from the engine's goroutine, which may hold its
 			// own locks while reporting the close.

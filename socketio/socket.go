@@ -55,7 +55,8 @@ type Socket struct {
 	onAny           []AnyHandler
 	onAnyOut        []OutgoingHandler
 
-	q queue
+	q      queue
+	replay atomic.Pointer[replay] // non-nil during a recovery replay
 }
 
 type pendingEmit struct {
@@ -372,6 +373,11 @@ func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile boo
 	if s.hasOut.Load() {
 		s.notifyOutgoing(p)
 	}
+	if r := s.replay.Load(); r != nil {
+		if held, ok := s.holdDuringReplay(r, msgs, volatile); held {
+			return ok
+		}
+	}
 	if volatile {
 		return s.client.conn.SendVolatile(msgs...)
 	}
@@ -404,7 +410,8 @@ func (s *Socket) Disconnect(close bool) {
 }
 
 // onPacket handles a packet of the socket's namespace; it runs on the
-// connection's reading goroutine and does not block.
+// connection's reading goroutine, and blocks while the socket's event
+// queue is full (see push).
 func (s *Socket) onPacket(p *parser.Packet) {
 	switch p.Type {
 	case parser.Event, parser.BinaryEvent:
@@ -424,10 +431,9 @@ func (s *Socket) onPacket(p *parser.Packet) {
 		if err != nil {
 			return // Node's server ignores such events
 		}
-		if !s.push(item{kind: itemEvent, name: name, body: rest, att: p.Attachments, id: p.ID}) {
-			s.nsp.srv.log.Warn("socketio: closing connection", "socket", s.id, "error", &QueueFullError{SocketID: s.id, Size: s.nsp.srv.opts.EventQueueSize})
-			s.client.closeWith(ReasonForcedServerClose)
-		}
+		// false: the socket or its connection closed while the queue
+		// was full; the event is dropped with it.
+		_ = s.push(item{kind: itemEvent, name: name, body: rest, att: p.Attachments, id: p.ID})
 	case parser.Ack, parser.BinaryAck:
 		rest, err := p.AckArgs()
 		if err != nil {
@@ -503,20 +509,17 @@ func (s *Socket) accept() bool {
 	// the reply sent first so that its events are taken (see onPacket).
 	s.replied.Store(true)
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
-	if s.recovered != nil {
-		for _, p := range s.recovered.MissedPackets {
-			q := *p
-			q.Namespace = n.name
-			_ = s.client.conn.Send(encodeMessages(&q)...)
-		}
-		s.recovered.MissedPackets = nil
-	}
+	missed := s.startReplayLocked()
 	s.state.Store(stateConnected)
 	s.connectTimer.Stop()
 	pending := s.pending
 	s.pending = nil
 	deferred := s.deferDisconnect
 	s.mu.Unlock()
+	if missed != nil {
+		s.nsp.srv.wg.Add(1)
+		go s.runReplay(missed)
+	}
 	s.client.connected()
 	for _, e := range pending {
 		_ = s.emitPacket(e.p, e.volatile)
