@@ -28,7 +28,7 @@ type eioEvent struct {
 func startEngineIO(t *testing.T, opts *engineio.Options) (url string, closes <-chan engineio.CloseReason) {
 	t.Helper()
 	srv := engineio.NewServer(opts)
-	ch := make(chan engineio.CloseReason, 16)
+	ch := make(chan engineio.CloseReason, 128) // room for every session of a test
 	srv.OnConnection(func(s *engineio.Session) {
 		s.OnClose(func(reason engineio.CloseReason, err error) { ch <- reason })
 		s.OnMessage(func(m engineio.Message) {
@@ -158,5 +158,25 @@ func TestEngineIOClient(t *testing.T) {
 				t.Errorf("server close reason %q, want %q", got, tt.serverReason)
 			}
 		})
+	}
+}
+
+// TestEngineIOClientUpgradeEarly: clients that send a message as soon as
+// they are open get the echo over polling while their upgrade is probed,
+// with no noop before it, as with Node's engine.io (the noop only comes
+// from the periodic check, when polling has nothing else to send).
+func TestEngineIOClientUpgradeEarly(t *testing.T) {
+	url, _ := startEngineIO(t, nil)
+	evs := parseEvents(t, runNode(t, "engineio-upgrade.mjs", url, "60"))
+	early := filter(evs, "early")
+	if len(early) != 1 {
+		t.Fatalf("events %+v, want one early result", evs)
+	}
+	if errs := filter(evs, "error"); len(errs) > 0 {
+		t.Errorf("client errors: %+v", errs)
+	}
+	t.Logf("%d of 60 clients received a noop before their echo", early[0].Count)
+	if early[0].Count != 0 {
+		t.Errorf("%d of 60 clients received a noop before their echo, want 0", early[0].Count)
 	}
 }
