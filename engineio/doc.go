@@ -21,10 +21,13 @@
 // binary messages as 'b' followed by base64. WebSocket ("websocket", via
 // github.com/gorilla/websocket): one packet per frame, binary messages as
 // binary frames. A session starts on either; a polling session upgrades to
-// WebSocket with the probe exchange ("2probe"/"3probe", then "5"); the
-// waiting GET is released with a noop and packets queued meanwhile are
-// written, once and in order, on the WebSocket. After the upgrade, polling
-// requests for the session are refused.
+// WebSocket with the probe exchange ("2probe"/"3probe", then "5"). As with
+// Node.js, packets keep flowing over polling while the probe is under way;
+// a GET waiting with nothing to send is released with a noop by a check
+// every 100 ms, and what is still queued at the switch is written, once
+// and in order, on the WebSocket. After the upgrade, polling requests for
+// the session are refused, and a second WebSocket for it is accepted and
+// closed at once.
 //
 // # Heartbeat and closing
 //

@@ -45,9 +45,12 @@ type Session struct {
 	flushFn  func()   // s.flushWebSocket, made once (go statements with it allocate nothing)
 
 	// upgrade to WebSocket
-	upg      upgradeState
-	probeWS  *websocket.Conn
-	upgTimer *time.Timer
+	upg           upgradeState
+	probeWS       *websocket.Conn
+	upgTimer      *time.Timer // UpgradeTimeout
+	checkTimer    *time.Timer // the periodic check once probed (see upgradeCheck)
+	noopDue       bool        // the waiting GET is to be answered with a noop
+	checkDeferred bool        // the last check skipped its noop (see upgradeCheck)
 
 	// heartbeat (one runtime timer; see heartbeat.go)
 	hbTimer    *time.Timer
@@ -153,7 +156,7 @@ func (s *Session) SendVolatile(msgs ...Message) bool {
 	}
 	switch s.transport {
 	case TransportPolling:
-		if s.pollWake == nil || s.upg == upgradeProbed {
+		if s.pollWake == nil {
 			return false
 		}
 	case TransportWebSocket:
@@ -180,9 +183,7 @@ func (s *Session) kickLocked() {
 	}
 	switch s.transport {
 	case TransportPolling:
-		if s.upg != upgradeProbed {
-			s.wakePollLocked()
-		}
+		s.wakePollLocked()
 	case TransportWebSocket:
 		if !s.flushing && s.ws != nil {
 			s.flushing = true

@@ -30,6 +30,28 @@ const (
 // wsWritePool holds the WebSocket write buffers shared by all connections.
 var wsWritePool sync.Pool
 
+// wsCloseWait bounds how long closeWebSocket waits for the client's
+// answering close frame.
+const wsCloseWait = time.Second
+
+// closeWebSocket closes conn cleanly, as Node's ws does: a close frame
+// with code (websocket.CloseNoStatusReceived: a frame without a status
+// code), then, once the client answered with its close frame or after
+// wsCloseWait, the TCP connection, so that the close frame is not lost to
+// a reset. The caller must be conn's only reader.
+func closeWebSocket(conn *websocket.Conn, code int) {
+	deadline := time.Now().Add(wsCloseWait)
+	if err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), deadline); err == nil {
+		_ = conn.SetReadDeadline(deadline)
+		for {
+			if _, _, err := conn.NextReader(); err != nil {
+				break // the client's close frame, or any failure
+			}
+		}
+	}
+	_ = conn.Close()
+}
+
 // wsConn is an accepted WebSocket with the read buffer gorilla reads from,
 // so that the reader can wait for input while holding a shallow stack.
 type wsConn struct {
