@@ -93,7 +93,7 @@ func (s *Session) handleProbePacket(conn *websocket.Conn, p packet) bool {
 		s.mu.Lock()
 		if s.probeWS != conn || s.upg != upgradeProbed || s.state == stateClosed {
 			s.mu.Unlock()
-			s.cancelUpgrade(conn)
+			s.abortProbe(conn, websocket.CloseProtocolError)
 			return false
 		}
 		s.stopUpgradeTimersLocked()
@@ -108,8 +108,20 @@ func (s *Session) handleProbePacket(conn *websocket.Conn, p packet) bool {
 	case p.typ == typeNoop:
 		return true
 	}
-	s.cancelUpgrade(conn)
+	s.abortProbe(conn, websocket.CloseProtocolError)
 	return false
+}
+
+// abortProbe abandons the upgrade over conn, if it is still probing, and
+// closes conn with a close frame carrying code (see closeWebSocket). Only
+// conn's reader calls it.
+func (s *Session) abortProbe(conn *websocket.Conn, code int) {
+	s.mu.Lock()
+	if s.probeWS == conn {
+		s.cancelUpgradeLocked()
+	}
+	s.mu.Unlock()
+	closeWebSocket(conn, code)
 }
 
 // upgradeCheck answers a GET waiting with nothing to send with a noop,
