@@ -63,6 +63,26 @@
 // reported to OnClose match [ErrMalformed], [ErrProtocol],
 // [ErrPayloadTooLarge] or [ErrSendQueueFull] with errors.Is.
 //
+// Over WebSocket, such input ends the connection with a close frame
+// (then the TCP close, once the client answered or after 1 s): 1007 for a
+// text frame that is not UTF-8 and 1009 for a message over MaxPayload, as
+// Node's ws; 1002 for an undecodable packet or a ping from the client and
+// 1000 after the client's close packet, where Node.js sends a close frame
+// without a status code (a deliberate difference: the code says why, and
+// clients treat both alike).
+//
+// The server never writes text that is not UTF-8: [Session.Send] refuses
+// a text message that is not with [ErrInvalidUTF8] (checked once for a
+// [NewSharedMessage], when it is made).
+//
+// # Deliberate differences from Node.js
+//
+//   - The WebSocket close codes above (1002, 1000 instead of none).
+//   - During an upgrade, the 100 ms check that answers an idle GET with a
+//     noop waits one more interval when it finds a received message still
+//     being handled: Node.js runs handlers to completion before its check
+//     can run, so a reply made at once never follows a noop there either.
+//
 // # Bounds
 //
 // Every buffer is bounded:

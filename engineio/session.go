@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -126,9 +127,14 @@ func (s *Session) OnClose(fn func(reason CloseReason, err error)) {
 // Send in between, and returns without waiting for the network. It returns
 // ErrClosed once the session is closed or closing. When the queue would
 // exceed Options.SendQueueSize, the session is closed with
-// ReasonSendQueueFull and ErrSendQueueFull is returned. The caller must not
-// modify the messages' Data afterwards; the server does not modify it.
+// ReasonSendQueueFull and ErrSendQueueFull is returned. A text message
+// whose Data is not valid UTF-8 makes Send return ErrInvalidUTF8 without
+// sending any of msgs. The caller must not modify the messages' Data
+// afterwards; the server does not modify it.
 func (s *Session) Send(msgs ...Message) error {
+	if !validText(msgs) {
+		return ErrInvalidUTF8
+	}
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
@@ -147,8 +153,12 @@ func (s *Session) Send(msgs ...Message) error {
 
 // SendVolatile sends msgs like Send, but only when the transport can write
 // them right now: nothing is queued, and a polling GET is waiting or the
-// WebSocket is idle. Otherwise it drops them and returns false.
+// WebSocket is idle. Otherwise, or when a text message is not valid UTF-8,
+// it drops them and returns false.
 func (s *Session) SendVolatile(msgs ...Message) bool {
+	if !validText(msgs) {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state != stateOpen || len(s.queue) != 0 || len(s.queue)+len(msgs) > s.cfg.sendQueueSize {
@@ -165,6 +175,25 @@ func (s *Session) SendVolatile(msgs ...Message) bool {
 		}
 	}
 	s.enqueueLocked(msgs)
+	return true
+}
+
+// validText reports whether the text messages of msgs are valid UTF-8, so
+// that no text frame or polling payload the server writes is not: a shared
+// message was checked once by NewSharedMessage, others are checked here.
+func validText(msgs []Message) bool {
+	for i := range msgs {
+		m := &msgs[i]
+		switch {
+		case m.Binary:
+		case m.shared != nil:
+			if !m.shared.utf8 {
+				return false
+			}
+		case !utf8.Valid(m.Data):
+			return false
+		}
+	}
 	return true
 }
 
