@@ -161,10 +161,15 @@ func TestEngineIOClient(t *testing.T) {
 	}
 }
 
-// TestEngineIOClientUpgradeEarly: clients that send a message as soon as
-// they are open get the echo over polling while their upgrade is probed,
-// with no noop before it, as with Node's engine.io (the noop only comes
-// from the periodic check, when polling has nothing else to send).
+// TestEngineIOClientUpgradeEarly: clients that send a message while their
+// upgrade is probed get the echo over polling, with no noop before it, as
+// with Node's engine.io: the noop only comes from the 100 ms check, when a
+// GET waits with nothing to send. Before, 59-60 of the 60 clients got a
+// noop first (the GET was released at once and the echo held back for the
+// WebSocket). A client that a loaded machine delays by more than 100 ms
+// between its GET and its POST can still get the check's noop (Node's
+// check would send it too); hence the bound rather than zero (0 in 20 of 20 runs on a quiet
+// machine, up to 9 with the race detector on 2 busy cores).
 func TestEngineIOClientUpgradeEarly(t *testing.T) {
 	url, _ := startEngineIO(t, nil)
 	evs := parseEvents(t, runNode(t, "engineio-upgrade.mjs", url, "60"))
@@ -176,7 +181,7 @@ func TestEngineIOClientUpgradeEarly(t *testing.T) {
 		t.Errorf("client errors: %+v", errs)
 	}
 	t.Logf("%d of 60 clients received a noop before their echo", early[0].Count)
-	if early[0].Count != 0 {
-		t.Errorf("%d of 60 clients received a noop before their echo, want 0", early[0].Count)
+	if early[0].Count > 15 {
+		t.Errorf("%d of 60 clients received a noop before their echo, want (nearly) none", early[0].Count)
 	}
 }
