@@ -97,7 +97,8 @@
 //     (64); beyond it the server stops reading from that client;
 //   - a graceful close waits for the close packet to be written at most
 //     min(30 s, PingInterval+PingTimeout); an upgrade at most
-//     [Options.UpgradeTimeout] (10 s).
+//     [Options.UpgradeTimeout] (10 s); a WebSocket closed for bad input
+//     waits at most 1 s for the client's close frame.
 //
 // An idle WebSocket session holds one parked reader goroutine with a
 // minimal stack, a 512-byte read buffer and no writer goroutine or write

@@ -164,12 +164,15 @@ func (s *Session) stopUpgradeTimersLocked() {
 }
 
 // cancelUpgrade abandons the upgrade over conn, if it is still probing.
+// conn gets a close frame without a status code first, as Node.js's
+// transport.close() sends (its reader, if any, is not waited for).
 func (s *Session) cancelUpgrade(conn *websocket.Conn) {
 	s.mu.Lock()
 	if s.probeWS == conn {
 		s.cancelUpgradeLocked()
 	}
 	s.mu.Unlock()
+	_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNoStatusReceived, ""), time.Now().Add(wsCloseWait))
 	_ = conn.Close()
 }
 
