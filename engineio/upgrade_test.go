@@ -61,6 +61,14 @@ func TestUpgradeKeepsPollingWhileProbing(t *testing.T) {
 		if a := <-poll(); a.body != "6" || a.at != 100*time.Millisecond {
 			t.Fatalf("idle GET during the probe: %q after %v, want a noop after 100ms", a.body, a.at)
 		}
+		// A volatile message is written too while a GET waits.
+		get = poll()
+		if !sess.SendVolatile(Message{Data: []byte("volatile")}) {
+			t.Fatal("SendVolatile during the probe with a GET waiting = false")
+		}
+		if a := <-get; a.body != "4volatile" {
+			t.Fatalf("GET = %q, want the volatile message", a.body)
+		}
 		// The client paused polling: packets wait for the WebSocket.
 		_ = sess.Send(Message{Data: []byte("queued")})
 		_ = sess.Send(Message{Data: []byte{1, 2}, Binary: true})
