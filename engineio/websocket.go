@@ -145,7 +145,7 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 		wc.waitInput()
 		mt, data, err := conn.ReadMessage()
 		if err != nil {
-			s.webSocketFailed(conn, err)
+			s.webSocketFailed(conn, err, probing)
 			return
 		}
 		var p packet
@@ -189,15 +189,16 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 	}
 }
 
-// failWebSocket closes the session, whose transport conn is, because of
-// what its reader read, then closes conn with a close frame carrying code
-// (0: gorilla already sent one). Only conn's reader calls it.
+// failWebSocket closes the session, if conn is its transport, because of
+// what conn's reader read, then closes conn with a close frame carrying
+// code (0: gorilla already sent one). Only conn's reader calls it.
 func (s *Session) failWebSocket(conn *websocket.Conn, code int, reason CloseReason, err error) {
+	after := func() {}
 	s.mu.Lock()
 	if s.ws == conn {
 		s.ws = nil // closed below, after the close frame
+		after = s.finishLocked(reason, err)
 	}
-	after := s.finishLocked(reason, err)
 	s.mu.Unlock()
 	after()
 	closeWebSocket(conn, code)
@@ -210,13 +211,11 @@ func (s *Session) isTransport(conn *websocket.Conn) bool {
 	return s.ws == conn && s.transport == TransportWebSocket
 }
 
-// webSocketFailed handles the end of a connection's reads.
-func (s *Session) webSocketFailed(conn *websocket.Conn, err error) {
+// webSocketFailed handles the end of a connection's reads; probing says
+// whether conn was read as a probe.
+func (s *Session) webSocketFailed(conn *websocket.Conn, err error, probing bool) {
 	if errors.Is(err, websocket.ErrReadLimit) {
 		// gorilla sent the close frame (1009, message too big).
-		s.mu.Lock()
-		probing := s.probeWS == conn
-		s.mu.Unlock()
 		if probing {
 			s.abortProbe(conn, 0)
 		} else {
