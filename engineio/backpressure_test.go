@@ -80,9 +80,9 @@ func TestOnMessageBlockingStalled(t *testing.T) {
 					note("released")
 				})
 			}})
-			c := e.dial(m)
+			start := time.Now() // the heartbeat starts at the handshake
+			c := e.dial(m)      // (an upgrade takes up to 100 ms more)
 			e.session()
-			start := time.Now()
 			go func() {
 				_ = c.sendPacket(packet{typ: typeMessage, data: []byte("a")}, packet{typ: typeMessage, data: []byte("b")})
 			}()

@@ -195,6 +195,7 @@ type client struct {
 	ended  chan struct{} // closed when the transport's reader stopped
 	wmu    chanMutex     // serializes WebSocket writes and POSTs
 	ws     *websocket.Conn
+	wsErr  error         // the error that ended readWS; read after ended
 	stop   chan struct{} // stops the polling loop
 	pollWG sync.WaitGroup
 	ctx    context.Context // canceled by close: aborts the waiting GET
@@ -383,6 +384,7 @@ func (c *client) readWS() {
 	for {
 		mt, data, err := c.ws.ReadMessage()
 		if err != nil {
+			c.wsErr = err
 			return
 		}
 		p := packet{typ: typeMessage, binary: true, data: data}

@@ -21,10 +21,13 @@
 // binary messages as 'b' followed by base64. WebSocket ("websocket", via
 // github.com/gorilla/websocket): one packet per frame, binary messages as
 // binary frames. A session starts on either; a polling session upgrades to
-// WebSocket with the probe exchange ("2probe"/"3probe", then "5"); the
-// waiting GET is released with a noop and packets queued meanwhile are
-// written, once and in order, on the WebSocket. After the upgrade, polling
-// requests for the session are refused.
+// WebSocket with the probe exchange ("2probe"/"3probe", then "5"). As with
+// Node.js, packets keep flowing over polling while the probe is under way;
+// a GET waiting with nothing to send is released with a noop by a check
+// every 100 ms, and what is still queued at the switch is written, once
+// and in order, on the WebSocket. After the upgrade, polling requests for
+// the session are refused, and a second WebSocket for it is accepted and
+// closed at once.
 //
 // # Heartbeat and closing
 //
@@ -85,6 +88,26 @@
 // reported to OnClose match [ErrMalformed], [ErrProtocol],
 // [ErrPayloadTooLarge] or [ErrSendQueueFull] with errors.Is.
 //
+// Over WebSocket, such input ends the connection with a close frame
+// (then the TCP close, once the client answered or after 1 s): 1007 for a
+// text frame that is not UTF-8 and 1009 for a message over MaxPayload, as
+// Node's ws; 1002 for an undecodable packet or a ping from the client and
+// 1000 after the client's close packet, where Node.js sends a close frame
+// without a status code (a deliberate difference: the code says why, and
+// clients treat both alike).
+//
+// The server never writes text that is not UTF-8: [Session.Send] refuses
+// a text message that is not with [ErrInvalidUTF8] (checked once for a
+// [NewSharedMessage], when it is made).
+//
+// # Deliberate differences from Node.js
+//
+//   - The WebSocket close codes above (1002, 1000 instead of none).
+//   - During an upgrade, the 100 ms check that answers an idle GET with a
+//     noop waits one more interval when it finds a received message still
+//     being handled: Node.js runs handlers to completion before its check
+//     can run, so a reply made at once never follows a noop there either.
+//
 // # Bounds
 //
 // Every buffer is bounded:
@@ -110,7 +133,8 @@
 //     application is stuck while the client is pushed back);
 //   - a graceful close waits for the close packet to be written at most
 //     min(30 s, PingInterval+PingTimeout); an upgrade at most
-//     [Options.UpgradeTimeout] (10 s).
+//     [Options.UpgradeTimeout] (10 s); a WebSocket closed for bad input
+//     waits at most 1 s for the client's close frame.
 //
 // An idle WebSocket session holds one parked reader goroutine with a
 // minimal stack, a 512-byte read buffer and no writer goroutine or write

@@ -40,6 +40,11 @@ var (
 	// exceed Options.SendQueueSize; the session is closed with
 	// ReasonSendQueueFull.
 	ErrSendQueueFull = errors.New("engineio: send queue full")
+	// ErrInvalidUTF8 is returned by Session.Send for a text message whose
+	// Data is not valid UTF-8 (nothing is sent; the session stays open):
+	// a WebSocket text frame must be UTF-8, and clients close the
+	// connection on one that is not.
+	ErrInvalidUTF8 = errors.New("engineio: text message is not valid UTF-8")
 	// ErrPayloadTooLarge is reported to OnClose when a client sends more
 	// than Options.MaxPayload bytes in one request or message.
 	ErrPayloadTooLarge = errors.New("engineio: payload too large")

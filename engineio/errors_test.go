@@ -42,6 +42,9 @@ func TestRequestErrors(t *testing.T) {
 		{"websocket without upgrade", "GET", "EIO=4&transport=websocket", nil, 400, 3, "Bad request"},
 		{"polling on a websocket session", "GET", "EIO=4&transport=polling&sid=" + wsSession.sid, nil, 400, 3, "Bad request"},
 		{"websocket GET on a polling session", "GET", "EIO=4&transport=websocket&sid=" + c.sid, nil, 400, 3, "Bad request"},
+		{"EIO=3 GET on a session", "GET", "EIO=3&transport=polling&sid=" + c.sid, nil, 400, 3, "Bad request"},
+		{"EIO=3 POST on a session", "POST", "EIO=3&transport=polling&sid=" + c.sid, nil, 400, 3, "Bad request"},
+		{"no EIO on a session", "GET", "transport=polling&sid=" + c.sid, nil, 400, 3, "Bad request"},
 		{"forbidden with message", "GET", "EIO=4&transport=polling&token=bad", nil, 403, 4, "invalid token"},
 		{"forbidden", "GET", "EIO=4&transport=polling&token=empty", nil, 403, 4, "Forbidden"},
 		{"EIO=3", "GET", "EIO=3&transport=polling", nil, 400, 5, "Unsupported protocol version"},
@@ -83,13 +86,19 @@ func TestUpgradeRequestErrors(t *testing.T) {
 		return nil
 	}}})
 	ws := e.dial(modeWebSocket)
+	pc := e.dial(modePolling)
 	tests := []struct {
 		name, query, origin, body string
 	}{
+		{"upgrade with another protocol version", "EIO=3&transport=websocket&sid=" + pc.sid, "", "Bad request"},
 		{"unknown sid", "EIO=4&transport=websocket&sid=nope", "", "Session ID unknown"},
 		{"forbidden", "EIO=4&transport=websocket&token=bad", "", "invalid token"},
 		{"protocol version", "EIO=3&transport=websocket", "", "Unsupported protocol version"},
-		{"upgrade of a websocket session", "EIO=4&transport=websocket&sid=" + ws.sid, "", "Bad request"},
+		// A second WebSocket for a session is accepted, then closed (see
+		// TestSecondWebSocketClosed), unless its EIO differs (engine.io
+		// 6.6.13's PROTOCOL_MISMATCH).
+		{"protocol version of the session", "EIO=3&transport=websocket&sid=" + ws.sid, "", "Bad request"},
+		{"no protocol version with a sid", "transport=websocket&sid=" + ws.sid, "", "Bad request"},
 		{"cross origin", "EIO=4&transport=websocket", "https://evil.example", "Forbidden"},
 	}
 	for _, tt := range tests {
@@ -115,6 +124,13 @@ func TestUpgradeRequestErrors(t *testing.T) {
 				t.Errorf("body %q, want %q", got, tt.body)
 			}
 		})
+	}
+	// The sessions named above are not harmed by refused upgrades.
+	for _, c := range []*client{ws, pc} {
+		c.send(Message{Data: []byte("ok")})
+		if got := c.nextMessage(); string(got.Data) != "ok" {
+			t.Errorf("%s: got %q", c.transport(), got.Data)
+		}
 	}
 }
 

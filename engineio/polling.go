@@ -83,17 +83,22 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request) {
 // takePollLocked returns the packets for a GET response, or false when
 // there are none yet.
 func (s *Session) takePollLocked() ([]packet, bool) {
-	if s.transport != TransportPolling || s.upg == upgradeProbed {
-		// Release the GET so that the client can finish the upgrade;
-		// queued packets wait for the WebSocket.
+	if s.transport != TransportPolling {
+		// Upgraded: release a GET still waiting; the queue is the
+		// WebSocket's.
 		return []packet{{typ: typeNoop}}, true
 	}
 	if len(s.queue) == 0 {
 		if s.state == stateClosed {
 			return []packet{{typ: typeClose}}, true
 		}
+		if s.noopDue { // see upgradeCheck
+			s.noopDue = false
+			return []packet{{typ: typeNoop}}, true
+		}
 		return nil, false
 	}
+	s.noopDue = false
 	n, size := 0, 0
 	for n < len(s.queue) {
 		if n > 0 && s.queue[n].typ == typeClose {

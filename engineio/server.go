@@ -143,6 +143,10 @@ func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*
 		if !upgrade && sess.Transport() != transport {
 			return nil, refuse(CodeBadRequest)
 		}
+		if first(q["EIO"]) != "4" {
+			// Node.js's PROTOCOL_MISMATCH: every session speaks v4.
+			return nil, refuse(CodeBadRequest)
+		}
 		if upgrade && (transport != TransportWebSocket || !s.cfg.allowUpgrades || !s.cfg.checkWebSocketOrigin(r)) {
 			return nil, refuse(CodeBadRequest)
 		}

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -46,9 +47,12 @@ type Session struct {
 	flushFn  func()   // s.flushWebSocket, made once (go statements with it allocate nothing)
 
 	// upgrade to WebSocket
-	upg      upgradeState
-	probeWS  *websocket.Conn
-	upgTimer *time.Timer
+	upg           upgradeState
+	probeWS       *websocket.Conn
+	upgTimer      *time.Timer // UpgradeTimeout
+	checkTimer    *time.Timer // the periodic check once probed (see upgradeCheck)
+	noopDue       bool        // the waiting GET is to be answered with a noop
+	checkDeferred bool        // the last check skipped its noop (see upgradeCheck)
 
 	// heartbeat (one runtime timer; see heartbeat.go)
 	hbTimer    *time.Timer
@@ -166,9 +170,14 @@ func (s *Session) OnClose(fn func(reason CloseReason, err error)) {
 // Send in between, and returns without waiting for the network. It returns
 // ErrClosed once the session is closed or closing. When the queue would
 // exceed Options.SendQueueSize, the session is closed with
-// ReasonSendQueueFull and ErrSendQueueFull is returned. The caller must not
-// modify the messages' Data afterwards; the server does not modify it.
+// ReasonSendQueueFull and ErrSendQueueFull is returned. A text message
+// whose Data is not valid UTF-8 makes Send return ErrInvalidUTF8 without
+// sending any of msgs. The caller must not modify the messages' Data
+// afterwards; the server does not modify it.
 func (s *Session) Send(msgs ...Message) error {
+	if !validText(msgs) {
+		return ErrInvalidUTF8
+	}
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
@@ -229,8 +238,12 @@ func (s *Session) tookLocked() {
 
 // SendVolatile sends msgs like Send, but only when the transport can write
 // them right now: nothing is queued, and a polling GET is waiting or the
-// WebSocket is idle. Otherwise it drops them and returns false.
+// WebSocket is idle. Otherwise, or when a text message is not valid UTF-8,
+// it drops them and returns false.
 func (s *Session) SendVolatile(msgs ...Message) bool {
+	if !validText(msgs) {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state != stateOpen || len(s.queue) != 0 || len(s.queue)+len(msgs) > s.cfg.sendQueueSize {
@@ -238,7 +251,7 @@ func (s *Session) SendVolatile(msgs ...Message) bool {
 	}
 	switch s.transport {
 	case TransportPolling:
-		if s.pollWake == nil || s.upg == upgradeProbed {
+		if s.pollWake == nil {
 			return false
 		}
 	case TransportWebSocket:
@@ -247,6 +260,25 @@ func (s *Session) SendVolatile(msgs ...Message) bool {
 		}
 	}
 	s.enqueueLocked(msgs)
+	return true
+}
+
+// validText reports whether the text messages of msgs are valid UTF-8, so
+// that no text frame or polling payload the server writes is not: a shared
+// message was checked once by NewSharedMessage, others are checked here.
+func validText(msgs []Message) bool {
+	for i := range msgs {
+		m := &msgs[i]
+		switch {
+		case m.Binary:
+		case m.shared != nil:
+			if !m.shared.utf8 {
+				return false
+			}
+		case !utf8.Valid(m.Data):
+			return false
+		}
+	}
 	return true
 }
 
@@ -265,9 +297,7 @@ func (s *Session) kickLocked() {
 	}
 	switch s.transport {
 	case TransportPolling:
-		if s.upg != upgradeProbed {
-			s.wakePollLocked()
-		}
+		s.wakePollLocked()
 	case TransportWebSocket:
 		if !s.flushing && s.ws != nil {
 			s.flushing = true

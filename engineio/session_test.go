@@ -302,3 +302,47 @@ func TestCloseFlushesQueue(t *testing.T) {
 		c.waitEnded()
 	})
 }
+
+// TestSendRefusesInvalidUTF8: the server never writes text that is not
+// UTF-8: Send refuses a text message that is not (ErrInvalidUTF8, none
+// of the call's messages sent, the session open), a shared message
+// included; binary data is not text and goes through.
+func TestSendRefusesInvalidUTF8(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, envOptions{onConn: func(*Session) {}})
+		c := e.dial(m)
+		sess := e.session()
+		bad := []byte("42[\"relay\",\"\xff\xfe\"]")
+		refused := []struct {
+			name string
+			msgs []Message
+		}{
+			{"text", []Message{{Data: bad}}},
+			{"after a valid one", []Message{{Data: []byte("ok")}, {Data: bad}}},
+			{"truncated", []Message{{Data: []byte("caf\xc3")}}},
+			{"shared", []Message{NewSharedMessage(bad, false)}},
+		}
+		for _, tt := range refused {
+			if err := sess.Send(tt.msgs...); !errors.Is(err, ErrInvalidUTF8) {
+				t.Errorf("Send(%s) = %v, want ErrInvalidUTF8", tt.name, err)
+			}
+			if sess.SendVolatile(tt.msgs...) {
+				t.Errorf("SendVolatile(%s) = true, want false", tt.name)
+			}
+		}
+		good := []Message{
+			{Data: []byte("caf\xc3\xa9 \xe2\x82\xac")},
+			NewSharedMessage([]byte("shared \xf0\x9f\x98\x80"), false),
+			{Data: bad, Binary: true},
+			NewSharedMessage(bad, true),
+		}
+		if err := sess.Send(good...); err != nil {
+			t.Fatalf("Send(valid) = %v", err)
+		}
+		for i, w := range good {
+			if got := c.nextMessage(); !bytes.Equal(got.Data, w.Data) || got.Binary != w.Binary {
+				t.Errorf("message %d = %q binary=%v, want %q binary=%v", i, got.Data, got.Binary, w.Data, w.Binary)
+			}
+		}
+	})
+}

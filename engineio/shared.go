@@ -2,6 +2,7 @@ package engineio
 
 import (
 	"sync"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -20,14 +21,17 @@ import (
 // allocation per WebSocket session beyond the queue. It is worth it from
 // two receivers on; a message for one session is better made as a plain
 // Message. data is shared by all the sessions and must not be modified
-// afterwards.
+// afterwards. A text message's data is checked for UTF-8 here, once for
+// all the sessions: Session.Send refuses it with ErrInvalidUTF8 if it is
+// not.
 func NewSharedMessage(data []byte, binary bool) Message {
-	return Message{Data: data, Binary: binary, shared: &sharedFrame{}}
+	return Message{Data: data, Binary: binary, shared: &sharedFrame{utf8: binary || utf8.Valid(data)}}
 }
 
 // sharedFrame is the WebSocket frame of a shared message, prepared by the
 // first writer.
 type sharedFrame struct {
+	utf8 bool // the data is valid UTF-8 (checked by NewSharedMessage)
 	once sync.Once
 	pm   *websocket.PreparedMessage
 	err  error

@@ -149,3 +149,36 @@ func BenchmarkWebSocketSend(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSessionSend measures Session.Send alone (queueing, no
+// network): a polling session without a waiting GET, whose queue the
+// benchmark empties every 512 messages.
+func BenchmarkSessionSend(b *testing.B) {
+	data := []byte(`2["chat_message",{"text":"hi","room":"lobby"}]`)
+	for _, tc := range []struct {
+		name string
+		msg  Message
+	}{
+		{"plain", Message{Data: data}},
+		{"shared", NewSharedMessage(data, false)},
+		{"binary", Message{Data: data, Binary: true}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			srv := NewServer(&Options{PingInterval: time.Hour, PingTimeout: time.Hour})
+			sess := newSession(srv, "bench", httptest.NewRequest("GET", "/", nil), TransportPolling)
+			sess.state = stateOpen
+			var sent int
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := sess.Send(tc.msg); err != nil {
+					b.Fatal(err)
+				}
+				if sent++; sent%512 == 0 {
+					sess.mu.Lock()
+					sess.queue = sess.queue[:0]
+					sess.mu.Unlock()
+				}
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -29,6 +30,36 @@ const (
 
 // wsWritePool holds the WebSocket write buffers shared by all connections.
 var wsWritePool sync.Pool
+
+// wsCloseWait bounds how long closeWebSocket waits for the client to
+// answer the close frame.
+const wsCloseWait = time.Second
+
+// closeWebSocket closes conn cleanly, as Node's ws does: a close frame
+// with code (websocket.CloseNoStatusReceived: a frame without a status
+// code; 0: none, gorilla already sent one), then the TCP connection once
+// the client answered or after wsCloseWait. Waiting keeps the close frame
+// from being lost to a TCP reset when input is still unread. The caller
+// must be conn's only reader.
+func closeWebSocket(conn *websocket.Conn, code int) {
+	deadline := time.Now().Add(wsCloseWait)
+	if code == 0 {
+		// gorilla's reader failed after its close frame: discard the
+		// raw input until the client closes, or the deadline.
+		nc := conn.NetConn()
+		if nc.SetReadDeadline(deadline) == nil {
+			_, _ = io.Copy(io.Discard, nc)
+		}
+	} else if err := conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), deadline); err == nil {
+		_ = conn.SetReadDeadline(deadline)
+		for {
+			if _, _, err := conn.NextReader(); err != nil {
+				break // the client's close frame, or any failure
+			}
+		}
+	}
+	_ = conn.Close()
+}
 
 // wsConn is an accepted WebSocket with the read buffer gorilla reads from,
 // so that the reader can wait for input while holding a shallow stack.
@@ -106,26 +137,36 @@ func (s *Session) startWebSocket(conn *wsConn) {
 
 // readWebSocket reads conn until it fails. A probing connection (an
 // upgrade in progress) becomes the session's transport when the client
-// sends the upgrade packet.
+// sends the upgrade packet. Input that breaks the protocol ends the
+// connection with a close frame whose code says why (see closeWebSocket).
 func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 	conn := wc.Conn
 	for {
 		wc.waitInput()
 		mt, data, err := conn.ReadMessage()
 		if err != nil {
-			s.webSocketFailed(conn, err)
+			s.webSocketFailed(conn, err, probing)
 			return
 		}
 		var p packet
 		if mt == websocket.BinaryMessage {
 			p = packet{typ: typeMessage, binary: true, data: data}
-		} else if p, err = decodeText(data); err != nil {
-			if probing {
-				s.cancelUpgrade(conn)
+		} else {
+			code := websocket.CloseProtocolError
+			if !utf8.Valid(data) {
+				// RFC 6455 8.1, as Node's ws: a text frame is UTF-8.
+				code, err = websocket.CloseInvalidFramePayloadData, &ParseError{Reason: "text frame is not valid UTF-8"}
+			} else {
+				p, err = decodeText(data)
+			}
+			if err != nil {
+				if probing {
+					s.abortProbe(conn, code)
+				} else {
+					s.failWebSocket(conn, code, ReasonParseError, err)
+				}
 				return
 			}
-			s.closeNow(ReasonParseError, err)
-			return
 		}
 		if probing {
 			if probing = s.handleProbePacket(conn, p); !probing && !s.isTransport(conn) {
@@ -133,10 +174,34 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 			}
 			continue
 		}
+		switch p.typ {
+		case typePing:
+			s.failWebSocket(conn, websocket.CloseProtocolError, ReasonTransportError,
+				protocolError("ping from the client (invalid heartbeat direction)"))
+			return
+		case typeClose:
+			s.failWebSocket(conn, websocket.CloseNormalClosure, ReasonTransportClose, nil)
+			return
+		}
 		if !s.handlePacket(p) {
 			return
 		}
 	}
+}
+
+// failWebSocket closes the session, if conn is its transport, because of
+// what conn's reader read, then closes conn with a close frame carrying
+// code (0: gorilla already sent one). Only conn's reader calls it.
+func (s *Session) failWebSocket(conn *websocket.Conn, code int, reason CloseReason, err error) {
+	after := func() {}
+	s.mu.Lock()
+	if s.ws == conn {
+		s.ws = nil // closed below, after the close frame
+		after = s.finishLocked(reason, err)
+	}
+	s.mu.Unlock()
+	after()
+	closeWebSocket(conn, code)
 }
 
 // isTransport reports whether conn is the session's current transport.
@@ -146,8 +211,18 @@ func (s *Session) isTransport(conn *websocket.Conn) bool {
 	return s.ws == conn && s.transport == TransportWebSocket
 }
 
-// webSocketFailed handles the end of a connection's reads.
-func (s *Session) webSocketFailed(conn *websocket.Conn, err error) {
+// webSocketFailed handles the end of a connection's reads; probing says
+// whether conn was read as a probe.
+func (s *Session) webSocketFailed(conn *websocket.Conn, err error, probing bool) {
+	if errors.Is(err, websocket.ErrReadLimit) {
+		// gorilla sent the close frame (1009, message too big).
+		if probing {
+			s.abortProbe(conn, 0)
+		} else {
+			s.failWebSocket(conn, 0, ReasonTransportError, ErrPayloadTooLarge)
+		}
+		return
+	}
 	s.mu.Lock()
 	if s.probeWS == conn {
 		s.cancelUpgradeLocked()
@@ -163,8 +238,6 @@ func (s *Session) webSocketFailed(conn *websocket.Conn, err error) {
 	reason, rerr := ReasonTransportError, err
 	var ce *websocket.CloseError
 	switch {
-	case errors.Is(err, websocket.ErrReadLimit):
-		rerr = ErrPayloadTooLarge
 	case errors.As(err, &ce), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		reason, rerr = ReasonTransportClose, nil
 	}
