@@ -400,6 +400,16 @@ func (s *Socket) onPacket(p *parser.Packet) {
 	case parser.Event, parser.BinaryEvent:
 		st := s.state.Load()
 		if st == stateConnecting {
+			// accept writes the CONNECT reply and then marks the socket
+			// connected, both under s.mu: an event the client sent on
+			// receiving the reply can arrive before the mark. Wait for
+			// accept (its lock is never held for long: Send does not
+			// block) to tell such an event from one sent too early.
+			s.mu.Lock()
+			st = s.state.Load()
+			s.mu.Unlock()
+		}
+		if st == stateConnecting {
 			// Like Node, an event before the CONNECT reply is a protocol
 			// violation.
 			s.client.closeWith(ReasonForcedServerClose)
