@@ -1,8 +1,12 @@
 // Package e2e holds sio's end-to-end tests that need more than Go: a browser
 // (the system Chromium, /usr/bin/chromium, driven by playwright-core from
-// npm) for the chat example, and the Go toolchain with network access to
-// the module proxy for the documentation tests, which build the code of
-// docs/getting-started.md and docs/consumers.md in a scratch module.
+// npm) for the chat example, and the Go toolchain for the documentation
+// tests, which build the code of docs/getting-started.md, the guides and
+// README.md in scratch modules. Those resolve sio from this checkout and its
+// dependencies from the module cache (filled by `go mod download`, as
+// building sio does), checked against this repository's go.sum, and never
+// ask the checksum database (docs_test.go says how); getting-started.md's
+// `npm install` uses the npm registry.
 //
 // # Running
 //

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,11 +19,28 @@ import (
 	"time"
 )
 
-// The documentation tests run the code of the Markdown files in a scratch
-// module that requires github.com/siogo/sio through a replace directive
-// pointing at this repository. The module is not published, so the Go
-// commands run with GOPROXY=off: sio's own dependencies come from the module
-// cache, which building this package has filled.
+// The documentation tests run the code of the Markdown files in scratch
+// modules that require github.com/siogo/sio through a replace directive
+// pointing at this repository, and resolve everything else offline, so that
+// they pass wherever building sio does and make no network call of their
+// own:
+//
+//   - The module cache is filled first by `go mod download` in this
+//     repository, run with the caller's environment (GOPROXY...): the same
+//     downloads that building and testing sio make, and none when they have
+//     been made (make test's go vet has made them).
+//   - The scratch modules require nothing but sio, so their module graph is
+//     sio's (same requirements, same versions), and their go.sum is seeded
+//     with this repository's go.sum: every module and go.mod file they use
+//     is checked against the checksums that sio's own build checks.
+//   - Their Go commands run with GOPROXY=off (modules come from the module
+//     cache only) and GOSUMDB=off. With GOPROXY=off the go command would
+//     ask the checksum database (sum.golang.org) directly, not through the
+//     proxy, for any checksum go.sum lacks: a network call that many
+//     networks block and that the set-up never makes. GOSUMDB=off turns
+//     that call off, but no check: go.sum still verifies every module, and
+//     checkGoSum fails the test when a scratch go.sum gains a line that is
+//     not in this repository's go.sum, i.e. a checksum nothing verified.
 
 // block is one fenced code block of a Markdown file and the HTML comment
 // right before it (its marker), e.g. <!-- file: main.go -->.
@@ -89,20 +108,81 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// goEnv is the environment of the Go commands run in scratch modules.
+// goEnv is the environment of the Go commands run in scratch modules: offline,
+// as the comment at the top of this file explains.
 func goEnv() []string {
-	return append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
+	return append(os.Environ(), "GOPROXY=off", "GOSUMDB=off", "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
+}
+
+var (
+	modDownload    sync.Once
+	modDownloadErr error
+	modDownloadOut []byte
+)
+
+// fillModCache runs `go mod download` in this repository once per test
+// binary, with the caller's environment, so that the module cache holds
+// every module (and go.mod file) of sio's build: what the scratch modules
+// resolve offline.
+func fillModCache(t *testing.T) {
+	t.Helper()
+	modDownload.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "mod", "download")
+		cmd.Dir = repoRoot(t)
+		cmd.WaitDelay = 5 * time.Second
+		modDownloadOut, modDownloadErr = cmd.CombinedOutput()
+	})
+	if modDownloadErr != nil {
+		t.Fatalf("go mod download (in %s): %v\n%s", repoRoot(t), modDownloadErr, modDownloadOut)
+	}
 }
 
 // addReplace points github.com/siogo/sio at this repository in the go.mod
-// of dir, once.
+// of dir and seeds its go.sum with this repository's, once; when the test
+// ends, checkGoSum checks the go.sum.
 func addReplace(t *testing.T, dir string) {
 	t.Helper()
 	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil || bytes.Contains(gomod, []byte("github.com/siogo/sio =>")) {
 		return
 	}
+	fillModCache(t)
 	run(t, dir, "go", "mod", "edit", "-replace", "github.com/siogo/sio="+repoRoot(t))
+	sum := readGoSum(t, repoRoot(t))
+	old := readGoSum(t, dir)
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(old+sum), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { checkGoSum(t, dir, sum) })
+}
+
+// readGoSum returns the go.sum of the module in dir, "" when it has none.
+func readGoSum(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "go.sum"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// checkGoSum fails the test when the go.sum of dir holds a line that is not
+// in want (this repository's go.sum): a checksum the go command took from
+// the module cache without a check, since the scratch modules run with
+// GOSUMDB=off.
+func checkGoSum(t *testing.T, dir, want string) {
+	t.Helper()
+	known := map[string]bool{}
+	for _, line := range strings.Split(want, "\n") {
+		known[line] = true
+	}
+	for _, line := range strings.Split(readGoSum(t, dir), "\n") {
+		if !known[line] {
+			t.Errorf("%s/go.sum: %q is not in sio's go.sum: the scratch module used a module or go.mod file that sio's go.sum does not vouch for", dir, line)
+		}
+	}
 }
 
 // run runs a command in dir with goEnv and returns its combined output; the
