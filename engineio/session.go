@@ -428,15 +428,7 @@ func (s *Session) receive(m Message) bool {
 	if s.onBlock != nil {
 		return s.receiveBlocking(m)
 	}
-	for s.state == stateOpen && len(s.inbox) >= s.cfg.recvQueueSize {
-		if s.inboxSpace == nil {
-			s.inboxSpace = make(chan struct{})
-		}
-		ch := s.inboxSpace
-		s.mu.Unlock()
-		<-ch
-		s.mu.Lock()
-	}
+	s.waitInboxLocked(func() bool { return len(s.inbox) >= s.cfg.recvQueueSize })
 	if s.state != stateOpen {
 		s.mu.Unlock()
 		return false
@@ -450,12 +442,11 @@ func (s *Session) receive(m Message) bool {
 	return true
 }
 
-// receiveBlocking calls the OnMessageBlocking handler with m on the
-// reader's goroutine, once no other handler of the session runs (two
-// readers overlap only when a client misbehaves around an upgrade).
-// s.mu is held on entry and released on return.
-func (s *Session) receiveBlocking(m Message) bool {
-	for s.state == stateOpen && s.delivering {
+// waitInboxLocked waits, with s.mu held on entry and on return, while the
+// session is open and busy reports that the reader must not hand over a
+// message yet; deliver signals inboxSpace when that may have changed.
+func (s *Session) waitInboxLocked(busy func() bool) {
+	for s.state == stateOpen && busy() {
 		if s.inboxSpace == nil {
 			s.inboxSpace = make(chan struct{})
 		}
@@ -464,6 +455,14 @@ func (s *Session) receiveBlocking(m Message) bool {
 		<-ch
 		s.mu.Lock()
 	}
+}
+
+// receiveBlocking calls the OnMessageBlocking handler with m on the
+// reader's goroutine, once no other handler of the session runs (two
+// readers overlap only when a client misbehaves around an upgrade).
+// s.mu is held on entry and released on return.
+func (s *Session) receiveBlocking(m Message) bool {
+	s.waitInboxLocked(func() bool { return s.delivering })
 	if s.state != stateOpen {
 		s.mu.Unlock()
 		return false

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,4 +151,20 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// scenarioResults indexes the JSON lines a Node.js script printed, one
+// object per scenario, by their "scenario" field.
+func scenarioResults(t *testing.T, lines []string) map[string]map[string]any {
+	t.Helper()
+	results := make(map[string]map[string]any)
+	for _, l := range lines {
+		var r map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("node printed %q: %v", l, err)
+		}
+		name, _ := r["scenario"].(string)
+		results[name] = r
+	}
+	return results
 }

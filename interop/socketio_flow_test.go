@@ -2,7 +2,6 @@ package interop
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"strconv"
@@ -89,7 +88,7 @@ func newFlowServer(tally *flowTally) *socketio.Server {
 		// The session is kept for recovery once the socket's close ran,
 		// after this handler: then tell the client to come back.
 		s.OnDisconnect(func(context.Context, *socketio.Socket, socketio.DisconnectReason) {
-			_ = io.To("ctl-"+room).Emit("cut-done")
+			_ = io.To("ctl-" + room).Emit("cut-done")
 		})
 		s.CloseConn()
 		for i := range n {
@@ -124,15 +123,7 @@ func TestSocketIOFlowInterop(t *testing.T) {
 				hs.Close()
 			}()
 			lines, _ := runNodeFor(t, 3*nodeTimeout, "flow.mjs", hs.URL, mode, strconv.Itoa(flowEvents))
-			results := make(map[string]map[string]any)
-			for _, l := range lines {
-				var r map[string]any
-				if err := json.Unmarshal([]byte(l), &r); err != nil {
-					t.Fatalf("node printed %q: %v", l, err)
-				}
-				name, _ := r["scenario"].(string)
-				results[name] = r
-			}
+			results := scenarioResults(t, lines)
 			tally.mu.Lock()
 			t.Logf("server side: %q", tally.log)
 			tally.mu.Unlock()

@@ -309,15 +309,7 @@ func TestSocketIOInterop(t *testing.T) {
 				rhs.Close()
 			}()
 			lines := runNode(t, "socketio.mjs", hs.URL, rhs.URL, mode)
-			results := make(map[string]map[string]any)
-			for _, l := range lines {
-				var r map[string]any
-				if err := json.Unmarshal([]byte(l), &r); err != nil {
-					t.Fatalf("node printed %q: %v", l, err)
-				}
-				name, _ := r["scenario"].(string)
-				results[name] = r
-			}
+			results := scenarioResults(t, lines)
 			for _, sc := range socketioScenarios {
 				t.Run(sc, func(t *testing.T) {
 					r, ok := results[sc]
