@@ -152,3 +152,39 @@ func TestSendWait(t *testing.T) {
 		sess.closeNow(ReasonTransportClose, nil)
 	})
 }
+
+// TestChattyClientWithoutPongs: a client whose messages are taken at once
+// (no push-back) but that never answers pings is closed with
+// ReasonPingTimeout at PingInterval+PingTimeout: the heartbeat waits on a
+// late pong only while the reader is held behind the application.
+func TestChattyClientWithoutPongs(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		synctest.Test(t, func(t *testing.T) {
+			e := newEnv(t, envOptions{opts: heartbeatOpts, inMemory: true, onConn: func(s *Session) {
+				s.OnMessageBlocking(func(Message) {})
+			}})
+			start := time.Now()
+			c := e.dial(m, true)
+			e.session()
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() {
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(time.Second):
+						_ = c.sendPacket(packet{typ: typeMessage, data: []byte("chat")})
+					}
+				}
+			}()
+			ce := e.closed()
+			if ce.reason != ReasonPingTimeout {
+				t.Errorf("OnClose(%q, %v), want ping timeout", ce.reason, ce.err)
+			}
+			if d := time.Since(start); d != 45*time.Second {
+				t.Errorf("closed after %v, want PingInterval+PingTimeout = 45s", d)
+			}
+		})
+	})
+}

@@ -37,11 +37,13 @@
 // heartbeat; pongs are handled by the transport, never behind application
 // handlers. A reader that pushes back on its client (see Flow control)
 // reads nothing, so the pong may wait unread behind the client's messages:
-// when the pong is late but the application took at least one of the
-// client's messages during the last PingTimeout, the session waits another
-// PingTimeout, and so on (Node's server, which never stops reading, closes
-// at PingTimeout whatever it received). A session closes exactly once, with one of the
-// [CloseReason] constants, reported to the OnClose handler.
+// when the pong is late while the reader is held back and the application
+// took at least one of the client's messages during the last PingTimeout,
+// the session waits another PingTimeout, and so on (Node's server, which
+// never stops reading, closes at PingTimeout whatever it received). A
+// client that is not held back and does not answer pings is closed at
+// PingTimeout, however much else it sends. A session closes exactly once,
+// with one of the [CloseReason] constants, reported to the OnClose handler.
 //
 // # Flow control
 //
@@ -100,14 +102,6 @@
 // a text message that is not with [ErrInvalidUTF8] (checked once for a
 // [NewSharedMessage], when it is made).
 //
-// # Deliberate differences from Node.js
-//
-//   - The WebSocket close codes above (1002, 1000 instead of none).
-//   - During an upgrade, the 100 ms check that answers an idle GET with a
-//     noop waits one more interval when it finds a received message still
-//     being handled: Node.js runs handlers to completion before its check
-//     can run, so a reply made at once never follows a noop there either.
-//
 // # Bounds
 //
 // Every buffer is bounded:
@@ -130,7 +124,8 @@
 //   - a client the server stops reading: when its pong is late and the
 //     application took none of its messages for a whole PingTimeout, the
 //     session closes with [ReasonPingTimeout] (the client is gone, or the
-//     application is stuck while the client is pushed back);
+//     application is stuck while the client is pushed back); a client
+//     that is not held back gets no such grace;
 //   - a graceful close waits for the close packet to be written at most
 //     min(30 s, PingInterval+PingTimeout); an upgrade at most
 //     [Options.UpgradeTimeout] (10 s); a WebSocket closed for bad input
@@ -155,6 +150,13 @@
 // # Differences from Node.js
 //
 // Deliberate:
+//   - the WebSocket close codes above (1002, 1000 instead of none);
+//   - during an upgrade, the 100 ms check that answers an idle GET with a
+//     noop waits one more interval when it finds a received message still
+//     being handled: Node.js runs handlers to completion before its check
+//     can run, so a reply made at once never follows a noop there either;
+//   - a late pong does not close a session whose reader is held back
+//     while the application keeps taking its messages (see Heartbeat);
 //   - a text packet of a POST that is not valid UTF-8 is the session's
 //     parse error; Node decodes it with U+FFFD in place of the bad bytes
 //     (a WebSocket text frame that is not UTF-8 is refused by both);

@@ -19,12 +19,13 @@ const (
 // reader, never behind application code; but a reader pushing back on a
 // client (a full inbox, or an OnMessageBlocking handler that blocks) reads
 // nothing, so the pong may wait, unread, behind the client's messages.
-// Hence the rule when the pong is late: if the application took at least
-// one message of the client during the last PingTimeout, the client's
-// input is still flowing and the session waits another PingTimeout;
-// otherwise (the client is gone, or the application has not taken a
-// message for a whole PingTimeout while the client is pushed back) it
-// closes with ReasonPingTimeout.
+// Hence the rule when the pong is late: if the reader is held behind the
+// application right then and the application took at least one message of
+// the client during the last PingTimeout, the client's input is still
+// flowing and the session waits another PingTimeout; otherwise (the client
+// is gone, it does not answer pings though nothing holds its input back,
+// or the application has not taken a message for a whole PingTimeout
+// while the client is pushed back) it closes with ReasonPingTimeout.
 
 // startHeartbeat schedules the first ping.
 func (s *Session) startHeartbeat() {
@@ -62,9 +63,11 @@ func (s *Session) onTimer() {
 			s.armLocked(hbPong, s.cfg.pingTimeout)
 		}
 	case hbPong:
-		if s.taken != s.takenMark {
-			// Messages are flowing: the pong may be unread behind
-			// them. Wait on while the application makes progress.
+		held := s.inboxSpace != nil || (s.onBlock != nil && s.delivering)
+		if held && s.taken != s.takenMark {
+			// The reader is held behind the application while messages
+			// flow: the pong may be unread behind them. Wait on while the
+			// application makes progress.
 			s.takenMark = s.taken
 			s.armLocked(hbPong, s.cfg.pingTimeout)
 			break
