@@ -527,9 +527,21 @@ func (s *Session) deliver() {
 	}
 }
 
-// callConnection runs the server's OnConnection handler for s.
+// callConnection runs the server's OnConnection handler for s. It counts
+// as a running handler, so that a close it causes (a Send beyond the
+// queue, Close) reaches OnClose only after it returned.
 func (s *Session) callConnection(fn func(*Session)) {
+	s.mu.Lock()
+	s.delivering = true
+	s.mu.Unlock()
 	s.guard("OnConnection", func() { fn(s) })
+	s.mu.Lock()
+	if len(s.inbox) > 0 {
+		go s.deliver()
+	} else {
+		s.delivering = false
+	}
+	s.mu.Unlock()
 }
 
 // guard runs a handler, recovering and logging a panic.

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 )
 
 func TestEcho(t *testing.T) {
@@ -345,4 +348,47 @@ func TestSendRefusesInvalidUTF8(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCloseDuringOnConnection: a close caused inside OnConnection (a Send
+// beyond the queue, Close) reaches OnClose only after OnConnection
+// returned, as the handler order promises.
+func TestCloseDuringOnConnection(t *testing.T) {
+	tests := []struct {
+		name  string
+		close func(*Session)
+	}{
+		{"send queue full", func(s *Session) {
+			for range 3 {
+				_ = s.Send(Message{Data: []byte("x")})
+			}
+		}},
+		{"Close", func(s *Session) { s.Close() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var (
+					mu    sync.Mutex
+					order []string
+				)
+				note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
+				e := newEnv(t, envOptions{opts: &Options{SendQueueSize: 2}, inMemory: true, onConn: func(s *Session) {
+					s.OnClose(func(CloseReason, error) { note("OnClose") })
+					tt.close(s)
+					time.Sleep(time.Second) // OnClose must not run meanwhile
+					note("OnConnection returned")
+				}})
+				e.dial(modePolling)
+				synctest.Wait()
+				time.Sleep(time.Minute)
+				synctest.Wait()
+				mu.Lock()
+				defer mu.Unlock()
+				if fmt.Sprint(order) != "[OnConnection returned OnClose]" {
+					t.Errorf("order %q, want OnConnection to return before OnClose", order)
+				}
+			})
+		})
+	}
 }
