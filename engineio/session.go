@@ -422,7 +422,10 @@ var closedChan = func() chan struct{} {
 // receive queues a message for OnMessage. When ReceiveQueueSize messages
 // wait already, it blocks until the handler takes one (backpressure on the
 // client). With OnMessageBlocking, it calls that handler instead (see
-// receiveBlocking). It returns false when the session is not open.
+// receiveBlocking). A message that arrives while the session is closing is
+// dropped, as Node.js drops packets on a socket that is not open, but the
+// reader goes on, so that the client's own close packet is still seen. It
+// returns false when the session is closed.
 func (s *Session) receive(m Message) bool {
 	s.mu.Lock()
 	if s.onBlock != nil {
@@ -430,8 +433,9 @@ func (s *Session) receive(m Message) bool {
 	}
 	s.waitInboxLocked(func() bool { return len(s.inbox) >= s.cfg.recvQueueSize })
 	if s.state != stateOpen {
+		closed := s.state == stateClosed
 		s.mu.Unlock()
-		return false
+		return !closed
 	}
 	s.inbox = append(s.inbox, inbound{msg: m})
 	if !s.delivering {
@@ -464,8 +468,9 @@ func (s *Session) waitInboxLocked(busy func() bool) {
 func (s *Session) receiveBlocking(m Message) bool {
 	s.waitInboxLocked(func() bool { return s.delivering })
 	if s.state != stateOpen {
+		closed := s.state == stateClosed
 		s.mu.Unlock()
-		return false
+		return !closed
 	}
 	s.delivering = true
 	fn := s.onBlock
@@ -483,9 +488,9 @@ func (s *Session) receiveBlocking(m Message) bool {
 			s.inboxSpace = nil
 		}
 	}
-	open := s.state == stateOpen
+	closed := s.state == stateClosed
 	s.mu.Unlock()
-	return open
+	return !closed
 }
 
 // deliver calls the handlers for the inbox entries, one at a time; it runs

@@ -392,3 +392,38 @@ func TestCloseDuringOnConnection(t *testing.T) {
 		})
 	}
 }
+
+// TestClientCloseWhileClosing: a client's close packet that follows, in
+// the same POST or frame, a message whose handler closed the session
+// gracefully ends the session at once (the client will not poll for the
+// server's close packet), with both kinds of message handler.
+func TestClientCloseWhileClosing(t *testing.T) {
+	handlers := []struct {
+		name string
+		set  func(*Session, func(Message))
+	}{
+		{"OnMessage", func(s *Session, fn func(Message)) { s.OnMessage(fn) }},
+		{"OnMessageBlocking", func(s *Session, fn func(Message)) { s.OnMessageBlocking(fn) }},
+	}
+	for _, h := range handlers {
+		t.Run(h.name, func(t *testing.T) {
+			run(t, func(t *testing.T, m mode) {
+				synctest.Test(t, func(t *testing.T) {
+					e := newEnv(t, envOptions{opts: heartbeatOpts, inMemory: true, onConn: func(s *Session) {
+						h.set(s, func(Message) { s.Close() })
+					}})
+					c := e.dial(m)
+					e.session()
+					start := time.Now()
+					go func() {
+						_ = c.sendPacket(packet{typ: typeMessage, data: []byte("bye")}, packet{typ: typeClose})
+					}()
+					e.closed()
+					if d := time.Since(start); d != 0 {
+						t.Errorf("session closed after %v, want at once", d)
+					}
+				})
+			})
+		})
+	}
+}
