@@ -153,9 +153,11 @@ func (l *lockedBuffer) String() string {
 	return l.buf.String()
 }
 
-// scenarioResults indexes the JSON lines a Node.js script printed, one
-// object per scenario, by their "scenario" field.
-func scenarioResults(t *testing.T, lines []string) map[string]map[string]any {
+// checkScenarios reads the JSON lines a Node.js script printed, one object
+// per scenario ({"scenario", "ok", "error", "detail"}), and runs a subtest
+// per scenario that fails unless the script reported it ok; a "detail" is
+// logged.
+func checkScenarios(t *testing.T, lines, scenarios []string) {
 	t.Helper()
 	results := make(map[string]map[string]any)
 	for _, l := range lines {
@@ -166,5 +168,18 @@ func scenarioResults(t *testing.T, lines []string) map[string]map[string]any {
 		name, _ := r["scenario"].(string)
 		results[name] = r
 	}
-	return results
+	for _, sc := range scenarios {
+		t.Run(sc, func(t *testing.T) {
+			r, ok := results[sc]
+			switch {
+			case !ok:
+				t.Fatal("scenario did not run")
+			case r["ok"] != true:
+				t.Fatalf("failed: %v", r["error"])
+			}
+			if d, ok := r["detail"]; ok {
+				t.Logf("%v", d)
+			}
+		})
+	}
 }

@@ -123,22 +123,10 @@ func TestSocketIOFlowInterop(t *testing.T) {
 				hs.Close()
 			}()
 			lines, _ := runNodeFor(t, 3*nodeTimeout, "flow.mjs", hs.URL, mode, strconv.Itoa(flowEvents))
-			results := scenarioResults(t, lines)
 			tally.mu.Lock()
 			t.Logf("server side: %q", tally.log)
 			tally.mu.Unlock()
-			for _, sc := range scenarios {
-				t.Run(sc, func(t *testing.T) {
-					r, ok := results[sc]
-					switch {
-					case !ok:
-						t.Fatal("scenario did not run")
-					case r["ok"] != true:
-						t.Fatalf("failed: %v", r["error"])
-					}
-					t.Logf("%v", r["detail"])
-				})
-			}
+			checkScenarios(t, lines, scenarios)
 		})
 	}
 }

@@ -309,18 +309,7 @@ func TestSocketIOInterop(t *testing.T) {
 				rhs.Close()
 			}()
 			lines := runNode(t, "socketio.mjs", hs.URL, rhs.URL, mode)
-			results := scenarioResults(t, lines)
-			for _, sc := range socketioScenarios {
-				t.Run(sc, func(t *testing.T) {
-					r, ok := results[sc]
-					switch {
-					case !ok:
-						t.Fatal("scenario did not run")
-					case r["ok"] != true:
-						t.Fatalf("failed: %v", r["error"])
-					}
-				})
-			}
+			checkScenarios(t, lines, socketioScenarios)
 		})
 	}
 }

@@ -5,6 +5,7 @@
 // polling, websocket or upgrade. Prints one JSON line per scenario:
 // {"scenario":..., "ok":true|false, "detail"|"error":...}.
 import { io } from "socket.io-client";
+import { assert, onceWithin } from "./check.mjs";
 
 const [url, mode, nArg] = process.argv.slice(2);
 const transports = { polling: ["polling"], websocket: ["websocket"], upgrade: ["polling", "websocket"] }[mode];
@@ -23,24 +24,12 @@ function connect(opts = {}) {
   return s;
 }
 
-function once(em, ev, ms = WAIT) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("timeout waiting for " + ev)), ms);
-    em.once(ev, (...args) => {
-      clearTimeout(t);
-      resolve(args);
-    });
-  });
-}
+const once = (em, ev, ms = WAIT) => onceWithin(em, ev, ms);
 
 async function ready(s) {
   if (!s.connected) await once(s, "connect");
   if (mode === "upgrade" && s.io.engine.transport.name !== "websocket") await once(s.io.engine, "upgrade");
   return s;
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error("assertion failed: " + msg);
 }
 
 // counted asks the server how many "flood" events it handled, in order;

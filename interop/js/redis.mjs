@@ -6,6 +6,7 @@
 // and prints one JSON line: {"scenario":..., "ok":true|false, "error":...}.
 // REDIS_DISCONNECT_CLOSE=1 makes "disconnect" close the connection too.
 import { io } from "socket.io-client";
+import { eq, onceWithin } from "./check.mjs";
 
 const [mode, ...urls] = process.argv.slice(2);
 const transports = { polling: ["polling"], websocket: ["websocket"], upgrade: ["polling", "websocket"] }[mode];
@@ -17,20 +18,7 @@ if (!transports || urls.length !== 3) {
 const WAIT = 5000;
 const rooms = ["red", "red", "blue"];
 
-function once(em, ev, ms = WAIT) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("timeout waiting for " + ev)), ms);
-    em.once(ev, (...args) => {
-      clearTimeout(t);
-      resolve(args);
-    });
-  });
-}
-
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-function eq(got, want, what) {
-  if (!same(got, want)) throw new Error(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
+const once = (em, ev, ms = WAIT) => onceWithin(em, ev, ms);
 
 async function connect(i) {
   const s = io(urls[i], { transports, upgrade: mode === "upgrade", forceNew: true, reconnection: false, auth: { tag: "c" + i, room: rooms[i] } });

@@ -6,6 +6,7 @@
 // websocket or upgrade (polling upgraded to websocket before each scenario
 // goes on). SCENARIOS=a,b (environment) runs only those scenarios.
 import { io } from "socket.io-client";
+import { assert, eq, onceWithin, same } from "./check.mjs";
 
 const [url, recoveryURL, mode] = process.argv.slice(2);
 const transports = { polling: ["polling"], websocket: ["websocket"], upgrade: ["polling", "websocket"] }[mode];
@@ -23,15 +24,7 @@ function connect(path = "/", opts = {}, base = url) {
   return s;
 }
 
-function once(em, ev, ms = WAIT) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("timeout waiting for " + ev)), ms);
-    em.once(ev, (...args) => {
-      clearTimeout(t);
-      resolve(args);
-    });
-  });
-}
+const once = (em, ev, ms = WAIT) => onceWithin(em, ev, ms);
 
 // ready waits for the connection (and, in upgrade mode, for the upgrade).
 async function ready(s) {
@@ -45,13 +38,6 @@ async function ready(s) {
 
 const ack = (s, ...args) => s.timeout(WAIT).emitWithAck(...args);
 
-function assert(cond, msg) {
-  if (!cond) throw new Error("assertion failed: " + msg);
-}
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-function eq(got, want, what) {
-  assert(same(got, want), `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
 // collect records the events ev that s receives.
 function collect(s, ev) {
