@@ -262,6 +262,28 @@ func (c *client) parseOpen(data []byte) {
 	c.sid = c.open.SID
 }
 
+// dialWebSocket opens a WebSocket for the session sid (a probe, for a
+// polling session), closed when the test ends.
+func (e *env) dialWebSocket(t testing.TB, sid string) *websocket.Conn {
+	t.Helper()
+	ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+url.QueryEscape(sid)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// exchangeProbe sends "2probe" on ws and fails the test unless the server answers
+// "3probe".
+func exchangeProbe(t testing.TB, ws *websocket.Conn) {
+	t.Helper()
+	_ = ws.WriteMessage(websocket.TextMessage, []byte("2probe"))
+	if _, data, _ := ws.ReadMessage(); string(data) != "3probe" {
+		t.Fatalf("got %q, want 3probe", data)
+	}
+}
+
 // upgrade performs the probe and switch to WebSocket.
 func (c *client) upgrade() {
 	c.t.Helper()

@@ -45,11 +45,7 @@ func TestProtocolSuite(t *testing.T) {
 		e := newEnv(t, envOptions{})
 		op := e.handshake("")
 		e.session()
-		ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+op.SID), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.Close()
+		ws := e.dialWebSocket(t, op.SID)
 		_ = ws.WriteMessage(websocket.TextMessage, []byte("2probe"))
 		_ = ws.WriteMessage(websocket.TextMessage, []byte("5"))
 		if _, data, _ := ws.ReadMessage(); string(data) != "3probe" {
@@ -78,15 +74,8 @@ func TestProtocolSuite(t *testing.T) {
 		e := newEnv(t, envOptions{})
 		op := e.handshake("")
 		e.session()
-		ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+op.SID), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.Close()
-		_ = ws.WriteMessage(websocket.TextMessage, []byte("2probe"))
-		if _, data, _ := ws.ReadMessage(); string(data) != "3probe" {
-			t.Fatalf("got %q, want 3probe", data)
-		}
+		ws := e.dialWebSocket(t, op.SID)
+		exchangeProbe(t, ws)
 		if status, body := e.get("EIO=4&transport=polling&sid=" + op.SID); status != 200 || string(body) != "6" {
 			t.Errorf("GET during upgrade: %d %q, want noop", status, body)
 		}

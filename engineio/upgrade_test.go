@@ -24,11 +24,7 @@ func TestUpgradeKeepsPollingWhileProbing(t *testing.T) {
 		if _, body := e.get(sid); string(body) != "4before" {
 			t.Fatalf("first GET = %q", body)
 		}
-		ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+op.SID), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.Close()
+		ws := e.dialWebSocket(t, op.SID)
 		type answer struct {
 			body string
 			at   time.Duration
@@ -46,10 +42,7 @@ func TestUpgradeKeepsPollingWhileProbing(t *testing.T) {
 		// A GET waits while the probe is exchanged.
 		t0 = time.Now()
 		get := poll()
-		_ = ws.WriteMessage(websocket.TextMessage, []byte("2probe"))
-		if _, data, _ := ws.ReadMessage(); string(data) != "3probe" {
-			t.Fatalf("got %q, want 3probe", data)
-		}
+		exchangeProbe(t, ws)
 		time.Sleep(50 * time.Millisecond)
 		for i := range 2 {
 			_ = sess.Send(Message{Data: fmt.Appendf(nil, "during%d", i)})
@@ -134,11 +127,7 @@ func TestUpgradeAbortedByBadPacket(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	c := e.dial(modePolling)
 	sess := e.session()
-	ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+c.sid), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	ws := e.dialWebSocket(t, c.sid)
 	_ = ws.WriteMessage(websocket.TextMessage, []byte("4not a probe"))
 	if _, _, err := ws.ReadMessage(); err == nil {
 		t.Fatal("probe WebSocket not closed")
@@ -207,15 +196,8 @@ func TestUpgradeCheckWaitsForHandler(t *testing.T) {
 				op := e.handshake("")
 				sid := "EIO=4&transport=polling&sid=" + op.SID
 				e.session()
-				ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+op.SID), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer ws.Close()
-				_ = ws.WriteMessage(websocket.TextMessage, []byte("2probe"))
-				if _, data, _ := ws.ReadMessage(); string(data) != "3probe" {
-					t.Fatalf("got %q, want 3probe", data)
-				}
+				ws := e.dialWebSocket(t, op.SID)
+				exchangeProbe(t, ws)
 				t0 := time.Now()
 				got := make(chan string, 1)
 				go func() {
@@ -253,17 +235,10 @@ func TestSecondWebSocketClosed(t *testing.T) {
 				c = e.dial(modeUpgrade)
 			default:
 				c = e.dial(modePolling)
-				ws, _, err := e.dialer.Dial(e.wsURL("EIO=4&transport=websocket&sid="+c.sid), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer ws.Close()
+				ws := e.dialWebSocket(t, c.sid)
 				probe = ws
 				if stage == "probed" {
-					_ = ws.WriteMessage(websocket.TextMessage, []byte("2probe"))
-					if _, data, _ := ws.ReadMessage(); string(data) != "3probe" {
-						t.Fatalf("got %q, want 3probe", data)
-					}
+					exchangeProbe(t, ws)
 				}
 			}
 			sess := e.session()
@@ -281,10 +256,7 @@ func TestSecondWebSocketClosed(t *testing.T) {
 			}
 			if probe != nil { // the first upgrade goes on
 				if stage == "probing" {
-					_ = probe.WriteMessage(websocket.TextMessage, []byte("2probe"))
-					if _, data, _ := probe.ReadMessage(); string(data) != "3probe" {
-						t.Fatalf("probe: got %q, want 3probe", data)
-					}
+					exchangeProbe(t, probe)
 				}
 			}
 			c.send(Message{Data: []byte("still")})
