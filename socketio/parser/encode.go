@@ -79,9 +79,9 @@ var ErrMarshalDepth = errors.New("socketio: arguments nested too deeply")
 // []byte is an empty attachment. []byte fields of structs, and []byte inside
 // other types, are encoded by encoding/json (as base64 strings).
 // json.RawMessage values are copied as they are (after checking that they
-// are valid JSON; nil is null). Everything else goes through encoding/json,
-// without escaping <, > and & (as JavaScript's JSON.stringify), so the
-// output is deterministic: map keys are sorted.
+// are valid JSON in UTF-8; nil is null). Everything else goes through
+// encoding/json, without escaping <, > and & (as JavaScript's
+// JSON.stringify), so the output is deterministic: map keys are sorted.
 //
 // The attachments alias the values; do not modify them until they are sent.
 // Node's socket.io-client rejects a packet with more than
@@ -162,8 +162,8 @@ func (m *marshaler) value(v any, depth int) error {
 			m.buf = append(m.buf, "null"...)
 			break
 		}
-		if !json.Valid(v) {
-			return errors.New("socketio: json.RawMessage argument is not valid JSON")
+		if !json.Valid(v) || !utf8.Valid(v) {
+			return errors.New("socketio: json.RawMessage argument is not valid JSON in UTF-8")
 		}
 		m.buf = append(m.buf, v...)
 	case [][]byte:

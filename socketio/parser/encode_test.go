@@ -166,6 +166,11 @@ func TestMarshalArgsErrors(t *testing.T) {
 	if _, _, err := MarshalArgs(json.RawMessage(`{`)); err == nil {
 		t.Error("invalid RawMessage: no error")
 	}
+	// Text that is not UTF-8 would never be written (engineio refuses it):
+	// the emit fails here instead of being dropped later.
+	if _, _, err := MarshalArgs(json.RawMessage("[\"\xff\xfe\"]")); err == nil {
+		t.Error("RawMessage that is not UTF-8: no error")
+	}
 }
 
 // TestMarshalArgsDecode checks that what MarshalArgs builds is an event the
