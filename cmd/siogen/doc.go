@@ -23,6 +23,13 @@
 // mistakes in the consumers, printed sorted as path:line:col: message
 // relative to the working directory, or a failure to load the packages.
 //
+// A package that does not build (a syntax or type error) is not generated:
+// its errors are printed the same way, siogen exits 2 and the package's
+// existing sio_gen.go is left as it is. References from user code to the
+// names a generated file declares (RegisterChat, in the same package or
+// another one) are not errors, although siogen loads the packages without
+// their generated files.
+//
 // # Annotations
 //
 //	// Chat serves the /chat namespace.

@@ -250,3 +250,36 @@ func abs(t *testing.T, path string) string {
 	}
 	return p
 }
+
+// TestPackageErrorKeepsOutput runs siogen on a package with a syntax error:
+// it exits 2 with positioned errors and leaves the existing output as it was.
+func TestPackageErrorKeepsOutput(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "errors_syntax"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "sio_gen.go")
+	before, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"."}, {"-check", "."}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Chdir(dir)
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != 2 {
+				t.Errorf("exit code %d, want 2; stderr:\n%s", code, stderr.String())
+			}
+			if !strings.HasPrefix(stderr.String(), "consumer.go:21:31: ") {
+				t.Errorf("stderr does not start with the first syntax error's position:\n%s", stderr.String())
+			}
+			after, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(before, after) {
+				t.Errorf("sio_gen.go changed:\n%s", after)
+			}
+		})
+	}
+}
