@@ -283,3 +283,51 @@ func TestPackageErrorKeepsOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestCRLFOutput checks out a generated file with CRLF line endings, as
+// git's core.autocrlf does on Windows: it is recognised as siogen's, up to
+// date for -check, not rewritten, and a real change is still drift, shown
+// without the carriage returns.
+func TestCRLFOutput(t *testing.T) {
+	dir := tempModule(t, "")
+	gen := filepath.Join(dir, "chat", "sio_gen.go")
+	if code, _, errOut := runIn(t, dir, "./chat"); code != 0 {
+		t.Fatalf("siogen = %d\n%s", code, errOut)
+	}
+	lf, err := os.ReadFile(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n"))
+	write(t, gen, string(crlf))
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(gen, old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	if code, out, errOut := runIn(t, dir, "-check", "./chat"); code != 0 || out != "" {
+		t.Errorf("-check on a CRLF copy = %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runIn(t, dir, "./chat"); code != 0 {
+		t.Errorf("siogen on a CRLF copy = %d\n%s", code, errOut)
+	}
+	if fi, err := os.Stat(gen); err != nil || !fi.ModTime().Equal(old) {
+		t.Errorf("a CRLF copy of the same content was rewritten")
+	}
+
+	// A change is drift; regeneration writes LF.
+	write(t, filepath.Join(dir, "chat", "chat.go"), chatSrc+`
+// EventHello handles "hello".
+func (c *Chat) EventHello(ctx context.Context, s *socketio.Socket, name string) error { return nil }
+`)
+	code, out, _ := runIn(t, dir, "-check", "./chat")
+	if code != 1 || !strings.Contains(out, "+\tcase \"hello\":\n") || strings.Contains(out, "\r") {
+		t.Errorf("-check after a change = %d\n%q", code, out)
+	}
+	if code, _, errOut := runIn(t, dir, "./chat"); code != 0 {
+		t.Fatalf("siogen after a change = %d\n%s", code, errOut)
+	}
+	if b, err := os.ReadFile(gen); err != nil || bytes.Contains(b, []byte("\r")) || !bytes.Contains(b, []byte(`case "hello":`)) {
+		t.Errorf("regenerated file is not the LF output (err %v):\n%q", err, b)
+	}
+}

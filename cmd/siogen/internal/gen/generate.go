@@ -209,13 +209,22 @@ func orphanIn(pkg *packages.Package) string {
 }
 
 // IsGenerated reports whether the file at path was written by siogen: it
-// starts with Header.
+// starts with Header, followed by a line ending: LF as siogen writes it, or
+// CRLF as a checkout may have made it (Windows, git's core.autocrlf).
 func IsGenerated(path string) bool {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return false
 	}
-	return bytes.HasPrefix(b, []byte(Header+"\n"))
+	return bytes.HasPrefix(b, []byte(Header+"\n")) || bytes.HasPrefix(b, []byte(Header+"\r\n"))
+}
+
+// toLF returns b with its CRLF line endings made LF. siogen writes LF; a
+// file that differs from its output only by CRLF line endings has the same
+// content, converted by a checkout (git's core.autocrlf turns it back on
+// commit), so it is neither drift nor rewritten.
+func toLF(b []byte) []byte {
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 }
 
 // reporter collects errors with positions.
