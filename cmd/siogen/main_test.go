@@ -331,3 +331,57 @@ func (c *Chat) EventHello(ctx context.Context, s *socketio.Socket, name string) 
 		t.Errorf("regenerated file is not the LF output (err %v):\n%q", err, b)
 	}
 }
+
+// TestHelp: -h and -help print the usage on stdout and exit 0; a bad flag
+// prints it on stderr and exits 2.
+func TestHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args      []string
+		code      int
+		out, err  bool // usage on stdout, on stderr
+		errPrefix string
+	}{
+		{args: []string{"-h"}, code: 0, out: true},
+		{args: []string{"-help"}, code: 0, out: true},
+		{args: []string{"--help"}, code: 0, out: true},
+		{args: []string{"-nope"}, code: 2, err: true, errPrefix: "flag provided but not defined: -nope\n"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d", code, tt.code)
+			}
+			const usage = "usage: siogen [-check] [-prune] [packages]\n"
+			if got := strings.Contains(stdout.String(), usage); got != tt.out {
+				t.Errorf("usage on stdout: %v, want %v:\n%s", got, tt.out, stdout.String())
+			}
+			if got := strings.Contains(stderr.String(), usage); got != tt.err {
+				t.Errorf("usage on stderr: %v, want %v:\n%s", got, tt.err, stderr.String())
+			}
+			if !strings.HasPrefix(stderr.String(), tt.errPrefix) {
+				t.Errorf("stderr does not start with %q:\n%s", tt.errPrefix, stderr.String())
+			}
+		})
+	}
+}
+
+// TestLoadErrors: errors of the go command carry a position relative to the
+// working directory when they have one, and none (never "-:") otherwise.
+func TestLoadErrors(t *testing.T) {
+	dir := tempModule(t, "")
+	write(t, filepath.Join(dir, "chat", "bad.go"), "package chat\n\nimport _ \"example.com/app/missing\"\n")
+	for _, tt := range []struct {
+		name, pattern, want string
+	}{
+		{"missing directory", "./nonexistent", "siogen: "},
+		{"missing import", "./chat", "chat/bad.go:3:10: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runIn(t, dir, tt.pattern)
+			if code != 2 || !strings.HasPrefix(errOut, tt.want) || strings.Contains(errOut, "-:") {
+				t.Errorf("siogen %s = %d, want 2 and errors starting with %q, without \"-:\":\n%s", tt.pattern, code, tt.want, errOut)
+			}
+		})
+	}
+}
