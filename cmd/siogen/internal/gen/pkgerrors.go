@@ -65,20 +65,38 @@ func isDeclared(names map[string]bool, name string) bool {
 // package it is qualified with, when that package was loaded; of a package
 // that was not, only its Register functions).
 // Errors located in a generated file are left out too. Anything else, a
-// user's typo included, is reported.
+// user's typo included, is reported; when a file has syntax errors, only its
+// first one.
 func (r *reporter) packageErrors(pkg *packages.Package, declared map[string]map[string]bool) []error {
-	var errs []error
-	checked := len(pkg.TypeErrors) > 0
+	syntax := map[string]*Error{} // file → its first syntax error
 	for _, e := range pkg.Errors {
-		checked = checked || e.Kind == packages.ParseError
-	}
-	for _, e := range pkg.Errors {
-		if e.Kind == packages.TypeError && len(pkg.TypeErrors) > 0 {
-			continue // reported from pkg.TypeErrors, with their token.Pos
+		if e.Kind != packages.ParseError {
+			continue
 		}
-		if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# "+pkg.PkgPath+"\n") && checked {
+		pe, ok := r.packageError(e).(*Error)
+		if !ok || r.inGenerated(pe.Pos.Filename) {
+			continue
+		}
+		if first := syntax[pe.Pos.Filename]; first == nil || pe.Pos.Line < first.Pos.Line ||
+			(pe.Pos.Line == first.Pos.Line && pe.Pos.Column < first.Pos.Column) {
+			syntax[pe.Pos.Filename] = pe
+		}
+	}
+	var errs []error
+	for _, e := range syntax {
+		errs = append(errs, e)
+	}
+	checked := len(pkg.TypeErrors) > 0 || len(syntax) > 0
+	for _, e := range pkg.Errors {
+		switch {
+		case e.Kind == packages.ParseError:
+			continue // above
+		case e.Kind == packages.TypeError && len(pkg.TypeErrors) > 0:
+			continue // below, from pkg.TypeErrors, with their token.Pos
+		case e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# "+pkg.PkgPath+"\n") && checked:
 			// The compiler's output for the export data the go command
-			// builds: the same errors as the type checker's below.
+			// builds: the same errors as the parser's or the type
+			// checker's.
 			continue
 		}
 		err := r.packageError(e)
@@ -87,14 +105,10 @@ func (r *reporter) packageErrors(pkg *packages.Package, declared map[string]map[
 		}
 		errs = append(errs, err)
 	}
-	if checked && len(errs) > 0 && pkg.IllTyped {
-		for _, e := range pkg.Errors {
-			if e.Kind == packages.ParseError {
-				// Syntax errors first, as the compiler does: the type
-				// errors of a partial tree are mostly their echoes.
-				return errs
-			}
-		}
+	if len(syntax) > 0 {
+		// A file's first syntax error only, and no type errors, as the
+		// compiler does: the rest are mostly echoes of the first.
+		return errs
 	}
 	for _, te := range pkg.TypeErrors {
 		p := r.position(te.Fset, te.Pos)
