@@ -385,3 +385,38 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestReferencesToGeneratedCode: another package's use of what siogen
+// generates (chat.RegisterChat) is not an error, although the generated file
+// is not loaded; a typo in such a use is, when the package it names is
+// generated in the same run.
+func TestReferencesToGeneratedCode(t *testing.T) {
+	for _, tt := range []struct {
+		name, call, pattern string
+		code                int
+		errPrefix           string
+	}{
+		{"reference, all packages", "chat.RegisterChat", "./...", 0, ""},
+		{"reference, user package only", "chat.RegisterChat", "./app", 0, ""},
+		{"typo", "chat.RegisterChta", "./...", 2, "app/main.go:9:7: undefined: chat.RegisterChta\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tempModule(t, "")
+			write(t, filepath.Join(dir, "app", "main.go"), `package main
+
+import (
+	"example.com/app/chat"
+	"github.com/siogo/sio/socketio"
+)
+
+func main() {
+	`+tt.call+`(socketio.NewServer(nil), func() *chat.Chat { return &chat.Chat{} })
+}
+`)
+			code, _, errOut := runIn(t, dir, tt.pattern)
+			if code != tt.code || !strings.HasPrefix(errOut, tt.errPrefix) || (tt.errPrefix == "" && strings.Contains(errOut, "undefined")) {
+				t.Errorf("siogen %s = %d, want %d and %q:\n%s", tt.pattern, code, tt.code, tt.errPrefix, errOut)
+			}
+		})
+	}
+}
