@@ -21,7 +21,16 @@
 //
 // 0 success (or, with -check, nothing to change); 1 drift (-check); 2
 // mistakes in the consumers, printed sorted as path:line:col: message
-// relative to the working directory, or a failure to load the packages.
+// relative to the working directory, or a failure to load the packages
+// (with its position when the go command gives one). -h prints the usage on
+// stdout and exits 0; a bad flag prints it on stderr and exits 2.
+//
+// A package that does not build (a syntax or type error) is not generated:
+// its errors are printed the same way, siogen exits 2 and the package's
+// existing sio_gen.go is left as it is. References from user code to the
+// names a generated file declares (RegisterChat, in the same package or
+// another one) are not errors, although siogen loads the packages without
+// their generated files.
 //
 // # Annotations
 //

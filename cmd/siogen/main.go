@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,14 +19,22 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("siogen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// Parse prints its complaint and the usage here; they go to stdout when
+	// asked for with -h (exit 0), to stderr with a bad flag (exit 2).
+	var usage bytes.Buffer
+	fs.SetOutput(&usage)
 	check := fs.Bool("check", false, "write nothing; print a diff of what would change and exit 1 on drift")
 	prune := fs.Bool("prune", false, "remove orphaned generated files (of packages without consumers)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: siogen [-check] [-prune] [packages]")
+		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [packages]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			stdout.Write(usage.Bytes())
+			return 0
+		}
+		stderr.Write(usage.Bytes())
 		return 2
 	}
 	wd, err := os.Getwd()

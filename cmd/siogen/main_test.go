@@ -250,3 +250,173 @@ func abs(t *testing.T, path string) string {
 	}
 	return p
 }
+
+// TestPackageErrorKeepsOutput runs siogen on a package with a syntax error:
+// it exits 2 with positioned errors and leaves the existing output as it was.
+func TestPackageErrorKeepsOutput(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "errors_syntax"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "sio_gen.go")
+	before, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"."}, {"-check", "."}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Chdir(dir)
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != 2 {
+				t.Errorf("exit code %d, want 2; stderr:\n%s", code, stderr.String())
+			}
+			if !strings.HasPrefix(stderr.String(), "consumer.go:21:31: ") {
+				t.Errorf("stderr does not start with the first syntax error's position:\n%s", stderr.String())
+			}
+			after, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(before, after) {
+				t.Errorf("sio_gen.go changed:\n%s", after)
+			}
+		})
+	}
+}
+
+// TestCRLFOutput checks out a generated file with CRLF line endings, as
+// git's core.autocrlf does on Windows: it is recognised as siogen's, up to
+// date for -check, not rewritten, and a real change is still drift, shown
+// without the carriage returns.
+func TestCRLFOutput(t *testing.T) {
+	dir := tempModule(t, "")
+	gen := filepath.Join(dir, "chat", "sio_gen.go")
+	if code, _, errOut := runIn(t, dir, "./chat"); code != 0 {
+		t.Fatalf("siogen = %d\n%s", code, errOut)
+	}
+	lf, err := os.ReadFile(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n"))
+	write(t, gen, string(crlf))
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(gen, old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	if code, out, errOut := runIn(t, dir, "-check", "./chat"); code != 0 || out != "" {
+		t.Errorf("-check on a CRLF copy = %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runIn(t, dir, "./chat"); code != 0 {
+		t.Errorf("siogen on a CRLF copy = %d\n%s", code, errOut)
+	}
+	if fi, err := os.Stat(gen); err != nil || !fi.ModTime().Equal(old) {
+		t.Errorf("a CRLF copy of the same content was rewritten")
+	}
+
+	// A change is drift; regeneration writes LF.
+	write(t, filepath.Join(dir, "chat", "chat.go"), chatSrc+`
+// EventHello handles "hello".
+func (c *Chat) EventHello(ctx context.Context, s *socketio.Socket, name string) error { return nil }
+`)
+	code, out, _ := runIn(t, dir, "-check", "./chat")
+	if code != 1 || !strings.Contains(out, "+\tcase \"hello\":\n") || strings.Contains(out, "\r") {
+		t.Errorf("-check after a change = %d\n%q", code, out)
+	}
+	if code, _, errOut := runIn(t, dir, "./chat"); code != 0 {
+		t.Fatalf("siogen after a change = %d\n%s", code, errOut)
+	}
+	if b, err := os.ReadFile(gen); err != nil || bytes.Contains(b, []byte("\r")) || !bytes.Contains(b, []byte(`case "hello":`)) {
+		t.Errorf("regenerated file is not the LF output (err %v):\n%q", err, b)
+	}
+}
+
+// TestHelp: -h and -help print the usage on stdout and exit 0; a bad flag
+// prints it on stderr and exits 2.
+func TestHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args      []string
+		code      int
+		out, err  bool // usage on stdout, on stderr
+		errPrefix string
+	}{
+		{args: []string{"-h"}, code: 0, out: true},
+		{args: []string{"-help"}, code: 0, out: true},
+		{args: []string{"--help"}, code: 0, out: true},
+		{args: []string{"-nope"}, code: 2, err: true, errPrefix: "flag provided but not defined: -nope\n"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d", code, tt.code)
+			}
+			const usage = "usage: siogen [-check] [-prune] [packages]\n"
+			if got := strings.Contains(stdout.String(), usage); got != tt.out {
+				t.Errorf("usage on stdout: %v, want %v:\n%s", got, tt.out, stdout.String())
+			}
+			if got := strings.Contains(stderr.String(), usage); got != tt.err {
+				t.Errorf("usage on stderr: %v, want %v:\n%s", got, tt.err, stderr.String())
+			}
+			if !strings.HasPrefix(stderr.String(), tt.errPrefix) {
+				t.Errorf("stderr does not start with %q:\n%s", tt.errPrefix, stderr.String())
+			}
+		})
+	}
+}
+
+// TestLoadErrors: errors of the go command carry a position relative to the
+// working directory when they have one, and none (never "-:") otherwise.
+func TestLoadErrors(t *testing.T) {
+	dir := tempModule(t, "")
+	write(t, filepath.Join(dir, "chat", "bad.go"), "package chat\n\nimport _ \"example.com/app/missing\"\n")
+	for _, tt := range []struct {
+		name, pattern, want string
+	}{
+		{"missing directory", "./nonexistent", "siogen: "},
+		{"missing import", "./chat", "chat/bad.go:3:10: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runIn(t, dir, tt.pattern)
+			if code != 2 || !strings.HasPrefix(errOut, tt.want) || strings.Contains(errOut, "-:") {
+				t.Errorf("siogen %s = %d, want 2 and errors starting with %q, without \"-:\":\n%s", tt.pattern, code, tt.want, errOut)
+			}
+		})
+	}
+}
+
+// TestReferencesToGeneratedCode: another package's use of what siogen
+// generates (chat.RegisterChat) is not an error, although the generated file
+// is not loaded; a typo in such a use is, when the package it names is
+// generated in the same run.
+func TestReferencesToGeneratedCode(t *testing.T) {
+	for _, tt := range []struct {
+		name, call, pattern string
+		code                int
+		errPrefix           string
+	}{
+		{"reference, all packages", "chat.RegisterChat", "./...", 0, ""},
+		{"reference, user package only", "chat.RegisterChat", "./app", 0, ""},
+		{"typo", "chat.RegisterChta", "./...", 2, "app/main.go:9:7: undefined: chat.RegisterChta\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tempModule(t, "")
+			write(t, filepath.Join(dir, "app", "main.go"), `package main
+
+import (
+	"example.com/app/chat"
+	"github.com/siogo/sio/socketio"
+)
+
+func main() {
+	`+tt.call+`(socketio.NewServer(nil), func() *chat.Chat { return &chat.Chat{} })
+}
+`)
+			code, _, errOut := runIn(t, dir, tt.pattern)
+			if code != tt.code || !strings.HasPrefix(errOut, tt.errPrefix) || (tt.errPrefix == "" && strings.Contains(errOut, "undefined")) {
+				t.Errorf("siogen %s = %d, want %d and %q:\n%s", tt.pattern, code, tt.code, tt.errPrefix, errOut)
+			}
+		})
+	}
+}

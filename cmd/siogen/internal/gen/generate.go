@@ -59,6 +59,12 @@ func (e *Error) Error() string {
 	if e.Pos.Filename == "" {
 		return "siogen: " + e.Msg
 	}
+	if e.Pos.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.Pos.Filename, e.Msg)
+	}
+	if e.Pos.Column == 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Pos.Filename, e.Pos.Line, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d:%d: %s", e.Pos.Filename, e.Pos.Line, e.Pos.Column, e.Msg)
 }
 
@@ -95,44 +101,78 @@ func Generate(cfg *Config) ([]File, []error) {
 	slices.SortFunc(pkgs, func(a, b *packages.Package) int { return cmp.Compare(a.PkgPath, b.PkgPath) })
 
 	r := &reporter{dir: c.Dir}
-	var files []File
+	// First every package is analysed and rendered, so that the names each
+	// generated file declares are known when the packages' own errors are
+	// filtered: user code refers to them, in its package or another one,
+	// while the generated files are not loaded.
+	type result struct {
+		pkg     *packages.Package
+		a       *analysis
+		errs    []error // siogen's own, from the analysis
+		out     string
+		content []byte
+	}
+	var results []*result
+	declared := map[string]map[string]bool{} // package path → names its generated file declares
 	for _, pkg := range pkgs {
+		res := &result{pkg: pkg}
+		results = append(results, res)
 		if len(pkg.Syntax) == 0 {
+			continue
+		}
+		saved := r.errs
+		r.errs = nil
+		res.a = analyse(pkg, r)
+		res.out = filepath.Join(packageDir(pkg), OutputName)
+		if len(res.a.consumers) > 0 && !r.failed(pkg) {
+			content, err := render(res.a)
+			if err != nil {
+				r.errs = append(r.errs, fmt.Errorf("siogen: rendering %s: %w", res.out, err))
+			}
+			res.content = content
+		}
+		res.errs, r.errs = r.errs, saved
+		declared[pkg.PkgPath] = declaredNames(res.a, res.content)
+	}
+
+	var files []File
+	for _, res := range results {
+		pkg := res.pkg
+		if res.a == nil {
 			// Nothing to analyse; a package whose only file is a
 			// generated one ends up here.
 			if orphan := orphanIn(pkg); orphan != "" {
 				files = append(files, File{Path: orphan})
 			} else if len(pkg.Errors) > 0 && len(pkg.IgnoredFiles) == 0 {
 				for _, e := range pkg.Errors {
-					r.errs = append(r.errs, fmt.Errorf("siogen: %s", e))
+					r.errs = append(r.errs, r.packageError(e))
 				}
 			}
 			continue
 		}
-		a := analyse(pkg, r)
-		dir := packageDir(pkg)
-		out := filepath.Join(dir, OutputName)
-		if len(a.consumers) == 0 {
+		// A package that does not build stops here: its syntax tree or
+		// types may be partial, and generating from them would silently
+		// drop handlers.
+		if errs := r.packageErrors(pkg, declared); len(errs) > 0 {
+			r.errs = append(r.errs, errs...)
+			continue
+		}
+		r.errs = append(r.errs, res.errs...)
+		if len(res.a.consumers) == 0 {
 			if orphan := orphanIn(pkg); orphan != "" {
 				files = append(files, File{Path: orphan})
 			}
 			continue
 		}
-		if _, err := os.Stat(out); err == nil && !IsGenerated(out) {
-			r.curPkg = pkg.PkgPath
-			r.errs = append(r.errs, &Error{Pos: token.Position{Filename: relTo(c.Dir, out), Line: 1, Column: 1},
+		if _, err := os.Stat(res.out); err == nil && !IsGenerated(res.out) {
+			r.errs = append(r.errs, &Error{Pos: token.Position{Filename: relTo(c.Dir, res.out), Line: 1, Column: 1},
 				Msg: OutputName + " exists but was not written by siogen (it does not start with \"" + Header + "\"); rename it so that siogen can write its output"})
 			continue
 		}
-		if r.failed(pkg) {
+		if len(res.errs) > 0 || res.content == nil {
 			continue
 		}
-		content, err := render(a)
-		if err != nil {
-			r.errs = append(r.errs, fmt.Errorf("siogen: rendering %s: %w", out, err))
-			continue
-		}
-		files = append(files, File{Path: out, Content: content})
+		files = append(files, File{Path: res.out, Content: res.content})
 	}
 	if errs := r.sorted(); len(errs) > 0 {
 		return nil, errs
@@ -169,13 +209,22 @@ func orphanIn(pkg *packages.Package) string {
 }
 
 // IsGenerated reports whether the file at path was written by siogen: it
-// starts with Header.
+// starts with Header, followed by a line ending: LF as siogen writes it, or
+// CRLF as a checkout may have made it (Windows, git's core.autocrlf).
 func IsGenerated(path string) bool {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return false
 	}
-	return bytes.HasPrefix(b, []byte(Header+"\n"))
+	return bytes.HasPrefix(b, []byte(Header+"\n")) || bytes.HasPrefix(b, []byte(Header+"\r\n"))
+}
+
+// toLF returns b with its CRLF line endings made LF. siogen writes LF; a
+// file that differs from its output only by CRLF line endings has the same
+// content, converted by a checkout (git's core.autocrlf turns it back on
+// commit), so it is neither drift nor rewritten.
+func toLF(b []byte) []byte {
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 }
 
 // reporter collects errors with positions.

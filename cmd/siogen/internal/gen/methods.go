@@ -356,14 +356,12 @@ func containsInvalid(t types.Type, depth int) bool {
 	return false
 }
 
-// firstError returns the first load or type error of pkg, for messages.
+// firstError returns the first load or type error of pkg, for messages. It
+// is only asked once the package's errors have been found to be references
+// to generated names (see [reporter.packageErrors]): any other error stops
+// generation before the analysis's messages are reported.
 func firstError(pkg *packages.Package) string {
 	for _, e := range pkg.Errors {
-		// References to what siogen generates are expected: the generated
-		// file is not loaded.
-		if strings.Contains(e.Msg, "undefined: Register") || strings.Contains(e.Msg, "undefined: register") || strings.Contains(e.Msg, prefix) {
-			continue
-		}
 		return e.Msg
 	}
 	return "the package does not type-check"

@@ -16,7 +16,9 @@ type WriteResult struct {
 }
 
 // Write writes the files whose content differs from what is on disk, and
-// leaves every other file untouched (its modification time too). Orphans
+// leaves every other file untouched (its modification time too); a file that
+// differs only by CRLF line endings is unchanged. Files are written with LF
+// line endings. Orphans
 // are removed only when prune is set; otherwise they are reported in the
 // result.
 func Write(files []File, prune bool) (WriteResult, error) {
@@ -34,7 +36,7 @@ func Write(files []File, prune bool) (WriteResult, error) {
 			continue
 		}
 		old, err := os.ReadFile(f.Path)
-		if err == nil && bytes.Equal(old, f.Content) {
+		if err == nil && bytes.Equal(toLF(old), f.Content) {
 			continue
 		}
 		if err := writeFile(f.Path, f.Content); err != nil {
@@ -73,6 +75,7 @@ func writeFile(path string, content []byte) error {
 // Check compares files with the disk without writing anything. It returns a
 // report (unified diffs of what would change, and a line per orphaned
 // generated file) with paths relative to dir, and whether anything differs.
+// CRLF line endings on disk are not a difference.
 func Check(files []File, dir string) (string, bool) {
 	var out strings.Builder
 	drift := false
@@ -89,6 +92,7 @@ func Check(files []File, dir string) (string, bool) {
 			old = nil
 			oldName = "/dev/null"
 		}
+		old = toLF(old)
 		if d := UnifiedDiff(oldName, "b/"+filepath.ToSlash(rel), old, f.Content); d != "" {
 			out.WriteString(d)
 			drift = true
