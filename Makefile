@@ -37,8 +37,9 @@ test: deps lint check-generate ## Run every check and test (race detector on), a
 	go test -race -count=1 -timeout 15m ./...
 
 .PHONY: lint
+# gofmt skips the generator's syntax-error golden case, which must not parse.
 lint: ## go vet, staticcheck (pinned), gofmt, go mod tidy -diff
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l $$(git ls-files '*.go' ':!:cmd/siogen/testdata/errors_syntax/*')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
 	go mod tidy -diff
