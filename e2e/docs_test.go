@@ -499,3 +499,31 @@ func TestReadmeExample(t *testing.T) {
 		t.Errorf("siogen -check after go generate:\n%s", out)
 	}
 }
+
+// TestNoStaleLines checks that sentences found out of date do not come back:
+// each names a file and a phrase that contradicts what the repository has.
+func TestNoStaleLines(t *testing.T) {
+	tests := []struct {
+		file, phrase, why string
+	}{
+		{"README.md", "does not have yet", "sio has the Redis adapter"},
+		{"docs/migrating.md", "does not have yet", "sio has the Redis adapter"},
+		{"docs/migrating.md", "not finished in sio", "sio has the Redis adapter"},
+		{"socketio/doc.go", "(Redis, later)", "package redisadapter exists"},
+		{"docs/design.md", "calls the session's message callback on the reading goroutine", "socketio uses OnMessageBlocking and queues events per socket"},
+		{"docs/socketio.md", "a slow handler never delays them", "acknowledgements wait while the socket's queue is full"},
+		{"docs/socketio.md", "heartbeats are engineio's and\n  never wait for handlers", "pongs wait behind a full queue"},
+	}
+	root := repoRoot(t)
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.phrase, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(root, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte(tt.phrase)) {
+				t.Errorf("%s still says %q, but %s", tt.file, tt.phrase, tt.why)
+			}
+		})
+	}
+}
