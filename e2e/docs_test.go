@@ -507,6 +507,7 @@ func TestNoStaleLines(t *testing.T) {
 		file, phrase, why string
 	}{
 		{"README.md", "does not have yet", "sio has the Redis adapter"},
+		{"README.md", "across processes needs an adapter", "the Redis adapter carries them across processes"},
 		{"docs/migrating.md", "does not have yet", "sio has the Redis adapter"},
 		{"docs/migrating.md", "not finished in sio", "sio has the Redis adapter"},
 		{"socketio/doc.go", "(Redis, later)", "package redisadapter exists"},
@@ -523,6 +524,33 @@ func TestNoStaleLines(t *testing.T) {
 			}
 			if bytes.Contains(b, []byte(tt.phrase)) {
 				t.Errorf("%s still says %q, but %s", tt.file, tt.phrase, tt.why)
+			}
+		})
+	}
+}
+
+// TestLicenseAndChangelog checks that the repository carries its license and
+// a changelog in the Keep a Changelog form, and that the README links both.
+func TestLicenseAndChangelog(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"LICENSE", []string{"MIT License", "Copyright (c) 2026 The sio authors"}},
+		{"CHANGELOG.md", []string{"# Changelog", "Keep a Changelog", "## [Unreleased]", "v0.1.0", "not tagged or published yet"}},
+		{"README.md", []string{"](CHANGELOG.md)", "](LICENSE)"}},
+	}
+	root := repoRoot(t)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(root, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !bytes.Contains(b, []byte(w)) {
+					t.Errorf("%s does not contain %q", tt.file, w)
+				}
 			}
 		})
 	}
