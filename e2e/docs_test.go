@@ -148,8 +148,20 @@ func addReplace(t *testing.T, dir string) {
 	if err != nil || bytes.Contains(gomod, []byte("github.com/siogo/sio =>")) {
 		return
 	}
-	fillModCache(t)
 	run(t, dir, "go", "mod", "edit", "-replace", "github.com/siogo/sio="+repoRoot(t))
+	seedGoSum(t, dir)
+}
+
+// cloneRE matches the documented clone of sio; its group is the destination.
+var cloneRE = regexp.MustCompile(`(?m)^git clone https://github\.com/siogo/sio (\S+)$`)
+
+// seedGoSum fills the module cache and seeds the go.sum of the scratch
+// module in dir with this repository's, checking at the end of the test
+// that nothing unverified was added (see the comment at the top of this
+// file).
+func seedGoSum(t *testing.T, dir string) {
+	t.Helper()
+	fillModCache(t)
 	sum := readGoSum(t, repoRoot(t))
 	old := readGoSum(t, dir)
 	if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(old+sum), 0o644); err != nil {
@@ -261,15 +273,24 @@ func TestGettingStarted(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(cwd, name), []byte(b.body), 0o644); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
+		case b.marker == "run: clone":
+			// The page clones sio next to the module; the test links this
+			// repository there instead (it makes no network call) and
+			// seeds go.sum as the comment at the top of this file says.
+			script := cloneRE.ReplaceAllString(b.body, "ln -s "+repoRoot(t)+" $1")
+			if script == b.body {
+				t.Fatalf("%s: a clone block without a git clone of sio", where)
+			}
+			out, dir := runScript(t, where, cwd, script+"\npwd >&3\n")
+			last, cwd = out, dir
+			seedGoSum(t, cwd)
+			ran++
 		case b.marker == "run":
-			addReplace(t, cwd)
 			script := strings.ReplaceAll(b.body, docURL, url) + "\npwd >&3\n"
 			out, dir := runScript(t, where, cwd, script)
 			last, cwd = out, dir
-			addReplace(t, cwd) // after go mod init
 			ran++
 		case b.marker == "run: background":
-			addReplace(t, cwd)
 			s := startServer(t, where, cwd, b.body)
 			servers = append(servers, s)
 			last = waitLine(t, where, s, regexp.MustCompile(`listening on (http://\S+)`))
