@@ -65,8 +65,12 @@ bench: ## Run the benchmarks
 	go test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: demo
+# The demo builds the chat into bin/ and runs it in place of the recipe's
+# shell (exec), not with `go run`: go run exits 1 after an interrupt even when
+# the program stopped cleanly, and make would then report "Error 1" on Ctrl-C.
 demo: examples/chat/web/node_modules/.package-lock.json ## Serve the chat example on DEMO_ADDR (default 127.0.0.1:8000)
-	go run ./examples/chat -addr $(DEMO_ADDR)
+	go build -o bin/chat ./examples/chat
+	exec bin/chat -addr $(DEMO_ADDR)
 
 # The browser tests (e2e/) need Chromium at /usr/bin/chromium (Debian's
 # package; playwright-core drives it, no browser is downloaded) and the npm

@@ -148,8 +148,20 @@ func addReplace(t *testing.T, dir string) {
 	if err != nil || bytes.Contains(gomod, []byte("github.com/siogo/sio =>")) {
 		return
 	}
-	fillModCache(t)
 	run(t, dir, "go", "mod", "edit", "-replace", "github.com/siogo/sio="+repoRoot(t))
+	seedGoSum(t, dir)
+}
+
+// cloneRE matches the documented clone of sio; its group is the destination.
+var cloneRE = regexp.MustCompile(`(?m)^git clone https://github\.com/siogo/sio (\S+)$`)
+
+// seedGoSum fills the module cache and seeds the go.sum of the scratch
+// module in dir with this repository's, checking at the end of the test
+// that nothing unverified was added (see the comment at the top of this
+// file).
+func seedGoSum(t *testing.T, dir string) {
+	t.Helper()
+	fillModCache(t)
 	sum := readGoSum(t, repoRoot(t))
 	old := readGoSum(t, dir)
 	if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(old+sum), 0o644); err != nil {
@@ -261,15 +273,24 @@ func TestGettingStarted(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(cwd, name), []byte(b.body), 0o644); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
+		case b.marker == "run: clone":
+			// The page clones sio next to the module; the test links this
+			// repository there instead (it makes no network call) and
+			// seeds go.sum as the comment at the top of this file says.
+			script := cloneRE.ReplaceAllString(b.body, "ln -s "+repoRoot(t)+" $1")
+			if script == b.body {
+				t.Fatalf("%s: a clone block without a git clone of sio", where)
+			}
+			out, dir := runScript(t, where, cwd, script+"\npwd >&3\n")
+			last, cwd = out, dir
+			seedGoSum(t, cwd)
+			ran++
 		case b.marker == "run":
-			addReplace(t, cwd)
 			script := strings.ReplaceAll(b.body, docURL, url) + "\npwd >&3\n"
 			out, dir := runScript(t, where, cwd, script)
 			last, cwd = out, dir
-			addReplace(t, cwd) // after go mod init
 			ran++
 		case b.marker == "run: background":
-			addReplace(t, cwd)
 			s := startServer(t, where, cwd, b.body)
 			servers = append(servers, s)
 			last = waitLine(t, where, s, regexp.MustCompile(`listening on (http://\S+)`))
@@ -497,5 +518,61 @@ func TestReadmeExample(t *testing.T) {
 	run(t, dir, "go", "vet", "./...")
 	if out := run(t, dir, "go", "tool", "siogen", "-check", "./..."); strings.TrimSpace(out) != "" {
 		t.Errorf("siogen -check after go generate:\n%s", out)
+	}
+}
+
+// TestNoStaleLines checks that sentences found out of date do not come back:
+// each names a file and a phrase that contradicts what the repository has.
+func TestNoStaleLines(t *testing.T) {
+	tests := []struct {
+		file, phrase, why string
+	}{
+		{"README.md", "does not have yet", "sio has the Redis adapter"},
+		{"README.md", "across processes needs an adapter", "the Redis adapter carries them across processes"},
+		{"docs/migrating.md", "does not have yet", "sio has the Redis adapter"},
+		{"docs/migrating.md", "not finished in sio", "sio has the Redis adapter"},
+		{"socketio/doc.go", "(Redis, later)", "package redisadapter exists"},
+		{"docs/design.md", "calls the session's message callback on the reading goroutine", "socketio uses OnMessageBlocking and queues events per socket"},
+		{"docs/socketio.md", "a slow handler never delays them", "acknowledgements wait while the socket's queue is full"},
+		{"docs/socketio.md", "heartbeats are engineio's and\n  never wait for handlers", "pongs wait behind a full queue"},
+	}
+	root := repoRoot(t)
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.phrase, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(root, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte(tt.phrase)) {
+				t.Errorf("%s still says %q, but %s", tt.file, tt.phrase, tt.why)
+			}
+		})
+	}
+}
+
+// TestLicenseAndChangelog checks that the repository carries its license and
+// a changelog in the Keep a Changelog form, and that the README links both.
+func TestLicenseAndChangelog(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"LICENSE", []string{"MIT License", "Copyright (c) 2026 The sio authors"}},
+		{"CHANGELOG.md", []string{"# Changelog", "Keep a Changelog", "## [Unreleased]", "v0.1.0", "not tagged or published yet"}},
+		{"README.md", []string{"](CHANGELOG.md)", "](LICENSE)"}},
+	}
+	root := repoRoot(t)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(root, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !bytes.Contains(b, []byte(w)) {
+					t.Errorf("%s does not contain %q", tt.file, w)
+				}
+			}
+		})
 	}
 }

@@ -124,8 +124,9 @@
 // # Adapters
 //
 // Rooms and broadcasts are the [Adapter]'s business. [MemoryAdapter], the
-// default, serves one server; a cluster adapter (Redis, later) embeds it and
-// adds the traffic between servers. docs/socketio.md gives the contract.
+// default, serves one server; a cluster adapter, such as package
+// redisadapter's, embeds it and adds the traffic between servers.
+// docs/socketio.md gives the contract.
 //
 // # Connection state recovery
 //
