@@ -5,7 +5,7 @@
 // polling, websocket or upgrade. Prints one JSON line per scenario:
 // {"scenario":..., "ok":true|false, "detail"|"error":...}.
 import { io } from "socket.io-client";
-import { assert, onceWithin } from "./check.mjs";
+import { assert, onceWithin, runScenarios } from "./check.mjs";
 
 const [url, mode, nArg] = process.argv.slice(2);
 const transports = { polling: ["polling"], websocket: ["websocket"], upgrade: ["polling", "websocket"] }[mode];
@@ -98,17 +98,7 @@ const scenarios = {
   },
 };
 
-const only = process.env.SCENARIOS ? process.env.SCENARIOS.split(",") : null;
-for (const [name, fn] of Object.entries(scenarios)) {
-  if (only && !only.includes(name)) continue;
-  try {
-    const detail = await fn();
-    console.log(JSON.stringify({ scenario: name, ok: true, detail }));
-  } catch (e) {
-    console.log(JSON.stringify({ scenario: name, ok: false, error: String((e && e.stack) || e) }));
-  }
+await runScenarios(scenarios, () => {
   for (const s of open) s.disconnect();
   open = [];
-}
-await new Promise((r) => setTimeout(r, 200));
-process.exit(0);
+});

@@ -6,7 +6,7 @@
 // websocket or upgrade (polling upgraded to websocket before each scenario
 // goes on). SCENARIOS=a,b (environment) runs only those scenarios.
 import { io } from "socket.io-client";
-import { assert, eq, onceWithin, same } from "./check.mjs";
+import { assert, eq, onceWithin, runScenarios, same } from "./check.mjs";
 
 const [url, recoveryURL, mode] = process.argv.slice(2);
 const transports = { polling: ["polling"], websocket: ["websocket"], upgrade: ["polling", "websocket"] }[mode];
@@ -301,18 +301,7 @@ const scenarios = {
   },
 };
 
-const only = process.env.SCENARIOS ? process.env.SCENARIOS.split(",") : null;
-for (const [name, fn] of Object.entries(scenarios)) {
-  if (only && !only.includes(name)) continue;
-  try {
-    await fn();
-    console.log(JSON.stringify({ scenario: name, ok: true }));
-  } catch (e) {
-    console.log(JSON.stringify({ scenario: name, ok: false, error: String((e && e.stack) || e) }));
-  }
+await runScenarios(scenarios, () => {
   for (const s of open) s.disconnect();
   open = [];
-}
-// Give the polling transports time to send their close packets.
-await new Promise((r) => setTimeout(r, 200));
-process.exit(0);
+});
