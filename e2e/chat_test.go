@@ -19,7 +19,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		if modDownload.proxy != "" {
+			os.RemoveAll(modDownload.proxy)
+		}
+		os.Exit(code)
+	}))
 }
 
 // chromium is the browser the test drives; CHROMIUM overrides it.

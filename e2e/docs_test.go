@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/module"
 )
 
 // The documentation tests run the code of the Markdown files in scratch
@@ -33,14 +35,20 @@ import (
 //     sio's (same requirements, same versions), and their go.sum is seeded
 //     with this repository's go.sum: every module and go.mod file they use
 //     is checked against the checksums that sio's own build checks.
-//   - Their Go commands run with GOPROXY=off (modules come from the module
-//     cache only) and GOSUMDB=off. With GOPROXY=off the go command would
-//     ask the checksum database (sum.golang.org) directly, not through the
-//     proxy, for any checksum go.sum lacks: a network call that many
-//     networks block and that the set-up never makes. GOSUMDB=off turns
-//     that call off, but no check: go.sum still verifies every module, and
-//     checkGoSum fails the test when a scratch go.sum gains a line that is
-//     not in this repository's go.sum, i.e. a checksum nothing verified.
+//   - Their Go commands take modules from a module proxy in a local folder
+//     (GOPROXY=file://…) that serves exactly the module versions of this
+//     repository's go.sum, from the module cache: a documented `go mod
+//     tidy` may look a package's module up (a test dependency of a tool's
+//     dependency, say), and a lookup needs a proxy, not only a cache. The
+//     modules of go.sum are downloaded into the cache first, checked by
+//     sio's go.sum.
+//   - GOSUMDB=off: with a file proxy the go command would ask the checksum
+//     database (sum.golang.org) directly for any checksum go.sum lacks: a
+//     network call that many networks block and that the set-up never
+//     makes. GOSUMDB=off turns that call off, but no check: go.sum still
+//     verifies every module, and checkGoSum fails the test when a scratch
+//     go.sum gains a line that is not in this repository's go.sum, i.e. a
+//     checksum nothing verified.
 
 // block is one fenced code block of a Markdown file and the HTML comment
 // right before it (its marker), e.g. <!-- file: main.go -->.
@@ -109,34 +117,146 @@ func repoRoot(t *testing.T) string {
 }
 
 // goEnv is the environment of the Go commands run in scratch modules: offline,
-// as the comment at the top of this file explains.
+// as the comment at the top of this file explains. Before fillModCache has
+// made the local proxy, no module can be looked up at all.
 func goEnv() []string {
-	return append(os.Environ(), "GOPROXY=off", "GOSUMDB=off", "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
+	proxy := "off"
+	if modDownload.proxy != "" {
+		proxy = "file://" + filepath.ToSlash(modDownload.proxy)
+	}
+	return append(os.Environ(), "GOPROXY="+proxy, "GOSUMDB=off", "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
 }
 
-var (
-	modDownload    sync.Once
-	modDownloadErr error
-	modDownloadOut []byte
-)
+// modDownload is what fillModCache did, once per test binary.
+var modDownload struct {
+	once  sync.Once
+	err   error
+	out   []byte
+	proxy string // the local proxy's folder; removed by TestMain
+}
 
-// fillModCache runs `go mod download` in this repository once per test
-// binary, with the caller's environment, so that the module cache holds
-// every module (and go.mod file) of sio's build: what the scratch modules
-// resolve offline.
+// fillModCache downloads, once per test binary and with the caller's
+// environment, the modules of this repository's build (`go mod download`)
+// and every module version whose content go.sum vouches for, then makes the
+// local module proxy the scratch modules use (see the comment at the top of
+// this file). Nothing is fetched when the module cache holds them.
 func fillModCache(t *testing.T) {
 	t.Helper()
-	modDownload.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "mod", "download")
-		cmd.Dir = repoRoot(t)
-		cmd.WaitDelay = 5 * time.Second
-		modDownloadOut, modDownloadErr = cmd.CombinedOutput()
+	modDownload.once.Do(func() {
+		modDownload.err = func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			mods := goSumModules(readGoSum(t, repoRoot(t)))
+			var zips []string
+			for _, m := range mods {
+				if m.zip {
+					zips = append(zips, m.path+"@"+m.version)
+				}
+			}
+			for _, args := range [][]string{{"mod", "download"}, append([]string{"mod", "download"}, zips...)} {
+				cmd := exec.CommandContext(ctx, "go", args...)
+				cmd.Dir = repoRoot(t)
+				cmd.WaitDelay = 5 * time.Second
+				out, err := cmd.CombinedOutput()
+				modDownload.out = append(modDownload.out, out...)
+				if err != nil {
+					return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+				}
+			}
+			dir, err := os.MkdirTemp("", "sio-docs-proxy-")
+			if err != nil {
+				return err
+			}
+			modDownload.proxy = dir
+			return makeProxy(dir, goModCache(t), mods)
+		}()
 	})
-	if modDownloadErr != nil {
-		t.Fatalf("go mod download (in %s): %v\n%s", repoRoot(t), modDownloadErr, modDownloadOut)
+	if modDownload.err != nil {
+		t.Fatalf("filling the module cache (in %s): %v\n%s", repoRoot(t), modDownload.err, modDownload.out)
 	}
+}
+
+// sumModule is one module version of a go.sum; zip reports whether go.sum
+// holds the checksum of its content, not only of its go.mod file.
+type sumModule struct {
+	path, version string
+	zip           bool
+}
+
+// goSumModules returns the module versions of a go.sum, sorted.
+func goSumModules(sum string) []sumModule {
+	byKey := map[string]*sumModule{}
+	var keys []string
+	for _, line := range strings.Split(sum, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		version, modOnly := strings.CutSuffix(f[1], "/go.mod")
+		key := f[0] + "@" + version
+		m := byKey[key]
+		if m == nil {
+			m = &sumModule{path: f[0], version: version}
+			byKey[key] = m
+			keys = append(keys, key)
+		}
+		m.zip = m.zip || !modOnly
+	}
+	sort.Strings(keys)
+	mods := make([]sumModule, len(keys))
+	for i, k := range keys {
+		mods[i] = *byKey[k]
+	}
+	return mods
+}
+
+// goModCache returns GOMODCACHE as the go command sees it.
+func goModCache(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env GOMODCACHE: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// makeProxy lays out, in dir, a module proxy (the GOPROXY protocol over
+// file://) serving mods from the module cache's download folder: for each
+// version its .info and .mod files, its .zip when go.sum vouches for its
+// content, and a list of the versions per module.
+func makeProxy(dir, modCache string, mods []sumModule) error {
+	lists := map[string][]string{}
+	for _, m := range mods {
+		esc, err := module.EscapePath(m.path)
+		if err != nil {
+			return err
+		}
+		ver, err := module.EscapeVersion(m.version)
+		if err != nil {
+			return err
+		}
+		src := filepath.Join(modCache, "cache", "download", filepath.FromSlash(esc), "@v")
+		dst := filepath.Join(dir, filepath.FromSlash(esc), "@v")
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			return err
+		}
+		exts := []string{".info", ".mod"}
+		if m.zip {
+			exts = append(exts, ".zip")
+		}
+		for _, ext := range exts {
+			if err := os.Symlink(filepath.Join(src, ver+ext), filepath.Join(dst, ver+ext)); err != nil {
+				return err
+			}
+		}
+		lists[dst] = append(lists[dst], m.version)
+	}
+	for dst, versions := range lists {
+		if err := os.WriteFile(filepath.Join(dst, "list"), []byte(strings.Join(versions, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addReplace points github.com/siogo/sio at this repository in the go.mod
