@@ -24,9 +24,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var usage bytes.Buffer
 	fs.SetOutput(&usage)
 	check := fs.Bool("check", false, "write nothing; print a diff of what would change and exit 1 on drift")
-	prune := fs.Bool("prune", false, "remove orphaned generated files (of packages without consumers)")
+	prune := fs.Bool("prune", false, "remove orphaned generated files (that no consumer is generated into any more)")
+	tags := fs.String("tags", "", "build tags to load the packages with, space- or comma-separated, as go build's -tags")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [packages]")
+		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [packages]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -42,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "siogen:", err)
 		return 2
 	}
-	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args()})
+	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags)})
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)
@@ -62,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "siogen: removed orphaned %s\n", rel(wd, p))
 	}
 	for _, p := range res.Orphans {
-		fmt.Fprintf(stderr, "siogen: %s is orphaned: its package has no //sio:consumer types; delete it or run siogen -prune\n", rel(wd, p))
+		fmt.Fprintf(stderr, "siogen: %s is orphaned: no //sio:consumer type of its package is generated into it; delete it or run siogen -prune\n", rel(wd, p))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -78,4 +79,10 @@ func rel(dir, path string) string {
 		return path
 	}
 	return r
+}
+
+// splitTags splits a -tags value: space- or comma-separated, as the go
+// command takes it.
+func splitTags(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }

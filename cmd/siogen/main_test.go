@@ -352,7 +352,7 @@ func TestHelp(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d", code, tt.code)
 			}
-			const usage = "usage: siogen [-check] [-prune] [packages]\n"
+			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [packages]\n"
 			if got := strings.Contains(stdout.String(), usage); got != tt.out {
 				t.Errorf("usage on stdout: %v, want %v:\n%s", got, tt.out, stdout.String())
 			}
