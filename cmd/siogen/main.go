@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/siogo/sio/cmd/siogen/internal/gen"
@@ -60,25 +59,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := gen.Write(files, *prune)
 	for _, p := range res.Removed {
-		fmt.Fprintf(stderr, "siogen: removed orphaned %s\n", rel(wd, p))
+		fmt.Fprintf(stderr, "siogen: removed orphaned %s\n", gen.ShortPath(wd, p))
 	}
 	for _, p := range res.Orphans {
-		fmt.Fprintf(stderr, "siogen: %s is orphaned: no //sio:consumer type of its package is generated into it; delete it or run siogen -prune\n", rel(wd, p))
+		fmt.Fprintf(stderr, "siogen: %s is orphaned: no //sio:consumer type of its package is generated into it; delete it or run siogen -prune\n", gen.ShortPath(wd, p))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
 	return 0
-}
-
-// rel returns path relative to dir when it is inside it.
-func rel(dir, path string) string {
-	r, err := filepath.Rel(dir, path)
-	if err != nil || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return path
-	}
-	return r
 }
 
 // splitTags splits a -tags value: space- or comma-separated, as the go

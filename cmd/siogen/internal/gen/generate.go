@@ -509,13 +509,24 @@ type reporter struct {
 }
 
 // position returns pos with its file name relative to the working
-// directory when it is inside it.
+// directory when that is shorter (ShortPath).
 func (r *reporter) position(fset *token.FileSet, pos token.Pos) token.Position {
 	p := fset.Position(pos)
-	if rel, err := filepath.Rel(r.dir, p.Filename); err == nil && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		p.Filename = rel
-	}
+	p.Filename = ShortPath(r.dir, p.Filename)
 	return p
+}
+
+// ShortPath returns path relative to dir when that is shorter, as the go
+// command shows paths (../other/x.go from a sibling directory, but an
+// absolute path into the module cache).
+func ShortPath(dir, path string) string {
+	if dir == "" || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(dir, path); err == nil && len(rel) < len(path) {
+		return rel
+	}
+	return path
 }
 
 func (r *reporter) errorf(fset *token.FileSet, pos token.Pos, format string, args ...any) {

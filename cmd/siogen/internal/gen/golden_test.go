@@ -239,14 +239,6 @@ func casePlatforms(t *testing.T, wantDir string) []platform {
 	return ps
 }
 
-func paths(files []File) []string {
-	var ps []string
-	for _, f := range files {
-		ps = append(ps, f.Path)
-	}
-	return ps
-}
-
 // goWithOverlay runs the go command with args in dir, with files overlaid
 // and env (nil: the process's), and returns its stdout; it fails the test
 // when the command fails.

@@ -101,13 +101,4 @@ func Check(files []File, dir string) (string, bool) {
 	return out.String(), drift
 }
 
-func relTo(dir, path string) string {
-	if dir == "" {
-		return path
-	}
-	rel, err := filepath.Rel(dir, path)
-	if err != nil || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return path
-	}
-	return rel
-}
+func relTo(dir, path string) string { return ShortPath(dir, path) }
