@@ -545,3 +545,43 @@ func (o *Other) EventBad(ctx context.Context, s *socketio.Socket, c chan int) er
 		t.Errorf("./... in chat generated nothing: %v", err)
 	}
 }
+
+// TestTestOnlyPackage: a directory with _test.go files only is a package
+// without Go files for the go command; its test consumers are generated into
+// sio_gen_test.go all the same.
+func TestTestOnlyPackage(t *testing.T) {
+	dir := tempModule(t, "")
+	write(t, filepath.Join(dir, "onlytests", "x_test.go"), `package onlytests
+
+import (
+	"context"
+	"testing"
+
+	"github.com/siogo/sio/socketio"
+)
+
+// T is a test consumer.
+//
+//sio:consumer namespace=/t
+type T struct{}
+
+// EventX handles "x".
+func (t *T) EventX(ctx context.Context, s *socketio.Socket) error { return nil }
+
+func TestX(t *testing.T) { RegisterT(socketio.NewServer(nil), func() *T { return &T{} }) }
+`)
+	if code, _, errOut := runIn(t, dir, "-prune", "./..."); code != 0 {
+		t.Fatalf("siogen = %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "onlytests", "sio_gen_test.go")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runIn(t, dir, "-check", "./..."); code != 0 || out != "" {
+		t.Fatalf("-check = %d\n%s", code, out)
+	}
+	cmd := exec.Command("go", "test", "./onlytests")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test: %v\n%s", err, out)
+	}
+}

@@ -444,6 +444,9 @@ func recvName(x ast.Expr) string {
 }
 
 func packageDir(pkg *packages.Package) string {
+	if pkg.Dir != "" {
+		return pkg.Dir
+	}
 	for _, f := range pkg.CompiledGoFiles {
 		return filepath.Dir(f)
 	}
