@@ -96,7 +96,7 @@ func (e *Error) Error() string {
 // one; sio_gen_test.go, sio_gen_x_test.go and <file>_sio_gen_test.go for
 // consumers in _test.go files. Test variants of the packages are loaded
 // (a second packages.Load) only for the packages whose _test.go files hold
-// a //sio: comment. Generated files that the go command would not build in
+// a //sio: comment or a method of one of their consumers. Generated files that the go command would not build in
 // the loaded configuration (another GOOS, a tag not given) are left alone:
 // neither generated, nor orphans.
 func Generate(cfg *Config) ([]File, []error) {
