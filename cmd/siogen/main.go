@@ -24,7 +24,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(&usage)
 	check := fs.Bool("check", false, "write nothing; print a diff of what would change and exit 1 on drift")
 	prune := fs.Bool("prune", false, "remove orphaned generated files (that no consumer is generated into any more)")
-	tags := fs.String("tags", "", "build tags to load the packages with, space- or comma-separated, as go build's -tags")
+	tags := fs.String("tags", "", "a space- or comma-separated `list` of build tags to load the packages with, as go build's -tags")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [packages]")
 		fs.PrintDefaults()

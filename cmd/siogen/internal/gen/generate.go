@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -488,10 +489,14 @@ func orphansIn(dir string, wanted map[string]bool, bc *buildContext) ([]string, 
 // starts with Header, followed by a line ending: LF as siogen writes it, or
 // CRLF as a checkout may have made it (Windows, git's core.autocrlf).
 func IsGenerated(path string) bool {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}
+	defer f.Close()
+	b := make([]byte, len(Header)+2)
+	n, _ := io.ReadFull(f, b)
+	b = b[:n]
 	return bytes.HasPrefix(b, []byte(Header+"\n")) || bytes.HasPrefix(b, []byte(Header+"\r\n"))
 }
 
