@@ -1,21 +1,40 @@
 // Command siogen generates the typed Socket.IO event dispatch of the
-// consumer types marked with //sio:consumer: one sio_gen.go file per
-// package, with a static table from event name to typed decoder and direct
-// method call, so that no handler is found or called through reflection.
+// consumer types marked with //sio:consumer: a sio_gen.go file per package
+// (and one per constrained or test file with consumers, see below), with a
+// static table from event name to typed decoder and direct method call, so
+// that no handler is found or called through reflection.
 //
 // # Usage
 //
-//	siogen [-check] [-prune] [packages]
+//	siogen [-check] [-prune] [-tags 'tag,list'] [packages]
 //
 // With no packages, siogen works on the package in the current directory, as
-// //go:generate go tool siogen runs it; ./... covers a whole module. Install
-// it as a tool of a module with
+// a //go:generate go tool siogen in a package runs it; ./... covers the
+// packages under the current directory. One entry for a whole module, in one
+// file at its root, loads every package once and is the recommended layout:
+//
+//	//go:generate go tool siogen ./...
+//
+// Install it as a tool of a module with
 //
 //	go get -tool github.com/siogo/sio/cmd/siogen
 //
 // -check writes nothing: it prints a unified diff of what would change and
-// names orphaned generated files (sio_gen.go files of packages without
-// consumers). -prune deletes orphaned files; without it they are only named.
+// names orphaned generated files (generated files that no consumer of their
+// package is generated into any more). -prune deletes orphaned files;
+// without it they are only named. -tags gives build tags to load the
+// packages with, space- or comma-separated as go build's.
+//
+// # Build constraints and tests
+//
+// Consumers of files without build constraints go to sio_gen.go; those of a
+// file with a //go:build line or a GOOS/GOARCH name suffix go to a file
+// named after it (chat_linux.go: chat_linux_sio_gen.go) that carries the
+// constraint; those of _test.go files to sio_gen_test.go,
+// sio_gen_x_test.go (package p_test) or chat_linux_sio_gen_test.go. siogen
+// loads what the go command builds for the current GOOS, GOARCH and -tags;
+// generated files of other configurations are left alone (GOOS=darwin
+// siogen ./... generates those of darwin).
 //
 // # Exit status
 //
@@ -27,7 +46,7 @@
 //
 // A package that does not build (a syntax or type error) is not generated:
 // its errors are printed the same way, siogen exits 2 and the package's
-// existing sio_gen.go is left as it is. References from user code to the
+// existing generated files are left as they are. References from user code to the
 // names a generated file declares (RegisterChat, in the same package or
 // another one) are not errors, although siogen loads the packages without
 // their generated files.
@@ -50,8 +69,9 @@
 //
 // # Concurrency
 //
-// siogen is a batch command; it loads the packages once (one packages.Load)
-// and writes each output file atomically (a temporary file renamed over it),
+// siogen is a batch command; it loads the packages once (one packages.Load,
+// and one more for the tests of packages whose tests declare consumers) and
+// writes each output file atomically (a temporary file renamed over it),
 // only when its content changes.
 //
 // # Bounds

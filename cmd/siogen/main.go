@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/siogo/sio/cmd/siogen/internal/gen"
@@ -24,9 +23,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var usage bytes.Buffer
 	fs.SetOutput(&usage)
 	check := fs.Bool("check", false, "write nothing; print a diff of what would change and exit 1 on drift")
-	prune := fs.Bool("prune", false, "remove orphaned generated files (of packages without consumers)")
+	prune := fs.Bool("prune", false, "remove orphaned generated files (that no consumer is generated into any more)")
+	tags := fs.String("tags", "", "a space- or comma-separated `list` of build tags to load the packages with, as go build's -tags")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [packages]")
+		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [packages]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -42,7 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "siogen:", err)
 		return 2
 	}
-	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args()})
+	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags)})
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)
@@ -59,10 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := gen.Write(files, *prune)
 	for _, p := range res.Removed {
-		fmt.Fprintf(stderr, "siogen: removed orphaned %s\n", rel(wd, p))
+		fmt.Fprintf(stderr, "siogen: removed orphaned %s\n", gen.ShortPath(wd, p))
 	}
 	for _, p := range res.Orphans {
-		fmt.Fprintf(stderr, "siogen: %s is orphaned: its package has no //sio:consumer types; delete it or run siogen -prune\n", rel(wd, p))
+		fmt.Fprintf(stderr, "siogen: %s is orphaned: no //sio:consumer type of its package is generated into it; delete it or run siogen -prune\n", gen.ShortPath(wd, p))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -71,11 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// rel returns path relative to dir when it is inside it.
-func rel(dir, path string) string {
-	r, err := filepath.Rel(dir, path)
-	if err != nil || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return path
-	}
-	return r
+// splitTags splits a -tags value: space- or comma-separated, as the go
+// command takes it.
+func splitTags(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }

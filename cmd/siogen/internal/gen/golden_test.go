@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,8 +24,21 @@ func TestMain(m *testing.M) {
 
 // TestGolden generates every case under ../../testdata: a case with
 // want/errors.txt must fail with exactly those errors; any other case must
-// generate want/sio_gen.go byte for byte, twice, and the package built with
-// that file must print want/run.txt.
+// generate its files byte for byte, twice, each compared with want/<name>,
+// and the package built with them must behave. A case may hold:
+//
+//   - want/tags.txt: build tags (space- or comma-separated) to generate,
+//     build and run with; generated without them, no file is an orphan;
+//   - want/goos.txt: lines "GOOS/GOARCH: go list's files" for the platforms
+//     the case is generated for (their outputs merged: a file generated for
+//     two platforms must be the same) and cross-checked on: go vet must
+//     pass, and the lists say which files (generated ones included) build
+//     there;
+//   - run.go: the program, run on the host, prints want/run.txt;
+//   - _test.go files: go test must pass;
+//   - committed generated files (starting with Header): Generate and Check
+//     must take them as up to date (the CRLF case), and neither rewrite nor
+//     orphan those of another platform.
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "*"))
 	if err != nil {
@@ -41,7 +55,8 @@ func TestGolden(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
 			wantDir := filepath.Join(dir, "want")
-			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}})
+			tags := caseTags(t, wantDir)
+			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags})
 			errPath := filepath.Join(wantDir, "errors.txt")
 			if _, err := os.Stat(errPath); err == nil || (*update && len(errs) > 0) {
 				var got strings.Builder
@@ -57,40 +72,187 @@ func TestGolden(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatalf("unexpected errors: %v", errs)
 			}
-			if len(files) != 1 || files[0].Path != filepath.Join(dir, OutputName) {
-				t.Fatalf("files = %v, want one %s", paths(files), OutputName)
+			if len(files) == 0 {
+				t.Fatal("nothing generated")
 			}
-			golden(t, filepath.Join(wantDir, OutputName), files[0].Content)
+			noOrphans(t, "host", files)
 
-			again, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}})
-			if len(errs) > 0 || len(again) != 1 || !bytes.Equal(again[0].Content, files[0].Content) {
+			// The outputs of every platform of the case, merged.
+			all := map[string][]byte{}
+			merge := func(cfg string, files []File) {
+				for _, f := range files {
+					if filepath.Dir(f.Path) != dir {
+						t.Errorf("%s: %s generated outside the case", cfg, f.Path)
+						continue
+					}
+					name := filepath.Base(f.Path)
+					if prev, ok := all[name]; ok && !bytes.Equal(prev, f.Content) {
+						t.Errorf("%s: %s differs from its generation for another platform:\n%s", cfg, name, UnifiedDiff("before", cfg, prev, f.Content))
+					}
+					all[name] = f.Content
+				}
+			}
+			merge("host", files)
+			platforms := casePlatforms(t, wantDir)
+			for _, p := range platforms {
+				pf, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Env: p.env()})
+				if len(errs) > 0 {
+					t.Fatalf("%s: %v", p, errs)
+				}
+				noOrphans(t, p.String(), pf)
+				merge(p.String(), pf)
+			}
+			for name, content := range all {
+				golden(t, filepath.Join(wantDir, name), content)
+			}
+			// want/ holds no other generated file.
+			wantGo, _ := filepath.Glob(filepath.Join(wantDir, "*.go"))
+			for _, p := range wantGo {
+				if _, ok := all[filepath.Base(p)]; ok {
+					continue
+				}
+				if *update {
+					os.Remove(p)
+				} else {
+					t.Errorf("%s is not generated any more", p)
+				}
+			}
+
+			again, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags})
+			if len(errs) > 0 || len(again) != len(files) {
 				t.Errorf("a second generation differs (errs %v)", errs)
+			} else {
+				for i := range again {
+					if again[i].Path != files[i].Path || !bytes.Equal(again[i].Content, files[i].Content) {
+						t.Errorf("a second generation of %s differs", files[i].Path)
+					}
+				}
+			}
+			if len(tags) > 0 {
+				// Without its tags, the case's tagged outputs are
+				// another configuration's: not orphans.
+				untagged, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}})
+				if len(errs) > 0 {
+					t.Fatalf("without tags: %v", errs)
+				}
+				noOrphans(t, "without tags", untagged)
 			}
 
-			// Build and run the case's program with the generated file.
-			out := runWithOverlay(t, dir, files[0])
-			golden(t, filepath.Join(wantDir, "run.txt"), out)
+			// Committed generated files are up to date.
+			var onDisk []File
+			for _, f := range files {
+				if _, err := os.Stat(f.Path); err == nil {
+					onDisk = append(onDisk, f)
+				}
+			}
+			if report, drift := Check(onDisk, dir); drift {
+				t.Errorf("Check reports drift of committed files:\n%s", report)
+			}
+			entries, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+			for _, p := range entries {
+				if !IsGenerated(p) {
+					continue
+				}
+				b, err := os.ReadFile(p)
+				if want, ok := all[filepath.Base(p)]; err != nil || !ok || !bytes.Equal(toLF(b), want) {
+					t.Errorf("committed %s is not what siogen generates for any platform of the case", filepath.Base(p))
+				}
+			}
+
+			// Build and run the case with the generated files.
+			var overlay []File
+			for name, content := range all {
+				overlay = append(overlay, File{Path: filepath.Join(dir, name), Content: content})
+			}
+			var tagFlags []string
+			if len(tags) > 0 {
+				tagFlags = []string{"-tags=" + strings.Join(tags, ",")}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "run.go")); err == nil {
+				out := goWithOverlay(t, dir, overlay, nil, append(append([]string{"run"}, tagFlags...), ".")...)
+				golden(t, filepath.Join(wantDir, "run.txt"), out)
+			}
+			if tests, _ := filepath.Glob(filepath.Join(dir, "*_test.go")); len(tests) > 0 {
+				goWithOverlay(t, dir, overlay, nil, append(append([]string{"test", "-count=1"}, tagFlags...), ".")...)
+			}
+			if len(platforms) > 0 {
+				var lists strings.Builder
+				for _, p := range platforms {
+					goWithOverlay(t, dir, overlay, p.env(), append(append([]string{"vet"}, tagFlags...), ".")...)
+					out := goWithOverlay(t, dir, overlay, p.env(), append(append([]string{"list", "-f", "{{.GoFiles}} {{.TestGoFiles}} {{.XTestGoFiles}}"}, tagFlags...), ".")...)
+					fmt.Fprintf(&lists, "%s: %s", p, out)
+				}
+				golden(t, filepath.Join(wantDir, "goos.txt"), []byte(lists.String()))
+			}
 		})
 	}
 }
 
-func paths(files []File) []string {
-	var ps []string
+func noOrphans(t *testing.T, cfg string, files []File) {
+	t.Helper()
 	for _, f := range files {
-		ps = append(ps, f.Path)
+		if f.Content == nil {
+			t.Errorf("%s: %s is taken for an orphan", cfg, f.Path)
+		}
+	}
+}
+
+// caseTags returns the tags of want/tags.txt, if any.
+func caseTags(t *testing.T, wantDir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(wantDir, "tags.txt"))
+	if os.IsNotExist(err) {
+		return nil
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return strings.FieldsFunc(string(b), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
+}
+
+type platform struct{ goos, goarch string }
+
+func (p platform) String() string { return p.goos + "/" + p.goarch }
+
+func (p platform) env() []string {
+	return append(os.Environ(), "GOOS="+p.goos, "GOARCH="+p.goarch, "CGO_ENABLED=0")
+}
+
+// casePlatforms returns the platforms of want/goos.txt (the GOOS/GOARCH
+// before each line's colon), if any.
+func casePlatforms(t *testing.T, wantDir string) []platform {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(wantDir, "goos.txt"))
+	if os.IsNotExist(err) {
+		return nil
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var ps []platform
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		key, _, _ := strings.Cut(line, ":")
+		goos, goarch, ok := strings.Cut(strings.TrimSpace(key), "/")
+		if !ok {
+			t.Fatalf("goos.txt: %q is not GOOS/GOARCH: ...", line)
+		}
+		ps = append(ps, platform{goos, goarch})
 	}
 	return ps
 }
 
-// runWithOverlay runs `go run .` in dir with f overlaid, and returns stdout.
-func runWithOverlay(t *testing.T, dir string, f File) []byte {
+// goWithOverlay runs the go command with args in dir, with files overlaid
+// and env (nil: the process's), and returns its stdout; it fails the test
+// when the command fails.
+func goWithOverlay(t *testing.T, dir string, files []File, env []string, args ...string) []byte {
 	t.Helper()
 	tmp := t.TempDir()
-	gen := filepath.Join(tmp, OutputName)
-	if err := os.WriteFile(gen, f.Content, 0o644); err != nil {
-		t.Fatal(err)
+	replace := map[string]string{}
+	for i, f := range files {
+		gen := filepath.Join(tmp, fmt.Sprintf("%d_%s", i, filepath.Base(f.Path)))
+		if err := os.WriteFile(gen, f.Content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[f.Path] = gen
 	}
-	replace := map[string]string{f.Path: gen}
 	// An -overlay in GOFLAGS would be overridden by ours: merge it in.
 	for _, fl := range strings.Fields(os.Getenv("GOFLAGS")) {
 		if p, ok := strings.CutPrefix(fl, "-overlay="); ok {
@@ -119,12 +281,13 @@ func runWithOverlay(t *testing.T, dir string, f File) []byte {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "run", "-overlay", ovPath, ".")
+	cmd := exec.CommandContext(ctx, "go", append([]string{args[0], "-overlay", ovPath}, args[1:]...)...)
 	cmd.Dir = dir
+	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("go run: %v\n%s", err, stderr.String())
+		t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	return stdout.Bytes()
 }

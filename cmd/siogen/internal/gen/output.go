@@ -82,7 +82,7 @@ func Check(files []File, dir string) (string, bool) {
 	for _, f := range files {
 		rel := relTo(dir, f.Path)
 		if f.Content == nil {
-			fmt.Fprintf(&out, "%s: orphaned generated file: its package has no //sio:consumer types; delete it (siogen -prune does)\n", rel)
+			fmt.Fprintf(&out, "%s: orphaned generated file: no //sio:consumer type of its package is generated into it; delete it (siogen -prune does)\n", rel)
 			drift = true
 			continue
 		}
@@ -101,13 +101,4 @@ func Check(files []File, dir string) (string, bool) {
 	return out.String(), drift
 }
 
-func relTo(dir, path string) string {
-	if dir == "" {
-		return path
-	}
-	rel, err := filepath.Rel(dir, path)
-	if err != nil || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return path
-	}
-	return rel
-}
+func relTo(dir, path string) string { return ShortPath(dir, path) }

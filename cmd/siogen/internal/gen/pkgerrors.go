@@ -93,10 +93,10 @@ func (r *reporter) packageErrors(pkg *packages.Package, declared map[string]map[
 			continue // above
 		case e.Kind == packages.TypeError && len(pkg.TypeErrors) > 0:
 			continue // below, from pkg.TypeErrors, with their token.Pos
-		case e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# "+pkg.PkgPath+"\n") && checked:
+		case e.Kind == packages.ListError && (strings.HasPrefix(e.Msg, "# "+pkg.PkgPath+"\n") || strings.HasPrefix(e.Msg, "# "+pkg.ID+"\n")) && checked:
 			// The compiler's output for the export data the go command
 			// builds: the same errors as the parser's or the type
-			// checker's.
+			// checker's (of a test variant, "# p [p.test]").
 			continue
 		}
 		err := r.packageError(e)

@@ -34,7 +34,7 @@ type structDecoder struct {
 func render(a *analysis) ([]byte, error) {
 	r := &renderer{a: a, imports: map[string]string{}, decoders: map[string]*structDecoder{}}
 	r.f = jen.NewFilePathName(a.pkg.PkgPath, a.pkg.Name)
-	r.f.HeaderComment(Header + "\n\n//go:build !" + BuildTag)
+	r.f.HeaderComment(Header + "\n\n" + generatedBuildLine(a))
 
 	r.f.Comment("The runtime this file was generated for: a build error here means that")
 	r.f.Comment("github.com/siogo/sio/runtime is older than the siogen that wrote the file.")
@@ -448,9 +448,9 @@ func (r *renderer) decoderFor(d decoder) string {
 		return sd.name
 	}
 	n := types.Unalias(d.typ).(*types.Named)
-	base := prefix + "decode_" + n.Obj().Name()
+	base := prefix + localPrefix(r.a) + "decode_" + n.Obj().Name()
 	if n.Obj().Pkg() != r.a.pkg.Types {
-		base = prefix + "decode_" + n.Obj().Pkg().Name() + "_" + n.Obj().Name()
+		base = prefix + localPrefix(r.a) + "decode_" + n.Obj().Pkg().Name() + "_" + n.Obj().Name()
 	}
 	name := base
 	for i := 2; ; i++ {
