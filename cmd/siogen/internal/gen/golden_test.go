@@ -24,7 +24,8 @@ func TestMain(m *testing.M) {
 // TestGolden generates every case under ../../testdata: a case with
 // want/errors.txt must fail with exactly those errors; any other case must
 // generate want/sio_gen.go byte for byte, twice, and the package built with
-// that file must print want/run.txt.
+// that file must print want/run.txt. Either kind warns exactly as
+// want/warnings.txt says, or not at all when it has none.
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "*"))
 	if err != nil {
@@ -41,7 +42,18 @@ func TestGolden(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
 			wantDir := filepath.Join(dir, "want")
-			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}})
+			var warnings strings.Builder
+			warn := func(w error) { warnings.WriteString(w.Error() + "\n") }
+			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Warn: warn})
+
+			// Warnings: want/warnings.txt exactly, or none.
+			warnPath := filepath.Join(wantDir, "warnings.txt")
+			if _, err := os.Stat(warnPath); err == nil || (*update && warnings.Len() > 0) {
+				golden(t, warnPath, []byte(warnings.String()))
+			} else if warnings.Len() > 0 {
+				t.Errorf("unexpected warnings (add want/warnings.txt):\n%s", warnings.String())
+			}
+
 			errPath := filepath.Join(wantDir, "errors.txt")
 			if _, err := os.Stat(errPath); err == nil || (*update && len(errs) > 0) {
 				var got strings.Builder
