@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/siogo/sio/socketio"
 )
@@ -11,8 +12,19 @@ import (
 // Spec describes a consumer type T for [Register]. siogen generates one per
 // consumer; hand-written code may fill one too.
 type Spec[T any] struct {
-	// Namespace is the namespace the consumer serves, e.g. "/" or "/chat".
+	// Namespace is the namespace the consumer serves, e.g. "/" or "/chat",
+	// when Regexp and Match are nil.
 	Namespace string
+	// Regexp, when not nil, makes the consumer serve a dynamic namespace
+	// (socketio's [socketio.Server.OfRegexp]): every namespace whose name it
+	// matches (with MatchString, so anchor it with ^ and $), created when a
+	// client first connects to it. Namespace is then ignored.
+	Regexp *regexp.Regexp
+	// Match, when not nil and Regexp is nil, makes the consumer serve a
+	// dynamic namespace ([socketio.Server.OfFunc]): every namespace Match
+	// accepts, given its name and the CONNECT packet's auth payload.
+	// Namespace is then ignored. Match must not block.
+	Match func(name string, auth []byte) bool
 	// Connect decodes auth (the raw JSON of the CONNECT payload, nil when
 	// the client sent none) and calls the consumer's Connect method. A nil
 	// error accepts the connection; an error rejects it (socketio sends
@@ -31,15 +43,29 @@ type Spec[T any] struct {
 // constructor passed to [Register] returns nil.
 var ErrNilConsumer = errors.New("siogen: consumer constructor returned nil")
 
-// Register serves spec.Namespace of srv with consumers of type T: for each
-// connection to the namespace it makes a fresh consumer with newT, calls its
-// Connect (via spec.Connect) and, when that accepts, installs the consumer's
+// Register serves spec.Namespace of srv (or the dynamic namespace of
+// spec.Regexp or spec.Match) with consumers of type T: for each connection
+// to the namespace it makes a fresh consumer with newT, calls its Connect
+// (via spec.Connect) and, when that accepts, installs the consumer's
 // dispatcher and disconnect handler on the socket. Fields of the consumer
 // therefore hold per-connection state.
 //
-// Register replaces any connection handler the namespace had.
+// For a static namespace, Register replaces any connection handler the
+// namespace had. A dynamic one is new at each call (srv.OfRegexp,
+// srv.OfFunc): a client connecting to a name that no static namespace has
+// gets the first registered dynamic namespace that matches it, and a static
+// namespace of the same name takes precedence.
 func Register[T any](srv *socketio.Server, spec *Spec[T], newT func() *T) {
-	srv.Of(spec.Namespace).OnConnection(ConnectionHandler(spec, newT))
+	var ns *socketio.Namespace
+	switch {
+	case spec.Regexp != nil:
+		ns = srv.OfRegexp(spec.Regexp)
+	case spec.Match != nil:
+		ns = srv.OfFunc(spec.Match)
+	default:
+		ns = srv.Of(spec.Namespace)
+	}
+	ns.OnConnection(ConnectionHandler(spec, newT))
 }
 
 // RegisterShared serves spec.Namespace of srv with the one consumer c, shared

@@ -3,6 +3,13 @@ package runtime
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/siogo/sio/socketio"
@@ -81,4 +88,99 @@ func ExampleRegister() {
 	}
 	srv := socketio.NewServer(nil)
 	Register(srv, spec, func() *greeter { return &greeter{} })
+}
+
+// TestRegisterNamespaces: Register serves spec.Namespace, or the dynamic
+// namespace of spec.Regexp or spec.Match, whose children share its
+// connection handler; checked with a raw Engine.IO long-polling client.
+func TestRegisterNamespaces(t *testing.T) {
+	tests := []struct {
+		name     string
+		spec     Spec[counter]
+		accepted []string
+		refused  []string
+	}{
+		{"static", Spec[counter]{Namespace: "/chat"}, []string{"/chat"}, []string{"/chat-1"}},
+		{"regexp", Spec[counter]{Namespace: "/ignored", Regexp: regexp.MustCompile(`^/room-\d+$`)}, []string{"/room-1", "/room-22"}, []string{"/room-x", "/ignored"}},
+		{"match", Spec[counter]{Match: func(name string, auth []byte) bool {
+			return strings.HasPrefix(name, "/team-") && !strings.Contains(string(auth), "deny")
+		}}, []string{"/team-a"}, []string{"/other"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := socketio.NewServer(nil)
+			var mu sync.Mutex
+			var connected []string
+			spec := tt.spec
+			spec.Connect = func(c *counter, ctx context.Context, s *socketio.Socket, auth []byte) error {
+				mu.Lock()
+				defer mu.Unlock()
+				connected = append(connected, s.Namespace().Name())
+				return nil
+			}
+			spec.Dispatcher = func(c *counter) socketio.Dispatcher {
+				return socketio.DispatcherFunc(func(ctx context.Context, s *socketio.Socket, event string, args *socketio.Args, ack socketio.AckFunc) error {
+					return socketio.ErrUnknownEvent
+				})
+			}
+			Register(srv, &spec, func() *counter { return &counter{} })
+			ts := httptest.NewServer(srv)
+			defer ts.Close()
+			defer func() {
+				if err := srv.Shutdown(context.Background()); err != nil {
+					t.Error(err)
+				}
+			}()
+			for _, ns := range append(slices.Clone(tt.accepted), tt.refused...) {
+				want := "0" + ns + ",{\"sid\""
+				if !slices.Contains(tt.accepted, ns) {
+					want = "4" + ns + ",{\"message\":\"Invalid namespace\"}"
+				}
+				if got := pollConnect(t, ts.URL, ns); !strings.HasPrefix(got, want) {
+					t.Errorf("connect %s: got %q, want %q…", ns, got, want)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Equal(connected, tt.accepted) {
+				t.Errorf("Connect ran for %q, want %q", connected, tt.accepted)
+			}
+		})
+	}
+}
+
+// pollConnect opens an Engine.IO long-polling session at base, sends a
+// Socket.IO CONNECT to ns, closes the session and returns the server's
+// answer (a CONNECT or CONNECT_ERROR packet).
+func pollConnect(t *testing.T, base, ns string) string {
+	t.Helper()
+	do := func(method, url, body string) string {
+		req, err := http.NewRequest(method, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	open := do("GET", base+"/socket.io/?EIO=4&transport=polling", "")
+	_, sid, _ := strings.Cut(open, `"sid":"`)
+	sid, _, _ = strings.Cut(sid, `"`)
+	url := base + "/socket.io/?EIO=4&transport=polling&sid=" + sid
+	do("POST", url, "40"+ns+",")
+	defer do("POST", url, "1") // the Engine.IO close packet
+	for {
+		for _, p := range strings.Split(do("GET", url, ""), "\x1e") {
+			if rest, ok := strings.CutPrefix(p, "4"); ok {
+				return rest
+			}
+		}
+	}
 }

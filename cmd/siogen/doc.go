@@ -42,7 +42,9 @@
 // mistakes in the consumers, printed sorted as path:line:col: message
 // relative to the working directory, or a failure to load the packages
 // (with its position when the go command gives one). -h prints the usage on
-// stdout and exits 0; a bad flag prints it on stderr and exits 2.
+// stdout and exits 0; a bad flag prints it on stderr and exits 2. Warnings
+// (path:line:col: warning: message, sorted, on stderr before any errors) do
+// not change the exit status.
 //
 // A package that does not build (a syntax or type error) is not generated:
 // its errors are printed the same way, siogen exits 2 and the package's

@@ -42,7 +42,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "siogen:", err)
 		return 2
 	}
-	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags)})
+	// Warnings come sorted, before any errors; they do not change the exit
+	// status.
+	warn := func(w error) { fmt.Fprintln(stderr, w) }
+	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags), Warn: warn})
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)

@@ -585,3 +585,81 @@ func TestX(t *testing.T) { RegisterT(socketio.NewServer(nil), func() *T { return
 		t.Fatalf("go test: %v\n%s", err, out)
 	}
 }
+
+// TestWarnings: warnings go to stderr as path:line:col: warning: message,
+// sorted, before any errors, and do not change the exit status.
+func TestWarnings(t *testing.T) {
+	const lobby = `package lobby
+
+// Lobby's pattern is not anchored at the end.
+//
+//sio:consumer regexp=^/lobby
+type Lobby struct{}
+
+// Hall's pattern is not anchored at all.
+//
+//sio:consumer regexp=/hall
+type Hall struct{}
+`
+	const warnings = "lobby/lobby.go:5:16: warning: regexp=^/lobby is not anchored at the end, so it also serves every name that merely starts with a match (socketio matches a dynamic namespace with MatchString); anchor it with ^ and $ to match whole names, e.g. regexp=^/room-\\d+$\n" +
+		"lobby/lobby.go:10:16: warning: regexp=/hall is not anchored, so it also serves every name that merely contains a match (socketio matches a dynamic namespace with MatchString); anchor it with ^ and $ to match whole names, e.g. regexp=^/room-\\d+$\n"
+	dir := tempModule(t, "")
+	write(t, filepath.Join(dir, "lobby", "lobby.go"), lobby)
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		rest string // what stderr has after the warnings
+	}{
+		{"check", []string{"-check", "./lobby"}, 1, ""},
+		{"generate", []string{"./lobby"}, 0, ""},
+		{"clean", []string{"-check", "./lobby"}, 0, ""},
+		{"with an error", []string{"./lobby", "./nonexistent"}, 2, "siogen: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runIn(t, dir, tt.args...)
+			rest, ok := strings.CutPrefix(errOut, warnings)
+			if code != tt.code || !ok || !strings.HasPrefix(rest, tt.rest) || (tt.rest == "" && rest != "") {
+				t.Errorf("siogen %s = %d, want %d and the warnings, then %q:\n%s", strings.Join(tt.args, " "), code, tt.code, tt.rest, errOut)
+			}
+		})
+	}
+}
+
+// TestPromotedDirective: a //sio:event on a method of another package,
+// promoted into a consumer, is read from that package's file, also when
+// export data names files by import path (-trimpath).
+func TestPromotedDirective(t *testing.T) {
+	dir := tempModule(t, "")
+	write(t, filepath.Join(dir, "shared", "shared.go"), `package shared
+
+import (
+	"context"
+
+	"github.com/siogo/sio/socketio"
+)
+
+type Rooms struct{}
+
+// Leave handles "leave-room".
+//
+//sio:event leave-room
+func (r *Rooms) Leave(ctx context.Context, s *socketio.Socket, room string) error { return nil }
+`)
+	write(t, filepath.Join(dir, "room", "room.go"), `package room
+
+import "example.com/app/shared"
+
+//sio:consumer namespace=/room
+type Room struct{ shared.Rooms }
+`)
+	for _, flags := range []string{"", "-trimpath"} {
+		t.Run("GOFLAGS="+flags, func(t *testing.T) {
+			t.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" "+flags))
+			code, out, errOut := runIn(t, dir, "-check", "./room")
+			if code != 1 || !strings.Contains(out, "+\tcase \"leave-room\":\n") || errOut != "" {
+				t.Errorf("siogen -check = %d, want 1 and a handler of leave-room:\n%s\n%s", code, out, errOut)
+			}
+		})
+	}
+}

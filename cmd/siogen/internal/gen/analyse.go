@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,8 +28,10 @@ type analysis struct {
 
 type consumer struct {
 	obj        *types.TypeName
-	namespace  string
-	pos        token.Pos // the //sio:consumer directive
+	namespace  string      // a static namespace; "" when regexp or match is set
+	regexp     string      // a dynamic namespace: the names this pattern matches
+	match      *types.Func // a dynamic namespace: the names this function accepts
+	pos        token.Pos   // the //sio:consumer directive
 	connect    *connectHook
 	disconnect *types.Func
 	onAny      *types.Func
@@ -86,6 +89,7 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 	a := &analysis{pkg: pkg}
 	fset := pkg.Fset
 	errorf := func(pos token.Pos, format string, args ...any) { r.errorf(fset, pos, format, args...) }
+	warnf := func(pos token.Pos, format string, args ...any) { r.warnf(fset, pos, format, args...) }
 
 	// Every //sio: directive of the package, by comment position.
 	dirs := map[token.Pos]*directive{}
@@ -93,11 +97,12 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 	for _, f := range pkg.Syntax {
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
-				if !strings.HasPrefix(c.Text, "//sio:") {
-					continue
-				}
 				d, ok := ast.ParseDirective(c.Slash, c.Text)
-				if !ok {
+				if !ok || d.Tool != "sio" {
+					// A look-alike would silently not be a directive.
+					if msg := directiveTypo(c.Text); msg != "" {
+						errorf(c.Slash, "%s", msg)
+					}
 					continue
 				}
 				dd := &directive{d: d}
@@ -146,13 +151,13 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 							}
 							switch d.d.Name {
 							case "consumer":
-								if c := consumerOf(pkg, ts, d, byType, errorf); c != nil {
-									if prev := byNamespace[c.namespace]; prev != nil {
-										errorf(d.d.Slash, "namespace %s is already served by consumer %s (%s); a package has one consumer per namespace: change one namespace= or move one consumer to another package",
-											c.namespace, prev.obj.Name(), r.rel(fset, prev.pos))
+								if c := consumerOf(pkg, ts, d, byType, errorf, warnf); c != nil {
+									if prev := byNamespace[c.served()]; prev != nil {
+										errorf(d.d.Slash, "%s is already served by consumer %s (%s); a package has one consumer per namespace: change one namespace=, regexp= or match=, or move one consumer to another package",
+											c.served(), prev.obj.Name(), r.rel(fset, prev.pos))
 										continue
 									}
-									byNamespace[c.namespace] = c
+									byNamespace[c.served()] = c
 									byType[c.obj] = c
 									a.consumers = append(a.consumers, c)
 								}
@@ -173,51 +178,49 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 		}
 	}
 
-	// Methods of consumer types.
+	// The //sio:event directives on functions and methods.
+	eventDirs := map[*types.Func]*directive{}
 	for _, f := range pkg.Syntax {
 		for _, decl := range f.Decls {
 			fd, ok := decl.(*ast.FuncDecl)
 			if !ok {
 				continue
 			}
-			doc := docDirectives(fd.Doc)
-			var c *consumer
-			if fd.Recv != nil && len(fd.Recv.List) == 1 {
-				if tn := recvTypeName(pkg, fd.Recv.List[0].Type); tn != nil {
-					c = byType[tn]
-				}
-			}
-			var eventDir *directive
-			for _, d := range doc {
+			fn, _ := pkg.TypesInfo.Defs[fd.Name].(*types.Func)
+			for _, d := range docDirectives(fd.Doc) {
 				d.used = true
 				if d.bad {
 					continue
 				}
 				switch d.d.Name {
 				case "event":
-					if c == nil {
+					switch {
+					case fd.Recv == nil || fn == nil:
 						errorf(d.d.Slash, "//sio:event on %s, which is not a method of a //sio:consumer type; put it on an event handler method", fd.Name.Name)
-						continue
-					}
-					if eventDir != nil {
+					case eventDirs[fn] != nil:
 						errorf(d.d.Slash, "%s has a second //sio:event; a handler handles one event: keep one", fd.Name.Name)
-						continue
+					default:
+						eventDirs[fn] = d
 					}
-					eventDir = d
 				case "consumer":
 					errorf(d.d.Slash, "//sio:consumer on function %s: put //sio:consumer in the doc comment of a struct type", fd.Name.Name)
 				default:
 					unknownDirective(d, errorf)
 				}
 			}
-			if c == nil {
-				continue
-			}
-			fn, _ := pkg.TypesInfo.Defs[fd.Name].(*types.Func)
-			if fn == nil {
-				continue
-			}
-			methodOf(pkg, c, fd, fn, eventDir, errorf)
+		}
+	}
+
+	// The methods of each consumer: the method set of *T, so methods
+	// declared on an alias of T and methods promoted from embedded fields
+	// (of this package or another) are included, as Go calls them.
+	ms := newMethodSets(pkg, r, eventDirs)
+	for _, c := range a.consumers {
+		ms.classify(c, errorf, warnf)
+	}
+	for fn, d := range eventDirs {
+		if !ms.used[fn] {
+			errorf(d.d.Slash, "//sio:event on %s, which is not a method of a //sio:consumer type; put it on an event handler method", fn.Name())
 		}
 	}
 
@@ -255,7 +258,7 @@ func (r *reporter) rel(fset *token.FileSet, pos token.Pos) string {
 }
 
 func unknownDirective(d *directive, errorf func(token.Pos, string, ...any)) {
-	errorf(d.d.Slash, "unknown directive //sio:%s; siogen knows //sio:consumer (on a struct type) and //sio:event (on a handler method)", d.d.Name)
+	errorf(d.d.Slash, "%s", unknownDirectiveMsg(d.d.Name))
 }
 
 func misplaced(d *directive, errorf func(token.Pos, string, ...any)) {
@@ -269,27 +272,8 @@ func misplaced(d *directive, errorf func(token.Pos, string, ...any)) {
 	}
 }
 
-// recvTypeName returns the type named by a receiver expression (T, *T).
-func recvTypeName(pkg *packages.Package, expr ast.Expr) *types.TypeName {
-	if star, ok := expr.(*ast.StarExpr); ok {
-		expr = star.X
-	}
-	switch x := expr.(type) {
-	case *ast.IndexExpr:
-		expr = x.X
-	case *ast.IndexListExpr:
-		expr = x.X
-	}
-	id, ok := expr.(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	tn, _ := pkg.TypesInfo.Uses[id].(*types.TypeName)
-	return tn
-}
-
 // consumerOf checks a //sio:consumer directive on ts and returns the consumer.
-func consumerOf(pkg *packages.Package, ts *ast.TypeSpec, d *directive, byType map[*types.TypeName]*consumer, errorf func(token.Pos, string, ...any)) *consumer {
+func consumerOf(pkg *packages.Package, ts *ast.TypeSpec, d *directive, byType map[*types.TypeName]*consumer, errorf, warnf func(token.Pos, string, ...any)) *consumer {
 	tn, _ := pkg.TypesInfo.Defs[ts.Name].(*types.TypeName)
 	if tn == nil {
 		return nil
@@ -313,45 +297,143 @@ func consumerOf(pkg *packages.Package, ts *ast.TypeSpec, d *directive, byType ma
 		}
 	}
 	c := &consumer{obj: tn, namespace: "/", pos: d.d.Slash}
-	seen := map[string]bool{}
+	const keys = "namespace, regexp, match"
+	var set *ast.DirectiveArg // the namespace=, regexp= or match= argument
 	for _, arg := range d.args {
 		key, value, found := strings.Cut(arg.Arg, "=")
 		if !found {
-			errorf(arg.Pos, "//sio:consumer argument %q is not key=value; allowed keys: namespace (e.g. namespace=/chat)", arg.Arg)
+			errorf(arg.Pos, "//sio:consumer argument %q is not key=value; allowed keys: %s (e.g. namespace=/chat)", arg.Arg, keys)
 			ok = false
 			continue
 		}
-		if key != "namespace" {
-			errorf(arg.Pos, "unknown key %q in //sio:consumer; allowed keys: namespace", key)
+		if key != "namespace" && key != "regexp" && key != "match" {
+			errorf(arg.Pos, "unknown key %q in //sio:consumer; allowed keys: %s", key, keys)
 			ok = false
 			continue
 		}
-		if seen[key] {
-			errorf(arg.Pos, "//sio:consumer sets %s twice; keep one", key)
+		if set != nil {
+			prev, _, _ := strings.Cut(set.Arg, "=")
+			if prev == key {
+				errorf(arg.Pos, "//sio:consumer sets %s twice; keep one", key)
+			} else {
+				errorf(arg.Pos, "//sio:consumer sets both %s= and %s=; a consumer serves one namespace: keep one of namespace=, regexp= and match=", prev, key)
+			}
 			ok = false
 			continue
 		}
-		seen[key] = true
+		set = &arg
 		if strings.HasPrefix(value, `"`) || strings.HasPrefix(value, "`") {
 			uq, err := strconv.Unquote(value)
 			if err != nil {
-				errorf(arg.Pos, "//sio:consumer %s=%s: malformed quoted string; write namespace=/name or namespace=\"/name\"", key, value)
+				errorf(arg.Pos, "//sio:consumer %s=%s: malformed quoted string; write %s=VALUE or %s=\"VALUE\"", key, value, key, key)
 				ok = false
 				continue
 			}
 			value = uq
 		}
-		if why := validNamespace(value); why != "" {
-			errorf(arg.Pos, "namespace %q %s; a namespace is / followed by a name, e.g. namespace=/chat", value, why)
-			ok = false
-			continue
+		switch key {
+		case "namespace":
+			if why := validNamespace(value); why != "" {
+				errorf(arg.Pos, "namespace %q %s; a namespace is / followed by a name, e.g. namespace=/chat", value, why)
+				ok = false
+				continue
+			}
+			if strings.ContainsAny(value, `^$\[(*+?`) {
+				errorf(arg.Pos, "namespace=%s looks like a regular expression, but namespace= is a name, taken literally; for a dynamic namespace write regexp=%s", value, regexpHint(value))
+				ok = false
+				continue
+			}
+			c.namespace = value
+		case "regexp":
+			re, err := regexp.Compile(value)
+			if err != nil {
+				errorf(arg.Pos, "regexp=%s does not compile: %v; write a Go regular expression (regexp/syntax), e.g. regexp=^/room-\\d+$", value, err)
+				ok = false
+				continue
+			}
+			if why := neverMatches(re); why != "" {
+				errorf(arg.Pos, "regexp=%s %s", value, why)
+				ok = false
+				continue
+			}
+			if why := unanchored(re); why != "" {
+				warnf(arg.Pos, "regexp=%s %s", value, why)
+			}
+			c.namespace, c.regexp = "", value
+		case "match":
+			fn, why := matchFunc(pkg, value)
+			if fn == nil {
+				errorf(arg.Pos, "match=%s: %s", value, why)
+				ok = false
+				continue
+			}
+			c.namespace, c.match = "", fn
 		}
-		c.namespace = value
 	}
 	if !ok {
 		return nil
 	}
 	return c
+}
+
+// served describes the namespaces c serves, as a directive sets them; two
+// consumers of a package may not serve the same.
+func (c *consumer) served() string {
+	switch {
+	case c.regexp != "":
+		return "regexp=" + c.regexp
+	case c.match != nil:
+		return "match=" + c.match.Name()
+	}
+	return "namespace " + c.namespace
+}
+
+// namespaceDoc describes the namespaces c serves, for comments.
+func (c *consumer) namespaceDoc() string {
+	switch {
+	case c.regexp != "":
+		return "the namespaces of srv whose names match " + c.regexp
+	case c.match != nil:
+		return "the namespaces of srv that " + c.match.Name() + " accepts"
+	}
+	return "the " + c.namespace + " namespace of srv"
+}
+
+// matchFunc returns the package-level function name of pkg, which must be
+// a namespace match function, or what is wrong.
+func matchFunc(pkg *packages.Package, name string) (*types.Func, string) {
+	const shape = "func(name string, auth []byte) bool"
+	obj := pkg.Types.Scope().Lookup(name)
+	if obj == nil {
+		return nil, fmt.Sprintf("package %s has no function %s; declare func %s(name string, auth []byte) bool, which decides the namespaces the consumer serves", pkg.Types.Name(), name, name)
+	}
+	fn, isFunc := obj.(*types.Func)
+	if !isFunc {
+		return nil, fmt.Sprintf("%s is a %s, not a function; match= names a function %s", name, objKind(obj), shape)
+	}
+	want := types.NewSignatureType(nil, nil, nil,
+		types.NewTuple(types.NewParam(token.NoPos, nil, "name", types.Typ[types.String]), types.NewParam(token.NoPos, nil, "auth", types.NewSlice(types.Typ[types.Byte]))),
+		types.NewTuple(types.NewParam(token.NoPos, nil, "", types.Typ[types.Bool])), false)
+	sig := fn.Type().(*types.Signature)
+	if sig.TypeParams().Len() > 0 {
+		return nil, fmt.Sprintf("%s is generic; a namespace match function is %s, without type parameters", name, shape)
+	}
+	if !types.Identical(sig, want) {
+		return nil, fmt.Sprintf("%s has type %s; a namespace match function is %s", name, sigString(sig, qualifier(pkg.Types)), shape)
+	}
+	return fn, ""
+}
+
+func objKind(obj types.Object) string {
+	switch obj.(type) {
+	case *types.Var:
+		return "variable"
+	case *types.Const:
+		return "constant"
+	case *types.TypeName:
+		return "type"
+	}
+	return "declaration"
 }
 
 func kindOf(t types.Type) string {

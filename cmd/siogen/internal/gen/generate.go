@@ -54,6 +54,11 @@ type Config struct {
 	// (go build's -tags), so that consumers in files that need them are
 	// generated.
 	Tags []string
+	// Warn, when not nil, receives the warnings (each an [*Error] with
+	// Warning set): what siogen found and ignores on purpose, or accepts but
+	// doubts. They do not stop generation. Generate calls Warn before it
+	// returns, once per warning, sorted by position.
+	Warn func(error)
 }
 
 // File is one output of [Generate]: the content a generated file should
@@ -66,30 +71,39 @@ type File struct {
 	Content []byte
 }
 
-// Error is a mistake found in the loaded code, with its position.
+// Error is a mistake found in the loaded code, with its position, or a
+// warning (see [Config.Warn]).
 type Error struct {
 	Pos token.Position // Filename relative to Config.Dir when possible
 	Msg string
+	// Warning marks a warning: Error then prints "warning: " before Msg.
+	Warning bool
 }
 
-// Error formats the error as path:line:col: message.
+// Error formats the error as path:line:col: message, or a warning as
+// path:line:col: warning: message.
 func (e *Error) Error() string {
+	msg := e.Msg
+	if e.Warning {
+		msg = "warning: " + msg
+	}
 	if e.Pos.Filename == "" {
-		return "siogen: " + e.Msg
+		return "siogen: " + msg
 	}
 	if e.Pos.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.Pos.Filename, e.Msg)
+		return fmt.Sprintf("%s: %s", e.Pos.Filename, msg)
 	}
 	if e.Pos.Column == 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Pos.Filename, e.Pos.Line, e.Msg)
+		return fmt.Sprintf("%s:%d: %s", e.Pos.Filename, e.Pos.Line, msg)
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.Pos.Filename, e.Pos.Line, e.Pos.Column, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", e.Pos.Filename, e.Pos.Line, e.Pos.Column, msg)
 }
 
 // Generate loads the packages cfg names (with the build tag siogen and
 // cfg.Tags) and returns the generated files of every package with
 // consumers, the orphaned generated files, and every mistake found, sorted by
-// position. When errors are returned the files are nil.
+// position. When errors are returned the files are nil. Warnings go to
+// cfg.Warn, also when there are errors.
 //
 // A consumer goes to the generated file of the file that declares it (see
 // outputName): sio_gen.go for files without build constraints, and
@@ -97,9 +111,9 @@ func (e *Error) Error() string {
 // one; sio_gen_test.go, sio_gen_x_test.go and <file>_sio_gen_test.go for
 // consumers in _test.go files. Test variants of the packages are loaded
 // (a second packages.Load) only for the packages whose _test.go files hold
-// a //sio: comment or a method of one of their consumers. Generated files that the go command would not build in
-// the loaded configuration (another GOOS, a tag not given) are left alone:
-// neither generated, nor orphans.
+// a //sio: comment or a method of one of their consumers. Generated files
+// that the go command would not build in the loaded configuration (another
+// GOOS, a tag not given) are left alone: neither generated, nor orphans.
 func Generate(cfg *Config) ([]File, []error) {
 	c := Config{}
 	if cfg != nil {
@@ -137,10 +151,11 @@ func Generate(cfg *Config) ([]File, []error) {
 	// filtered: user code refers to them, in its package or another one,
 	// while the generated files are not loaded.
 	type result struct {
-		pkg  *packages.Package
-		a    *analysis
-		errs []error // siogen's own, from the analysis
-		outs []*output
+		pkg   *packages.Package
+		a     *analysis
+		errs  []error // siogen's own, from the analysis
+		warns []error // the analysis's warnings
+		outs  []*output
 	}
 	var results []*result
 	declared := map[string]map[string]bool{} // package path → names its generated files declare
@@ -151,8 +166,8 @@ func Generate(cfg *Config) ([]File, []error) {
 			if len(pkg.Syntax) == 0 {
 				continue
 			}
-			saved := r.errs
-			r.errs = nil
+			saved, savedWarns := r.errs, r.warns
+			r.errs, r.warns = nil, nil
 			res.a = analyse(pkg, r)
 			res.outs = r.outputs(res.a, cs)
 			names := declared[pkg.PkgPath]
@@ -173,6 +188,7 @@ func Generate(cfg *Config) ([]File, []error) {
 				maps.Copy(names, declaredNames(&sub, o.content))
 			}
 			res.errs, r.errs = r.errs, saved
+			res.warns, r.warns = r.warns, savedWarns
 		}
 	}
 	analyseAll(pkgs)
@@ -227,6 +243,7 @@ func Generate(cfg *Config) ([]File, []error) {
 			continue
 		}
 		r.errs = append(r.errs, res.errs...)
+		r.warns = append(r.warns, res.warns...)
 		if !isTest {
 			scan[packageDir(pkg)] = true
 		}
@@ -242,6 +259,11 @@ func Generate(cfg *Config) ([]File, []error) {
 				continue
 			}
 			files = append(files, File{Path: o.path, Content: o.content})
+		}
+	}
+	if c.Warn != nil {
+		for _, w := range sortErrors(r.warns) {
+			c.Warn(w)
 		}
 	}
 	if errs := r.sorted(); len(errs) > 0 {
@@ -508,10 +530,11 @@ func toLF(b []byte) []byte {
 	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 }
 
-// reporter collects errors with positions.
+// reporter collects errors and warnings with positions.
 type reporter struct {
 	dir    string
 	errs   []error
+	warns  []error
 	perPkg map[string]int
 	curPkg string
 }
@@ -546,10 +569,21 @@ func (r *reporter) errorf(fset *token.FileSet, pos token.Pos, format string, arg
 	r.perPkg[r.curPkg]++
 }
 
+// warnf reports a warning: it does not fail the package.
+func (r *reporter) warnf(fset *token.FileSet, pos token.Pos, format string, args ...any) {
+	r.warns = append(r.warns, &Error{Pos: r.position(fset, pos), Msg: fmt.Sprintf(format, args...), Warning: true})
+}
+
 func (r *reporter) failed(pkg *packages.Package) bool { return r.perPkg[pkg.PkgPath] > 0 }
 
 func (r *reporter) sorted() []error {
-	slices.SortStableFunc(r.errs, func(a, b error) int {
+	r.errs = sortErrors(r.errs)
+	return r.errs
+}
+
+// sortErrors sorts errs by position, then message, and drops duplicates.
+func sortErrors(errs []error) []error {
+	slices.SortStableFunc(errs, func(a, b error) int {
 		ea, oka := a.(*Error)
 		eb, okb := b.(*Error)
 		switch {
@@ -566,5 +600,5 @@ func (r *reporter) sorted() []error {
 		}
 		return cmp.Compare(a.Error(), b.Error())
 	})
-	return slices.CompactFunc(r.errs, func(a, b error) bool { return a.Error() == b.Error() })
+	return slices.CompactFunc(errs, func(a, b error) bool { return a.Error() == b.Error() })
 }

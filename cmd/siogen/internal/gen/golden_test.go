@@ -38,7 +38,8 @@ func TestMain(m *testing.M) {
 //   - _test.go files: go test must pass;
 //   - committed generated files (starting with Header): Generate and Check
 //     must take them as up to date (the CRLF case), and neither rewrite nor
-//     orphan those of another platform.
+//     orphan those of another platform;
+//   - want/warnings.txt: the warnings, exactly (none when it is absent).
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "*"))
 	if err != nil {
@@ -56,7 +57,18 @@ func TestGolden(t *testing.T) {
 			t.Parallel()
 			wantDir := filepath.Join(dir, "want")
 			tags := caseTags(t, wantDir)
-			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags})
+			var warnings strings.Builder
+			warn := func(w error) { warnings.WriteString(w.Error() + "\n") }
+			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Warn: warn})
+
+			// Warnings: want/warnings.txt exactly, or none.
+			warnPath := filepath.Join(wantDir, "warnings.txt")
+			if _, err := os.Stat(warnPath); err == nil || (*update && warnings.Len() > 0) {
+				golden(t, warnPath, []byte(warnings.String()))
+			} else if warnings.Len() > 0 {
+				t.Errorf("unexpected warnings (add want/warnings.txt):\n%s", warnings.String())
+			}
+
 			errPath := filepath.Join(wantDir, "errors.txt")
 			if _, err := os.Stat(errPath); err == nil || (*update && len(errs) > 0) {
 				var got strings.Builder

@@ -2,7 +2,6 @@ package gen
 
 import (
 	"fmt"
-	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
@@ -10,24 +9,36 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// methodOf classifies a method fn of consumer c (declared by fd) and checks
-// its shape.
-func methodOf(pkg *packages.Package, c *consumer, fd *ast.FuncDecl, fn *types.Func, eventDir *directive, errorf func(token.Pos, string, ...any)) {
+// methodOf classifies a method fn of consumer c and checks its shape. via
+// is the path of embedded fields fn is promoted through ("Common",
+// "Base.Common"), or "" for a method declared on c's type (or an alias of
+// it); eventDir is fn's //sio:event directive, or nil.
+func methodOf(pkg *packages.Package, c *consumer, fn *types.Func, via string, eventDir *directive, errorf func(token.Pos, string, ...any)) {
 	name := fn.Name()
 	sig := fn.Type().(*types.Signature)
 	qual := qualifier(pkg.Types)
+	who := name
+	if via != "" && fn.Pkg() == pkg.Types {
+		who = fmt.Sprintf("%s (promoted from %s)", name, via)
+	}
+	isHook := name == hookConnect || name == hookDisconnect || name == hookOnAny || name == hookDecodeError
 	if hasInvalidType(sig) {
-		if name == hookConnect || name == hookDisconnect || name == hookOnAny || name == hookDecodeError || eventDir != nil || strings.HasPrefix(name, "Event") {
-			errorf(fn.Pos(), "%s: its signature has a type that does not resolve (%s); fix the build errors, then run siogen again", name, firstError(pkg))
+		if isHook || eventDir != nil || strings.HasPrefix(name, "Event") {
+			errorf(fn.Pos(), "%s: its signature has a type that does not resolve (%s); fix the build errors, then run siogen again", who, firstError(pkg))
 		}
 		return
 	}
-	switch name {
-	case hookConnect, hookDisconnect, hookOnAny, hookDecodeError:
-		if eventDir != nil {
-			errorf(eventDir.d.Slash, "%s is the %s hook, not an event handler; remove //sio:event or rename the method", name, strings.ToLower(name))
+	if via != "" && fn.Pkg() != pkg.Types && (isHook || eventDir != nil || strings.HasPrefix(name, "Event")) {
+		// The generated file, in c's package, spells out the method's type.
+		if tn := unexported(sig, pkg.Types, 0); tn != nil {
+			errorf(fn.Pos(), "%s: its signature has type %s, which package %s does not export, so the code generated for %s cannot name it; export %s or declare %s on %s",
+				who, types.TypeString(tn.Type(), qual), tn.Pkg().Path(), c.obj.Name(), tn.Name(), name, c.obj.Name())
 			return
 		}
+	}
+	if isHook && eventDir != nil {
+		errorf(eventDir.d.Slash, "%s is the %s hook, not an event handler; remove //sio:event or rename the method", name, strings.ToLower(name))
+		return
 	}
 	switch name {
 	case hookConnect:
@@ -35,7 +46,7 @@ func methodOf(pkg *packages.Package, c *consumer, fd *ast.FuncDecl, fn *types.Fu
 		return
 	case hookDisconnect:
 		if !prefixOK(sig, 2) || sig.Params().Len() != 3 || !isDisconnectReason(sig.Params().At(2).Type()) || sig.Results().Len() != 0 {
-			errorf(fn.Pos(), "Disconnect has type %s; the disconnect hook must be func(ctx context.Context, s *socketio.Socket, reason socketio.DisconnectReason)", sigString(sig, qual))
+			errorf(fn.Pos(), "%s has type %s; the disconnect hook must be func(ctx context.Context, s *socketio.Socket, reason socketio.DisconnectReason)", who, sigString(sig, qual))
 			return
 		}
 		c.disconnect = fn
@@ -43,7 +54,7 @@ func methodOf(pkg *packages.Package, c *consumer, fd *ast.FuncDecl, fn *types.Fu
 	case hookOnAny:
 		if !prefixOK(sig, 2) || sig.Params().Len() != 5 || !isString(sig.Params().At(2).Type()) || !isArgsPtr(sig.Params().At(3).Type()) ||
 			!isAckFunc(sig.Params().At(4).Type()) || !returnsError(sig) {
-			errorf(fn.Pos(), "OnAny has type %s; the catch-all handler must be func(ctx context.Context, s *socketio.Socket, event string, args *socketio.Args, ack socketio.AckFunc) error", sigString(sig, qual))
+			errorf(fn.Pos(), "%s has type %s; the catch-all handler must be func(ctx context.Context, s *socketio.Socket, event string, args *socketio.Args, ack socketio.AckFunc) error", who, sigString(sig, qual))
 			return
 		}
 		c.onAny = fn
@@ -51,7 +62,7 @@ func methodOf(pkg *packages.Package, c *consumer, fd *ast.FuncDecl, fn *types.Fu
 	case hookDecodeError:
 		if !prefixOK(sig, 2) || sig.Params().Len() != 5 || !isString(sig.Params().At(2).Type()) || !isError(sig.Params().At(3).Type()) ||
 			!isAckFunc(sig.Params().At(4).Type()) || !returnsError(sig) {
-			errorf(fn.Pos(), "DecodeError has type %s; the decode error hook must be func(ctx context.Context, s *socketio.Socket, event string, err error, ack socketio.AckFunc) error", sigString(sig, qual))
+			errorf(fn.Pos(), "%s has type %s; the decode error hook must be func(ctx context.Context, s *socketio.Socket, event string, err error, ack socketio.AckFunc) error", who, sigString(sig, qual))
 			return
 		}
 		c.decodeErr = fn
@@ -84,6 +95,12 @@ func methodOf(pkg *packages.Package, c *consumer, fd *ast.FuncDecl, fn *types.Fu
 			return
 		} else if name == "Event" {
 			errorf(fn.Pos(), "method Event names no event; name it Event<Name> (EventChatMessage handles \"chat_message\") or set a name with //sio:event NAME")
+			return
+		} else if rest, ok := strings.CutPrefix(name, "Event"); ok && prefixOK(sig, 2) {
+			// Event_x, Eventx: shaped like a handler, so most likely
+			// meant as one; Eventually(...) without (ctx, s) is not.
+			errorf(fn.Pos(), "method %s has the shape of an event handler but is not one: the name after Event must start with an upper-case letter or a digit (%s); or name the event with //sio:event NAME",
+				name, eventNameHint(rest))
 			return
 		} else {
 			return // an ordinary method

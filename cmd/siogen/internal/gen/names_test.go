@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -20,9 +21,151 @@ func TestSnakeCase(t *testing.T) {
 		{"V2", "v2"},
 		{"A", "a"},
 		{"ÜberCool", "über_cool"},
+		{"X_y", "x_y"},
+		{"2", "2"},
+		{"2D", "2_d"},
 	} {
 		if got := snakeCase(tt.in); got != tt.want {
 			t.Errorf("snakeCase(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEventSuffix(t *testing.T) {
+	tests := []struct {
+		method, rest string
+		ok           bool
+		event        string // snakeCase(rest)
+		hint         string // eventNameHint of what follows "Event" when not ok
+	}{
+		{"EventChatMessage", "ChatMessage", true, "chat_message", ""},
+		{"EventX_y", "X_y", true, "x_y", ""},
+		{"EventHTTPRequest", "HTTPRequest", true, "http_request", ""},
+		{"Event2", "2", true, "2", ""},
+		{"EventÜber", "Über", true, "über", ""},
+		{"Event_x", "", false, "", `EventX handles "x"`},
+		{"Eventx", "", false, "", `EventX handles "x"`},
+		{"Event_chat_message", "", false, "", `EventChatMessage handles "chat_message"`},
+		{"Event_", "", false, "", `EventChatMessage handles "chat_message"`},
+		{"Eventually", "", false, "", `EventUally handles "ually"`},
+		{"Event", "", false, "", ""},
+		{"Events", "", false, "", `EventS handles "s"`},
+		{"Move", "", false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			rest, ok := eventSuffix(tt.method, "Event")
+			if rest != tt.rest || ok != tt.ok {
+				t.Fatalf("eventSuffix(%q) = %q, %t; want %q, %t", tt.method, rest, ok, tt.rest, tt.ok)
+			}
+			if ok {
+				if got := snakeCase(rest); got != tt.event {
+					t.Errorf("snakeCase(%q) = %q, want %q", rest, got, tt.event)
+				}
+				return
+			}
+			if after, isEvent := strings.CutPrefix(tt.method, "Event"); isEvent && after != "" {
+				if got := eventNameHint(after); got != tt.hint {
+					t.Errorf("eventNameHint(%q) = %q, want %q", after, got, tt.hint)
+				}
+			}
+		})
+	}
+}
+
+func TestDirectiveTypo(t *testing.T) {
+	tests := []struct {
+		comment string
+		want    string // "" when the comment is left alone
+	}{
+		{"// sio:consumer", `"// sio:consumer" is not a directive: write //sio:consumer with no space after //`},
+		{"// sio:consumer namespace=/chat", `"// sio:consumer" is not a directive: write //sio:consumer with no space after //`},
+		{"//  sio:event x", `"//  sio:event" is not a directive: write //sio:event with no space after //`},
+		{"//\tsio:event \"user joined\"", `"//\tsio:event" is not a directive: write //sio:event with no space after //`},
+		{"//sio: consumer", `"//sio: consumer" is not a directive: write //sio:consumer with no space after the colon`},
+		{"// sio: consumer namespace=/x", `"// sio: consumer" is not a directive: write //sio:consumer with no space after // or after the colon`},
+		{"//sio:Consumer", "unknown directive //sio:Consumer; did you mean //sio:consumer?"},
+		{"//sio:Consumers namespace=/x", "unknown directive //sio:Consumers; did you mean //sio:consumer?"},
+		{"//sio:Zebra", "unknown directive //sio:Zebra; siogen knows //sio:consumer (on a struct type) and //sio:event (on a handler method)"},
+		{"//sio:", `"//sio:" names no directive; siogen knows //sio:consumer (on a struct type) and //sio:event (on a handler method)`},
+		{"//SIO:consumer", `"//SIO:consumer" is not a directive: write //sio:consumer in lower case`},
+		{"// Sio:Event x", `"// Sio:Event" is not a directive: write //sio:event with no space after //, in lower case`},
+		{"/* sio:consumer */", `"/* sio:consumer" is not a directive: write //sio:consumer as a // line comment`},
+		{"/*sio:event x*/", `"/*sio:event" is not a directive: write //sio:event as a // line comment`},
+		{"/* sio:consumer namespace=/a */", `"/* sio:consumer" is not a directive: write //sio:consumer as a // line comment`},
+		// Prose and other comments.
+		{"// sio: this file has the consumers", ""},
+		{"// sio: event handlers are methods", ""},
+		{"// sio:consumer types are structs", ""},
+		{"// sio:event handlers are methods", ""},
+		{"// sio:consumers are structs", ""},
+		{"// sio:eventual", ""},
+		{"// siogen: consumer", ""},
+		{"// The sio:consumer directive marks a type.", ""},
+		{"//go:generate go tool siogen", ""},
+		{"/* a block */", ""},
+		{"// sio", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.comment, func(t *testing.T) {
+			if got := directiveTypo(tt.comment); got != tt.want {
+				t.Errorf("directiveTypo(%q)\n got %s\nwant %s", tt.comment, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"consumer", "consumer", 0}, {"consumers", "consumer", 1}, {"cnosumer", "consumer", 1},
+		{"evnet", "event", 1}, {"evt", "event", 2}, {"", "event", 5}, {"zebra", "event", 5},
+	} {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestNamespaceRegexp(t *testing.T) {
+	tests := []struct {
+		pattern    string
+		start, end bool
+		never      bool // neverMatches reports it
+	}{
+		{`^/room-\d+$`, true, true, false},
+		{`\A/room\z`, true, true, false},
+		{`^/a$|^/b$`, true, true, false},
+		{`(^/a$)`, true, true, false},
+		{`^/a|/b$`, false, false, false},
+		{`^/room-`, true, false, false},
+		{`/room$`, false, true, false},
+		{`room`, false, false, false},
+		{`(?m)^/room$`, false, false, false},
+		{`^room-\d+$`, true, true, true},
+		{`room-\d+`, false, false, false},
+		{`^(?i)/Room$`, true, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) {
+			re := regexp.MustCompile(tt.pattern)
+			start, end := anchors(re)
+			if start != tt.start || end != tt.end {
+				t.Errorf("anchors = %t, %t; want %t, %t", start, end, tt.start, tt.end)
+			}
+			if got := unanchored(re) != ""; got != !(tt.start && tt.end) {
+				t.Errorf("unanchored = %q", unanchored(re))
+			}
+			if got := neverMatches(re) != ""; got != tt.never {
+				t.Errorf("neverMatches = %q", neverMatches(re))
+			}
+		})
+	}
+	for in, want := range map[string]string{`/^room-\d+$`: `^/room-\d+$`, `/room-\d+`: `^/room-\d+$`, `^/a$`: `^/a$`} {
+		if got := regexpHint(in); got != want {
+			t.Errorf("regexpHint(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

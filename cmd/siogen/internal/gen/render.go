@@ -254,7 +254,7 @@ func (r *renderer) consumer(c *consumer) {
 	names := registerNames(c)
 	ctor := "new" + upperFirst(name)
 
-	r.f.Commentf("%s serves the %s namespace of srv with %s consumers: %s makes a", names[0], c.namespace, name, ctor)
+	r.f.Commentf("%s serves %s with %s consumers: %s makes a", names[0], c.namespaceDoc(), name, ctor)
 	r.f.Comment("fresh one for each connection to the namespace, so its fields hold")
 	r.f.Comment("per-connection state.")
 	r.f.Func().Id(names[0]).Params(
@@ -262,14 +262,26 @@ func (r *renderer) consumer(c *consumer) {
 		jen.Id(ctor).Func().Params().Op("*").Add(self.Clone()),
 	).Block(r.qual(runtimePath, "Register").Call(jen.Id("srv"), jen.Op("&").Id(spec), jen.Id(ctor)))
 
-	r.f.Commentf("%s serves the %s namespace of srv with c, shared by every", names[1], c.namespace)
+	r.f.Commentf("%s serves %s with c, shared by every", names[1], c.namespaceDoc())
 	r.f.Comment("connection; c's methods must be safe for concurrent use.")
 	r.f.Func().Id(names[1]).Params(
 		jen.Id("srv").Op("*").Add(r.qual(socketioPath, "Server")),
 		jen.Id("c").Op("*").Add(self.Clone()),
 	).Block(r.qual(runtimePath, "RegisterShared").Call(jen.Id("srv"), jen.Op("&").Id(spec), jen.Id("c")))
 
-	fields := jen.Dict{jen.Id("Namespace"): jen.Lit(c.namespace)}
+	fields := jen.Dict{}
+	switch {
+	case c.regexp != "":
+		pattern := jen.Lit(c.regexp)
+		if !strings.ContainsAny(c.regexp, "`\r") {
+			pattern = jen.Op("`" + c.regexp + "`")
+		}
+		fields[jen.Id("Regexp")] = r.qual("regexp", "MustCompile").Call(pattern)
+	case c.match != nil:
+		fields[jen.Id("Match")] = jen.Id(c.match.Name())
+	default:
+		fields[jen.Id("Namespace")] = jen.Lit(c.namespace)
+	}
 	if c.connect != nil {
 		fields[jen.Id("Connect")] = jen.Id(prefix + name + "_connect")
 	}
