@@ -338,7 +338,7 @@ func roleOf(t types.Type) string {
 	switch {
 	case isContext(t):
 		return "the context is the first parameter ctx; remove this one"
-	case isAckFunc(t):
+	case isAck(t):
 		return "the acknowledgement must be the last parameter"
 	case isNamed(t, socketioPath, "Socket"):
 		return "the socket is the second parameter s; remove this one"
@@ -348,9 +348,6 @@ func roleOf(t types.Type) string {
 		return "reach the server through the socket, s.Server()"
 	case isNamed(t, socketioPath, "Namespace"):
 		return "reach the namespace through the socket, s.Namespace()"
-	}
-	if sig, ok := t.Underlying().(*types.Signature); ok && returnsError(sig) {
-		return "the acknowledgement must be the last parameter"
 	}
 	return ""
 }

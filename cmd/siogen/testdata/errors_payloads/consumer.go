@@ -44,6 +44,11 @@ func (p *Payloads) EventAckFirst(ctx context.Context, s *socketio.Socket, ack fu
 	return nil
 }
 
+// An acknowledgement cannot be variadic, and Connect has none.
+func (p *Payloads) EventAckVariadic(ctx context.Context, s *socketio.Socket, acks ...func() error) error {
+	return nil
+}
+
 type hidden struct{ x int }
 
 func (p *Payloads) EventHidden(ctx context.Context, s *socketio.Socket, h hidden) error { return nil }
