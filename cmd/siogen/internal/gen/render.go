@@ -329,11 +329,10 @@ func (r *renderer) consumer(c *consumer) {
 	var body []jen.Code
 	recv := jen.Op("*").Id(disp)
 	if calls {
-		body = append(body, jen.Id(prefix+"c").Op(":=").Parens(jen.Op("*").Add(self.Clone())).Call(jen.Id(prefix+"d")))
 		recv = jen.Id(prefix + "d").Op("*").Id(disp)
-	}
-	if calls {
-		body = append(body, jen.Switch(jen.Id(prefix+"event")).Block(cases...))
+		body = append(body,
+			jen.Id(prefix+"c").Op(":=").Parens(jen.Op("*").Add(self.Clone())).Call(jen.Id(prefix+"d")),
+			jen.Switch(jen.Id(prefix+"event")).Block(cases...))
 		r.f.Comment("Dispatch decodes the arguments of event and calls its handler.")
 	} else {
 		body = append(body, jen.Return(r.qual(socketioPath, "ErrUnknownEvent")))
