@@ -131,6 +131,17 @@ func Binary[T ~[]byte](args *socketio.Args, i int) (T, error) {
 	return T(b), err
 }
 
+// BinaryPtr returns nil for a nil p and []byte(*p) otherwise: generated
+// acknowledgement functions pass a pointer to a []byte type so, and socketio
+// sends the bytes as a binary attachment (or null), as the same type is
+// received.
+func BinaryPtr[T ~[]byte](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return []byte(*p)
+}
+
 // RawJSON returns a copy of argument i's JSON text.
 func RawJSON[T ~[]byte](args *socketio.Args, i int) (T, error) {
 	raw, err := arg(args, i)

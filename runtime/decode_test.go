@@ -142,12 +142,21 @@ func TestDecodeError(t *testing.T) {
 	if !errors.Is(err, ErrDecode) || !errors.Is(err, ErrMissing) {
 		t.Errorf("errors.Is fails for %v", err)
 	}
-	if got, want := err.Error(), `siogen: cannot decode argument 1 of event "move": siogen: argument missing`; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-	auth := DecodeFailed("connect", -1, errors.New("x"))
-	if got, want := auth.Error(), "siogen: cannot decode the auth payload of connect: x"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"missing", err, `sio: cannot decode argument 1 of event "move": argument missing`},
+		{"syntax", DecodeFailed("move", 0, fmt.Errorf("%w: x", ErrSyntax)), `sio: cannot decode argument 0 of event "move": malformed JSON: x`},
+		{"auth", DecodeFailed("connect", -1, errors.New("x")), "sio: cannot decode the auth payload of connect: x"},
+		{"nil cause", DecodeFailed("connect", -1, nil), "sio: cannot decode the auth payload of connect: <nil>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.err.Error(); got != tc.want {
+				t.Errorf("Error() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -24,7 +24,11 @@
 // errors are exactly those of [encoding/json.Unmarshal]. Other types go
 // through [JSON], which is encoding/json. siogen generates field-by-field
 // decoders for simple structs (fields of those scalar kinds only) on top of
-// [Object].
+// [Object]; input they find wrong in any way is decoded again by
+// encoding/json, so that their errors too are exactly encoding/json's.
+//
+// Generated files import this package as sioruntime, so that no reader takes
+// it for the standard library's runtime.
 //
 // A decode error is reported as a [*DecodeError] naming the event and the
 // argument; the generated dispatcher does not call the handler then (see

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/siogo/sio/socketio"
 )
@@ -41,7 +42,7 @@ type Spec[T any] struct {
 
 // ErrNilConsumer is returned to socketio (rejecting the connection) when the
 // constructor passed to [Register] returns nil.
-var ErrNilConsumer = errors.New("siogen: consumer constructor returned nil")
+var ErrNilConsumer = errors.New("sio: consumer constructor returned nil")
 
 // Register serves spec.Namespace of srv (or the dynamic namespace of
 // spec.Regexp or spec.Match) with consumers of type T: for each connection
@@ -101,7 +102,7 @@ func ConnectionHandler[T any](spec *Spec[T], newT func() *T) socketio.Connection
 }
 
 // ErrDecode is wrapped by every [*DecodeError].
-var ErrDecode = errors.New("siogen: cannot decode")
+var ErrDecode = errors.New("sio: cannot decode")
 
 // DecodeError reports an event argument (or a connection's auth payload)
 // that could not be decoded into the handler parameter's type. The handler
@@ -112,17 +113,24 @@ type DecodeError struct {
 	// Arg is the argument's index among the event's arguments (0 for the
 	// first after the event name); -1 for the auth payload.
 	Arg int
-	// Err is the cause: a *json.UnmarshalTypeError, a *json.SyntaxError,
-	// ErrMissing, ErrSyntax or a socketio error for binary attachments.
+	// Err is the cause: encoding/json's error (a *json.UnmarshalTypeError,
+	// a *json.SyntaxError, or a custom unmarshaler's), ErrMissing, or a
+	// socketio error for binary attachments.
 	Err error
 }
 
-// Error describes the failure.
+// Error describes the failure: "sio: cannot decode argument 0 of event
+// "move": argument missing". The cause's own "sio: " prefix is dropped, so
+// the text carries it once.
 func (e *DecodeError) Error() string {
-	if e.Arg < 0 {
-		return fmt.Sprintf("siogen: cannot decode the auth payload of %s: %v", e.Event, e.Err)
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = strings.TrimPrefix(e.Err.Error(), "sio: ")
 	}
-	return fmt.Sprintf("siogen: cannot decode argument %d of event %q: %v", e.Arg, e.Event, e.Err)
+	if e.Arg < 0 {
+		return fmt.Sprintf("sio: cannot decode the auth payload of %s: %s", e.Event, cause)
+	}
+	return fmt.Sprintf("sio: cannot decode argument %d of event %q: %s", e.Arg, e.Event, cause)
 }
 
 // Unwrap returns the cause.
@@ -133,7 +141,7 @@ func (e *DecodeError) Is(target error) bool { return target == ErrDecode }
 
 // ErrMissing is the cause of a [*DecodeError] for an argument that a handler
 // requires (its parameter is not a pointer) but the event does not carry.
-var ErrMissing = errors.New("siogen: argument missing")
+var ErrMissing = errors.New("sio: argument missing")
 
 // DecodeFailed returns the *DecodeError for argument arg of event.
 func DecodeFailed(event string, arg int, err error) error {

@@ -15,7 +15,7 @@ const MaxDepth = 10000
 
 // ErrSyntax is wrapped by the errors that report malformed JSON found while
 // iterating an [Object].
-var ErrSyntax = errors.New("siogen: malformed JSON")
+var ErrSyntax = errors.New("sio: malformed JSON")
 
 func syntaxErr(b []byte, i int, what string) error {
 	if i < len(b) {

@@ -157,7 +157,7 @@ func TestCLI(t *testing.T) {
 		want    string
 	}{
 		{"changed handler", map[string]string{filepath.Join(dir, "chat", "chat.go"): changed}, "(*Chat).EventMove"},
-		{"old runtime", map[string]string{filepath.Join(root, "runtime", "version.go"): oldRuntime}, "undefined: runtime.IsAtLeastVersion1"},
+		{"old runtime", map[string]string{filepath.Join(root, "runtime", "version.go"): oldRuntime}, "undefined: sioruntime.IsAtLeastVersion1"},
 	} {
 		ov := filepath.Join(t.TempDir(), "overlay.json")
 		b, _ := json.Marshal(map[string]any{"Replace": tt.replace})

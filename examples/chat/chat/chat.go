@@ -194,7 +194,7 @@ func (c *Chat) EventMessage(ctx context.Context, s *socketio.Socket, room, text 
 		return reply(ack, fail(err), err)
 	}
 	m := c.history.Append(room, c.user, text, c.now())
-	if err := s.Namespace().To(room).Emit("message", room, m); err != nil {
+	if err := s.Namespace().To(room).Emit(ChatMessageEvent, room, m); err != nil {
 		return err
 	}
 	return reply(ack, Result{OK: true, ID: m.ID}, nil)
@@ -206,7 +206,7 @@ func (c *Chat) EventTyping(ctx context.Context, s *socketio.Socket, room string,
 	if _, ok := c.rooms[room]; !ok {
 		return nil
 	}
-	return s.To(room).Emit("typing", room, c.user, isTyping)
+	return s.To(room).Emit(ChatTypingEvent, room, c.user, isTyping)
 }
 
 // reply acknowledges with r when the client asked for an acknowledgement;

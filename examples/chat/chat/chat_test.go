@@ -97,25 +97,25 @@ func TestAcks(t *testing.T) {
 		wantBefore []string
 		wantAck    string
 	}{
-		{"message before join", []any{"message", "r1", "hi"}, nil, `[{"ok":false,"error":"not in this room; join it first"}]`},
-		{"leave before join", []any{"leave", "r1"}, nil, `[{"ok":false,"error":"not in this room; join it first"}]`},
-		{"join", []any{"join", "r1"}, []string{`2["joined","r1",[]]`}, `[{"ok":true}]`},
-		{"message", []any{"message", "r1", "hi"},
+		{"message before join", []any{chat.ChatMessageEvent, "r1", "hi"}, nil, `[{"ok":false,"error":"not in this room; join it first"}]`},
+		{"leave before join", []any{chat.ChatLeaveEvent, "r1"}, nil, `[{"ok":false,"error":"not in this room; join it first"}]`},
+		{"join", []any{chat.ChatJoinEvent, "r1"}, []string{`2["joined","r1",[]]`}, `[{"ok":true}]`},
+		{"message", []any{chat.ChatMessageEvent, "r1", "hi"},
 			[]string{`2["message","r1",{"id":1,"room":"r1","user":"alice","text":"hi","time":1700000000000}]`}, `[{"ok":true,"id":1}]`},
-		{"empty text", []any{"message", "r1", "  "}, nil, `[{"ok":false,"error":"empty message"}]`},
-		{"text too long", []any{"message", "r1", long}, nil, `[{"ok":false,"error":"message too long"}]`},
-		{"join again sends history", []any{"join", "r1", "al"},
+		{"empty text", []any{chat.ChatMessageEvent, "r1", "  "}, nil, `[{"ok":false,"error":"empty message"}]`},
+		{"text too long", []any{chat.ChatMessageEvent, "r1", long}, nil, `[{"ok":false,"error":"message too long"}]`},
+		{"join again sends history", []any{chat.ChatJoinEvent, "r1", "al"},
 			[]string{`2["joined","r1",[{"id":1,"room":"r1","user":"alice","text":"hi","time":1700000000000}]]`}, `[{"ok":true}]`},
-		{"renamed", []any{"message", "r1", "yo"},
+		{"renamed", []any{chat.ChatMessageEvent, "r1", "yo"},
 			[]string{`2["message","r1",{"id":2,"room":"r1","user":"al","text":"yo","time":1700000000000}]`}, `[{"ok":true,"id":2}]`},
-		{"empty room name", []any{"join", ""}, nil, `[{"ok":false,"error":"invalid room name"}]`},
-		{"room name too long", []any{"join", "123456789"}, nil, `[{"ok":false,"error":"invalid room name"}]`},
-		{"user name too long", []any{"join", "r2", strings.Repeat("u", 33)}, nil, `[{"ok":false,"error":"invalid user name"}]`},
-		{"second room", []any{"join", "r2"}, []string{`2["joined","r2",[]]`}, `[{"ok":true}]`},
-		{"third room is one too many", []any{"join", "r3"}, nil, `[{"ok":false,"error":"in too many rooms; leave one first"}]`},
-		{"leave", []any{"leave", "r2"}, nil, `[{"ok":true}]`},
-		{"message after leave", []any{"message", "r2", "hi"}, nil, `[{"ok":false,"error":"not in this room; join it first"}]`},
-		{"third room after leaving one", []any{"join", "r3"}, []string{`2["joined","r3",[]]`}, `[{"ok":true}]`},
+		{"empty room name", []any{chat.ChatJoinEvent, ""}, nil, `[{"ok":false,"error":"invalid room name"}]`},
+		{"room name too long", []any{chat.ChatJoinEvent, "123456789"}, nil, `[{"ok":false,"error":"invalid room name"}]`},
+		{"user name too long", []any{chat.ChatJoinEvent, "r2", strings.Repeat("u", 33)}, nil, `[{"ok":false,"error":"invalid user name"}]`},
+		{"second room", []any{chat.ChatJoinEvent, "r2"}, []string{`2["joined","r2",[]]`}, `[{"ok":true}]`},
+		{"third room is one too many", []any{chat.ChatJoinEvent, "r3"}, nil, `[{"ok":false,"error":"in too many rooms; leave one first"}]`},
+		{"leave", []any{chat.ChatLeaveEvent, "r2"}, nil, `[{"ok":true}]`},
+		{"message after leave", []any{chat.ChatMessageEvent, "r2", "hi"}, nil, `[{"ok":false,"error":"not in this room; join it first"}]`},
+		{"third room after leaving one", []any{chat.ChatJoinEvent, "r3"}, []string{`2["joined","r3",[]]`}, `[{"ok":true}]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,25 +155,25 @@ func TestRoom(t *testing.T) {
 		}
 	}
 
-	mustAck(a, `[{"ok":true}]`, "join", "r")
-	mustAck(b, `[{"ok":true}]`, "join", "r")
+	mustAck(a, `[{"ok":true}]`, chat.ChatJoinEvent, "r")
+	mustAck(b, `[{"ok":true}]`, chat.ChatJoinEvent, "r")
 	expect(a, `2["user-joined","r","anon"]`)
 
-	b.emit(false, "typing", "r", true)
+	b.emit(false, chat.ChatTypingEvent, "r", true)
 	expect(a, `2["typing","r","anon",true]`)
-	outsider.emit(false, "typing", "r", true) // not in r: ignored
+	outsider.emit(false, chat.ChatTypingEvent, "r", true) // not in r: ignored
 
-	mustAck(a, `[{"ok":true,"id":1}]`, "message", "r", "one")
+	mustAck(a, `[{"ok":true,"id":1}]`, chat.ChatMessageEvent, "r", "one")
 	msg1 := `2["message","r",{"id":1,"room":"r","user":"alice","text":"one","time":1700000000000}]`
 	expect(b, msg1)
 
-	mustAck(b, `[{"ok":true}]`, "leave", "r")
+	mustAck(b, `[{"ok":true}]`, chat.ChatLeaveEvent, "r")
 	expect(a, `2["user-left","r","anon"]`)
-	mustAck(a, `[{"ok":true,"id":2}]`, "message", "r", "two")
+	mustAck(a, `[{"ok":true,"id":2}]`, chat.ChatMessageEvent, "r", "two")
 
 	// b is no longer in r: the next thing it receives is its own join's
 	// answer, with "two" in the history but not delivered live.
-	before, ack := b.call("join", "r")
+	before, ack := b.call(chat.ChatJoinEvent, "r")
 	if ack != `[{"ok":true}]` || len(before) != 1 || !strings.Contains(before[0], `"text":"two"`) || !strings.HasPrefix(before[0], `2["joined","r",[`) {
 		t.Fatalf("rejoin: %q then %s", before, ack)
 	}
@@ -181,7 +181,7 @@ func TestRoom(t *testing.T) {
 
 	// The outsider never received anything: its first packet is its own
 	// join's answer, with both messages in the history.
-	before, _ = outsider.call("join", "r")
+	before, _ = outsider.call(chat.ChatJoinEvent, "r")
 	if len(before) != 1 || !strings.Contains(before[0], `"text":"one"`) || !strings.Contains(before[0], `"text":"two"`) {
 		t.Fatalf("outsider received %q", before)
 	}
@@ -209,12 +209,12 @@ func TestConnectRejectsLongName(t *testing.T) {
 func TestHistoryBound(t *testing.T) {
 	hs := start(t, chat.Limits{History: 3})
 	a := connect(t, hs, "alice")
-	a.call("join", "r")
+	a.call(chat.ChatJoinEvent, "r")
 	for i := 1; i <= 5; i++ {
-		a.call("message", "r", fmt.Sprint("m", i))
+		a.call(chat.ChatMessageEvent, "r", fmt.Sprint("m", i))
 	}
 	b := connect(t, hs, "bob")
-	before, _ := b.call("join", "r")
+	before, _ := b.call(chat.ChatJoinEvent, "r")
 	want := `2["joined","r",[` +
 		`{"id":3,"room":"r","user":"alice","text":"m3","time":1700000000000},` +
 		`{"id":4,"room":"r","user":"alice","text":"m4","time":1700000000000},` +

@@ -51,18 +51,18 @@ func TestTwoProcessesShareOneChat(t *testing.T) {
 		}
 		t.Fatalf("did not receive %s", want)
 	}
-	if _, ack := a.call("join", "r"); ack != `[{"ok":true}]` {
+	if _, ack := a.call(chat.ChatJoinEvent, "r"); ack != `[{"ok":true}]` {
 		t.Fatalf("alice join: %s", ack)
 	}
-	if _, ack := b.call("join", "r"); ack != `[{"ok":true}]` {
+	if _, ack := b.call(chat.ChatJoinEvent, "r"); ack != `[{"ok":true}]` {
 		t.Fatalf("bob join: %s", ack)
 	}
 	expect(a, `2["user-joined","r","bob"]`)
 
-	b.emit(false, "typing", "r", true)
+	b.emit(false, chat.ChatTypingEvent, "r", true)
 	expect(a, `2["typing","r","bob",true]`)
 
-	if _, ack := a.call("message", "r", "across"); ack != `[{"ok":true,"id":1}]` {
+	if _, ack := a.call(chat.ChatMessageEvent, "r", "across"); ack != `[{"ok":true,"id":1}]` {
 		t.Fatalf("alice message: %s", ack)
 	}
 	expect(b, `2["message","r",{"id":1,"room":"r","user":"alice","text":"across","time":1700000000000}]`)

@@ -6,13 +6,13 @@ package chat
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -25,20 +25,37 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, string, bool) error                        = (*Chat).EventTyping
 )
 
-// RegisterChat serves the / namespace of srv with Chat consumers: newChat makes a
-// fresh one for each connection to the namespace, so its fields hold
+const (
+	// ChatNamespace is the namespace Chat serves.
+	ChatNamespace = "/"
+
+	// ChatJoinEvent is the event Chat.EventJoin handles.
+	ChatJoinEvent = "join"
+
+	// ChatLeaveEvent is the event Chat.EventLeave handles.
+	ChatLeaveEvent = "leave"
+
+	// ChatMessageEvent is the event Chat.EventMessage handles.
+	ChatMessageEvent = "message"
+
+	// ChatTypingEvent is the event Chat.EventTyping handles.
+	ChatTypingEvent = "typing"
+)
+
+// RegisterChat serves the / namespace of srv with Chat consumers: newChat
+// makes a fresh one for each connection to the namespace, so its fields hold
 // per-connection state.
 func RegisterChat(srv *socketio.Server, newChat func() *Chat) {
-	runtime.Register(srv, &_sio_Chat_spec, newChat)
+	sioruntime.Register(srv, &_sio_Chat_spec, newChat)
 }
 
 // RegisterChatShared serves the / namespace of srv with c, shared by every
 // connection; c's methods must be safe for concurrent use.
 func RegisterChatShared(srv *socketio.Server, c *Chat) {
-	runtime.RegisterShared(srv, &_sio_Chat_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Chat_spec, c)
 }
 
-var _sio_Chat_spec = runtime.Spec[Chat]{
+var _sio_Chat_spec = sioruntime.Spec[Chat]{
 	Connect:    _sio_Chat_connect,
 	Disconnect: (*Chat).Disconnect,
 	Dispatcher: func(_sio_c *Chat) socketio.Dispatcher {
@@ -50,11 +67,11 @@ var _sio_Chat_spec = runtime.Spec[Chat]{
 // _sio_Chat_connect decodes the auth payload and calls Connect.
 func _sio_Chat_connect(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_auth []byte) error {
 	var _sio_a *Auth
-	if runtime.PresentRaw(_sio_auth) {
+	if sioruntime.PresentRaw(_sio_auth) {
 		_sio_v := new(Auth)
 		_sio_err := _sio_decode_Auth(_sio_auth, _sio_v)
 		if _sio_err != nil {
-			return runtime.DecodeFailed("connect", -1, _sio_err)
+			return sioruntime.DecodeFailed("connect", -1, _sio_err)
 		}
 		_sio_a = _sio_v
 	}
@@ -69,15 +86,15 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	_sio_c := (*Chat)(_sio_d)
 	switch _sio_event {
 	case "join":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_a1 *string
-		if runtime.Present(_sio_args, 1) {
-			_sio_v, _sio_err := runtime.String[string](_sio_args, 1)
+		if sioruntime.Present(_sio_args, 1) {
+			_sio_v, _sio_err := sioruntime.String[string](_sio_args, 1)
 			if _sio_err != nil {
-				return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+				return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 			}
 			_sio_a1 = &_sio_v
 		}
@@ -89,9 +106,9 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventJoin(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
 	case "leave":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(Result) error
 		if _sio_ack != nil {
@@ -101,13 +118,13 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventLeave(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
 	case "message":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.String[string](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.String[string](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		var _sio_reply func(Result) error
 		if _sio_ack != nil {
@@ -117,13 +134,13 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventMessage(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
 	case "typing":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.Bool[bool](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.Bool[bool](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		return _sio_c.EventTyping(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	default:
@@ -131,41 +148,28 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	}
 }
 
-// _sio_Chat_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Chat_decodeError(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
-}
-
 var _sio_decode_Auth_fields = [...]string{"username"}
 
-// _sio_decode_Auth_arg decodes argument _sio_i with _sio_decode_Auth.
-func _sio_decode_Auth_arg(_sio_args *socketio.Args, _sio_i int) (Auth, error) {
-	var _sio_v Auth
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
-	if _sio_err == nil {
-		_sio_err = _sio_decode_Auth(_sio_raw, &_sio_v)
-	}
-	return _sio_v, _sio_err
-}
-
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Username)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Username)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -82,7 +82,7 @@ func (c *ChatConsumer) Disconnect(ctx context.Context, s *socketio.Socket, reaso
 // EventChatMessage broadcasts the message to the lobby (the sender
 // included) and acknowledges it.
 func (c *ChatConsumer) EventChatMessage(ctx context.Context, s *socketio.Socket, payload Message, ack func(Status) error) error {
-	if err := s.Namespace().To(Lobby).Emit("chat_message", Message{Text: payload.Text}); err != nil {
+	if err := s.Namespace().To(Lobby).Emit(ChatConsumerChatMessageEvent, Message{Text: payload.Text}); err != nil {
 		return err
 	}
 	if ack != nil {
@@ -103,5 +103,5 @@ func (c *ChatConsumer) EventUpdateState(ctx context.Context, s *socketio.Socket,
 
 // EventMove relays a move to the rest of the lobby.
 func (c *ChatConsumer) EventMove(ctx context.Context, s *socketio.Socket, x, y float64) error {
-	return s.To(Lobby).Emit("move", s.ID(), x, y)
+	return s.To(Lobby).Emit(ChatConsumerMoveEvent, s.ID(), x, y)
 }

@@ -7,13 +7,13 @@ package chat
 import (
 	"context"
 	"encoding/json"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -25,20 +25,34 @@ var (
 	_ func(*ChatConsumer, context.Context, *socketio.Socket, json.RawMessage, func(StateStatus) error) error = (*ChatConsumer).EventUpdateState
 )
 
-// RegisterChatConsumer serves the /chat namespace of srv with ChatConsumer consumers: newChatConsumer makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// ChatConsumerNamespace is the namespace ChatConsumer serves.
+	ChatConsumerNamespace = "/chat"
+
+	// ChatConsumerChatMessageEvent is the event ChatConsumer.EventChatMessage handles.
+	ChatConsumerChatMessageEvent = "chat_message"
+
+	// ChatConsumerMoveEvent is the event ChatConsumer.EventMove handles.
+	ChatConsumerMoveEvent = "move"
+
+	// ChatConsumerUpdateStateEvent is the event ChatConsumer.EventUpdateState handles.
+	ChatConsumerUpdateStateEvent = "update_state"
+)
+
+// RegisterChatConsumer serves the /chat namespace of srv with ChatConsumer
+// consumers: newChatConsumer makes a fresh one for each connection to the
+// namespace, so its fields hold per-connection state.
 func RegisterChatConsumer(srv *socketio.Server, newChatConsumer func() *ChatConsumer) {
-	runtime.Register(srv, &_sio_ChatConsumer_spec, newChatConsumer)
+	sioruntime.Register(srv, &_sio_ChatConsumer_spec, newChatConsumer)
 }
 
-// RegisterChatConsumerShared serves the /chat namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterChatConsumerShared serves the /chat namespace of srv with c, shared
+// by every connection; c's methods must be safe for concurrent use.
 func RegisterChatConsumerShared(srv *socketio.Server, c *ChatConsumer) {
-	runtime.RegisterShared(srv, &_sio_ChatConsumer_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_ChatConsumer_spec, c)
 }
 
-var _sio_ChatConsumer_spec = runtime.Spec[ChatConsumer]{
+var _sio_ChatConsumer_spec = sioruntime.Spec[ChatConsumer]{
 	Connect:    _sio_ChatConsumer_connect,
 	Disconnect: (*ChatConsumer).Disconnect,
 	Dispatcher: func(_sio_c *ChatConsumer) socketio.Dispatcher {
@@ -50,11 +64,11 @@ var _sio_ChatConsumer_spec = runtime.Spec[ChatConsumer]{
 // _sio_ChatConsumer_connect decodes the auth payload and calls Connect.
 func _sio_ChatConsumer_connect(_sio_c *ChatConsumer, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_auth []byte) error {
 	var _sio_a *Auth
-	if runtime.PresentRaw(_sio_auth) {
+	if sioruntime.PresentRaw(_sio_auth) {
 		_sio_v := new(Auth)
 		_sio_err := _sio_decode_Auth(_sio_auth, _sio_v)
 		if _sio_err != nil {
-			return runtime.DecodeFailed("connect", -1, _sio_err)
+			return sioruntime.DecodeFailed("connect", -1, _sio_err)
 		}
 		_sio_a = _sio_v
 	}
@@ -71,7 +85,7 @@ func (_sio_d *_sio_ChatConsumer_dispatcher) Dispatch(_sio_ctx context.Context, _
 	case "chat_message":
 		_sio_a0, _sio_err := _sio_decode_Message_arg(_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_ChatConsumer_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
@@ -81,19 +95,19 @@ func (_sio_d *_sio_ChatConsumer_dispatcher) Dispatch(_sio_ctx context.Context, _
 		}
 		return _sio_c.EventChatMessage(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
 	case "move":
-		_sio_a0, _sio_err := runtime.Float[float64](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Float[float64](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_ChatConsumer_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.Float[float64](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.Float[float64](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_ChatConsumer_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		return _sio_c.EventMove(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	case "update_state":
-		_sio_a0, _sio_err := runtime.RawJSON[json.RawMessage](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.RawJSON[json.RawMessage](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_ChatConsumer_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(StateStatus) error
 		if _sio_ack != nil {
@@ -107,43 +121,30 @@ func (_sio_d *_sio_ChatConsumer_dispatcher) Dispatch(_sio_ctx context.Context, _
 	}
 }
 
-// _sio_ChatConsumer_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_ChatConsumer_decodeError(_sio_c *ChatConsumer, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
-}
-
 var _sio_decode_Auth_fields = [...]string{"token"}
 
-// _sio_decode_Auth_arg decodes argument _sio_i with _sio_decode_Auth.
-func _sio_decode_Auth_arg(_sio_args *socketio.Args, _sio_i int) (Auth, error) {
-	var _sio_v Auth
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
-	if _sio_err == nil {
-		_sio_err = _sio_decode_Auth(_sio_raw, &_sio_v)
-	}
-	return _sio_v, _sio_err
-}
-
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Token)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Token)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }
 
 var _sio_decode_Message_fields = [...]string{"text"}
@@ -151,29 +152,33 @@ var _sio_decode_Message_fields = [...]string{"text"}
 // _sio_decode_Message_arg decodes argument _sio_i with _sio_decode_Message.
 func _sio_decode_Message_arg(_sio_args *socketio.Args, _sio_i int) (Message, error) {
 	var _sio_v Message
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
 	if _sio_err == nil {
 		_sio_err = _sio_decode_Message(_sio_raw, &_sio_v)
 	}
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Message decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_Message decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Message(_sio_raw []byte, _sio_v *Message) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Text)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -125,10 +125,10 @@ func TestDispatchersAgree(t *testing.T) {
 				return err
 			}
 			ctx := context.Background()
-			if err := disp.Dispatch(ctx, nil, "chat_message", socketio.NewArgs([]byte(`[{"text":"hi","room":"lobby"}]`), nil), ack); err != nil {
+			if err := disp.Dispatch(ctx, nil, ChatChatMessageEvent, socketio.NewArgs([]byte(`[{"text":"hi","room":"lobby"}]`), nil), ack); err != nil {
 				t.Fatal(err)
 			}
-			if err := disp.Dispatch(ctx, nil, "move", socketio.NewArgs([]byte(`[1.5,2]`), nil), nil); err != nil {
+			if err := disp.Dispatch(ctx, nil, ChatMoveEvent, socketio.NewArgs([]byte(`[1.5,2]`), nil), nil); err != nil {
 				t.Fatal(err)
 			}
 			got := fmt.Sprintf("%d %s %v %v", c.Messages, c.LastText, c.Moves, acked)
@@ -146,8 +146,8 @@ func BenchmarkDispatch(b *testing.B) {
 	events := []struct {
 		name, event, args string
 	}{
-		{"chat_message", "chat_message", `[{"text":"hi","room":"lobby"}]`},
-		{"move", "move", `[1.5,-2]`},
+		{"chat_message", ChatChatMessageEvent, `[{"text":"hi","room":"lobby"}]`},
+		{"move", ChatMoveEvent, `[1.5,-2]`},
 	}
 	for _, ev := range events {
 		for _, d := range dispatchers() {

@@ -6,13 +6,13 @@ package benchchat
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -21,20 +21,31 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, float64, float64) error            = (*Chat).EventMove
 )
 
-// RegisterChat serves the /chat namespace of srv with Chat consumers: newChat makes a
-// fresh one for each connection to the namespace, so its fields hold
+const (
+	// ChatNamespace is the namespace Chat serves.
+	ChatNamespace = "/chat"
+
+	// ChatChatMessageEvent is the event Chat.EventChatMessage handles.
+	ChatChatMessageEvent = "chat_message"
+
+	// ChatMoveEvent is the event Chat.EventMove handles.
+	ChatMoveEvent = "move"
+)
+
+// RegisterChat serves the /chat namespace of srv with Chat consumers: newChat
+// makes a fresh one for each connection to the namespace, so its fields hold
 // per-connection state.
 func RegisterChat(srv *socketio.Server, newChat func() *Chat) {
-	runtime.Register(srv, &_sio_Chat_spec, newChat)
+	sioruntime.Register(srv, &_sio_Chat_spec, newChat)
 }
 
 // RegisterChatShared serves the /chat namespace of srv with c, shared by every
 // connection; c's methods must be safe for concurrent use.
 func RegisterChatShared(srv *socketio.Server, c *Chat) {
-	runtime.RegisterShared(srv, &_sio_Chat_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Chat_spec, c)
 }
 
-var _sio_Chat_spec = runtime.Spec[Chat]{
+var _sio_Chat_spec = sioruntime.Spec[Chat]{
 	Dispatcher: func(_sio_c *Chat) socketio.Dispatcher {
 		return (*_sio_Chat_dispatcher)(_sio_c)
 	},
@@ -51,7 +62,7 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	case "chat_message":
 		_sio_a0, _sio_err := _sio_decode_Message_arg(_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
@@ -61,13 +72,13 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventChatMessage(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
 	case "move":
-		_sio_a0, _sio_err := runtime.Float[float64](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Float[float64](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.Float[float64](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.Float[float64](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		return _sio_c.EventMove(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	default:
@@ -75,43 +86,40 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	}
 }
 
-// _sio_Chat_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Chat_decodeError(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
-}
-
 var _sio_decode_Message_fields = [...]string{"text", "room"}
 
 // _sio_decode_Message_arg decodes argument _sio_i with _sio_decode_Message.
 func _sio_decode_Message_arg(_sio_args *socketio.Args, _sio_i int) (Message, error) {
 	var _sio_v Message
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
 	if _sio_err == nil {
 		_sio_err = _sio_decode_Message(_sio_raw, &_sio_v)
 	}
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Message decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_Message decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Message(_sio_raw []byte, _sio_v *Message) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Text)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
 		case 1:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Room)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Room)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -247,6 +247,7 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 		}
 		checkNameClashes(pkg, c, errorf, r)
 	}
+	checkGeneratedNames(a.consumers, errorf, r, fset)
 	slices.SortFunc(a.consumers, func(x, y *consumer) int { return cmp.Compare(x.obj.Name(), y.obj.Name()) })
 	return a
 }
@@ -458,13 +459,13 @@ func kindOf(t types.Type) string {
 	return t.String()
 }
 
-// checkNameClashes reports declarations of the package that the generated
-// Register functions would clash with.
+// checkNameClashes reports declarations of the package that the names the
+// generated file declares for c (see generatedNames) would clash with.
 func checkNameClashes(pkg *packages.Package, c *consumer, errorf func(token.Pos, string, ...any), r *reporter) {
-	for _, name := range registerNames(c) {
-		if obj := pkg.Types.Scope().Lookup(name); obj != nil {
-			errorf(obj.Pos(), "%s clashes with the function siogen generates for consumer %s (%s); rename %s",
-				name, c.obj.Name(), r.rel(pkg.Fset, c.obj.Pos()), name)
+	for _, g := range generatedNames(c) {
+		if obj := pkg.Types.Scope().Lookup(g.name); obj != nil {
+			errorf(obj.Pos(), "%s clashes with the %s siogen generates for %s (%s); rename %s",
+				g.name, g.what, g.source(), r.rel(pkg.Fset, g.pos), g.name)
 		}
 	}
 }

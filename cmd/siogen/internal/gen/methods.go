@@ -160,6 +160,12 @@ func checkEvent(pkg *packages.Package, e *event, sig *types.Signature, errorf fu
 	for i := 2; i < n; i++ {
 		v := params.At(i)
 		variadic := sig.Variadic() && i == params.Len()-1
+		if variadic && isAck(v.Type().(*types.Slice).Elem()) {
+			errorf(v.Pos(), "%s: parameter %d has type ...%s, a variadic acknowledgement; a handler has one acknowledgement, its last parameter: ack func(args...) error",
+				name, i+1, types.TypeString(v.Type().(*types.Slice).Elem(), qual))
+			ok = false
+			continue
+		}
 		p, msg := paramOf(pkg, v.Type(), variadic, qual)
 		if msg != "" {
 			errorf(v.Pos(), "%s: parameter %d %s", name, i+1, msg)
@@ -220,6 +226,10 @@ func checkConnect(pkg *packages.Package, c *consumer, fn *types.Func, sig *types
 	case 2:
 	case 3:
 		v := sig.Params().At(2)
+		if isAck(v.Type()) {
+			errorf(v.Pos(), "Connect: parameter 3 has type %s, an acknowledgement; the connection hook has none: %s", types.TypeString(v.Type(), qual), shape)
+			return
+		}
 		if sig.Variadic() {
 			errorf(v.Pos(), "Connect: the auth parameter is variadic; declare it as one value (%s)", shape)
 			return
@@ -255,6 +265,16 @@ func isNamed(t types.Type, path, name string) bool {
 	}
 	o := n.Obj()
 	return o.Pkg() != nil && o.Pkg().Path() == path && o.Name() == name
+}
+
+// isAck reports whether t has the type of an acknowledgement parameter:
+// socketio.AckFunc, or a function returning error.
+func isAck(t types.Type) bool {
+	if isAckFunc(t) {
+		return true
+	}
+	sig, ok := t.Underlying().(*types.Signature)
+	return ok && returnsError(sig)
 }
 
 func isContext(t types.Type) bool          { return isNamed(t, "context", "Context") }

@@ -43,8 +43,8 @@ func declaredNames(a *analysis, content []byte) map[string]bool {
 		}
 	}
 	for _, c := range a.consumers {
-		for _, n := range registerNames(c) {
-			names[n] = true
+		for _, g := range generatedNames(c) {
+			names[g.name] = true
 		}
 	}
 	names[prefix] = true // any name with the prefix
@@ -167,9 +167,9 @@ func generatedReference(pkg *packages.Package, te types.Error, declared map[stri
 	}
 	names, loaded := declared[path]
 	if !loaded {
-		// Not analysed in this run: only the names of its Register
-		// functions are taken as generated.
-		return strings.HasPrefix(sel, "Register")
+		// Not analysed in this run: only names of the forms of its
+		// Register functions and its constants are taken as generated.
+		return strings.HasPrefix(sel, "Register") || strings.HasSuffix(sel, "Event") || strings.HasSuffix(sel, "Namespace")
 	}
 	return isDeclared(names, sel)
 }

@@ -16,6 +16,10 @@ import (
 // Generated identifiers carry this prefix, which user code will not use.
 const prefix = "_sio_"
 
+// runtimeAlias is the name generated files import the runtime under (or
+// prefix+"runtime" when the package declares it).
+const runtimeAlias = "sioruntime"
+
 // renderer builds one package's generated file.
 type renderer struct {
 	a        *analysis
@@ -25,9 +29,10 @@ type renderer struct {
 }
 
 type structDecoder struct {
-	name   string // the generated function's name
-	typ    types.Type
-	fields []structField
+	name       string // the generated function's name
+	typ        types.Type
+	fields     []structField
+	positional bool // an event argument is decoded with it: name+"_arg" is needed
 }
 
 // render returns the gofmt-formatted generated file for a.
@@ -63,13 +68,19 @@ func render(a *analysis) ([]byte, error) {
 	}
 
 	// Import names; a package-level declaration with the same name gets the
-	// import an alias.
+	// import an alias. The runtime is always imported as sioruntime, so that
+	// no reader takes it for the standard library's runtime.
 	scope := a.pkg.Types.Scope()
 	for _, path := range slices.Sorted(maps.Keys(r.imports)) {
 		name := r.imports[path]
-		if scope.Lookup(name) != nil {
+		switch {
+		case path == runtimePath && scope.Lookup(name) != nil:
+			r.f.ImportAlias(path, prefix+"runtime")
+		case path == runtimePath:
+			r.f.ImportAlias(path, name)
+		case scope.Lookup(name) != nil:
 			r.f.ImportAlias(path, prefix+name)
-		} else {
+		default:
 			r.f.ImportName(path, name)
 		}
 	}
@@ -114,7 +125,7 @@ func pkgNameOf(path string) string {
 	case socketioPath:
 		return "socketio"
 	case runtimePath:
-		return "runtime"
+		return runtimeAlias
 	}
 	return path[strings.LastIndex(path, "/")+1:]
 }
@@ -254,16 +265,15 @@ func (r *renderer) consumer(c *consumer) {
 	names := registerNames(c)
 	ctor := "new" + upperFirst(name)
 
-	r.f.Commentf("%s serves %s with %s consumers: %s makes a", names[0], c.namespaceDoc(), name, ctor)
-	r.f.Comment("fresh one for each connection to the namespace, so its fields hold")
-	r.f.Comment("per-connection state.")
+	r.constants(c)
+
+	r.comment(fmt.Sprintf("%s serves %s with %s consumers: %s makes a fresh one for each connection to the namespace, so its fields hold per-connection state.", names[0], c.namespaceDoc(), name, ctor))
 	r.f.Func().Id(names[0]).Params(
 		jen.Id("srv").Op("*").Add(r.qual(socketioPath, "Server")),
 		jen.Id(ctor).Func().Params().Op("*").Add(self.Clone()),
 	).Block(r.qual(runtimePath, "Register").Call(jen.Id("srv"), jen.Op("&").Id(spec), jen.Id(ctor)))
 
-	r.f.Commentf("%s serves %s with c, shared by every", names[1], c.namespaceDoc())
-	r.f.Comment("connection; c's methods must be safe for concurrent use.")
+	r.comment(fmt.Sprintf("%s serves %s with c, shared by every connection; c's methods must be safe for concurrent use.", names[1], c.namespaceDoc()))
 	r.f.Func().Id(names[1]).Params(
 		jen.Id("srv").Op("*").Add(r.qual(socketioPath, "Server")),
 		jen.Id("c").Op("*").Add(self.Clone()),
@@ -312,38 +322,45 @@ func (r *renderer) consumer(c *consumer) {
 		dflt = jen.Return(r.qual(socketioPath, "ErrUnknownEvent"))
 	}
 	cases = append(cases, jen.Default().Block(dflt))
-	var body []jen.Code
-	if len(c.events) > 0 || c.onAny != nil {
-		body = append(body, jen.Id(prefix+"c").Op(":=").Parens(jen.Op("*").Add(self.Clone())).Call(jen.Id(prefix+"d")))
+	// Parameters the body does not use are named _: the signature is
+	// Dispatcher's.
+	calls := len(c.events) > 0 || c.onAny != nil
+	usesArgs, usesAck := c.onAny != nil || c.decodes(), c.onAny != nil || (c.decodeErr != nil && c.decodes())
+	for _, e := range c.events {
+		usesAck = usesAck || e.ack != nil
 	}
-	body = append(body, jen.Switch(jen.Id(prefix+"event")).Block(cases...))
-	r.f.Comment("Dispatch decodes the arguments of event and calls its handler.")
-	r.f.Func().Params(jen.Id(prefix+"d").Op("*").Id(disp)).Id("Dispatch").Params(
-		jen.Id(prefix+"ctx").Add(r.ctxType()),
-		jen.Id(prefix+"s").Add(r.socketType()),
-		jen.Id(prefix+"event").String(),
-		jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")),
-		jen.Id(prefix+"ack").Add(r.qual(socketioPath, "AckFunc")),
+	param := func(used bool, name string) *jen.Statement {
+		if !used {
+			return jen.Id("_")
+		}
+		return jen.Id(prefix + name)
+	}
+	var body []jen.Code
+	recv := jen.Op("*").Id(disp)
+	if calls {
+		recv = jen.Id(prefix + "d").Op("*").Id(disp)
+		body = append(body,
+			jen.Id(prefix+"c").Op(":=").Parens(jen.Op("*").Add(self.Clone())).Call(jen.Id(prefix+"d")),
+			jen.Switch(jen.Id(prefix+"event")).Block(cases...))
+		r.f.Comment("Dispatch decodes the arguments of event and calls its handler.")
+	} else {
+		body = append(body, jen.Return(r.qual(socketioPath, "ErrUnknownEvent")))
+		r.f.Commentf("Dispatch returns socketio.ErrUnknownEvent: %s handles no events.", name)
+	}
+	r.f.Func().Params(recv).Id("Dispatch").Params(
+		param(calls, "ctx").Add(r.ctxType()),
+		param(calls, "s").Add(r.socketType()),
+		param(calls, "event").String(),
+		param(usesArgs, "args").Op("*").Add(r.qual(socketioPath, "Args")),
+		param(usesAck, "ack").Add(r.qual(socketioPath, "AckFunc")),
 	).Error().Block(body...)
-	if !c.decodes() {
-		return
+	if !c.decodes() || c.decodeErr == nil {
+		return // decode errors are returned as they are (see decodeFailed)
 	}
 
-	// The decode error policy.
-	body = nil
-	body = append(body, jen.Id(prefix+"err").Op("=").Add(r.qual(runtimePath, "DecodeFailed")).Call(jen.Id(prefix+"event"), jen.Id(prefix+"i"), jen.Id(prefix+"err")))
-	if c.decodeErr != nil {
-		body = append(body, jen.Return(jen.Id(prefix+"c").Dot("DecodeError").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), jen.Id(prefix+"err"), jen.Id(prefix+"ack"))))
-	} else {
-		body = append(body, jen.Return(jen.Id(prefix+"err")))
-	}
-	if c.decodeErr != nil {
-		r.f.Commentf("%s_decodeError reports a decode error to %s.DecodeError, which decides", prefix+name, name)
-		r.f.Comment("what the dispatcher returns.")
-	} else {
-		r.f.Commentf("%s_decodeError returns a decode error as a *runtime.DecodeError; the", prefix+name)
-		r.f.Comment("handler is not called and a requested acknowledgement is not sent.")
-	}
+	// The decode error policy with a DecodeError hook.
+	r.f.Commentf("%s_decodeError reports a decode error to %s.DecodeError, which decides", prefix+name, name)
+	r.f.Comment("what the dispatcher returns.")
 	r.f.Func().Id(prefix+name+"_decodeError").Params(
 		jen.Id(prefix+"c").Op("*").Add(self.Clone()),
 		jen.Id(prefix+"ctx").Add(r.ctxType()),
@@ -352,7 +369,60 @@ func (r *renderer) consumer(c *consumer) {
 		jen.Id(prefix+"i").Int(),
 		jen.Id(prefix+"err").Error(),
 		jen.Id(prefix+"ack").Add(r.qual(socketioPath, "AckFunc")),
-	).Error().Block(body...)
+	).Error().Block(
+		jen.Return(jen.Id(prefix+"c").Dot("DecodeError").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"),
+			r.qual(runtimePath, "DecodeFailed").Call(jen.Id(prefix+"event"), jen.Id(prefix+"i"), jen.Id(prefix+"err")), jen.Id(prefix+"ack"))))
+}
+
+// decodeFailed renders what the dispatcher returns when argument index of
+// the event does not decode (the cause is in _sio_err): the
+// *runtime.DecodeError itself, so that the handler is not called and a
+// requested acknowledgement is not sent, or, with a DecodeError hook, what
+// the hook returns.
+func (r *renderer) decodeFailed(c *consumer, index jen.Code) jen.Code {
+	if c.decodeErr == nil {
+		return r.qual(runtimePath, "DecodeFailed").Call(jen.Id(prefix+"event"), index, jen.Id(prefix+"err"))
+	}
+	return jen.Id(prefix+c.obj.Name()+"_decodeError").Call(
+		jen.Id(prefix+"c"), jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), index, jen.Id(prefix+"err"), jen.Id(prefix+"ack"))
+}
+
+// constants renders the constants naming c's namespace and events, so that
+// code emitting to the consumer, and its tests, need no string literals.
+func (r *renderer) constants(c *consumer) {
+	var defs []jen.Code
+	for _, g := range generatedNames(c) {
+		if g.what != "constant" {
+			continue
+		}
+		if len(defs) > 0 {
+			defs = append(defs, jen.Line())
+		}
+		if g.event == nil {
+			defs = append(defs, jen.Commentf("%s is the namespace %s serves.", g.name, c.obj.Name()))
+		} else {
+			defs = append(defs, jen.Commentf("%s is the event %s.%s handles.", g.name, c.obj.Name(), g.event.method.Name()))
+		}
+		defs = append(defs, jen.Id(g.name).Op("=").Lit(g.value))
+	}
+	r.f.Const().Defs(defs...)
+}
+
+// comment renders text as a comment of lines of at most 76 columns (a
+// longer word gets a line of its own).
+func (r *renderer) comment(text string) {
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > 76 {
+			r.f.Comment(line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	r.f.Comment(line)
 }
 
 // connect renders the function that decodes the auth payload and calls Connect.
@@ -444,7 +514,9 @@ func (r *renderer) positional(d decoder, index jen.Code) jen.Code {
 	case kindFloat:
 		return generic("Float")
 	case kindStruct:
-		return jen.Id(r.decoderFor(d)+"_arg").Call(args, index)
+		name := r.decoderFor(d)
+		r.decoders[types.TypeString(d.typ, nil)].positional = true
+		return jen.Id(name+"_arg").Call(args, index)
 	case kindBinary:
 		return generic("Binary")
 	case kindRawJSON, kindRawBytes:
@@ -487,8 +559,7 @@ func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
 	var call []jen.Code
 	call = append(call, jen.Id(prefix+"ctx"), jen.Id(prefix+"s"))
 	fail := func(index jen.Code) jen.Code {
-		return jen.If(jen.Id(prefix + "err").Op("!=").Nil()).Block(jen.Return(jen.Id(prefix+c.obj.Name()+"_decodeError").Call(
-			jen.Id(prefix+"c"), jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), index, jen.Id(prefix+"err"), jen.Id(prefix+"ack"))))
+		return jen.If(jen.Id(prefix + "err").Op("!=").Nil()).Block(jen.Return(r.decodeFailed(c, index)))
 	}
 	for i, p := range e.params {
 		v := fmt.Sprintf("%sa%d", prefix, i)
@@ -497,8 +568,7 @@ func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
 			out = append(out,
 				jen.Var().Id(v).Add(r.typ(p.typ)),
 				jen.If(jen.Id(prefix+"err").Op(":=").Id(prefix+"args").Dot("Err").Call(), jen.Id(prefix+"err").Op("!=").Nil()).Block(
-					jen.Return(jen.Id(prefix+c.obj.Name()+"_decodeError").Call(
-						jen.Id(prefix+"c"), jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), jen.Id(prefix+"event"), jen.Lit(i), jen.Id(prefix+"err"), jen.Id(prefix+"ack")))),
+					jen.Return(r.decodeFailed(c, jen.Lit(i)))),
 				jen.If(jen.Id(prefix+"n").Op(":=").Id(prefix+"args").Dot("Len").Call(), jen.Id(prefix+"n").Op(">").Lit(i)).Block(
 					jen.Id(v).Op("=").Make(r.typ(p.typ), jen.Id(prefix+"n").Op("-").Lit(i)),
 					jen.For(jen.Id(prefix+"i").Op(":=").Range().Id(v)).Block(
@@ -540,7 +610,8 @@ func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
 }
 
 // ackFunc renders a function literal of type sig that sends its arguments
-// through the socketio.AckFunc.
+// through the socketio.AckFunc. An argument of a binary type (see
+// binaryType) is converted to []byte, which socketio sends as an attachment.
 func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
 	var params, args []jen.Code
 	n := sig.Params().Len()
@@ -553,7 +624,7 @@ func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
 			continue
 		}
 		params = append(params, jen.Id(id).Add(r.typ(t)))
-		args = append(args, jen.Id(id))
+		args = append(args, r.ackArg(t, jen.Id(id)))
 	}
 	var body []jen.Code
 	switch {
@@ -563,14 +634,36 @@ func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
 		body = append(body, jen.Return(jen.Id(prefix+"ack").Call(jen.Id(prefix+"r0").Op("..."))))
 	default:
 		last := jen.Id(fmt.Sprintf("%sr%d", prefix, n-1))
+		elem := sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+		size := jen.Len(last.Clone())
+		if n > 1 {
+			size = jen.Lit(n - 1).Op("+").Len(last.Clone())
+		}
+		body = append(body, jen.Id(prefix+"x").Op(":=").Make(jen.Index().Any(), jen.Lit(0), size))
+		if n > 1 {
+			body = append(body, jen.Id(prefix+"x").Op("=").Append(append([]jen.Code{jen.Id(prefix + "x")}, args...)...))
+		}
 		body = append(body,
-			jen.Id(prefix+"x").Op(":=").Make(jen.Index().Any(), jen.Lit(0), jen.Lit(n-1).Op("+").Len(last.Clone())),
-			jen.Id(prefix+"x").Op("=").Append(append([]jen.Code{jen.Id(prefix + "x")}, args...)...),
 			jen.For(jen.List(jen.Id("_"), jen.Id(prefix+"v")).Op(":=").Range().Add(last.Clone())).Block(
-				jen.Id(prefix+"x").Op("=").Append(jen.Id(prefix+"x"), jen.Id(prefix+"v"))),
+				jen.Id(prefix+"x").Op("=").Append(jen.Id(prefix+"x"), r.ackArg(elem, jen.Id(prefix+"v")))),
 			jen.Return(jen.Id(prefix+"ack").Call(jen.Id(prefix+"x").Op("..."))))
 	}
 	return jen.Func().Params(params...).Error().Block(body...)
+}
+
+// ackArg renders v, an acknowledgement argument of type t, as it is passed
+// to the socketio.AckFunc: a value of a binary type other than []byte is
+// converted to []byte, a pointer to one to nil or []byte, so that socketio
+// sends it as an attachment, as the same type is received.
+func (r *renderer) ackArg(t types.Type, v *jen.Statement) jen.Code {
+	byteSlice := types.NewSlice(types.Typ[types.Byte])
+	switch {
+	case binaryType(t) && !types.Identical(t, byteSlice):
+		return jen.Index().Byte().Parens(v)
+	case binaryType(stripPointer(t)) && stripPointer(t) != t:
+		return r.qual(runtimePath, "BinaryPtr").Call(v)
+	}
+	return v
 }
 
 // structDecoder renders the field-by-field decoder of a simple struct.
@@ -592,28 +685,32 @@ func (r *renderer) structDecoder(d *structDecoder) {
 	if len(cases) > 0 {
 		loop = append(loop, jen.Switch(r.qual(runtimePath, "FieldIndex").Call(jen.Id(prefix+"o").Dot("Key").Call(), jen.Id(names).Op("[:]"))).Block(cases...))
 	}
-	loop = append(loop, jen.If(jen.Id(prefix+"err").Op("!=").Nil()).Block(jen.Return(jen.Id(prefix+"err"))))
+	unmarshal := jen.Return(r.qual(runtimePath, "Unmarshal").Call(jen.Id(prefix+"raw"), jen.Id(prefix+"v")))
+	loop = append(loop, jen.If(jen.Id(prefix+"err").Op("!=").Nil()).Block(unmarshal.Clone()))
 	if len(cases) == 0 {
 		loop = []jen.Code{}
 	}
 
-	r.f.Commentf("%s_arg decodes argument %si with %s.", d.name, prefix, d.name)
-	r.f.Func().Id(d.name+"_arg").Params(jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")), jen.Id(prefix+"i").Int()).Params(r.typ(d.typ), jen.Error()).Block(
-		jen.Var().Id(prefix+"v").Add(r.typ(d.typ)),
-		jen.List(jen.Id(prefix+"raw"), jen.Id(prefix+"err")).Op(":=").Add(r.qual(runtimePath, "Arg")).Call(jen.Id(prefix+"args"), jen.Id(prefix+"i")),
-		jen.If(jen.Id(prefix+"err").Op("==").Nil()).Block(
-			jen.Id(prefix+"err").Op("=").Id(d.name).Call(jen.Id(prefix+"raw"), jen.Op("&").Id(prefix+"v"))),
-		jen.Return(jen.Id(prefix+"v"), jen.Id(prefix+"err")),
-	)
+	if d.positional {
+		r.f.Commentf("%s_arg decodes argument %si with %s.", d.name, prefix, d.name)
+		r.f.Func().Id(d.name+"_arg").Params(jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")), jen.Id(prefix+"i").Int()).Params(r.typ(d.typ), jen.Error()).Block(
+			jen.Var().Id(prefix+"v").Add(r.typ(d.typ)),
+			jen.List(jen.Id(prefix+"raw"), jen.Id(prefix+"err")).Op(":=").Add(r.qual(runtimePath, "Arg")).Call(jen.Id(prefix+"args"), jen.Id(prefix+"i")),
+			jen.If(jen.Id(prefix+"err").Op("==").Nil()).Block(
+				jen.Id(prefix+"err").Op("=").Id(d.name).Call(jen.Id(prefix+"raw"), jen.Op("&").Id(prefix+"v"))),
+			jen.Return(jen.Id(prefix+"v"), jen.Id(prefix+"err")),
+		)
+	}
 
-	r.f.Commentf("%s decodes a JSON object into *%s field by field; anything", d.name, prefix+"v")
-	r.f.Comment("else (null, other JSON kinds) is left to encoding/json.")
+	r.f.Commentf("%s decodes a JSON object into *%s field by field. Anything", d.name, prefix+"v")
+	r.f.Comment("else (null, other JSON kinds), and any input the fast path finds wrong, is")
+	r.f.Comment("left to encoding/json, so that an error is exactly encoding/json's.")
 	r.f.Func().Id(d.name).Params(jen.Id(prefix+"raw").Index().Byte(), jen.Id(prefix+"v").Op("*").Add(r.typ(d.typ))).Error().Block(
 		jen.Var().Id(prefix+"o").Add(r.qual(runtimePath, "Object")),
-		jen.If(jen.Op("!").Id(prefix+"o").Dot("Start").Call(jen.Id(prefix+"raw"))).Block(
-			jen.Return(r.qual(runtimePath, "Unmarshal").Call(jen.Id(prefix+"raw"), jen.Id(prefix+"v")))),
+		jen.If(jen.Op("!").Id(prefix+"o").Dot("Start").Call(jen.Id(prefix+"raw"))).Block(unmarshal.Clone()),
 		jen.For(jen.Id(prefix+"o").Dot("Next").Call()).Block(loop...),
-		jen.Return(jen.Id(prefix+"o").Dot("Err").Call()),
+		jen.If(jen.Id(prefix+"o").Dot("Err").Call().Op("!=").Nil()).Block(unmarshal.Clone()),
+		jen.Return(jen.Nil()),
 	)
 }
 

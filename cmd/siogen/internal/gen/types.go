@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"go/types"
 	"reflect"
 	"strings"
@@ -51,8 +52,14 @@ func paramOf(pkg *packages.Package, t types.Type, variadic bool, qual types.Qual
 		p.optional = true
 		elem = ptr.Elem()
 	}
+	if role := roleOf(stripPointer(elem)); role != "" {
+		return nil, "has type " + types.TypeString(t, qual) + ", which is not a payload: " + role
+	}
 	if bad, via := unsupported(t, true); bad != nil {
 		return nil, "has type " + types.TypeString(t, qual) + viaString(bad, via, t, qual) + ", which cannot be decoded from JSON; use a JSON-decodable type"
+	}
+	if msg := notPayload(pkg, stripPointer(elem), qual); msg != "" {
+		return nil, "has type " + types.TypeString(t, qual) + msg
 	}
 	if variadic {
 		if _, ok := types.Unalias(elem).(*types.Pointer); ok {
@@ -71,14 +78,14 @@ func decoderFor(pkg *packages.Package, t types.Type) decoder {
 		d.kind = kindRawJSON
 		return d
 	}
+	if binaryType(t) {
+		d.kind = kindBinary
+		return d
+	}
 	if hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText") {
 		return d
 	}
 	switch u := t.Underlying().(type) {
-	case *types.Slice:
-		if b, ok := types.Unalias(u.Elem()).(*types.Basic); ok && b.Kind() == types.Byte {
-			d.kind = kindBinary
-		}
 	case *types.Basic:
 		if k, ok := basicKind(u); ok {
 			d.kind = k
@@ -291,4 +298,200 @@ func validMapKey(k types.Type, decode bool) bool {
 		return hasMethod(k, "UnmarshalText")
 	}
 	return hasMethod(k, "MarshalText")
+}
+
+// binaryType reports whether a value of type t travels as a binary
+// attachment rather than as JSON: a type whose underlying type is []byte,
+// other than json.RawMessage and types with their own JSON or text
+// (un)marshaling. It is the one rule for both directions: a parameter of
+// such a type receives the attachment an argument's placeholder refers to,
+// and an acknowledgement argument of such a type is sent as an attachment
+// (socketio's encoder sends only []byte so: generated code converts).
+func binaryType(t types.Type) bool {
+	if isRawMessage(t) {
+		return false
+	}
+	for _, m := range []string{"UnmarshalJSON", "UnmarshalText", "MarshalJSON", "MarshalText"} {
+		if hasMethod(t, m) {
+			return false
+		}
+	}
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := types.Unalias(s.Elem()).(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+func stripPointer(t types.Type) types.Type {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// roleOf says, for a parameter type t (without its pointer) that is one of
+// a handler's fixed parameters or a socketio object rather than a payload,
+// what to do instead; "" for anything else.
+func roleOf(t types.Type) string {
+	switch {
+	case isContext(t):
+		return "the context is the first parameter ctx; remove this one"
+	case isAck(t):
+		return "the acknowledgement must be the last parameter"
+	case isNamed(t, socketioPath, "Socket"):
+		return "the socket is the second parameter s; remove this one"
+	case isNamed(t, socketioPath, "Args"):
+		return "each argument is decoded into a parameter of its own; declare one per argument, or take *socketio.Args in an OnAny handler"
+	case isNamed(t, socketioPath, "Server"):
+		return "reach the server through the socket, s.Server()"
+	case isNamed(t, socketioPath, "Namespace"):
+		return "reach the namespace through the socket, s.Namespace()"
+	}
+	return ""
+}
+
+// notPayload returns what is wrong with a decodable parameter type t
+// (without its pointer) that JSON cannot fill: a struct with fields but
+// none that encoding/json decodes (unexported, or tagged json:"-"), the
+// empty struct at the top, or a socketio object; inside t, a struct field,
+// element or map value of such a type, except the empty struct (the value
+// of a set, map[string]struct{}, is deliberate). The message starts after
+// "has type T". Unexported and json:"-" fields are skipped, as
+// encoding/json skips them.
+func notPayload(pkg *packages.Package, t types.Type, qual types.Qualifier) string {
+	if st, ok := t.Underlying().(*types.Struct); ok && st.NumFields() == 0 && !decodesItself(t) {
+		return ", an empty struct, so JSON decodes nothing into it; use any or json.RawMessage to accept an argument without using it"
+	}
+	bad, via := walkNotPayload(t, map[types.Type]bool{})
+	if bad == nil {
+		return ""
+	}
+	where, field := "", len(via) > 0
+	if field {
+		where = fmt.Sprintf(", whose %s has type %s,", strings.Join(via, " → "), types.TypeString(bad, qual))
+	}
+	if role := roleOf(stripPointer(bad)); role != "" {
+		if field {
+			return where + " which is not a payload; tag the field json:\"-\" or remove it"
+		}
+		return ", which is not a payload: " + role
+	}
+	// Fields can be exported in a struct of this package only.
+	export, raw := "use a type with exported fields", "json.RawMessage"
+	if n, ok := types.Unalias(stripPointer(bad)).(*types.Named); !ok || n.Obj().Pkg() == pkg.Types {
+		export, raw = "export its fields", "use json.RawMessage"
+	}
+	if field {
+		return where + " a struct with no exported fields, so JSON decodes nothing into it; " + export + ", tag the field json:\"-\", or " + raw
+	}
+	return ", a struct with no exported fields, so JSON decodes nothing into it; " + export + " or " + raw
+}
+
+// decodesItself reports whether t or *t has UnmarshalJSON or UnmarshalText.
+func decodesItself(t types.Type) bool {
+	return hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText")
+}
+
+func walkNotPayload(t types.Type, seen map[types.Type]bool) (types.Type, []string) {
+	if seen[t] || decodesItself(t) {
+		return nil, nil
+	}
+	seen[t] = true
+	if isNamed(stripPointer(t), socketioPath, "Socket") || isNamed(stripPointer(t), socketioPath, "Args") ||
+		isNamed(stripPointer(t), socketioPath, "Server") || isNamed(stripPointer(t), socketioPath, "Namespace") {
+		return t, nil
+	}
+	prefix := func(step string, bad types.Type, via []string) (types.Type, []string) {
+		if bad == nil {
+			return nil, nil
+		}
+		return bad, append([]string{step}, via...)
+	}
+	// inner walks a value inside t: the empty struct is allowed there.
+	inner := func(step string, e types.Type) (types.Type, []string) {
+		if st, ok := stripPointer(e).Underlying().(*types.Struct); ok && st.NumFields() == 0 {
+			return nil, nil
+		}
+		bad, via := walkNotPayload(e, seen)
+		return prefix(step, bad, via)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Pointer:
+		bad, via := walkNotPayload(u.Elem(), seen)
+		if bad == u.Elem() && len(via) == 0 {
+			return t, nil // the pointer type, as declared
+		}
+		return bad, via
+	case *types.Slice:
+		return inner("element", u.Elem())
+	case *types.Array:
+		return inner("element", u.Elem())
+	case *types.Map:
+		return inner("map value", u.Elem())
+	case *types.Struct:
+		if u.NumFields() > 0 && !hasDecodableField(u, map[*types.Struct]bool{}) {
+			return t, nil
+		}
+		return walkFields(u, seen, inner)
+	}
+	return nil, nil
+}
+
+// walkFields walks the fields encoding/json decodes, those of embedded
+// structs included (their fields are promoted).
+func walkFields(st *types.Struct, seen map[types.Type]bool, inner func(string, types.Type) (types.Type, []string)) (types.Type, []string) {
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if tag, ok := reflect.StructTag(st.Tag(i)).Lookup("json"); ok && tag == "-" {
+			continue
+		}
+		if f.Embedded() {
+			if est, ok := stripPointer(f.Type()).Underlying().(*types.Struct); ok && !decodesItself(f.Type()) {
+				if bad, via := walkFields(est, seen, inner); bad != nil {
+					return bad, via
+				}
+				continue
+			}
+		}
+		if !f.Exported() {
+			continue
+		}
+		if bad, via := inner("field "+f.Name(), f.Type()); bad != nil {
+			return bad, via
+		}
+	}
+	return nil, nil
+}
+
+// hasDecodableField reports whether encoding/json decodes any field of st:
+// an exported field not tagged json:"-", or one promoted from an embedded
+// struct.
+func hasDecodableField(st *types.Struct, seen map[*types.Struct]bool) bool {
+	if seen[st] {
+		return false
+	}
+	seen[st] = true
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if tag, ok := reflect.StructTag(st.Tag(i)).Lookup("json"); ok && tag == "-" {
+			continue
+		}
+		if f.Embedded() {
+			if decodesItself(f.Type()) {
+				return true
+			}
+			if est, ok := stripPointer(f.Type()).Underlying().(*types.Struct); ok {
+				if hasDecodableField(est, seen) {
+					return true
+				}
+				continue
+			}
+		}
+		if f.Exported() {
+			return true
+		}
+	}
+	return false
 }

@@ -8,9 +8,14 @@ import (
 	"github.com/siogo/sio/socketio"
 )
 
-// A package-level name equal to one of the generated file's import names:
-// the generated file imports github.com/siogo/sio/runtime as _sio_runtime.
-var runtime = "user's runtime"
+// Package-level names equal to the generated file's import names: the
+// generated file imports github.com/siogo/sio/runtime as _sio_runtime, since
+// sioruntime is taken (runtime alone would not be: the import is always
+// renamed).
+var (
+	runtime    = "user's runtime"
+	sioruntime = "user's sioruntime"
+)
 
 var out []string
 
@@ -29,7 +34,7 @@ func main() {
 		b, _ := json.Marshal(out)
 		fmt.Printf("%s %s: %s err=%v\n", c.event, c.args, b, err)
 	}
-	fmt.Println(runtime, _sio_lobby_spec.Namespace)
+	fmt.Println(runtime, sioruntime, _sio_lobby_spec.Namespace, lobbyNamespace, lobbyWaitEvent)
 	var _ = registerLobby
 	var _ = registerLobbyShared
 	os.Exit(0)

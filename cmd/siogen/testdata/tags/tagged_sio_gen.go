@@ -6,13 +6,13 @@ package main
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -20,20 +20,28 @@ var (
 	_ func(*Tagged, context.Context, *socketio.Socket, string) error = (*Tagged).EventHello
 )
 
-// RegisterTagged serves the /tagged namespace of srv with Tagged consumers: newTagged makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// TaggedNamespace is the namespace Tagged serves.
+	TaggedNamespace = "/tagged"
+
+	// TaggedHelloEvent is the event Tagged.EventHello handles.
+	TaggedHelloEvent = "hello"
+)
+
+// RegisterTagged serves the /tagged namespace of srv with Tagged consumers:
+// newTagged makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
 func RegisterTagged(srv *socketio.Server, newTagged func() *Tagged) {
-	runtime.Register(srv, &_sio_Tagged_spec, newTagged)
+	sioruntime.Register(srv, &_sio_Tagged_spec, newTagged)
 }
 
-// RegisterTaggedShared serves the /tagged namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterTaggedShared serves the /tagged namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterTaggedShared(srv *socketio.Server, c *Tagged) {
-	runtime.RegisterShared(srv, &_sio_Tagged_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Tagged_spec, c)
 }
 
-var _sio_Tagged_spec = runtime.Spec[Tagged]{
+var _sio_Tagged_spec = sioruntime.Spec[Tagged]{
 	Dispatcher: func(_sio_c *Tagged) socketio.Dispatcher {
 		return (*_sio_Tagged_dispatcher)(_sio_c)
 	},
@@ -44,23 +52,16 @@ var _sio_Tagged_spec = runtime.Spec[Tagged]{
 type _sio_Tagged_dispatcher Tagged
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Tagged_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_Tagged_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _ socketio.AckFunc) error {
 	_sio_c := (*Tagged)(_sio_d)
 	switch _sio_event {
 	case "hello":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Tagged_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventHello(_sio_ctx, _sio_s, _sio_a0)
 	default:
 		return socketio.ErrUnknownEvent
 	}
-}
-
-// _sio_Tagged_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Tagged_decodeError(_sio_c *Tagged, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
 }

@@ -6,13 +6,13 @@ package main
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -22,20 +22,34 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, int) error    = (*Chat).Other
 )
 
-// RegisterChat serves the /alias namespace of srv with Chat consumers: newChat makes a
-// fresh one for each connection to the namespace, so its fields hold
+const (
+	// ChatNamespace is the namespace Chat serves.
+	ChatNamespace = "/alias"
+
+	// ChatDirectEvent is the event Chat.EventDirect handles.
+	ChatDirectEvent = "direct"
+
+	// ChatOtherEvent is the event Chat.Other handles.
+	ChatOtherEvent = "renamed"
+
+	// ChatViaAliasEvent is the event Chat.EventViaAlias handles.
+	ChatViaAliasEvent = "via_alias"
+)
+
+// RegisterChat serves the /alias namespace of srv with Chat consumers: newChat
+// makes a fresh one for each connection to the namespace, so its fields hold
 // per-connection state.
 func RegisterChat(srv *socketio.Server, newChat func() *Chat) {
-	runtime.Register(srv, &_sio_Chat_spec, newChat)
+	sioruntime.Register(srv, &_sio_Chat_spec, newChat)
 }
 
-// RegisterChatShared serves the /alias namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterChatShared serves the /alias namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterChatShared(srv *socketio.Server, c *Chat) {
-	runtime.RegisterShared(srv, &_sio_Chat_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Chat_spec, c)
 }
 
-var _sio_Chat_spec = runtime.Spec[Chat]{
+var _sio_Chat_spec = sioruntime.Spec[Chat]{
 	Dispatcher: func(_sio_c *Chat) socketio.Dispatcher {
 		return (*_sio_Chat_dispatcher)(_sio_c)
 	},
@@ -46,35 +60,28 @@ var _sio_Chat_spec = runtime.Spec[Chat]{
 type _sio_Chat_dispatcher Chat
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _ socketio.AckFunc) error {
 	_sio_c := (*Chat)(_sio_d)
 	switch _sio_event {
 	case "direct":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventDirect(_sio_ctx, _sio_s, _sio_a0)
 	case "renamed":
-		_sio_a0, _sio_err := runtime.Int[int](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Int[int](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.Other(_sio_ctx, _sio_s, _sio_a0)
 	case "via_alias":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventViaAlias(_sio_ctx, _sio_s, _sio_a0)
 	default:
 		return socketio.ErrUnknownEvent
 	}
-}
-
-// _sio_Chat_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Chat_decodeError(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
 }

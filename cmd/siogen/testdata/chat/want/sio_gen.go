@@ -7,13 +7,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -36,20 +36,55 @@ var (
 	_ func(*Lobby, context.Context, *socketio.Socket, string, *socketio.Args, socketio.AckFunc) error = (*Lobby).OnAny
 )
 
-// RegisterChat serves the /chat namespace of srv with Chat consumers: newChat makes a
-// fresh one for each connection to the namespace, so its fields hold
+const (
+	// ChatNamespace is the namespace Chat serves.
+	ChatNamespace = "/chat"
+
+	// ChatChatMessageEvent is the event Chat.EventChatMessage handles.
+	ChatChatMessageEvent = "chat_message"
+
+	// ChatFailEvent is the event Chat.EventFail handles.
+	ChatFailEvent = "fail"
+
+	// ChatGetURLEvent is the event Chat.EventGetURL handles.
+	ChatGetURLEvent = "get_url"
+
+	// ChatMoveEvent is the event Chat.EventMove handles.
+	ChatMoveEvent = "move"
+
+	// ChatNoArgsEvent is the event Chat.EventNoArgs handles.
+	ChatNoArgsEvent = "no_args"
+
+	// ChatRawEvent is the event Chat.EventRaw handles.
+	ChatRawEvent = "raw"
+
+	// ChatTagsEvent is the event Chat.EventTags handles.
+	ChatTagsEvent = "tags"
+
+	// ChatUploadEvent is the event Chat.EventUpload handles.
+	ChatUploadEvent = "upload"
+
+	// ChatUserJoinedEvent is the event Chat.EventUserJoined handles.
+	ChatUserJoinedEvent = "user-joined"
+
+	// ChatVariadicAckEvent is the event Chat.EventVariadicAck handles.
+	ChatVariadicAckEvent = "variadic_ack"
+)
+
+// RegisterChat serves the /chat namespace of srv with Chat consumers: newChat
+// makes a fresh one for each connection to the namespace, so its fields hold
 // per-connection state.
 func RegisterChat(srv *socketio.Server, newChat func() *Chat) {
-	runtime.Register(srv, &_sio_Chat_spec, newChat)
+	sioruntime.Register(srv, &_sio_Chat_spec, newChat)
 }
 
 // RegisterChatShared serves the /chat namespace of srv with c, shared by every
 // connection; c's methods must be safe for concurrent use.
 func RegisterChatShared(srv *socketio.Server, c *Chat) {
-	runtime.RegisterShared(srv, &_sio_Chat_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Chat_spec, c)
 }
 
-var _sio_Chat_spec = runtime.Spec[Chat]{
+var _sio_Chat_spec = sioruntime.Spec[Chat]{
 	Connect:    _sio_Chat_connect,
 	Disconnect: (*Chat).Disconnect,
 	Dispatcher: func(_sio_c *Chat) socketio.Dispatcher {
@@ -64,7 +99,7 @@ func _sio_Chat_connect(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.
 	if _sio_auth != nil {
 		_sio_err := _sio_decode_Auth(_sio_auth, &_sio_a)
 		if _sio_err != nil {
-			return runtime.DecodeFailed("connect", -1, _sio_err)
+			return sioruntime.DecodeFailed("connect", -1, _sio_err)
 		}
 	}
 	return _sio_c.Connect(_sio_ctx, _sio_s, _sio_a)
@@ -80,7 +115,7 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	case "chat_message":
 		_sio_a0, _sio_err := _sio_decode_Message_arg(_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
@@ -92,15 +127,15 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	case "fail":
 		return _sio_c.EventFail(_sio_ctx, _sio_s)
 	case "get_url":
-		_sio_a0, _sio_err := runtime.Uint[uint16](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Uint[uint16](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_a1 *Point
-		if runtime.Present(_sio_args, 1) {
-			_sio_v, _sio_err := runtime.JSON[Point](_sio_args, 1)
+		if sioruntime.Present(_sio_args, 1) {
+			_sio_v, _sio_err := sioruntime.JSON[Point](_sio_args, 1)
 			if _sio_err != nil {
-				return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+				return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 			}
 			_sio_a1 = &_sio_v
 		}
@@ -112,13 +147,13 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventGetURL(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
 	case "move":
-		_sio_a0, _sio_err := runtime.Float[float64](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Float[float64](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.Float[float64](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.Float[float64](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		return _sio_c.EventMove(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	case "no_args":
@@ -130,57 +165,57 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventNoArgs(_sio_ctx, _sio_s, _sio_reply)
 	case "raw":
-		_sio_a0, _sio_err := runtime.RawJSON[json.RawMessage](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.RawJSON[json.RawMessage](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.JSON[Level](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.JSON[Level](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
-		_sio_a2, _sio_err := runtime.JSON[any](_sio_args, 2)
+		_sio_a2, _sio_err := sioruntime.JSON[any](_sio_args, 2)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 2, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 2, _sio_err)
 		}
 		return _sio_c.EventRaw(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_a2)
 	case "tags":
-		_sio_a0, _sio_err := runtime.Bool[bool](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Bool[bool](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_a1 []int8
 		if _sio_err := _sio_args.Err(); _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		if _sio_n := _sio_args.Len(); _sio_n > 1 {
 			_sio_a1 = make([]int8, _sio_n-1)
 			for _sio_i := range _sio_a1 {
-				_sio_v, _sio_err := runtime.Int[int8](_sio_args, 1+_sio_i)
+				_sio_v, _sio_err := sioruntime.Int[int8](_sio_args, 1+_sio_i)
 				if _sio_err != nil {
-					return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1+_sio_i, _sio_err, _sio_ack)
+					return sioruntime.DecodeFailed(_sio_event, 1+_sio_i, _sio_err)
 				}
 				_sio_a1[_sio_i] = _sio_v
 			}
 		}
 		return _sio_c.EventTags(_sio_ctx, _sio_s, _sio_a0, _sio_a1...)
 	case "upload":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
-		_sio_a1, _sio_err := runtime.Binary[Blob](_sio_args, 1)
+		_sio_a1, _sio_err := sioruntime.Binary[Blob](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
-		_sio_a2, _sio_err := runtime.Binary[[]byte](_sio_args, 2)
+		_sio_a2, _sio_err := sioruntime.Binary[[]byte](_sio_args, 2)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 2, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 2, _sio_err)
 		}
 		return _sio_c.EventUpload(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_a2, _sio_ack)
 	case "user-joined":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventUserJoined(_sio_ctx, _sio_s, _sio_a0)
 	case "variadic_ack":
@@ -201,27 +236,28 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	}
 }
 
-// _sio_Chat_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Chat_decodeError(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
-}
+const (
+	// LobbyNamespace is the namespace Lobby serves.
+	LobbyNamespace = "/"
 
-// RegisterLobby serves the / namespace of srv with Lobby consumers: newLobby makes a
-// fresh one for each connection to the namespace, so its fields hold
+	// LobbyPingEvent is the event Lobby.EventPing handles.
+	LobbyPingEvent = "ping"
+)
+
+// RegisterLobby serves the / namespace of srv with Lobby consumers: newLobby
+// makes a fresh one for each connection to the namespace, so its fields hold
 // per-connection state.
 func RegisterLobby(srv *socketio.Server, newLobby func() *Lobby) {
-	runtime.Register(srv, &_sio_Lobby_spec, newLobby)
+	sioruntime.Register(srv, &_sio_Lobby_spec, newLobby)
 }
 
 // RegisterLobbyShared serves the / namespace of srv with c, shared by every
 // connection; c's methods must be safe for concurrent use.
 func RegisterLobbyShared(srv *socketio.Server, c *Lobby) {
-	runtime.RegisterShared(srv, &_sio_Lobby_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Lobby_spec, c)
 }
 
-var _sio_Lobby_spec = runtime.Spec[Lobby]{
+var _sio_Lobby_spec = sioruntime.Spec[Lobby]{
 	Connect: _sio_Lobby_connect,
 	Dispatcher: func(_sio_c *Lobby) socketio.Dispatcher {
 		return (*_sio_Lobby_dispatcher)(_sio_c)
@@ -242,7 +278,7 @@ func (_sio_d *_sio_Lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 	_sio_c := (*Lobby)(_sio_d)
 	switch _sio_event {
 	case "ping":
-		_sio_a0, _sio_err := runtime.Int[int](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.Int[int](_sio_args, 0)
 		if _sio_err != nil {
 			return _sio_Lobby_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
 		}
@@ -255,40 +291,33 @@ func (_sio_d *_sio_Lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 // _sio_Lobby_decodeError reports a decode error to Lobby.DecodeError, which decides
 // what the dispatcher returns.
 func _sio_Lobby_decodeError(_sio_c *Lobby, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_c.DecodeError(_sio_ctx, _sio_s, _sio_event, _sio_err, _sio_ack)
+	return _sio_c.DecodeError(_sio_ctx, _sio_s, _sio_event, sioruntime.DecodeFailed(_sio_event, _sio_i, _sio_err), _sio_ack)
 }
 
 var _sio_decode_Auth_fields = [...]string{"token"}
 
-// _sio_decode_Auth_arg decodes argument _sio_i with _sio_decode_Auth.
-func _sio_decode_Auth_arg(_sio_args *socketio.Args, _sio_i int) (Auth, error) {
-	var _sio_v Auth
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
-	if _sio_err == nil {
-		_sio_err = _sio_decode_Auth(_sio_raw, &_sio_v)
-	}
-	return _sio_v, _sio_err
-}
-
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Token)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Token)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }
 
 var _sio_decode_Message_fields = [...]string{"text", "room", "seq"}
@@ -296,33 +325,37 @@ var _sio_decode_Message_fields = [...]string{"text", "room", "seq"}
 // _sio_decode_Message_arg decodes argument _sio_i with _sio_decode_Message.
 func _sio_decode_Message_arg(_sio_args *socketio.Args, _sio_i int) (Message, error) {
 	var _sio_v Message
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
 	if _sio_err == nil {
 		_sio_err = _sio_decode_Message(_sio_raw, &_sio_v)
 	}
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Message decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_Message decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Message(_sio_raw []byte, _sio_v *Message) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Text)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
 		case 1:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Room)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Room)
 		case 2:
-			_sio_err = runtime.DecodeInt(_sio_o.Value(), &_sio_v.Seq)
+			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Seq)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -23,15 +23,26 @@ var (
 	_ func(*lobby, context.Context, *socketio.Socket, time.Duration, netip.Addr) error = (*lobby).EventWait
 )
 
-// registerLobby serves the /lobby namespace of srv with lobby consumers: newLobby makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// lobbyNamespace is the namespace lobby serves.
+	lobbyNamespace = "/lobby"
+
+	// lobbyItemsEvent is the event lobby.EventItems handles.
+	lobbyItemsEvent = "items"
+
+	// lobbyWaitEvent is the event lobby.EventWait handles.
+	lobbyWaitEvent = "wait"
+)
+
+// registerLobby serves the /lobby namespace of srv with lobby consumers:
+// newLobby makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
 func registerLobby(srv *socketio.Server, newLobby func() *lobby) {
 	_sio_runtime.Register(srv, &_sio_lobby_spec, newLobby)
 }
 
-// registerLobbyShared serves the /lobby namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// registerLobbyShared serves the /lobby namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func registerLobbyShared(srv *socketio.Server, c *lobby) {
 	_sio_runtime.RegisterShared(srv, &_sio_lobby_spec, c)
 }
@@ -47,7 +58,7 @@ var _sio_lobby_spec = _sio_runtime.Spec[lobby]{
 type _sio_lobby_dispatcher lobby
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _ socketio.AckFunc) error {
 	_sio_c := (*lobby)(_sio_d)
 	switch _sio_event {
 	case "items":
@@ -55,35 +66,28 @@ func (_sio_d *_sio_lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 		if _sio_runtime.Present(_sio_args, 0) {
 			_sio_v, _sio_err := _sio_decode_item_arg(_sio_args, 0)
 			if _sio_err != nil {
-				return _sio_lobby_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+				return _sio_runtime.DecodeFailed(_sio_event, 0, _sio_err)
 			}
 			_sio_a0 = &_sio_v
 		}
 		_sio_a1, _sio_err := _sio_runtime.JSON[[]item](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_lobby_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return _sio_runtime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		return _sio_c.EventItems(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	case "wait":
 		_sio_a0, _sio_err := _sio_runtime.Int[time.Duration](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_lobby_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return _sio_runtime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		_sio_a1, _sio_err := _sio_runtime.JSON[netip.Addr](_sio_args, 1)
 		if _sio_err != nil {
-			return _sio_lobby_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 1, _sio_err, _sio_ack)
+			return _sio_runtime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
 		return _sio_c.EventWait(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	default:
 		return socketio.ErrUnknownEvent
 	}
-}
-
-// _sio_lobby_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_lobby_decodeError(_sio_c *lobby, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = _sio_runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
 }
 
 var _sio_decode_item_fields = [...]string{"name", "price"}
@@ -98,8 +102,9 @@ func _sio_decode_item_arg(_sio_args *socketio.Args, _sio_i int) (item, error) {
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_item decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_decode_item decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_item(_sio_raw []byte, _sio_v *item) error {
 	var _sio_o _sio_runtime.Object
 	if !_sio_o.Start(_sio_raw) {
@@ -114,8 +119,11 @@ func _sio_decode_item(_sio_raw []byte, _sio_v *item) error {
 			_sio_err = _sio_runtime.DecodeFloat(_sio_o.Value(), &_sio_v.Price)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -6,13 +6,13 @@ package main
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -20,20 +20,28 @@ var (
 	_ func(*LinuxOnly, context.Context, *socketio.Socket, Msg) error = (*LinuxOnly).EventSay
 )
 
-// RegisterLinuxOnly serves the /linux namespace of srv with LinuxOnly consumers: newLinuxOnly makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// LinuxOnlyNamespace is the namespace LinuxOnly serves.
+	LinuxOnlyNamespace = "/linux"
+
+	// LinuxOnlySayEvent is the event LinuxOnly.EventSay handles.
+	LinuxOnlySayEvent = "say"
+)
+
+// RegisterLinuxOnly serves the /linux namespace of srv with LinuxOnly
+// consumers: newLinuxOnly makes a fresh one for each connection to the
+// namespace, so its fields hold per-connection state.
 func RegisterLinuxOnly(srv *socketio.Server, newLinuxOnly func() *LinuxOnly) {
-	runtime.Register(srv, &_sio_LinuxOnly_spec, newLinuxOnly)
+	sioruntime.Register(srv, &_sio_LinuxOnly_spec, newLinuxOnly)
 }
 
-// RegisterLinuxOnlyShared serves the /linux namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterLinuxOnlyShared serves the /linux namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterLinuxOnlyShared(srv *socketio.Server, c *LinuxOnly) {
-	runtime.RegisterShared(srv, &_sio_LinuxOnly_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_LinuxOnly_spec, c)
 }
 
-var _sio_LinuxOnly_spec = runtime.Spec[LinuxOnly]{
+var _sio_LinuxOnly_spec = sioruntime.Spec[LinuxOnly]{
 	Dispatcher: func(_sio_c *LinuxOnly) socketio.Dispatcher {
 		return (*_sio_LinuxOnly_dispatcher)(_sio_c)
 	},
@@ -44,13 +52,13 @@ var _sio_LinuxOnly_spec = runtime.Spec[LinuxOnly]{
 type _sio_LinuxOnly_dispatcher LinuxOnly
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_LinuxOnly_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_LinuxOnly_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _ socketio.AckFunc) error {
 	_sio_c := (*LinuxOnly)(_sio_d)
 	switch _sio_event {
 	case "say":
 		_sio_a0, _sio_err := _sio_LinuxOnly_decode_Msg_arg(_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_LinuxOnly_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventSay(_sio_ctx, _sio_s, _sio_a0)
 	default:
@@ -58,41 +66,38 @@ func (_sio_d *_sio_LinuxOnly_dispatcher) Dispatch(_sio_ctx context.Context, _sio
 	}
 }
 
-// _sio_LinuxOnly_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_LinuxOnly_decodeError(_sio_c *LinuxOnly, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
-}
-
 var _sio_LinuxOnly_decode_Msg_fields = [...]string{"text"}
 
 // _sio_LinuxOnly_decode_Msg_arg decodes argument _sio_i with _sio_LinuxOnly_decode_Msg.
 func _sio_LinuxOnly_decode_Msg_arg(_sio_args *socketio.Args, _sio_i int) (Msg, error) {
 	var _sio_v Msg
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
 	if _sio_err == nil {
 		_sio_err = _sio_LinuxOnly_decode_Msg(_sio_raw, &_sio_v)
 	}
 	return _sio_v, _sio_err
 }
 
-// _sio_LinuxOnly_decode_Msg decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_LinuxOnly_decode_Msg decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_LinuxOnly_decode_Msg(_sio_raw []byte, _sio_v *Msg) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_LinuxOnly_decode_Msg_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_LinuxOnly_decode_Msg_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeString(_sio_o.Value(), &_sio_v.Text)
+			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -6,14 +6,14 @@ package main
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 	"regexp"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -24,20 +24,26 @@ var (
 	_ func(*Team, context.Context, *socketio.Socket, func(string) error) error  = (*Team).EventWhere
 )
 
-// RegisterLobby serves the namespaces of srv whose names match ^/lobby with Lobby consumers: newLobby makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// LobbyWhereEvent is the event Lobby.EventWhere handles.
+	LobbyWhereEvent = "where"
+)
+
+// RegisterLobby serves the namespaces of srv whose names match ^/lobby with
+// Lobby consumers: newLobby makes a fresh one for each connection to the
+// namespace, so its fields hold per-connection state.
 func RegisterLobby(srv *socketio.Server, newLobby func() *Lobby) {
-	runtime.Register(srv, &_sio_Lobby_spec, newLobby)
+	sioruntime.Register(srv, &_sio_Lobby_spec, newLobby)
 }
 
-// RegisterLobbyShared serves the namespaces of srv whose names match ^/lobby with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterLobbyShared serves the namespaces of srv whose names match ^/lobby
+// with c, shared by every connection; c's methods must be safe for concurrent
+// use.
 func RegisterLobbyShared(srv *socketio.Server, c *Lobby) {
-	runtime.RegisterShared(srv, &_sio_Lobby_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Lobby_spec, c)
 }
 
-var _sio_Lobby_spec = runtime.Spec[Lobby]{
+var _sio_Lobby_spec = sioruntime.Spec[Lobby]{
 	Dispatcher: func(_sio_c *Lobby) socketio.Dispatcher {
 		return (*_sio_Lobby_dispatcher)(_sio_c)
 	},
@@ -48,7 +54,7 @@ var _sio_Lobby_spec = runtime.Spec[Lobby]{
 type _sio_Lobby_dispatcher Lobby
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_Lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _ *socketio.Args, _sio_ack socketio.AckFunc) error {
 	_sio_c := (*Lobby)(_sio_d)
 	switch _sio_event {
 	case "where":
@@ -64,20 +70,26 @@ func (_sio_d *_sio_Lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 	}
 }
 
-// RegisterRoom serves the namespaces of srv whose names match ^/room-\d+$ with Room consumers: newRoom makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// RoomWhereEvent is the event Room.EventWhere handles.
+	RoomWhereEvent = "where"
+)
+
+// RegisterRoom serves the namespaces of srv whose names match ^/room-\d+$ with
+// Room consumers: newRoom makes a fresh one for each connection to the
+// namespace, so its fields hold per-connection state.
 func RegisterRoom(srv *socketio.Server, newRoom func() *Room) {
-	runtime.Register(srv, &_sio_Room_spec, newRoom)
+	sioruntime.Register(srv, &_sio_Room_spec, newRoom)
 }
 
-// RegisterRoomShared serves the namespaces of srv whose names match ^/room-\d+$ with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterRoomShared serves the namespaces of srv whose names match
+// ^/room-\d+$ with c, shared by every connection; c's methods must be safe for
+// concurrent use.
 func RegisterRoomShared(srv *socketio.Server, c *Room) {
-	runtime.RegisterShared(srv, &_sio_Room_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Room_spec, c)
 }
 
-var _sio_Room_spec = runtime.Spec[Room]{
+var _sio_Room_spec = sioruntime.Spec[Room]{
 	Connect: _sio_Room_connect,
 	Dispatcher: func(_sio_c *Room) socketio.Dispatcher {
 		return (*_sio_Room_dispatcher)(_sio_c)
@@ -94,7 +106,7 @@ func _sio_Room_connect(_sio_c *Room, _sio_ctx context.Context, _sio_s *socketio.
 type _sio_Room_dispatcher Room
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _ *socketio.Args, _sio_ack socketio.AckFunc) error {
 	_sio_c := (*Room)(_sio_d)
 	switch _sio_event {
 	case "where":
@@ -110,20 +122,25 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	}
 }
 
-// RegisterTeam serves the namespaces of srv that isTeam accepts with Team consumers: newTeam makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// TeamWhereEvent is the event Team.EventWhere handles.
+	TeamWhereEvent = "where"
+)
+
+// RegisterTeam serves the namespaces of srv that isTeam accepts with Team
+// consumers: newTeam makes a fresh one for each connection to the namespace,
+// so its fields hold per-connection state.
 func RegisterTeam(srv *socketio.Server, newTeam func() *Team) {
-	runtime.Register(srv, &_sio_Team_spec, newTeam)
+	sioruntime.Register(srv, &_sio_Team_spec, newTeam)
 }
 
-// RegisterTeamShared serves the namespaces of srv that isTeam accepts with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterTeamShared serves the namespaces of srv that isTeam accepts with c,
+// shared by every connection; c's methods must be safe for concurrent use.
 func RegisterTeamShared(srv *socketio.Server, c *Team) {
-	runtime.RegisterShared(srv, &_sio_Team_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Team_spec, c)
 }
 
-var _sio_Team_spec = runtime.Spec[Team]{
+var _sio_Team_spec = sioruntime.Spec[Team]{
 	Dispatcher: func(_sio_c *Team) socketio.Dispatcher {
 		return (*_sio_Team_dispatcher)(_sio_c)
 	},
@@ -134,7 +151,7 @@ var _sio_Team_spec = runtime.Spec[Team]{
 type _sio_Team_dispatcher Team
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Team_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
+func (_sio_d *_sio_Team_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _ *socketio.Args, _sio_ack socketio.AckFunc) error {
 	_sio_c := (*Team)(_sio_d)
 	switch _sio_event {
 	case "where":

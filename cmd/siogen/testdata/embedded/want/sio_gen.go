@@ -6,13 +6,13 @@ package main
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -28,20 +28,43 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, string) error                                   = (*Chat).Shout
 )
 
-// RegisterChat serves the /embedded namespace of srv with Chat consumers: newChat makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// ChatNamespace is the namespace Chat serves.
+	ChatNamespace = "/embedded"
+
+	// ChatDeepEvent is the event Chat.EventDeep handles.
+	ChatDeepEvent = "deep"
+
+	// ChatHelloEvent is the event Chat.EventHello handles.
+	ChatHelloEvent = "hello"
+
+	// ChatJoinEvent is the event Chat.EventJoin handles.
+	ChatJoinEvent = "join"
+
+	// ChatLeaveEvent is the event Chat.Leave handles.
+	ChatLeaveEvent = "leave-room"
+
+	// ChatPingEvent is the event Chat.EventPing handles.
+	ChatPingEvent = "ping"
+
+	// ChatShoutEvent is the event Chat.Shout handles.
+	ChatShoutEvent = "shout"
+)
+
+// RegisterChat serves the /embedded namespace of srv with Chat consumers:
+// newChat makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
 func RegisterChat(srv *socketio.Server, newChat func() *Chat) {
-	runtime.Register(srv, &_sio_Chat_spec, newChat)
+	sioruntime.Register(srv, &_sio_Chat_spec, newChat)
 }
 
-// RegisterChatShared serves the /embedded namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterChatShared serves the /embedded namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterChatShared(srv *socketio.Server, c *Chat) {
-	runtime.RegisterShared(srv, &_sio_Chat_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Chat_spec, c)
 }
 
-var _sio_Chat_spec = runtime.Spec[Chat]{
+var _sio_Chat_spec = sioruntime.Spec[Chat]{
 	Connect:    _sio_Chat_connect,
 	Disconnect: (*Chat).Disconnect,
 	Dispatcher: func(_sio_c *Chat) socketio.Dispatcher {
@@ -67,33 +90,26 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	case "hello":
 		return _sio_c.EventHello(_sio_ctx, _sio_s)
 	case "join":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventJoin(_sio_ctx, _sio_s, _sio_a0)
 	case "leave-room":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.Leave(_sio_ctx, _sio_s, _sio_a0)
 	case "ping":
 		return _sio_c.EventPing(_sio_ctx, _sio_s)
 	case "shout":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Chat_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.Shout(_sio_ctx, _sio_s, _sio_a0)
 	default:
 		return _sio_c.OnAny(_sio_ctx, _sio_s, _sio_event, _sio_args, _sio_ack)
 	}
-}
-
-// _sio_Chat_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Chat_decodeError(_sio_c *Chat, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
 }

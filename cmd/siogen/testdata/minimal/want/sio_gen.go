@@ -6,13 +6,13 @@ package main
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -20,20 +20,25 @@ var (
 	_ func(*Leaving, context.Context, *socketio.Socket, socketio.DisconnectReason) = (*Leaving).Disconnect
 )
 
-// RegisterEmpty serves the /empty namespace of srv with Empty consumers: newEmpty makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// EmptyNamespace is the namespace Empty serves.
+	EmptyNamespace = "/empty"
+)
+
+// RegisterEmpty serves the /empty namespace of srv with Empty consumers:
+// newEmpty makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
 func RegisterEmpty(srv *socketio.Server, newEmpty func() *Empty) {
-	runtime.Register(srv, &_sio_Empty_spec, newEmpty)
+	sioruntime.Register(srv, &_sio_Empty_spec, newEmpty)
 }
 
-// RegisterEmptyShared serves the /empty namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterEmptyShared serves the /empty namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterEmptyShared(srv *socketio.Server, c *Empty) {
-	runtime.RegisterShared(srv, &_sio_Empty_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Empty_spec, c)
 }
 
-var _sio_Empty_spec = runtime.Spec[Empty]{
+var _sio_Empty_spec = sioruntime.Spec[Empty]{
 	Dispatcher: func(_sio_c *Empty) socketio.Dispatcher {
 		return (*_sio_Empty_dispatcher)(_sio_c)
 	},
@@ -43,28 +48,30 @@ var _sio_Empty_spec = runtime.Spec[Empty]{
 // _sio_Empty_dispatcher dispatches the events of one socket to a Empty.
 type _sio_Empty_dispatcher Empty
 
-// Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Empty_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
-	switch _sio_event {
-	default:
-		return socketio.ErrUnknownEvent
-	}
+// Dispatch returns socketio.ErrUnknownEvent: Empty handles no events.
+func (*_sio_Empty_dispatcher) Dispatch(_ context.Context, _ *socketio.Socket, _ string, _ *socketio.Args, _ socketio.AckFunc) error {
+	return socketio.ErrUnknownEvent
 }
 
-// RegisterLeaving serves the /leaving namespace of srv with Leaving consumers: newLeaving makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// LeavingNamespace is the namespace Leaving serves.
+	LeavingNamespace = "/leaving"
+)
+
+// RegisterLeaving serves the /leaving namespace of srv with Leaving consumers:
+// newLeaving makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
 func RegisterLeaving(srv *socketio.Server, newLeaving func() *Leaving) {
-	runtime.Register(srv, &_sio_Leaving_spec, newLeaving)
+	sioruntime.Register(srv, &_sio_Leaving_spec, newLeaving)
 }
 
-// RegisterLeavingShared serves the /leaving namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterLeavingShared serves the /leaving namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterLeavingShared(srv *socketio.Server, c *Leaving) {
-	runtime.RegisterShared(srv, &_sio_Leaving_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Leaving_spec, c)
 }
 
-var _sio_Leaving_spec = runtime.Spec[Leaving]{
+var _sio_Leaving_spec = sioruntime.Spec[Leaving]{
 	Disconnect: (*Leaving).Disconnect,
 	Dispatcher: func(_sio_c *Leaving) socketio.Dispatcher {
 		return (*_sio_Leaving_dispatcher)(_sio_c)
@@ -75,10 +82,7 @@ var _sio_Leaving_spec = runtime.Spec[Leaving]{
 // _sio_Leaving_dispatcher dispatches the events of one socket to a Leaving.
 type _sio_Leaving_dispatcher Leaving
 
-// Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Leaving_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
-	switch _sio_event {
-	default:
-		return socketio.ErrUnknownEvent
-	}
+// Dispatch returns socketio.ErrUnknownEvent: Leaving handles no events.
+func (*_sio_Leaving_dispatcher) Dispatch(_ context.Context, _ *socketio.Socket, _ string, _ *socketio.Args, _ socketio.AckFunc) error {
+	return socketio.ErrUnknownEvent
 }

@@ -6,13 +6,13 @@ package tests
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -20,20 +20,28 @@ var (
 	_ func(*Fixture, context.Context, *socketio.Socket, Point, func(int) error) error = (*Fixture).EventAdd
 )
 
-// RegisterFixture serves the /fixture namespace of srv with Fixture consumers: newFixture makes a
-// fresh one for each connection to the namespace, so its fields hold
-// per-connection state.
+const (
+	// FixtureNamespace is the namespace Fixture serves.
+	FixtureNamespace = "/fixture"
+
+	// FixtureAddEvent is the event Fixture.EventAdd handles.
+	FixtureAddEvent = "add"
+)
+
+// RegisterFixture serves the /fixture namespace of srv with Fixture consumers:
+// newFixture makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
 func RegisterFixture(srv *socketio.Server, newFixture func() *Fixture) {
-	runtime.Register(srv, &_sio_Fixture_spec, newFixture)
+	sioruntime.Register(srv, &_sio_Fixture_spec, newFixture)
 }
 
-// RegisterFixtureShared serves the /fixture namespace of srv with c, shared by every
-// connection; c's methods must be safe for concurrent use.
+// RegisterFixtureShared serves the /fixture namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
 func RegisterFixtureShared(srv *socketio.Server, c *Fixture) {
-	runtime.RegisterShared(srv, &_sio_Fixture_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Fixture_spec, c)
 }
 
-var _sio_Fixture_spec = runtime.Spec[Fixture]{
+var _sio_Fixture_spec = sioruntime.Spec[Fixture]{
 	Dispatcher: func(_sio_c *Fixture) socketio.Dispatcher {
 		return (*_sio_Fixture_dispatcher)(_sio_c)
 	},
@@ -50,7 +58,7 @@ func (_sio_d *_sio_Fixture_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s
 	case "add":
 		_sio_a0, _sio_err := _sio_Fixture_decode_Point_arg(_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Fixture_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(int) error
 		if _sio_ack != nil {
@@ -64,43 +72,40 @@ func (_sio_d *_sio_Fixture_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s
 	}
 }
 
-// _sio_Fixture_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Fixture_decodeError(_sio_c *Fixture, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
-}
-
 var _sio_Fixture_decode_Point_fields = [...]string{"x", "y"}
 
 // _sio_Fixture_decode_Point_arg decodes argument _sio_i with _sio_Fixture_decode_Point.
 func _sio_Fixture_decode_Point_arg(_sio_args *socketio.Args, _sio_i int) (Point, error) {
 	var _sio_v Point
-	_sio_raw, _sio_err := runtime.Arg(_sio_args, _sio_i)
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
 	if _sio_err == nil {
 		_sio_err = _sio_Fixture_decode_Point(_sio_raw, &_sio_v)
 	}
 	return _sio_v, _sio_err
 }
 
-// _sio_Fixture_decode_Point decodes a JSON object into *_sio_v field by field; anything
-// else (null, other JSON kinds) is left to encoding/json.
+// _sio_Fixture_decode_Point decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
 func _sio_Fixture_decode_Point(_sio_raw []byte, _sio_v *Point) error {
-	var _sio_o runtime.Object
+	var _sio_o sioruntime.Object
 	if !_sio_o.Start(_sio_raw) {
-		return runtime.Unmarshal(_sio_raw, _sio_v)
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
 	}
 	for _sio_o.Next() {
 		var _sio_err error
-		switch runtime.FieldIndex(_sio_o.Key(), _sio_Fixture_decode_Point_fields[:]) {
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_Fixture_decode_Point_fields[:]) {
 		case 0:
-			_sio_err = runtime.DecodeInt(_sio_o.Value(), &_sio_v.X)
+			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.X)
 		case 1:
-			_sio_err = runtime.DecodeInt(_sio_o.Value(), &_sio_v.Y)
+			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Y)
 		}
 		if _sio_err != nil {
-			return _sio_err
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
 		}
 	}
-	return _sio_o.Err()
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }

@@ -6,13 +6,13 @@ package tests_test
 
 import (
 	"context"
-	"github.com/siogo/sio/runtime"
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
 // The runtime this file was generated for: a build error here means that
 // github.com/siogo/sio/runtime is older than the siogen that wrote the file.
-const _ = runtime.IsAtLeastVersion1
+const _ = sioruntime.IsAtLeastVersion1
 
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
@@ -20,20 +20,28 @@ var (
 	_ func(*Echo, context.Context, *socketio.Socket, string, func(string) error) error = (*Echo).EventEcho
 )
 
-// RegisterEcho serves the /echo namespace of srv with Echo consumers: newEcho makes a
-// fresh one for each connection to the namespace, so its fields hold
+const (
+	// EchoNamespace is the namespace Echo serves.
+	EchoNamespace = "/echo"
+
+	// EchoEchoEvent is the event Echo.EventEcho handles.
+	EchoEchoEvent = "echo"
+)
+
+// RegisterEcho serves the /echo namespace of srv with Echo consumers: newEcho
+// makes a fresh one for each connection to the namespace, so its fields hold
 // per-connection state.
 func RegisterEcho(srv *socketio.Server, newEcho func() *Echo) {
-	runtime.Register(srv, &_sio_Echo_spec, newEcho)
+	sioruntime.Register(srv, &_sio_Echo_spec, newEcho)
 }
 
 // RegisterEchoShared serves the /echo namespace of srv with c, shared by every
 // connection; c's methods must be safe for concurrent use.
 func RegisterEchoShared(srv *socketio.Server, c *Echo) {
-	runtime.RegisterShared(srv, &_sio_Echo_spec, c)
+	sioruntime.RegisterShared(srv, &_sio_Echo_spec, c)
 }
 
-var _sio_Echo_spec = runtime.Spec[Echo]{
+var _sio_Echo_spec = sioruntime.Spec[Echo]{
 	Dispatcher: func(_sio_c *Echo) socketio.Dispatcher {
 		return (*_sio_Echo_dispatcher)(_sio_c)
 	},
@@ -48,9 +56,9 @@ func (_sio_d *_sio_Echo_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	_sio_c := (*Echo)(_sio_d)
 	switch _sio_event {
 	case "echo":
-		_sio_a0, _sio_err := runtime.String[string](_sio_args, 0)
+		_sio_a0, _sio_err := sioruntime.String[string](_sio_args, 0)
 		if _sio_err != nil {
-			return _sio_Echo_decodeError(_sio_c, _sio_ctx, _sio_s, _sio_event, 0, _sio_err, _sio_ack)
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
@@ -62,11 +70,4 @@ func (_sio_d *_sio_Echo_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	default:
 		return socketio.ErrUnknownEvent
 	}
-}
-
-// _sio_Echo_decodeError returns a decode error as a *runtime.DecodeError; the
-// handler is not called and a requested acknowledgement is not sent.
-func _sio_Echo_decodeError(_sio_c *Echo, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
-	_sio_err = runtime.DecodeFailed(_sio_event, _sio_i, _sio_err)
-	return _sio_err
 }
