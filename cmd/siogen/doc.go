@@ -15,9 +15,9 @@
 //
 //	//go:generate go tool siogen ./...
 //
-// Install it as a tool of a module with
-//
-//	go get -tool github.com/siogo/sio/cmd/siogen
+// Install it as a tool of a module with go mod edit -tool (until sio is
+// published, with a replace directive to a clone of sio: see
+// docs/getting-started.md), then go mod tidy.
 //
 // -check writes nothing: it prints a unified diff of what would change and
 // names orphaned generated files (generated files that no consumer of their
