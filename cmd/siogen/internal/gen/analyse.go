@@ -36,7 +36,8 @@ type consumer struct {
 	disconnect *types.Func
 	onAny      *types.Func
 	decodeErr  *types.Func
-	events     []*event // sorted by name
+	events     []*event    // sorted by name
+	emits      *emitsIface // the interface named by emits=: what the server sends; nil when none
 }
 
 type connectHook struct {
