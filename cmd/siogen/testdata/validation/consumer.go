@@ -66,6 +66,17 @@ type Checked struct {
 	Note string `json:"note"`
 }
 
+// Blob is a binary attachment that validates its size.
+type Blob []byte
+
+// Validate rejects more than 4 bytes.
+func (b Blob) Validate() error {
+	if len(b) > 4 {
+		return fmt.Errorf("blob of %d bytes is larger than 4", len(b))
+	}
+	return nil
+}
+
 // Loose has a Validate method of another shape: siogen does not call it.
 type Loose struct {
 	Text string `json:"text"`
@@ -137,6 +148,11 @@ func (c *Strict) EventBoom(ctx context.Context, s *socketio.Socket, b Boom, ack 
 
 func (c *Strict) EventChecked(ctx context.Context, s *socketio.Socket, v Checked) error {
 	c.log.WriteString("EventChecked " + string(v.Name) + "\n")
+	return nil
+}
+
+func (c *Strict) EventUpload(ctx context.Context, s *socketio.Socket, name Name, data Blob) error {
+	fmt.Fprintf(c.log, "EventUpload %s %q\n", name, data)
 	return nil
 }
 

@@ -55,7 +55,7 @@ func main() {
 		log.Reset()
 		acks = nil
 	}
-	dispatch := func(d socketio.Dispatcher, event, args string, withAck bool) {
+	dispatch := func(d socketio.Dispatcher, event, args string, withAck bool, attachments ...[]byte) {
 		var a socketio.AckFunc
 		if withAck {
 			a = ack
@@ -67,7 +67,7 @@ func main() {
 					fmt.Printf("\tpanicked: %v\n", r)
 				}
 			}()
-			err := d.Dispatch(ctx, nil, event, socketio.NewArgs([]byte(args), nil), a)
+			err := d.Dispatch(ctx, nil, event, socketio.NewArgs([]byte(args), attachments), a)
 			fmt.Println("\t" + describe(err))
 		}()
 		flush()
@@ -103,6 +103,11 @@ func main() {
 	} {
 		dispatch(strict, tc.event, tc.args, tc.ack)
 	}
+	// A binary attachment is validated as the second argument.
+	placeholder := `{"_placeholder":true,"num":0}`
+	dispatch(strict, StrictUploadEvent, `["f",`+placeholder+`]`, false, []byte("abcd"))
+	dispatch(strict, StrictUploadEvent, `["f",`+placeholder+`]`, false, []byte("abcde"))
+	dispatch(strict, StrictUploadEvent, `["",`+placeholder+`]`, false, []byte("abcde"))
 
 	fmt.Println("== Hooked (DecodeError hook)")
 	hooked := _sio_Hooked_spec.Dispatcher(&Hooked{log: &log})

@@ -31,6 +31,7 @@ var (
 	_ func(*Strict, context.Context, *socketio.Socket, ...*Point) error                       = (*Strict).EventPoints
 	_ func(*Strict, context.Context, *socketio.Socket, Name, func(string) error) error        = (*Strict).EventRename
 	_ func(*Strict, context.Context, *socketio.Socket, int, ...Name) error                    = (*Strict).EventTags
+	_ func(*Strict, context.Context, *socketio.Socket, Name, Blob) error                      = (*Strict).EventUpload
 )
 
 const (
@@ -173,6 +174,9 @@ const (
 
 	// StrictTagsEvent is the event Strict.EventTags handles.
 	StrictTagsEvent = "tags"
+
+	// StrictUploadEvent is the event Strict.EventUpload handles.
+	StrictUploadEvent = "upload"
 )
 
 // RegisterStrict serves the /strict namespace of srv with Strict consumers:
@@ -335,6 +339,22 @@ func (_sio_d *_sio_Strict_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 			}
 		}
 		return _sio_c.EventTags(_sio_ctx, _sio_s, _sio_a0, _sio_a1...)
+	case "upload":
+		_sio_a0, _sio_err := sioruntime.String[Name](_sio_args, 0)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+		}
+		if _sio_err := sioruntime.Invalid(_sio_a0.Validate()); _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+		}
+		_sio_a1, _sio_err := sioruntime.Binary[Blob](_sio_args, 1)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
+		}
+		if _sio_err := sioruntime.Invalid(_sio_a1.Validate()); _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
+		}
+		return _sio_c.EventUpload(_sio_ctx, _sio_s, _sio_a0, _sio_a1)
 	default:
 		return socketio.ErrUnknownEvent
 	}
