@@ -32,7 +32,9 @@
 //
 // A decode error is reported as a [*DecodeError] naming the event and the
 // argument; the generated dispatcher does not call the handler then (see
-// docs/siogen.md for the whole policy).
+// docs/siogen.md for the whole policy). A value whose type has a
+// Validate() error method is validated after decoding; a failure is a
+// [*DecodeError] too, whose cause is a [*ValidationError] ([Invalid]).
 //
 // # Concurrency
 //

@@ -101,12 +101,14 @@ func ConnectionHandler[T any](spec *Spec[T], newT func() *T) socketio.Connection
 	}
 }
 
-// ErrDecode is wrapped by every [*DecodeError].
+// ErrDecode is wrapped by every [*DecodeError], those of a failed
+// validation included ([ErrInvalid] tells them apart).
 var ErrDecode = errors.New("sio: cannot decode")
 
 // DecodeError reports an event argument (or a connection's auth payload)
-// that could not be decoded into the handler parameter's type. The handler
-// is not called.
+// that could not be decoded into the handler parameter's type, or that
+// decoded but failed its type's Validate method (Err is then a
+// [*ValidationError]). The handler is not called.
 type DecodeError struct {
 	// Event is the event's name; "connect" for the auth payload.
 	Event string
@@ -115,14 +117,26 @@ type DecodeError struct {
 	Arg int
 	// Err is the cause: encoding/json's error (a *json.UnmarshalTypeError,
 	// a *json.SyntaxError, or a custom unmarshaler's), ErrMissing, or a
-	// socketio error for binary attachments.
+	// socketio error for binary attachments; or a [*ValidationError] when
+	// the value decoded but its Validate method returned an error.
 	Err error
 }
 
 // Error describes the failure: "sio: cannot decode argument 0 of event
 // "move": argument missing". The cause's own "sio: " prefix is dropped, so
 // the text carries it once.
+//
+// When the cause is a [*ValidationError] (the value decoded, but its
+// Validate method failed), the text says so with Validate's message: "sio:
+// invalid argument 0 of event "move": x out of range", "sio: invalid auth
+// payload of connect: token missing".
 func (e *DecodeError) Error() string {
+	if v, ok := e.Err.(*ValidationError); ok {
+		if e.Arg < 0 {
+			return fmt.Sprintf("sio: invalid auth payload of %s: %s", e.Event, v.cause())
+		}
+		return fmt.Sprintf("sio: invalid argument %d of event %q: %s", e.Arg, e.Event, v.cause())
+	}
 	cause := "<nil>"
 	if e.Err != nil {
 		cause = strings.TrimPrefix(e.Err.Error(), "sio: ")

@@ -435,6 +435,7 @@ func (r *renderer) connect(c *consumer) {
 		return jen.If(jen.Id(prefix + "err").Op("!=").Nil()).Block(
 			jen.Return(r.qual(runtimePath, "DecodeFailed").Call(jen.Lit("connect"), jen.Lit(-1), jen.Id(prefix+"err"))))
 	}
+	invalid := r.qual(runtimePath, "DecodeFailed").Call(jen.Lit("connect"), jen.Lit(-1), jen.Id(prefix+"err"))
 	var body []jen.Code
 	switch {
 	case p == nil:
@@ -454,6 +455,7 @@ func (r *renderer) connect(c *consumer) {
 				jen.Id(prefix+"v").Op(":=").New(r.typ(elem)),
 				jen.Id(prefix+"err").Op(":=").Add(r.rawDecode(p.dec, jen.Id(prefix+"v"))),
 				fail(),
+				jen.Add(r.validate(elem, jen.Id(prefix+"v"), invalid)...),
 				a.Clone().Op("=").Id(prefix+"v"),
 			))
 	default:
@@ -463,6 +465,9 @@ func (r *renderer) connect(c *consumer) {
 				jen.Id(prefix+"err").Op(":=").Add(r.rawDecode(p.dec, jen.Op("&").Id(prefix+"a"))),
 				fail(),
 			))
+		// The value Connect receives is validated, the zero value of a
+		// missing payload included.
+		body = append(body, r.validate(p.typ, a.Clone(), invalid)...)
 	}
 	body = append(body, jen.Return(jen.Id(prefix+"c").Dot("Connect").Call(jen.Id(prefix+"ctx"), jen.Id(prefix+"s"), a)))
 	r.f.Commentf("%s_connect decodes the auth payload and calls Connect.", prefix+name)
@@ -574,6 +579,7 @@ func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
 					jen.For(jen.Id(prefix+"i").Op(":=").Range().Id(v)).Block(
 						jen.List(jen.Id(prefix+"v"), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i).Op("+").Id(prefix+"i"))),
 						fail(jen.Lit(i).Op("+").Id(prefix+"i")),
+						jen.Add(r.validate(p.typ.(*types.Slice).Elem(), jen.Id(prefix+"v"), r.decodeFailed(c, jen.Lit(i).Op("+").Id(prefix+"i")))...),
 						jen.Id(v).Index(jen.Id(prefix+"i")).Op("=").Id(prefix+"v"),
 					),
 				))
@@ -585,12 +591,14 @@ func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
 				jen.If(r.qual(runtimePath, "Present").Call(jen.Id(prefix+"args"), jen.Lit(i))).Block(
 					jen.List(jen.Id(prefix+"v"), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i))),
 					fail(jen.Lit(i)),
+					jen.Add(r.validate(p.dec.typ, jen.Id(prefix+"v"), r.decodeFailed(c, jen.Lit(i)))...),
 					jen.Id(v).Op("=").Op("&").Id(prefix+"v"),
 				))
 		default:
 			out = append(out,
 				jen.List(jen.Id(v), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i))),
 				fail(jen.Lit(i)))
+			out = append(out, r.validate(p.typ, jen.Id(v), r.decodeFailed(c, jen.Lit(i)))...)
 		}
 		call = append(call, jen.Id(v))
 	}
