@@ -193,10 +193,6 @@ func (e *Encoder) EndObject() { e.buf = append(e.buf, '}') }
 // takes it.
 func (e *Encoder) finish() []byte { return append(e.buf, ']') }
 
-// FloatIsZero reports whether f is the zero value as encoding/json's
-// omitzero sees it: +0, not -0.
-func FloatIsZero(f float64) bool { return math.Float64bits(f) == 0 }
-
 // AppendString appends s as a JSON string, byte for byte as encoding/json
 // writes it with HTML escaping off (json.Encoder.SetEscapeHTML(false), as
 // socketio encodes): quotes, backslashes and control characters escaped
