@@ -1,0 +1,163 @@
+package gen
+
+import (
+	"cmp"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// contract is what the TypeScript and AsyncAPI outputs describe: the
+// consumers of every package of a run (those of _test.go files excepted,
+// which serve tests), each a namespace with the events in both directions.
+type contract struct {
+	fset       *token.FileSet
+	pkgs       []string // the paths of the packages with consumers, sorted
+	namespaces []*nsContract
+	schemas    *schemaSet
+}
+
+// nsContract is one consumer: a namespace (or the namespaces of a regexp=
+// or match= consumer).
+type nsContract struct {
+	c        *consumer
+	pkg      *packages.Package
+	name     string // the consumer's name in the outputs: its Go name, or pkg_Name on a clash (see names)
+	doc      string
+	auth     *schema // the CONNECT payload; nil: Connect takes none
+	authDoc  string  // the Connect hook's doc comment
+	toServer []*message
+	toClient []*message
+}
+
+// message is one event: its arguments and, when acknowledged, the
+// acknowledgement's.
+type message struct {
+	event string
+	doc   string
+	args  []*argument
+	ack   bool
+	reply []*argument // the acknowledgement's arguments; nil with untyped
+	// untyped: the acknowledgement is a socketio.AckFunc, any arguments
+	untyped bool
+}
+
+// buildContract collects the contract of analyses (one per package, test
+// variants left out by the caller).
+func buildContract(fset *token.FileSet, analyses []*analysis) *contract {
+	var pkgs []*packages.Package
+	for _, a := range analyses {
+		if len(a.consumers) > 0 {
+			pkgs = append(pkgs, a.pkg)
+		}
+	}
+	k := &contract{fset: fset, schemas: newSchemaSet(pkgs)}
+	ss := k.schemas
+	for _, a := range analyses {
+		if len(a.consumers) == 0 {
+			continue
+		}
+		k.pkgs = append(k.pkgs, a.pkg.PkgPath)
+		for _, c := range a.consumers {
+			ns := &nsContract{c: c, pkg: a.pkg, doc: ss.docs[c.obj]}
+			if c.connect != nil {
+				ns.authDoc = ss.docs[c.connect.method]
+				if c.connect.auth != nil {
+					ns.auth = ss.of(stripPointer(c.connect.auth.typ))
+				}
+			}
+			for _, e := range c.events {
+				sig := e.method.Type().(*types.Signature)
+				var names []string
+				for i := 2; i < sig.Params().Len(); i++ {
+					names = append(names, sig.Params().At(i).Name())
+				}
+				m := &message{event: e.name, doc: ss.docs[e.method], args: ss.paramArgs(e.params, names)}
+				if e.ack != nil {
+					m.ack = true
+					if e.ack.asAckFunc {
+						m.untyped = true
+					} else {
+						m.reply = ss.tupleArgs(e.ack.sig.Params(), e.ack.sig.Variadic())
+					}
+				}
+				ns.toServer = append(ns.toServer, m)
+			}
+			if c.emits != nil {
+				for _, e := range c.emits.events {
+					sig := e.method.Type().(*types.Signature)
+					var names []string
+					for i := range sig.Params().Len() {
+						names = append(names, sig.Params().At(i).Name())
+					}
+					m := &message{event: e.name, doc: ss.docs[e.method], args: ss.paramArgs(e.params, names), ack: e.ack}
+					if e.ack {
+						var rnames []string
+						for i := range sig.Results().Len() - 1 {
+							rnames = append(rnames, sig.Results().At(i).Name())
+						}
+						m.reply = ss.paramArgs(e.replies, rnames)
+					}
+					ns.toClient = append(ns.toClient, m)
+				}
+			}
+			k.namespaces = append(k.namespaces, ns)
+		}
+	}
+	for _, ns := range k.namespaces {
+		for _, m := range slices.Concat(ns.toServer, ns.toClient) {
+			argNames(m.args)
+			argNames(m.reply)
+		}
+	}
+	slices.Sort(k.pkgs)
+	slices.SortFunc(k.namespaces, func(a, b *nsContract) int {
+		return cmp.Or(cmp.Compare(a.c.obj.Name(), b.c.obj.Name()), cmp.Compare(a.pkg.PkgPath, b.pkg.PkgPath))
+	})
+	return k
+}
+
+// names names the namespaces and the definitions of k, and returns the
+// clashes between them. A consumer is named as its Go type, or, when
+// consumers of several packages have one name, pkg_Name; the names the
+// TypeScript output declares for it (ChatNamespace,
+// ChatClientToServerEvents, …) are taken for the definitions.
+func (k *contract) names() []nameClash {
+	count := map[string]int{}
+	for _, ns := range k.namespaces {
+		count[ns.c.obj.Name()]++
+	}
+	taken := map[string]string{}
+	var clashes []nameClash
+	for _, ns := range k.namespaces {
+		ns.name = ns.c.obj.Name()
+		if count[ns.name] > 1 {
+			ns.name = ns.pkg.Types.Name() + "_" + ns.name
+		}
+		for _, g := range ns.tsNames() {
+			if prev, ok := taken[g]; ok {
+				clashes = append(clashes, nameClash{ns.c.pos, "consumer " + ns.c.obj.Name() + " of " + ns.pkg.PkgPath + " gives the TypeScript name " + g + ", which is also " + prev + "; rename the consumer"})
+				continue
+			}
+			taken[g] = "what siogen generates for consumer " + ns.pkg.PkgPath + "." + ns.c.obj.Name()
+		}
+	}
+	return append(clashes, k.schemas.assignNames(taken)...)
+}
+
+// tsNames returns the names the TypeScript output declares for ns.
+func (ns *nsContract) tsNames() []string {
+	names := []string{ns.name + "Auth",
+		ns.name + "ClientToServerEvents",
+		ns.name + "ServerToClientEvents",
+	}
+	switch {
+	case ns.c.regexp != "":
+		names = append(names, ns.name+"NamespaceRegexp")
+	case ns.c.match == nil:
+		names = append(names, ns.name+"Namespace")
+	}
+	return names
+}
