@@ -24,6 +24,7 @@ const (
 type analysis struct {
 	pkg       *packages.Package
 	consumers []*consumer
+	emits     []*emitsIface // the valid //sio:emits interfaces, sorted by name
 }
 
 type consumer struct {
@@ -38,6 +39,8 @@ type consumer struct {
 	decodeErr  *types.Func
 	events     []*event    // sorted by name
 	emits      *emitsIface // the interface named by emits=: what the server sends; nil when none
+	emitsName  string      // the value of emits=; "" when none
+	emitsPos   token.Pos   // the emits= argument
 }
 
 type connectHook struct {
@@ -134,6 +137,7 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 	// Consumer types.
 	byType := map[*types.TypeName]*consumer{}
 	byNamespace := map[string]*consumer{}
+	var emitsSpecs []emitsSpec
 	for _, f := range pkg.Syntax {
 		for _, decl := range f.Decls {
 			switch decl := decl.(type) {
@@ -162,6 +166,8 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 									byType[c.obj] = c
 									a.consumers = append(a.consumers, c)
 								}
+							case "emits":
+								emitsSpecs = append(emitsSpecs, emitsSpec{ts: ts, d: d})
 							case "event":
 								errorf(d.d.Slash, "//sio:event on type %s: put //sio:event NAME in the doc comment of an event handler method", ts.Name.Name)
 							default:
@@ -205,6 +211,8 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 					}
 				case "consumer":
 					errorf(d.d.Slash, "//sio:consumer on function %s: put //sio:consumer in the doc comment of a struct type", fd.Name.Name)
+				case "emits":
+					errorf(d.d.Slash, "//sio:emits on function %s: put //sio:emits in the doc comment of an interface type", fd.Name.Name)
 				default:
 					unknownDirective(d, errorf)
 				}
@@ -224,6 +232,9 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 			errorf(d.d.Slash, "//sio:event on %s, which is not a method of a //sio:consumer type; put it on an event handler method", fn.Name())
 		}
 	}
+
+	// The //sio:emits interfaces and the consumers' emits=.
+	analyseEmits(pkg, r, a, emitsSpecs, docDirectives, errorf, warnf)
 
 	// Directives anywhere else.
 	for _, d := range order {
@@ -248,7 +259,7 @@ func analyse(pkg *packages.Package, r *reporter) *analysis {
 		}
 		checkNameClashes(pkg, c, errorf, r)
 	}
-	checkGeneratedNames(a.consumers, errorf, r, fset)
+	checkGeneratedNames(a.consumers, a.emits, errorf, r, fset)
 	slices.SortFunc(a.consumers, func(x, y *consumer) int { return cmp.Compare(x.obj.Name(), y.obj.Name()) })
 	return a
 }
@@ -269,6 +280,8 @@ func misplaced(d *directive, errorf func(token.Pos, string, ...any)) {
 		errorf(d.d.Slash, "//sio:consumer is not in the doc comment of a type; put it in the doc comment of a struct type")
 	case "event":
 		errorf(d.d.Slash, "//sio:event is not in the doc comment of a method; put it in the doc comment of an event handler method")
+	case "emits":
+		errorf(d.d.Slash, "//sio:emits is not in the doc comment of a type; put it in the doc comment of an interface type")
 	default:
 		unknownDirective(d, errorf)
 	}
@@ -299,7 +312,7 @@ func consumerOf(pkg *packages.Package, ts *ast.TypeSpec, d *directive, byType ma
 		}
 	}
 	c := &consumer{obj: tn, namespace: "/", pos: d.d.Slash}
-	const keys = "namespace, regexp, match"
+	const keys = "namespace, regexp, match, emits"
 	var set *ast.DirectiveArg // the namespace=, regexp= or match= argument
 	for _, arg := range d.args {
 		key, value, found := strings.Cut(arg.Arg, "=")
@@ -308,9 +321,13 @@ func consumerOf(pkg *packages.Package, ts *ast.TypeSpec, d *directive, byType ma
 			ok = false
 			continue
 		}
-		if key != "namespace" && key != "regexp" && key != "match" {
+		if key != "namespace" && key != "regexp" && key != "match" && key != "emits" {
 			errorf(arg.Pos, "unknown key %q in //sio:consumer; allowed keys: %s", key, keys)
 			ok = false
+			continue
+		}
+		if key == "emits" {
+			ok = emitsKey(c, arg, value, errorf) && ok
 			continue
 		}
 		if set != nil {

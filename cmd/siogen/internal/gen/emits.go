@@ -15,6 +15,8 @@ type emitsIface struct {
 	obj    *types.TypeName
 	pos    token.Pos    // the //sio:emits directive
 	events []*emitEvent // sorted by name
+
+	consumers []*consumer // the consumers naming it with emits=, sorted by name
 }
 
 // emitEvent is one method of a //sio:emits interface.

@@ -116,7 +116,7 @@ func eventNameHint(rest string) string {
 }
 
 // directiveNames are the directives siogen knows, //sio:NAME.
-var directiveNames = []string{"consumer", "event"}
+var directiveNames = []string{"consumer", "event", "emits"}
 
 // directiveTypo reports what is wrong with a comment that looks like a
 // directive but is not one, or "" for any other comment. A comment looks
@@ -169,6 +169,8 @@ func directiveTypo(text string) string {
 		known = "" // prose: "sio:consumer types are…"; the directive takes key=value
 	case known == "event" && len(args) > 1 && !strings.HasPrefix(args[0], `"`) && !strings.HasPrefix(args[0], "`"):
 		known = "" // prose: "sio: event handlers are…"; the directive takes one name
+	case known == "emits" && len(args) > 0:
+		known = "" // prose: "sio: emits are…"; the directive takes no arguments
 	}
 	exact := !block && !spaceBefore && tool == "sio" // "//sio:", meant for siogen
 	quoted := text[:2+len(body)-len(word)+n]
@@ -176,7 +178,7 @@ func directiveTypo(text string) string {
 	case exact && !spaceAfter && name != "":
 		return unknownDirectiveMsg(name)
 	case exact && !spaceAfter:
-		return `"//sio:" names no directive; siogen knows //sio:consumer (on a struct type) and //sio:event (on a handler method)`
+		return `"//sio:" names no directive; siogen knows //sio:consumer (on a struct type), //sio:event (on a handler method or an emitted event's method) and //sio:emits (on an interface type)`
 	case known == "":
 		return ""
 	}
@@ -210,7 +212,7 @@ func unknownDirectiveMsg(name string) string {
 			return fmt.Sprintf("unknown directive //sio:%s; did you mean //sio:%s?", name, k)
 		}
 	}
-	return fmt.Sprintf("unknown directive //sio:%s; siogen knows //sio:consumer (on a struct type) and //sio:event (on a handler method)", name)
+	return fmt.Sprintf("unknown directive //sio:%s; siogen knows //sio:consumer (on a struct type), //sio:event (on a handler method or an emitted event's method) and //sio:emits (on an interface type)", name)
 }
 
 // editDistance returns the optimal string alignment distance of a and b:

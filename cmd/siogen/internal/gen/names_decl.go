@@ -9,8 +9,11 @@ type generatedName struct {
 	what  string    // "function", "constant"
 	value string    // a constant's value
 	event *event    // the event a constant names; nil for the namespace
-	c     *consumer // the consumer it is generated for
+	c     *consumer // the consumer it is generated for; nil for an emitter's
 	pos   token.Pos // where it comes from: the method, or the consumer
+
+	iface *emitsIface // the //sio:emits interface it is generated for; nil for a consumer's
+	emit  *emitEvent  // the emitted event it is generated for; nil for the emitter type
 }
 
 // generatedNames returns the names the generated file declares for c, in
@@ -52,11 +55,14 @@ func eventConst(c *consumer, e *event) string {
 // checkGeneratedNames reports a name that the generated file would declare
 // twice, for two consumers or two events (ChatX.EventFoo and Chat.EventXFoo
 // both give ChatXFooEvent), at the later declaration.
-func checkGeneratedNames(consumers []*consumer, errorf func(token.Pos, string, ...any), r *reporter, fset *token.FileSet) {
+func checkGeneratedNames(consumers []*consumer, emits []*emitsIface, errorf func(token.Pos, string, ...any), r *reporter, fset *token.FileSet) {
 	seen := map[string]generatedName{}
 	var all []generatedName
 	for _, c := range consumers {
 		all = append(all, generatedNames(c)...)
+	}
+	for _, ei := range emits {
+		all = append(all, emitsNames(ei)...)
 	}
 	for _, g := range all {
 		prev, dup := seen[g.name]
@@ -74,6 +80,12 @@ func checkGeneratedNames(consumers []*consumer, errorf func(token.Pos, string, .
 
 // source names what a generated name is generated for.
 func (g generatedName) source() string {
+	if g.iface != nil {
+		if g.emit != nil {
+			return g.iface.obj.Name() + "." + g.emit.method.Name()
+		}
+		return "//sio:emits interface " + g.iface.obj.Name()
+	}
 	if g.event != nil {
 		return g.c.obj.Name() + "." + g.event.method.Name()
 	}

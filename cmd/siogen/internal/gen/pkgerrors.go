@@ -47,6 +47,11 @@ func declaredNames(a *analysis, content []byte) map[string]bool {
 			names[g.name] = true
 		}
 	}
+	for _, ei := range a.emits {
+		for _, g := range emitsNames(ei) {
+			names[g.name] = true
+		}
+	}
 	names[prefix] = true // any name with the prefix
 	return names
 }
@@ -168,8 +173,10 @@ func generatedReference(pkg *packages.Package, te types.Error, declared map[stri
 	names, loaded := declared[path]
 	if !loaded {
 		// Not analysed in this run: only names of the forms of its
-		// Register functions and its constants are taken as generated.
-		return strings.HasPrefix(sel, "Register") || strings.HasSuffix(sel, "Event") || strings.HasSuffix(sel, "Namespace")
+		// Register functions, its constants and its emitters' types are taken as
+		// generated.
+		return strings.HasPrefix(sel, "Register") || strings.HasSuffix(sel, "Event") || strings.HasSuffix(sel, "Namespace") ||
+			strings.HasSuffix(sel, "Emitter") || strings.HasSuffix(sel, "Reply")
 	}
 	return isDeclared(names, sel)
 }
