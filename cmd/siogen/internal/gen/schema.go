@@ -178,9 +178,9 @@ func (ss *schemaSet) body(t types.Type) *schema {
 	case isNamed(t, "time", "Time"):
 		return &schema{kind: schemaString, format: "date-time"}
 	case hasMethod(t, "MarshalJSON") || hasMethod(t, "UnmarshalJSON"):
-		return &schema{kind: schemaAny, note: "Its own " + methodsOf(t, "MarshalJSON", "UnmarshalJSON") + " encodes it as JSON: any JSON value, as far as siogen can tell."}
+		return &schema{kind: schemaAny, note: "Its own " + methodsOf(t, "MarshalJSON", "UnmarshalJSON") + " it as JSON: any JSON value, as far as siogen can tell."}
 	case hasMethod(t, "MarshalText") || hasMethod(t, "UnmarshalText"):
-		return &schema{kind: schemaString, note: "A string, which its own " + methodsOf(t, "MarshalText", "UnmarshalText") + " encodes."}
+		return &schema{kind: schemaString, note: "A string: its own " + methodsOf(t, "MarshalText", "UnmarshalText") + " it as text."}
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
@@ -210,7 +210,8 @@ func (ss *schemaSet) body(t types.Type) *schema {
 	return &schema{kind: schemaAny}
 }
 
-// methodsOf returns which of the methods t has, for a note.
+// methodsOf says which of the methods t has, for a note: "method
+// MarshalJSON encodes", "methods MarshalJSON and UnmarshalJSON encode".
 func methodsOf(t types.Type, names ...string) string {
 	var has []string
 	for _, n := range names {
@@ -219,9 +220,9 @@ func methodsOf(t types.Type, names ...string) string {
 		}
 	}
 	if len(has) == 1 {
-		return "method " + has[0]
+		return "method " + has[0] + " encodes"
 	}
-	return "methods " + strings.Join(has, " and ")
+	return "methods " + strings.Join(has, " and ") + " encode"
 }
 
 func basicSchema(b *types.Basic) *schema {
@@ -293,7 +294,7 @@ type jsonField struct {
 	tagged bool // the name comes from the tag
 	index  []int
 	typ    types.Type
-	omit   bool // omitempty or omitzero
+	omit   bool // omitempty or omitzero, or promoted through an embedded pointer
 	quoted bool // the string option, on a field it applies to
 	obj    *types.Var
 }
@@ -308,6 +309,7 @@ func jsonFields(t types.Type) []jsonField {
 	type scan struct {
 		typ   types.Type
 		index []int
+		ptr   bool // reached through an embedded pointer
 	}
 	var fields []jsonField
 	var current []scan
@@ -366,7 +368,8 @@ func jsonFields(t types.Type) []jsonField {
 					if name == "" {
 						name = sf.Name()
 					}
-					fields = append(fields, jsonField{name: name, tagged: tagged, index: index, typ: sf.Type(), omit: omit, quoted: quoted, obj: sf})
+					// A nil embedded pointer leaves its fields out.
+					fields = append(fields, jsonField{name: name, tagged: tagged, index: index, typ: sf.Type(), omit: omit || f.ptr, quoted: quoted, obj: sf})
 					if n, _ := count.At(f.typ).(int); n > 1 {
 						// Several embeddings of one type at this depth:
 						// a duplicate, so that the rule below drops it.
@@ -377,7 +380,8 @@ func jsonFields(t types.Type) []jsonField {
 				n, _ := nextCount.At(ft).(int)
 				nextCount.Set(ft, n+1)
 				if n == 0 {
-					next = append(next, scan{typ: ft, index: index})
+					_, isPtr := types.Unalias(sf.Type()).(*types.Pointer)
+					next = append(next, scan{typ: ft, index: index, ptr: f.ptr || isPtr})
 				}
 			}
 		}

@@ -3,7 +3,7 @@
 // is an error or when the documents (the same contract as YAML and as
 // JSON) do not parse into the same document.
 import { readFileSync } from "node:fs";
-import { Parser } from "@asyncapi/parser";
+import { Parser, stringify } from "@asyncapi/parser";
 
 const parser = new Parser();
 const severities = ["error", "warning", "info", "hint"];
@@ -21,11 +21,9 @@ for (const file of process.argv.slice(2)) {
     failed = true;
     continue;
   }
-  const json = document.json();
-  delete json["x-generated"];
-  delete json["x-parser-spec-parsed"];
-  delete json["x-parser-api-version"];
-  const text = JSON.stringify(json);
+  // The JSON document's header member is the YAML document's comment.
+  delete document.json()["x-generated"];
+  const text = stringify(document);
   if (first === undefined) {
     first = { file, text };
   } else if (text !== first.text) {

@@ -1,0 +1,269 @@
+package gen
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// npmDir holds the npm packages the outputs are checked with (package.json
+// and package-lock.json; make deps installs them with npm ci).
+const npmDir = "testdata/npm"
+
+// caseOutputs returns the TypeScript and AsyncAPI files a golden case
+// generates (want/outputs.txt), or "".
+func caseOutputs(t *testing.T, wantDir string) (ts, asyncapi string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(wantDir, "outputs.txt"))
+	if os.IsNotExist(err) {
+		return "", ""
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range strings.Fields(string(b)) {
+		if strings.HasSuffix(name, ".ts") {
+			ts = name
+		} else {
+			asyncapi = name
+		}
+	}
+	return ts, asyncapi
+}
+
+// requireNPM returns the absolute path of npmDir's node_modules, or skips
+// the test when node or the packages are missing (fails it when CI=true).
+func requireNPM(t *testing.T) string {
+	t.Helper()
+	modules, err := filepath.Abs(filepath.Join(npmDir, "node_modules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := ""
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not installed"
+	} else {
+		for _, p := range []string{"typescript", "socket.io-client", "@asyncapi/parser", "ajv", "ajv-formats"} {
+			if _, err := os.Stat(filepath.Join(modules, p)); err != nil {
+				missing = "cmd/siogen/internal/gen/" + npmDir + "/node_modules lacks " + p + " (run: make deps)"
+				break
+			}
+		}
+	}
+	if missing != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s", missing)
+		}
+		t.Skipf("%s", missing)
+	}
+	return modules
+}
+
+// runNode runs a Node.js program and returns its combined output and whether
+// it exited 0.
+func runNode(t *testing.T, dir string, args ...string) (string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("node %s: %v\n%s", strings.Join(args, " "), ctx.Err(), out)
+	}
+	if _, exit := err.(*exec.ExitError); err != nil && !exit {
+		t.Fatalf("node %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out), err == nil
+}
+
+var tscLine = regexp.MustCompile(`^(\S+?)\((\d+),(\d+)\): error (TS\d+): `)
+
+// TestContractOutputs checks the TypeScript and AsyncAPI outputs of the
+// golden cases with want/outputs.txt, with the tools their users have:
+//
+//   - tsc --noEmit (strict) compiles the .ts with the real socket.io-client
+//     typings, with the case's client*.ts files (which must compile) and
+//     bad*.ts files (each must fail: want/tsc.txt holds the errors), and
+//     with the values of want/run.txt ("Type JSON" lines that run.go prints
+//     with encoding/json) as values of their TypeScript types;
+//   - the official @asyncapi/parser parses the document without errors, as
+//     YAML and as JSON into the same document, and rejects a broken copy;
+//   - ajv validates want/run.txt's values against the document's schemas.
+func TestContractOutputs(t *testing.T) {
+	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "*", "want", "outputs.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatal("no golden case with want/outputs.txt")
+	}
+	modules := requireNPM(t)
+	npm := filepath.Dir(modules)
+	for _, outputs := range cases {
+		wantDir, err := filepath.Abs(filepath.Dir(outputs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Dir(wantDir)
+		if _, err := os.Stat(filepath.Join(wantDir, "errors.txt")); err == nil {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			ts, asyncapi := caseOutputs(t, wantDir)
+			samples, _ := os.ReadFile(filepath.Join(wantDir, "run.txt"))
+			if ts != "" {
+				checkTS(t, modules, dir, filepath.Join(wantDir, ts), samples)
+			}
+			if asyncapi != "" {
+				checkAsyncAPI(t, npm, dir, filepath.Join(wantDir, asyncapi), samples)
+			}
+		})
+	}
+}
+
+// checkTS compiles the TypeScript declarations at ts with the case's
+// clients and the samples.
+func checkTS(t *testing.T, modules, dir, ts string, samples []byte) {
+	tmp := t.TempDir()
+	files := []string{ts}
+	clients, _ := filepath.Glob(filepath.Join(dir, "*.ts"))
+	files = append(files, clients...)
+	var bad []string
+	for _, c := range clients {
+		if strings.HasPrefix(filepath.Base(c), "bad") {
+			bad = append(bad, filepath.Base(c))
+		}
+	}
+	if len(samples) > 0 {
+		rel, err := filepath.Rel(tmp, strings.TrimSuffix(ts, ".ts"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "import type * as C from %q;\n", filepath.ToSlash(rel))
+		for i, line := range strings.Split(strings.TrimSpace(string(samples)), "\n") {
+			name, value, _ := strings.Cut(line, " ")
+			fmt.Fprintf(&b, "export const sample%d: C.%s = %s;\n", i+1, name, value)
+		}
+		p := filepath.Join(tmp, "samples.ts")
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	config := fmt.Sprintf(`{
+  "compilerOptions": {
+    "strict": true, "noEmit": true, "target": "es2022", "module": "esnext",
+    "moduleResolution": "bundler", "types": [], "noUnusedLocals": false,
+    "paths": {"*": [%q]}
+  },
+  "files": [%s]
+}`, filepath.ToSlash(modules)+"/*", quoteAll(files))
+	cfgPath := filepath.Join(tmp, "tsconfig.json")
+	if err := os.WriteFile(cfgPath, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, ok := runNode(t, dir, filepath.Join(modules, "typescript", "bin", "tsc"), "-p", cfgPath, "--pretty", "false")
+	// Each error belongs to a bad*.ts file; each of those has one.
+	var errs strings.Builder
+	failing := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		m := tscLine.FindStringSubmatch(line)
+		if m == nil {
+			if strings.TrimSpace(line) != "" && !strings.HasPrefix(line, " ") {
+				t.Errorf("tsc: %s", line)
+			}
+			continue
+		}
+		file := filepath.Base(m[1])
+		if !slices.Contains(bad, file) {
+			t.Errorf("tsc: %s", line)
+			continue
+		}
+		failing[file] = true
+		errs.WriteString(strings.Replace(line, m[1], file, 1) + "\n")
+	}
+	for _, b := range bad {
+		if !failing[b] {
+			t.Errorf("%s compiles, but must not: its types do not bite", b)
+		}
+	}
+	if len(bad) == 0 && !ok {
+		t.Errorf("tsc failed:\n%s", out)
+	}
+	if len(bad) > 0 {
+		golden(t, filepath.Join(dir, "want", "tsc.txt"), []byte(errs.String()))
+	}
+}
+
+func quoteAll(paths []string) string {
+	var q []string
+	for _, p := range paths {
+		q = append(q, fmt.Sprintf("%q", filepath.ToSlash(p)))
+	}
+	return strings.Join(q, ", ")
+}
+
+// checkAsyncAPI parses the document at doc (and its JSON rendering, when
+// doc is YAML) with the official parser, and validates the samples
+// against its schemas.
+func checkAsyncAPI(t *testing.T, npm, dir, doc string, samples []byte) {
+	tmp := t.TempDir()
+	jsonDoc := doc
+	if !strings.HasSuffix(doc, ".json") {
+		jsonDoc = filepath.Join(tmp, "asyncapi.json")
+		files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, AsyncAPI: jsonDoc})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		i := slices.IndexFunc(files, func(f File) bool { return f.Path == jsonDoc })
+		if i < 0 {
+			t.Fatal("no JSON document generated")
+		}
+		if err := os.WriteFile(jsonDoc, files[i].Content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, ok := runNode(t, npm, "validate.mjs", doc, jsonDoc)
+	if !ok {
+		t.Errorf("@asyncapi/parser rejects the document:\n%s", out)
+	} else {
+		t.Logf("@asyncapi/parser:\n%s", out)
+	}
+
+	// The parser bites: a document with a wrong schema type fails.
+	content, err := os.ReadFile(jsonDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := bytes.Replace(content, []byte(`"type": "array"`), []byte(`"type": 5`), 1)
+	if bytes.Equal(broken, content) {
+		t.Fatal("the document has no array schema to break")
+	}
+	brokenPath := filepath.Join(tmp, "broken.json")
+	if err := os.WriteFile(brokenPath, broken, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, ok := runNode(t, npm, "validate.mjs", brokenPath); ok {
+		t.Errorf("@asyncapi/parser accepts a document with \"type\": 5:\n%s", out)
+	}
+
+	if len(samples) > 0 {
+		samplesPath := filepath.Join(tmp, "samples.txt")
+		if err := os.WriteFile(samplesPath, samples, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, ok := runNode(t, npm, "samples.mjs", jsonDoc, samplesPath); !ok {
+			t.Errorf("encoding/json's values do not match the document's schemas:\n%s", out)
+		}
+	}
+}
