@@ -2,6 +2,7 @@ package gen
 
 import (
 	"cmp"
+	"fmt"
 	"go/token"
 	"go/types"
 	"slices"
@@ -64,8 +65,12 @@ func buildContract(fset *token.FileSet, analyses []*analysis) *contract {
 			ns := &nsContract{c: c, pkg: a.pkg, doc: ss.docs[c.obj]}
 			if c.connect != nil {
 				ns.authDoc = ss.docs[c.connect.method]
-				if c.connect.auth != nil {
-					ns.auth = ss.of(stripPointer(c.connect.auth.typ))
+				switch auth := c.connect.auth; {
+				case auth == nil:
+				case auth.dec.kind == kindRawBytes || auth.dec.kind == kindRawJSON:
+					ns.auth = &schema{kind: schemaAny, note: "Any JSON value: Connect receives its text."}
+				default:
+					ns.auth = ss.of(stripPointer(auth.typ))
 				}
 			}
 			for _, e := range c.events {
@@ -123,8 +128,9 @@ func buildContract(fset *token.FileSet, analyses []*analysis) *contract {
 // clashes between them. A consumer is named as its Go type, or, when
 // consumers of several packages have one name, pkg_Name; the names the
 // TypeScript output declares for it (ChatNamespace,
-// ChatClientToServerEvents, …) are taken for the definitions.
-func (k *contract) names() []nameClash {
+// ChatClientToServerEvents, …) are taken for the definitions. rel formats
+// a position for a message.
+func (k *contract) names(rel func(token.Pos) string) []nameClash {
 	count := map[string]int{}
 	for _, ns := range k.namespaces {
 		count[ns.c.obj.Name()]++
@@ -137,27 +143,45 @@ func (k *contract) names() []nameClash {
 			ns.name = ns.pkg.Types.Name() + "_" + ns.name
 		}
 		for _, g := range ns.tsNames() {
-			if prev, ok := taken[g]; ok {
-				clashes = append(clashes, nameClash{ns.c.pos, "consumer " + ns.c.obj.Name() + " of " + ns.pkg.PkgPath + " gives the TypeScript name " + g + ", which is also " + prev + "; rename the consumer"})
+			what := fmt.Sprintf("%s siogen declares for consumer %s (%s)", g.what, ns.c.obj.Name(), rel(ns.c.obj.Pos()))
+			if prev, ok := taken[g.name]; ok {
+				clashes = append(clashes, nameClash{ns.c.pos, fmt.Sprintf("%s is the name of the %s and of the %s in the TypeScript output; rename one of the consumers", g.name, what, prev)})
 				continue
 			}
-			taken[g] = "what siogen generates for consumer " + ns.pkg.PkgPath + "." + ns.c.obj.Name()
+			taken[g.name] = what
 		}
 	}
 	return append(clashes, k.schemas.assignNames(taken)...)
 }
 
+// tsName is a name the TypeScript output declares for a consumer.
+type tsName struct {
+	name string
+	what string
+}
+
 // tsNames returns the names the TypeScript output declares for ns.
-func (ns *nsContract) tsNames() []string {
-	names := []string{ns.name + "Auth",
-		ns.name + "ClientToServerEvents",
-		ns.name + "ServerToClientEvents",
+func (ns *nsContract) tsNames() []tsName {
+	names := []tsName{
+		{ns.name + "ClientToServerEvents", "interface of client-to-server events"},
+		{ns.name + "ServerToClientEvents", "interface of server-to-client events"},
+	}
+	if !ns.authIsNamed() {
+		names = append(names, tsName{ns.name + "Auth", "auth payload type"})
 	}
 	switch {
 	case ns.c.regexp != "":
-		names = append(names, ns.name+"NamespaceRegexp")
+		names = append(names, tsName{ns.name + "NamespaceRegexp", "namespace pattern constant"})
 	case ns.c.match == nil:
-		names = append(names, ns.name+"Namespace")
+		names = append(names, tsName{ns.name + "Namespace", "namespace constant"})
 	}
 	return names
+}
+
+// authIsNamed reports whether the auth payload's type is the Go type
+// named as the TypeScript output would name the auth payload (a type
+// ChatAuth for consumer Chat): that type is then the auth payload's type,
+// declared once.
+func (ns *nsContract) authIsNamed() bool {
+	return ns.auth != nil && ns.auth.kind == schemaRef && ns.auth.def.base == ns.name+"Auth"
 }

@@ -23,7 +23,7 @@ func (r *reporter) contractFiles(cfg *Config, analyses []*analysis) []File {
 		break
 	}
 	k := buildContract(fset, analyses)
-	for _, c := range k.names() {
+	for _, c := range k.names(func(pos token.Pos) string { return r.rel(fset, pos) }) {
 		r.errorf(fset, c.pos, "%s", c.msg)
 	}
 	var files []File

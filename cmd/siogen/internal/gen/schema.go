@@ -505,11 +505,11 @@ func (ss *schemaSet) assignNames(taken map[string]string) []nameClash {
 	seen := map[string]*definition{}
 	for _, d := range defs {
 		if what, ok := taken[d.name]; ok {
-			clashes = append(clashes, nameClash{d.obj.Pos(), fmt.Sprintf("type %s is named %s in the TypeScript and AsyncAPI outputs, which is also the name of %s; rename the type", typeString(d), d.name, what)})
+			clashes = append(clashes, nameClash{d.obj.Pos(), fmt.Sprintf("type %s is named %s in the TypeScript output, as is the %s; rename the type", d.obj.Name(), d.name, what)})
 			continue
 		}
 		if prev := seen[d.name]; prev != nil {
-			clashes = append(clashes, nameClash{d.obj.Pos(), fmt.Sprintf("types %s and %s are both named %s in the TypeScript and AsyncAPI outputs (their packages have one name); rename one of them", typeString(prev), typeString(d), d.name)})
+			clashes = append(clashes, nameClash{d.obj.Pos(), fmt.Sprintf("types %s and %s are both named %s in the TypeScript and AsyncAPI outputs (types of several packages are named after their packages, and these packages have one name); rename one of them", typeString(prev), typeString(d), d.name)})
 			continue
 		}
 		seen[d.name] = d

@@ -45,7 +45,7 @@ func tsNamespace(b *strings.Builder, ns *nsContract) {
 		tsDoc(b, "", cmp.Or(ns.doc, fmt.Sprintf("%s serves the namespace %s.", c.obj.Name(), c.namespace)))
 		fmt.Fprintf(b, "export const %sNamespace = %s;\n\n", ns.name, tsString(c.namespace))
 	}
-	if ns.auth != nil {
+	if ns.auth != nil && !ns.authIsNamed() {
 		tsDoc(b, "", joinDoc(fmt.Sprintf("The auth payload of %s's connections (socket.io-client's auth option), which its Connect hook receives.", c.obj.Name()), ns.authDoc))
 		fmt.Fprintf(b, "export type %sAuth = %s;\n\n", ns.name, tsType(ns.auth))
 	}
