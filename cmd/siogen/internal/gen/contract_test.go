@@ -355,3 +355,34 @@ func TestContractFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestDocsExample checks that docs/siogen.md shows the golden case
+// contract_docs as it is: its package, the TypeScript and AsyncAPI files
+// siogen generates for it, its client, and the compiler's errors for its
+// bad client, each as a fenced block.
+func TestDocsExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "docs", "siogen.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "testdata", "contract_docs")
+	for _, tc := range []struct{ file, lang string }{
+		{"chat.go", "go"},
+		{"want/chat.ts", "ts"},
+		{"want/asyncapi.yaml", "yaml"},
+		{"client.ts", "ts"},
+		{"bad_client.ts", "ts"},
+		{"want/tsc.txt", ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			block := "```" + tc.lang + "\n" + string(b) + "```\n"
+			if !bytes.Contains(doc, []byte(block)) {
+				t.Errorf("docs/siogen.md does not show %s as it is, in a ```%s block", tc.file, tc.lang)
+			}
+		})
+	}
+}
