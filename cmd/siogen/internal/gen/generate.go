@@ -137,6 +137,9 @@ func Generate(cfg *Config) ([]File, []error) {
 	if len(c.Patterns) == 0 {
 		c.Patterns = []string{"."}
 	}
+	if _, err := asyncAPIFormat(c.AsyncAPI); c.AsyncAPI != "" && err != nil {
+		return nil, []error{err}
+	}
 	load := func(tests bool, patterns []string) ([]*packages.Package, error) {
 		return packages.Load(&packages.Config{
 			Mode:       packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo,
