@@ -15,9 +15,13 @@ import (
 func renderTS(k *contract) []byte {
 	var b strings.Builder
 	b.WriteString(Header + "\n\n")
+	if len(k.namespaces) == 0 {
+		b.WriteString("// The Socket.IO events of the //sio:consumer types of the packages siogen\n// loaded: it found none.\n")
+		return []byte(b.String())
+	}
 	b.WriteString("// The Socket.IO events of " + strings.Join(k.pkgs, ", ") + ",\n")
 	b.WriteString("// for socket.io-client 4.x. Connect with, for instance:\n//\n")
-	if len(k.namespaces) > 0 {
+	{
 		ns := k.namespaces[0]
 		fmt.Fprintf(&b, "//\timport { io, type Socket } from \"socket.io-client\";\n")
 		fmt.Fprintf(&b, "//\tconst socket: Socket<%sServerToClientEvents, %sClientToServerEvents> = io(origin + %sNamespace);\n", ns.name, ns.name, ns.name)
