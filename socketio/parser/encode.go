@@ -106,6 +106,25 @@ func MarshalArgs(values ...any) (data []byte, attachments [][]byte, err error) {
 	return m.buf, m.attachments, nil
 }
 
+// AppendArg appends v, one argument, to dst as MarshalArgs encodes each of
+// its values, and returns the extended slice with attachments extended by the
+// binary attachments v holds (their placeholders numbered after those
+// already in attachments). It lets an encoder that writes the other
+// arguments itself (the emitters siogen generates) encode one value exactly
+// as MarshalArgs would. On error, dst and attachments are returned as they
+// were.
+func AppendArg(dst []byte, attachments [][]byte, v any) ([]byte, [][]byte, error) {
+	m := marshaler{buf: dst, attachments: attachments}
+	err := m.value(v, 0)
+	if m.enc != nil {
+		encoders.Put(m.enc)
+	}
+	if err != nil {
+		return dst, attachments, err
+	}
+	return m.buf, m.attachments, nil
+}
+
 type marshaler struct {
 	buf         []byte
 	attachments [][]byte

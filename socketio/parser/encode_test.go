@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
+	"reflect"
 	"testing"
 )
 
@@ -203,4 +205,52 @@ func TestMarshalArgsDecode(t *testing.T) {
 	if string(args[1]) != `{"_placeholder":true,"num":1}` || !bytes.Equal(got.Attachments[1], []byte{7}) {
 		t.Errorf("second argument %s, attachment %v", args[1], got.Attachments[1])
 	}
+}
+
+func TestAppendArg(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		v    any
+	}{
+		{"string", "a<b>&\u2028"},
+		{"bytes", []byte("bin")},
+		{"nil bytes", []byte(nil)},
+		{"nested bytes", []any{1, []byte("x"), map[string]any{"b": []byte("y")}}},
+		{"struct", struct {
+			A int    `json:"a"`
+			B []byte `json:"b"`
+		}{1, []byte("z")}},
+		{"raw", json.RawMessage(`{"k":[1,2]}`)},
+		{"nil", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// After a first argument with one attachment, as a caller
+			// writing the other arguments itself would have it.
+			first := []byte("first")
+			want, wantAtt, err := MarshalArgs(first, c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dst := []byte(`[{"_placeholder":true,"num":0},`)
+			got, gotAtt, err := AppendArg(dst, [][]byte{first}, c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ']')
+			if string(got) != string(want) {
+				t.Errorf("AppendArg: %s, MarshalArgs: %s", got, want)
+			}
+			if !reflect.DeepEqual(gotAtt, wantAtt) {
+				t.Errorf("attachments: %q, MarshalArgs: %q", gotAtt, wantAtt)
+			}
+		})
+	}
+	t.Run("error", func(t *testing.T) {
+		dst := []byte("[1,")
+		got, att, err := AppendArg(dst, nil, math.NaN())
+		if err == nil || string(got) != "[1," || att != nil {
+			t.Errorf("AppendArg(NaN) = %q, %v, %v; want the input back and an error", got, att, err)
+		}
+	})
 }

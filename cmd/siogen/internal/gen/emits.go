@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"go/ast"
 	"go/token"
 	"go/types"
 )
@@ -28,4 +29,6 @@ type emitEvent struct {
 	params   []*param    // the event's arguments, in order (encoded)
 	ack      bool        // the server waits for an acknowledgement
 	replies  []*param    // the acknowledgement's arguments (decoded); ack only
+
+	doc *ast.CommentGroup // the method's doc comment; nil when none or not in this package
 }

@@ -37,7 +37,7 @@ const emitsShape = "Name(args...) for an event without acknowledgement, Name(arg
 func analyseEmits(pkg *packages.Package, r *reporter, a *analysis, specs []emitsSpec, docDirectives func(*ast.CommentGroup) []*directive,
 	errorf, warnf func(token.Pos, string, ...any)) {
 	qual := qualifier(pkg.Types)
-	methodDirs := interfaceMethodDirectives(pkg, docDirectives, errorf)
+	methodDirs, docs := interfaceMethodDirectives(pkg, docDirectives, errorf)
 
 	byType := map[*types.TypeName]*emitsIface{}
 	declared := map[*types.TypeName]bool{} // carries //sio:emits, valid or not
@@ -52,6 +52,9 @@ func analyseEmits(pkg *packages.Package, r *reporter, a *analysis, specs []emits
 		}
 		declared[tn] = true
 		if ei := emitsOf(pkg, r, s, tn, methodDirs, errorf, warnf, qual); ei != nil {
+			for _, e := range ei.events {
+				e.doc = docs[e.method]
+			}
 			byType[tn] = ei
 			a.emits = append(a.emits, ei)
 		}
@@ -118,9 +121,11 @@ func analyseEmits(pkg *packages.Package, r *reporter, a *analysis, specs []emits
 
 // interfaceMethodDirectives returns the //sio:event directives in the doc
 // comments of the methods of the package's interface types, marking every
-// directive there used and reporting the other directives found there.
-func interfaceMethodDirectives(pkg *packages.Package, docDirectives func(*ast.CommentGroup) []*directive, errorf func(token.Pos, string, ...any)) map[*types.Func]*ifaceMethodDir {
+// directive there used and reporting the other directives found there, and
+// the doc comments of those methods.
+func interfaceMethodDirectives(pkg *packages.Package, docDirectives func(*ast.CommentGroup) []*directive, errorf func(token.Pos, string, ...any)) (map[*types.Func]*ifaceMethodDir, map[*types.Func]*ast.CommentGroup) {
 	out := map[*types.Func]*ifaceMethodDir{}
+	docs := map[*types.Func]*ast.CommentGroup{}
 	for _, f := range pkg.Syntax {
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
@@ -134,6 +139,11 @@ func interfaceMethodDirectives(pkg *packages.Package, docDirectives func(*ast.Co
 					continue
 				}
 				for _, field := range it.Methods.List {
+					if len(field.Names) == 1 && field.Doc != nil {
+						if fn, ok := pkg.TypesInfo.Defs[field.Names[0]].(*types.Func); ok {
+							docs[fn] = field.Doc
+						}
+					}
 					dirs := docDirectives(field.Doc)
 					if len(dirs) == 0 {
 						continue
@@ -170,7 +180,7 @@ func interfaceMethodDirectives(pkg *packages.Package, docDirectives func(*ast.Co
 			}
 		}
 	}
-	return out
+	return out, docs
 }
 
 // emitsOf checks the //sio:emits interface tn and its methods.

@@ -332,6 +332,14 @@ func (r *reporter) outputs(a *analysis, cs constraints) []*output {
 					fn.Name(), c.obj.Name(), filepath.Base(mfile), mfc.describe(), c.obj.Name(), filepath.Base(file), fc.describe())
 			}
 		}
+		if ei := c.emits; ei != nil {
+			// The emitter is generated with c: its interface must exist there.
+			ifile := pkg.Fset.Position(ei.obj.Pos()).Filename
+			if ifc := cs.of(ifile, syntaxOf(pkg, ifile)); ifile != file && ifc.key() != fc.key() {
+				r.errorf(pkg.Fset, c.emitsPos, "emits=%s names an interface declared in %s (%s) but %s is in %s (%s), so its emitter, generated with %s, would refer to it where it does not exist; declare them in files with the same build constraints",
+					ei.obj.Name(), filepath.Base(ifile), ifc.describe(), c.obj.Name(), filepath.Base(file), fc.describe(), c.obj.Name())
+			}
+		}
 		if isTest != fc.test {
 			continue
 		}

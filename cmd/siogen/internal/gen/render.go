@@ -26,6 +26,7 @@ type renderer struct {
 	f        *jen.File
 	imports  map[string]string // path → package name, of every package the file refers to
 	decoders map[string]*structDecoder
+	encoders map[string]*structEncoder // of emitters' arguments, by type
 }
 
 type structDecoder struct {
@@ -37,7 +38,7 @@ type structDecoder struct {
 
 // render returns the gofmt-formatted generated file for a.
 func render(a *analysis) ([]byte, error) {
-	r := &renderer{a: a, imports: map[string]string{}, decoders: map[string]*structDecoder{}}
+	r := &renderer{a: a, imports: map[string]string{}, decoders: map[string]*structDecoder{}, encoders: map[string]*structEncoder{}}
 	r.f = jen.NewFilePathName(a.pkg.PkgPath, a.pkg.Name)
 	r.f.HeaderComment(Header + "\n\n" + generatedBuildLine(a))
 
@@ -57,10 +58,17 @@ func render(a *analysis) ([]byte, error) {
 		r.f.Comment("of these lines names a method whose signature changed since; run go generate.")
 		r.f.Var().Defs(checks...)
 	}
+	if checks := r.emitsChecks(); len(checks) > 0 {
+		r.f.Comment("The //sio:emits methods this file was generated from: a build error on one")
+		r.f.Comment("of these lines names a method whose signature changed since; run go generate.")
+		r.f.Var().Defs(checks...)
+	}
 
 	for _, c := range a.consumers {
 		r.consumer(c)
 	}
+	r.emitters()
+	r.structEncoders()
 
 	// Struct decoders, sorted by name.
 	for _, d := range slices.SortedFunc(maps.Values(r.decoders), func(x, y *structDecoder) int { return cmp.Compare(x.name, y.name) }) {

@@ -1,0 +1,285 @@
+package runtime
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/siogo/sio/socketio/parser"
+)
+
+// An Encoder writes the arguments of one outgoing event for the emitters
+// siogen generates, as the JSON text socketio sends: each argument in turn
+// (see [Encoder.Next]), binary arguments as attachments referred to by
+// {"_placeholder":true,"num":N} placeholders. Its output is byte for byte
+// what [socketio.Socket.Emit] sends for the same values: encoding/json's,
+// without escaping <, > and & (as socketio's encoder and JavaScript's
+// JSON.stringify), so that typed and untyped emits of one value are the same
+// packet.
+//
+// The first error (a NaN or infinite float, a value encoding/json rejects)
+// sticks: later writes do nothing and [Encoder.Err] reports it.
+//
+// Get one with [NewEncoder]; [Emit], [EmitWithAck] and [BroadcastWithAck]
+// send what it holds and recycle it. An Encoder is owned by one goroutine.
+type Encoder struct {
+	buf   []byte   // "[" and the arguments so far
+	att   [][]byte // the attachments so far
+	err   error
+	args  int  // arguments begun
+	first bool // in an object, no member written yet
+}
+
+// maxPooled is the largest buffer an Encoder keeps when it is recycled.
+const maxPooled = 64 << 10
+
+var encoderPool = sync.Pool{New: func() any { return &Encoder{buf: make([]byte, 0, 256)} }}
+
+// NewEncoder returns an empty Encoder.
+func NewEncoder() *Encoder {
+	e := encoderPool.Get().(*Encoder)
+	e.buf = append(e.buf[:0], '[')
+	return e
+}
+
+// release returns e to the pool. The attachments are the packet's: they
+// are not reused.
+func (e *Encoder) release() {
+	if cap(e.buf) > maxPooled {
+		return
+	}
+	e.att, e.err, e.args, e.first = nil, nil, 0, false
+	encoderPool.Put(e)
+}
+
+// Err returns the first error of the writes, or nil.
+func (e *Encoder) Err() error { return e.err }
+
+// Next begins the next argument: every argument starts with it.
+func (e *Encoder) Next() {
+	if e.args > 0 {
+		e.buf = append(e.buf, ',')
+	}
+	e.args++
+}
+
+// Null writes null (a nil optional argument).
+func (e *Encoder) Null() { e.buf = append(e.buf, "null"...) }
+
+// String writes s as encoding/json does (HTML escaping off).
+func (e *Encoder) String(s string) { e.buf = AppendString(e.buf, s) }
+
+// Bool writes b.
+func (e *Encoder) Bool(b bool) { e.buf = strconv.AppendBool(e.buf, b) }
+
+// Int writes i.
+func (e *Encoder) Int(i int64) { e.buf = strconv.AppendInt(e.buf, i, 10) }
+
+// Uint writes u.
+func (e *Encoder) Uint(u uint64) { e.buf = strconv.AppendUint(e.buf, u, 10) }
+
+// Float64 writes f as encoding/json writes a float64; NaN and infinities
+// are errors, as they are for encoding/json.
+func (e *Encoder) Float64(f float64) { e.float(f, 64) }
+
+// Float32 writes f as encoding/json writes a float32.
+func (e *Encoder) Float32(f float32) { e.float(float64(f), 32) }
+
+func (e *Encoder) float(f float64, bits int) {
+	if e.err != nil {
+		return
+	}
+	b, err := AppendFloat(e.buf, f, bits)
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.buf = b
+}
+
+// QuotedString writes s as encoding/json writes a string field tagged
+// ",string": the JSON string of s, as a JSON string.
+func (e *Encoder) QuotedString(s string) {
+	n := len(e.buf)
+	e.buf = AppendString(e.buf, s)
+	inner := string(e.buf[n:])
+	e.buf = AppendString(e.buf[:n], inner)
+}
+
+// QuotedBool writes b as a field tagged ",string": "true" or "false".
+func (e *Encoder) QuotedBool(b bool) {
+	e.buf = append(strconv.AppendBool(append(e.buf, '"'), b), '"')
+}
+
+// QuotedInt writes i as a field tagged ",string".
+func (e *Encoder) QuotedInt(i int64) {
+	e.buf = append(strconv.AppendInt(append(e.buf, '"'), i, 10), '"')
+}
+
+// QuotedUint writes u as a field tagged ",string".
+func (e *Encoder) QuotedUint(u uint64) {
+	e.buf = append(strconv.AppendUint(append(e.buf, '"'), u, 10), '"')
+}
+
+// QuotedFloat64 writes f as a float64 field tagged ",string".
+func (e *Encoder) QuotedFloat64(f float64) { e.quotedFloat(f, 64) }
+
+// QuotedFloat32 writes f as a float32 field tagged ",string".
+func (e *Encoder) QuotedFloat32(f float32) { e.quotedFloat(float64(f), 32) }
+
+func (e *Encoder) quotedFloat(f float64, bits int) {
+	if e.err != nil {
+		return
+	}
+	b, err := AppendFloat(append(e.buf, '"'), f, bits)
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.buf = append(b, '"')
+}
+
+// Binary writes b as a binary attachment: its placeholder here, b itself
+// sent after the packet, as socketio sends a []byte argument (nil is an
+// empty attachment). b is not copied: do not modify it until it is sent.
+func (e *Encoder) Binary(b []byte) {
+	if b == nil {
+		b = []byte{}
+	}
+	e.buf = append(e.buf, `{"_placeholder":true,"num":`...)
+	e.buf = strconv.AppendInt(e.buf, int64(len(e.att)), 10)
+	e.buf = append(e.buf, '}')
+	e.att = append(e.att, b)
+}
+
+// RawJSON writes raw, a json.RawMessage argument, as socketio does: as it
+// is, after checking that it is valid JSON in UTF-8; nil is null.
+func (e *Encoder) RawJSON(raw json.RawMessage) { e.JSON(raw) }
+
+// JSON writes v as socketio's encoder writes an argument of its type
+// (encoding/json for everything siogen does not encode itself; []byte in
+// []any and map[string]any as attachments).
+func (e *Encoder) JSON(v any) {
+	if e.err != nil {
+		return
+	}
+	e.buf, e.att, e.err = parser.AppendArg(e.buf, e.att, v)
+}
+
+// BeginObject starts a JSON object (a struct argument siogen encodes field
+// by field); [Encoder.Key] writes each member's name.
+func (e *Encoder) BeginObject() {
+	e.buf = append(e.buf, '{')
+	e.first = true
+}
+
+// Key begins a member of the object: key is `"name":`, the name as
+// encoding/json writes a field's name without HTML escaping.
+func (e *Encoder) Key(key string) {
+	if !e.first {
+		e.buf = append(e.buf, ',')
+	}
+	e.first = false
+	e.buf = append(e.buf, key...)
+}
+
+// EndObject ends the object.
+func (e *Encoder) EndObject() { e.buf = append(e.buf, '}') }
+
+// finish closes the array of arguments and returns it, as socketio.NewArgs
+// takes it.
+func (e *Encoder) finish() []byte { return append(e.buf, ']') }
+
+// AppendString appends s as a JSON string, byte for byte as encoding/json
+// writes it with HTML escaping off (json.Encoder.SetEscapeHTML(false), as
+// socketio encodes): quotes, backslashes and control characters escaped
+// (\b, \f, \n, \r, \t by name), invalid UTF-8 as \ufffd, and U+2028 and
+// U+2029 escaped.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendFloat appends f as encoding/json writes a float of bits (32 or 64)
+// bits: the shortest representation that reads back, in 'f' format, or in
+// 'e' format with a trimmed exponent when |f| < 1e-6 or |f| >= 1e21. NaN and
+// infinities are a *json.UnsupportedValueError, as from json.Marshal, and dst
+// is returned unchanged.
+func AppendFloat(dst []byte, f float64, bits int) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		v := reflect.ValueOf(f)
+		if bits == 32 {
+			v = reflect.ValueOf(float32(f))
+		}
+		return dst, &json.UnsupportedValueError{Value: v, Str: strconv.FormatFloat(f, 'g', -1, bits)}
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, bits)
+	if format == 'e' {
+		// e-09 → e-9
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
+}
