@@ -31,6 +31,19 @@ var (
 	_ func(*Team, context.Context, *socketio.Socket, func(string) error) error                        = (*Team).EventPing
 )
 
+// The //sio:emits methods this file was generated from: a build error on one
+// of these lines names a method whose signature changed since; run go generate.
+var (
+	_ func(RoomEvents, Question) (Answer, error) = RoomEvents.Ask
+	_ func(RoomEvents, Message)                  = RoomEvents.ChatMessage
+	_ func(RoomEvents, string, []byte, *Blob)    = RoomEvents.File
+	_ func(RoomEvents, ...*Tree)                 = RoomEvents.Forest
+	_ func(RoomEvents) error                     = RoomEvents.Ping
+	_ func(RoomEvents, string) (Blob, error)     = RoomEvents.Upload
+	_ func(RoomEvents, string)                   = RoomEvents.Left
+	_ func(RoomEvents, string, int)              = RoomEvents.UserJoined
+)
+
 const (
 	// RoomNamespace is the namespace Room serves.
 	RoomNamespace = "/room"
@@ -263,6 +276,254 @@ func (_sio_d *_sio_Team_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	default:
 		return socketio.ErrUnknownEvent
 	}
+}
+
+const (
+	// RoomEventsAskEvent is the event RoomEvents.Ask sends.
+	RoomEventsAskEvent = "ask"
+
+	// RoomEventsChatMessageEvent is the event RoomEvents.ChatMessage sends.
+	RoomEventsChatMessageEvent = "chat_message"
+
+	// RoomEventsFileEvent is the event RoomEvents.File sends.
+	RoomEventsFileEvent = "file"
+
+	// RoomEventsForestEvent is the event RoomEvents.Forest sends.
+	RoomEventsForestEvent = "forest"
+
+	// RoomEventsPingEvent is the event RoomEvents.Ping sends.
+	RoomEventsPingEvent = "ping"
+
+	// RoomEventsUploadEvent is the event RoomEvents.Upload sends.
+	RoomEventsUploadEvent = "upload"
+
+	// RoomEventsLeftEvent is the event RoomEvents.Left sends.
+	RoomEventsLeftEvent = "user-left"
+
+	// RoomEventsUserJoinedEvent is the event RoomEvents.UserJoined sends.
+	RoomEventsUserJoinedEvent = "user_joined"
+)
+
+// RoomEventsEmitter sends the events of RoomEvents (emits= of Room) with typed
+// arguments. Its zero value is ready to use, e.g. var emit RoomEventsEmitter;
+// then emit.M(to, args...) sends event M to to: a socket (s), rooms
+// (s.To(room), s.Except(room), srv.Of(ns).To(a, b)), every socket but s
+// (s.Broadcast()), a namespace (srv.Of(ns)), volatile or local ones
+// (.Volatile(), .Local()). An acknowledged event has M(ctx, s, args...) for
+// one socket, returning its reply, and MAll(ctx, to, args...) for a broadcast,
+// returning one reply per socket.
+type RoomEventsEmitter struct{}
+
+// Ask expects the client's answer.
+//
+// Ask sends "ask" to the client of s and waits, until ctx is done, for its
+// acknowledgement, which it returns decoded.
+func (RoomEventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question) (Answer, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_encode_Question(_sio_e, &q)
+	_sio_args, _sio_err := sioruntime.EmitWithAck(ctx, s, RoomEventsAskEvent, _sio_e)
+	if _sio_err != nil {
+		var _sio_zero Answer
+		return _sio_zero, _sio_err
+	}
+	return _sio_RoomEvents_Ask_reply(_sio_args)
+}
+
+// AskAll sends "ask" to the sockets to selects (a broadcast operator or a
+// namespace) and waits, until ctx is done, for each one's acknowledgement. It
+// returns the replies that decoded, in arrival order; the error joins a
+// timeout (ctx ended first) and the decode error of each reply that did not
+// decode, which loses no other reply.
+func (RoomEventsEmitter) AskAll(ctx context.Context, to sioruntime.AckTarget, q Question) ([]Answer, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_encode_Question(_sio_e, &q)
+	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, RoomEventsAskEvent, _sio_e)
+	return sioruntime.Replies(_sio_all, _sio_err, _sio_RoomEvents_Ask_reply)
+}
+
+// _sio_RoomEvents_Ask_reply decodes the acknowledgement of RoomEvents.Ask.
+func _sio_RoomEvents_Ask_reply(_sio_args *socketio.Args) (Answer, error) {
+	var _sio_r Answer
+	{
+		_sio_v, _sio_err := _sio_decode_Answer_arg(_sio_args, 0)
+		if _sio_err != nil {
+			return _sio_r, sioruntime.DecodeFailed(RoomEventsAskEvent, 0, _sio_err)
+		}
+		_sio_r = _sio_v
+	}
+	return _sio_r, nil
+}
+
+// ChatMessage delivers a message.
+//
+// ChatMessage sends "chat_message" to to: a socket, a broadcast operator or a
+// namespace.
+func (RoomEventsEmitter) ChatMessage(to sioruntime.Target, msg Message) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.JSON(msg)
+	return sioruntime.Emit(to, RoomEventsChatMessageEvent, _sio_e)
+}
+
+// File sends a file and maybe its thumbnail: binary attachments.
+//
+// File sends "file" to to: a socket, a broadcast operator or a namespace.
+func (RoomEventsEmitter) File(to sioruntime.Target, name string, data []byte, thumb *Blob) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(name)
+	_sio_e.Next()
+	_sio_e.Binary(data)
+	_sio_e.Next()
+	if thumb == nil {
+		_sio_e.Null()
+	} else {
+		_sio_e.Binary([]byte(*thumb))
+	}
+	return sioruntime.Emit(to, RoomEventsFileEvent, _sio_e)
+}
+
+// Forest sends trees.
+//
+// Forest sends "forest" to to: a socket, a broadcast operator or a namespace.
+func (RoomEventsEmitter) Forest(to sioruntime.Target, trees ...*Tree) error {
+	_sio_e := sioruntime.NewEncoder()
+	for _, _sio_x := range trees {
+		_sio_e.Next()
+		_sio_e.JSON(_sio_x)
+	}
+	return sioruntime.Emit(to, RoomEventsForestEvent, _sio_e)
+}
+
+// Ping expects an acknowledgement without arguments.
+//
+// Ping sends "ping" to the client of s and waits, until ctx is done, for its
+// acknowledgement.
+func (RoomEventsEmitter) Ping(ctx context.Context, s *socketio.Socket) error {
+	_sio_e := sioruntime.NewEncoder()
+	_, _sio_err := sioruntime.EmitWithAck(ctx, s, RoomEventsPingEvent, _sio_e)
+	return _sio_err
+}
+
+// PingAll sends "ping" to the sockets to selects (a broadcast operator or a
+// namespace) and waits, until ctx is done, for each one's acknowledgement. It
+// returns the number of acknowledgements received, and an error when ctx ended
+// first.
+func (RoomEventsEmitter) PingAll(ctx context.Context, to sioruntime.AckTarget) (int, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, RoomEventsPingEvent, _sio_e)
+	return len(_sio_all), _sio_err
+}
+
+// Upload asks the client for a file.
+//
+// Upload sends "upload" to the client of s and waits, until ctx is done, for
+// its acknowledgement, which it returns decoded.
+func (RoomEventsEmitter) Upload(ctx context.Context, s *socketio.Socket, name string) (Blob, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(name)
+	_sio_args, _sio_err := sioruntime.EmitWithAck(ctx, s, RoomEventsUploadEvent, _sio_e)
+	if _sio_err != nil {
+		var _sio_zero Blob
+		return _sio_zero, _sio_err
+	}
+	return _sio_RoomEvents_Upload_reply(_sio_args)
+}
+
+// UploadAll sends "upload" to the sockets to selects (a broadcast operator or
+// a namespace) and waits, until ctx is done, for each one's acknowledgement.
+// It returns the replies that decoded, in arrival order; the error joins a
+// timeout (ctx ended first) and the decode error of each reply that did not
+// decode, which loses no other reply.
+func (RoomEventsEmitter) UploadAll(ctx context.Context, to sioruntime.AckTarget, name string) ([]Blob, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(name)
+	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, RoomEventsUploadEvent, _sio_e)
+	return sioruntime.Replies(_sio_all, _sio_err, _sio_RoomEvents_Upload_reply)
+}
+
+// _sio_RoomEvents_Upload_reply decodes the acknowledgement of RoomEvents.Upload.
+func _sio_RoomEvents_Upload_reply(_sio_args *socketio.Args) (Blob, error) {
+	var _sio_r Blob
+	{
+		_sio_v, _sio_err := sioruntime.Binary[Blob](_sio_args, 0)
+		if _sio_err != nil {
+			return _sio_r, sioruntime.DecodeFailed(RoomEventsUploadEvent, 0, _sio_err)
+		}
+		_sio_r = _sio_v
+	}
+	return _sio_r, nil
+}
+
+// Left is sent when someone leaves.
+//
+// Left sends "user-left" to to: a socket, a broadcast operator or a namespace.
+func (RoomEventsEmitter) Left(to sioruntime.Target, name string) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(name)
+	return sioruntime.Emit(to, RoomEventsLeftEvent, _sio_e)
+}
+
+// UserJoined says who joined, and how many are in the room now.
+//
+// UserJoined sends "user_joined" to to: a socket, a broadcast operator or a
+// namespace.
+func (RoomEventsEmitter) UserJoined(to sioruntime.Target, name string, count int) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(name)
+	_sio_e.Next()
+	_sio_e.Int(int64(count))
+	return sioruntime.Emit(to, RoomEventsUserJoinedEvent, _sio_e)
+}
+
+// _sio_encode_Question writes *_sio_v as encoding/json does, field by field.
+func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"text\":")
+	_sio_e.String(_sio_v.Text)
+	_sio_e.EndObject()
+}
+
+var _sio_decode_Answer_fields = [...]string{"choice"}
+
+// _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
+func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error) {
+	var _sio_v Answer
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Answer(_sio_raw, &_sio_v)
+	}
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Answer decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Answer(_sio_raw []byte, _sio_v *Answer) error {
+	var _sio_o sioruntime.Object
+	if !_sio_o.Start(_sio_raw) {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	for _sio_o.Next() {
+		var _sio_err error
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Answer_fields[:]) {
+		case 0:
+			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Choice)
+		}
+		if _sio_err != nil {
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+		}
+	}
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }
 
 var _sio_decode_Auth_fields = [...]string{"token", "remember"}

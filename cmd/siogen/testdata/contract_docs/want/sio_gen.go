@@ -22,6 +22,14 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, string, []byte, *[]byte) error     = (*Chat).EventUpload
 )
 
+// The //sio:emits methods this file was generated from: a build error on one
+// of these lines names a method whose signature changed since; run go generate.
+var (
+	_ func(ChatEvents, Question) (Answer, error) = ChatEvents.Ask
+	_ func(ChatEvents, Message)                  = ChatEvents.ChatMessage
+	_ func(ChatEvents, string, int)              = ChatEvents.UserJoined
+)
+
 const (
 	// ChatNamespace is the namespace Chat serves.
 	ChatNamespace = "/chat"
@@ -106,6 +114,129 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	default:
 		return socketio.ErrUnknownEvent
 	}
+}
+
+const (
+	// ChatEventsAskEvent is the event ChatEvents.Ask sends.
+	ChatEventsAskEvent = "ask"
+
+	// ChatEventsChatMessageEvent is the event ChatEvents.ChatMessage sends.
+	ChatEventsChatMessageEvent = "chat_message"
+
+	// ChatEventsUserJoinedEvent is the event ChatEvents.UserJoined sends.
+	ChatEventsUserJoinedEvent = "user_joined"
+)
+
+// ChatEventsEmitter sends the events of ChatEvents (emits= of Chat) with typed
+// arguments. Its zero value is ready to use, e.g. var emit ChatEventsEmitter;
+// then emit.M(to, args...) sends event M to to: a socket (s), rooms
+// (s.To(room), s.Except(room), srv.Of(ns).To(a, b)), every socket but s
+// (s.Broadcast()), a namespace (srv.Of(ns)), volatile or local ones
+// (.Volatile(), .Local()). An acknowledged event has M(ctx, s, args...) for
+// one socket, returning its reply, and MAll(ctx, to, args...) for a broadcast,
+// returning one reply per socket.
+type ChatEventsEmitter struct{}
+
+// Ask expects the client's answer.
+//
+// Ask sends "ask" to the client of s and waits, until ctx is done, for its
+// acknowledgement, which it returns decoded.
+func (ChatEventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question) (Answer, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.JSON(q)
+	_sio_args, _sio_err := sioruntime.EmitWithAck(ctx, s, ChatEventsAskEvent, _sio_e)
+	if _sio_err != nil {
+		var _sio_zero Answer
+		return _sio_zero, _sio_err
+	}
+	return _sio_ChatEvents_Ask_reply(_sio_args)
+}
+
+// AskAll sends "ask" to the sockets to selects (a broadcast operator or a
+// namespace) and waits, until ctx is done, for each one's acknowledgement. It
+// returns the replies that decoded, in arrival order; the error joins a
+// timeout (ctx ended first) and the decode error of each reply that did not
+// decode, which loses no other reply.
+func (ChatEventsEmitter) AskAll(ctx context.Context, to sioruntime.AckTarget, q Question) ([]Answer, error) {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.JSON(q)
+	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, ChatEventsAskEvent, _sio_e)
+	return sioruntime.Replies(_sio_all, _sio_err, _sio_ChatEvents_Ask_reply)
+}
+
+// _sio_ChatEvents_Ask_reply decodes the acknowledgement of ChatEvents.Ask.
+func _sio_ChatEvents_Ask_reply(_sio_args *socketio.Args) (Answer, error) {
+	var _sio_r Answer
+	{
+		_sio_v, _sio_err := _sio_decode_Answer_arg(_sio_args, 0)
+		if _sio_err != nil {
+			return _sio_r, sioruntime.DecodeFailed(ChatEventsAskEvent, 0, _sio_err)
+		}
+		_sio_r = _sio_v
+	}
+	return _sio_r, nil
+}
+
+// ChatMessage delivers a message.
+//
+// ChatMessage sends "chat_message" to to: a socket, a broadcast operator or a
+// namespace.
+func (ChatEventsEmitter) ChatMessage(to sioruntime.Target, msg Message) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.JSON(msg)
+	return sioruntime.Emit(to, ChatEventsChatMessageEvent, _sio_e)
+}
+
+// UserJoined says who joined and how many are here.
+//
+// UserJoined sends "user_joined" to to: a socket, a broadcast operator or a
+// namespace.
+func (ChatEventsEmitter) UserJoined(to sioruntime.Target, name string, count int) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(name)
+	_sio_e.Next()
+	_sio_e.Int(int64(count))
+	return sioruntime.Emit(to, ChatEventsUserJoinedEvent, _sio_e)
+}
+
+var _sio_decode_Answer_fields = [...]string{"choice"}
+
+// _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
+func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error) {
+	var _sio_v Answer
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Answer(_sio_raw, &_sio_v)
+	}
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Answer decodes a JSON object into *_sio_v field by field. Anything
+// else (null, other JSON kinds), and any input the fast path finds wrong, is
+// left to encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Answer(_sio_raw []byte, _sio_v *Answer) error {
+	var _sio_o sioruntime.Object
+	if !_sio_o.Start(_sio_raw) {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	for _sio_o.Next() {
+		var _sio_err error
+		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Answer_fields[:]) {
+		case 0:
+			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Choice)
+		}
+		if _sio_err != nil {
+			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+		}
+	}
+	if _sio_o.Err() != nil {
+		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	}
+	return nil
 }
 
 var _sio_decode_Auth_fields = [...]string{"token"}
