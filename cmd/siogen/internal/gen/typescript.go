@@ -21,11 +21,16 @@ func renderTS(k *contract) []byte {
 	}
 	b.WriteString("// The Socket.IO events of " + strings.Join(k.pkgs, ", ") + ",\n")
 	b.WriteString("// for socket.io-client 4.x. Connect with, for instance:\n//\n")
-	{
-		ns := k.namespaces[0]
-		fmt.Fprintf(&b, "//\timport { io, type Socket } from \"socket.io-client\";\n")
-		fmt.Fprintf(&b, "//\tconst socket: Socket<%sServerToClientEvents, %sClientToServerEvents> = io(origin + %sNamespace);\n", ns.name, ns.name, ns.name)
+	// The example connects to the first namespace with a name.
+	ns, url := k.namespaces[0], "url"
+	for _, n := range k.namespaces {
+		if n.c.regexp == "" && n.c.match == nil {
+			ns, url = n, "origin + "+n.name+"Namespace"
+			break
+		}
 	}
+	fmt.Fprintf(&b, "//\timport { io, type Socket } from \"socket.io-client\";\n")
+	fmt.Fprintf(&b, "//\tconst socket: Socket<%sServerToClientEvents, %sClientToServerEvents> = io(%s);\n", ns.name, ns.name, url)
 	b.WriteString("\n")
 	for _, ns := range k.namespaces {
 		tsNamespace(&b, ns)
@@ -43,8 +48,7 @@ func tsNamespace(b *strings.Builder, ns *nsContract) {
 		tsDoc(b, "", cmp.Or(ns.doc, fmt.Sprintf("%s serves the namespaces whose names match this Go regular expression.", c.obj.Name())))
 		fmt.Fprintf(b, "export const %sNamespaceRegexp = %s;\n\n", ns.name, tsString(c.regexp))
 	case c.match != nil:
-		tsDoc(b, "", joinDoc(ns.doc, fmt.Sprintf("%s serves the namespaces that the Go function %s accepts: no constant names them.", c.obj.Name(), c.match.Name())))
-		b.WriteString("\n")
+		// No constant: the namespaces are said in the events' doc.
 	default:
 		tsDoc(b, "", cmp.Or(ns.doc, fmt.Sprintf("%s serves the namespace %s.", c.obj.Name(), c.namespace)))
 		fmt.Fprintf(b, "export const %sNamespace = %s;\n\n", ns.name, tsString(c.namespace))
@@ -53,7 +57,11 @@ func tsNamespace(b *strings.Builder, ns *nsContract) {
 		tsDoc(b, "", joinDoc(fmt.Sprintf("The auth payload of %s's connections (socket.io-client's auth option), which its Connect hook receives.", c.obj.Name()), ns.authDoc))
 		fmt.Fprintf(b, "export type %sAuth = %s;\n\n", ns.name, tsType(ns.auth))
 	}
-	tsDoc(b, "", fmt.Sprintf("The events a client sends to %s: Socket's second type parameter.", c.obj.Name()))
+	doc := fmt.Sprintf("The events a client sends to %s: Socket's second type parameter.", c.obj.Name())
+	if c.match != nil {
+		doc = joinDoc(doc, cmp.Or(ns.doc, fmt.Sprintf("%s serves the namespaces that the Go function %s accepts.", c.obj.Name(), c.match.Name())))
+	}
+	tsDoc(b, "", doc)
 	tsEvents(b, ns.name+"ClientToServerEvents", ns.toServer, true)
 	tsDoc(b, "", fmt.Sprintf("The events %s sends to a client: Socket's first type parameter.", c.obj.Name()))
 	tsEvents(b, ns.name+"ServerToClientEvents", ns.toClient, false)

@@ -39,8 +39,19 @@ func (r *Relay) EventRelay(ctx context.Context, s *socketio.Socket, mine Message
 	return nil
 }
 
+// Guild serves the namespaces isGuild accepts.
+//
+//sio:consumer match=isGuild
+type Guild struct{}
+
+func isGuild(name string, auth []byte) bool { return len(name) > 7 && name[:7] == "/guild-" }
+
+// EventHello greets the guild.
+func (g *Guild) EventHello(ctx context.Context, s *socketio.Socket, from *string) error { return nil }
+
 func main() {
 	srv := socketio.NewServer(nil)
 	RegisterRelay(srv, func() *Relay { return &Relay{} })
+	RegisterGuild(srv, func() *Guild { return &Guild{} })
 	fmt.Println(RelayNamespace)
 }

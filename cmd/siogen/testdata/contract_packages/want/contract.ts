@@ -6,6 +6,19 @@
 //	import { io, type Socket } from "socket.io-client";
 //	const socket: Socket<RelayServerToClientEvents, RelayClientToServerEvents> = io(origin + RelayNamespace);
 
+/**
+ * The events a client sends to Guild: Socket's second type parameter.
+ *
+ * Guild serves the namespaces isGuild accepts.
+ */
+export interface GuildClientToServerEvents {
+  /** EventHello greets the guild. */
+  hello: (from?: string | null) => void;
+}
+
+/** The events Guild sends to a client: Socket's first type parameter. */
+export interface GuildServerToClientEvents {}
+
 /** Relay serves /relay. */
 export const RelayNamespace = "/relay";
 

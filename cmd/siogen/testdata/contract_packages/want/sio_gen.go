@@ -18,9 +18,57 @@ const _ = sioruntime.IsAtLeastVersion1
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
 var (
+	_ func(*Guild, context.Context, *socketio.Socket, *string) error                        = (*Guild).EventHello
 	_ func(*Relay, context.Context, *socketio.Socket, RelayAuth) error                      = (*Relay).Connect
 	_ func(*Relay, context.Context, *socketio.Socket, Message, other.Message, number) error = (*Relay).EventRelay
 )
+
+const (
+	// GuildHelloEvent is the event Guild.EventHello handles.
+	GuildHelloEvent = "hello"
+)
+
+// RegisterGuild serves the namespaces of srv that isGuild accepts with Guild
+// consumers: newGuild makes a fresh one for each connection to the namespace,
+// so its fields hold per-connection state.
+func RegisterGuild(srv *socketio.Server, newGuild func() *Guild) {
+	sioruntime.Register(srv, &_sio_Guild_spec, newGuild)
+}
+
+// RegisterGuildShared serves the namespaces of srv that isGuild accepts with
+// c, shared by every connection; c's methods must be safe for concurrent use.
+func RegisterGuildShared(srv *socketio.Server, c *Guild) {
+	sioruntime.RegisterShared(srv, &_sio_Guild_spec, c)
+}
+
+var _sio_Guild_spec = sioruntime.Spec[Guild]{
+	Dispatcher: func(_sio_c *Guild) socketio.Dispatcher {
+		return (*_sio_Guild_dispatcher)(_sio_c)
+	},
+	Match: isGuild,
+}
+
+// _sio_Guild_dispatcher dispatches the events of one socket to a Guild.
+type _sio_Guild_dispatcher Guild
+
+// Dispatch decodes the arguments of event and calls its handler.
+func (_sio_d *_sio_Guild_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _ socketio.AckFunc) error {
+	_sio_c := (*Guild)(_sio_d)
+	switch _sio_event {
+	case "hello":
+		var _sio_a0 *string
+		if sioruntime.Present(_sio_args, 0) {
+			_sio_v, _sio_err := sioruntime.String[string](_sio_args, 0)
+			if _sio_err != nil {
+				return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+			}
+			_sio_a0 = &_sio_v
+		}
+		return _sio_c.EventHello(_sio_ctx, _sio_s, _sio_a0)
+	default:
+		return socketio.ErrUnknownEvent
+	}
+}
 
 const (
 	// RelayNamespace is the namespace Relay serves.
