@@ -10,18 +10,18 @@ import (
 
 // Target is where a generated emitter sends an event that is not
 // acknowledged: a *socketio.Socket (its client), a *socketio.BroadcastOperator
-// (rooms, exceptions, volatile, local: s.To(room), srv.Of(ns).Except(...)) or
-// a *socketio.Namespace (all its sockets). The emitter passes Emit one
-// *socketio.Args, which socketio forwards as it is; Emit must not keep it
-// after returning (socketio's do not).
+// (rooms, exceptions, volatile, local: s.To(room), srv.Of(ns).Except(...)), a
+// *socketio.Namespace (all its sockets) or a *socketio.Server (its main
+// namespace). The emitter passes EmitArgs the encoded arguments, which it
+// must not keep after returning (socketio's copy them).
 type Target interface {
-	Emit(event string, args ...any) error
+	EmitArgs(event string, args *socketio.Args) error
 }
 
 // AckTarget is where a generated emitter sends an event that each receiving
 // socket acknowledges: a *socketio.BroadcastOperator or a
-// *socketio.Namespace. (A single socket's acknowledgement goes through
-// [EmitWithAck].)
+// *socketio.Namespace (or a *socketio.Server). (A single socket's
+// acknowledgement goes through [EmitWithAck].)
 type AckTarget interface {
 	EmitWithAck(ctx context.Context, event string, args ...any) ([]*socketio.Args, error)
 }
@@ -32,7 +32,7 @@ func Emit(to Target, event string, e *Encoder) error {
 	if e.err != nil {
 		return encodeError(event, e.err)
 	}
-	return to.Emit(event, socketio.NewArgs(e.finish(), e.att))
+	return to.EmitArgs(event, socketio.NewArgs(e.finish(), e.att))
 }
 
 // EmitWithAck sends event with the arguments e holds to the client of s and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/socketio/parser"
 )
 
 // Args holds the undecoded arguments of one incoming event or acknowledgement.
@@ -197,10 +198,12 @@ func placeholderNum(raw []byte) (int, bool) {
 	return *p.Num, true
 }
 
-// appendJSONString appends s as a JSON string.
+// appendJSONString appends s as a JSON string, as the packet encoder
+// writes strings (encoding/json's escaping without HTML escaping), without
+// allocating.
 func appendJSONString(dst []byte, s string) []byte {
-	b, _ := json.Marshal(s)
-	return append(dst, b...)
+	b, _, _ := parser.AppendArg(dst, nil, s) // a string cannot fail
+	return b
 }
 
 // empty reports whether the arguments' body holds no element.

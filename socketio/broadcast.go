@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/siogo/sio/socketio/parser"
 )
 
 // BroadcastOperator selects sockets of a namespace: those in any of its
@@ -76,6 +78,11 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	if err != nil {
 		return err
 	}
+	return b.broadcast(p)
+}
+
+// broadcast sends the EVENT packet p to the selected sockets.
+func (b *BroadcastOperator) broadcast(p *parser.Packet) error {
 	opts := b.Options()
 	for _, n := range b.targets() {
 		q := p

@@ -316,13 +316,7 @@ func eventPacket(nsp, event string, args []any) (*parser.Packet, error) {
 	}
 	if len(args) == 1 {
 		if a, ok := args[0].(*Args); ok {
-			data := make([]byte, 0, len(event)+8+len(a.body))
-			data = appendJSONString(append(data, '['), event)
-			if !a.empty() {
-				data = append(data, ',')
-			}
-			data = append(data, a.body...)
-			return &parser.Packet{Type: parser.Event, Namespace: nsp, ID: parser.NoID, Data: data, Attachments: a.attachments}, nil
+			return argsPacket(nsp, event, a), nil
 		}
 	}
 	values := make([]any, 0, 1+len(args))

@@ -284,7 +284,7 @@ func (r *renderer) replyDecoder(ei *emitsIface, e *emitEvent, name string, reply
 		if len(e.replies) > 1 {
 			target = res.Clone().Dot(fields[i])
 		}
-		fail := jen.If(jen.Id(prefix+"err").Op("!=").Nil()).Block(
+		fail := jen.If(jen.Id(prefix + "err").Op("!=").Nil()).Block(
 			jen.Return(res.Clone(), r.qual(runtimePath, "DecodeFailed").Call(event.Clone(), jen.Lit(i), jen.Id(prefix+"err"))))
 		decode := jen.List(jen.Id(prefix+"v"), jen.Id(prefix+"err")).Op(":=").Add(r.positional(p.dec, jen.Lit(i)))
 		if p.optional {
