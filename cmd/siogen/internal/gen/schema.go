@@ -149,24 +149,37 @@ func (ss *schemaSet) of(t types.Type) *schema {
 	}
 	if n, ok := t.(*types.Named); ok && !isStd(n) && !isRawMessage(n) && !isNamed(n, "time", "Time") {
 		if d, ok := ss.byTyp.At(n).(*definition); ok {
-			return &schema{kind: schemaRef, def: d}
+			return &schema{kind: schemaRef, def: d, nullable: refNullable(n)}
 		}
 		d := &definition{obj: n.Obj(), base: defBase(n), doc: ss.docs[n.Obj()]}
 		ss.byTyp.Set(n, d)
 		ss.defs = append(ss.defs, d)
 		d.s = ss.body(n) // after registering: a recursive type refers to d
-		s := &schema{kind: schemaRef, def: d}
-		// A nil slice or map of a named type is null; the definition
-		// says what the value is.
+		// A nil slice, map or pointer of a named type is null: a
+		// reference says so, the definition says what the value is.
 		if d.s.nullable {
-			s.nullable = true
 			body := *d.s
 			body.nullable = false
 			d.s = &body
 		}
-		return s
+		return &schema{kind: schemaRef, def: d, nullable: refNullable(n)}
 	}
 	return ss.body(t)
+}
+
+// refNullable reports whether encoding/json may write null for a value of
+// the named type n: a nil slice, map or pointer without its own encoding.
+// (The definition's body is being built when a recursive type refers to
+// itself, so this is decided from n alone.)
+func refNullable(n *types.Named) bool {
+	if hasMethod(n, "MarshalJSON") || hasMethod(n, "UnmarshalJSON") || hasMethod(n, "MarshalText") || hasMethod(n, "UnmarshalText") {
+		return false
+	}
+	switch n.Underlying().(type) {
+	case *types.Slice, *types.Map, *types.Pointer:
+		return true
+	}
+	return false
 }
 
 // body returns the schema of t's values, without the indirection of a

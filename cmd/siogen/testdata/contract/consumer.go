@@ -66,6 +66,9 @@ type Tree struct {
 	Children []*Tree `json:"children,omitempty"`
 }
 
+// Thread is a recursive slice type: a nil Thread inside one is null.
+type Thread []Thread
+
 // Level has its own JSON encoding.
 type Level int
 
@@ -190,6 +193,9 @@ func (r *Room) EventRaw(ctx context.Context, s *socketio.Socket, raw json.RawMes
 func (r *Room) EventTree(ctx context.Context, s *socketio.Socket, t Tree, page Page[Tree], ack func(*Tree, Blob) error) error {
 	return nil
 }
+
+// EventThread takes a thread.
+func (r *Room) EventThread(ctx context.Context, s *socketio.Socket, t Thread) error { return nil }
 
 // EventTags takes one or more tags.
 func (r *Room) EventTags(ctx context.Context, s *socketio.Socket, first bool, rest ...string) error {

@@ -53,4 +53,5 @@ func main() {
 	sample("Answer", Answer{Choice: 2})
 	sample("Role", Role("guest"))
 	sample("Labeled", Labeled{})
+	sample("Thread", Thread{nil, Thread{}, Thread{Thread{}}})
 }

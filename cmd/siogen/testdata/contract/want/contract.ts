@@ -31,6 +31,8 @@ export interface RoomClientToServerEvents {
   send: (msg: Message, callback: (status: Status) => void) => void;
   /** EventTags takes one or more tags. */
   tags: (first: boolean, ...rest: string[]) => void;
+  /** EventThread takes a thread. */
+  thread: (t: Thread | null) => void;
   /** EventTree takes recursive and generic types. */
   tree: (t: Tree, page: Page_Tree, callback: (tree: Tree | null, arg2: ArrayBuffer | Uint8Array) => void) => void;
   /** EventUntyped acknowledges with anything. */
@@ -147,6 +149,9 @@ export type Role = string;
 export interface Status {
   ok: boolean;
 }
+
+/** Thread is a recursive slice type: a nil Thread inside one is null. */
+export type Thread = (Thread | null)[];
 
 /** Tree is a recursive type. */
 export interface Tree {

@@ -24,6 +24,7 @@ var (
 	_ func(*Room, context.Context, *socketio.Socket, json.RawMessage, any, Level, Color) error        = (*Room).EventRaw
 	_ func(*Room, context.Context, *socketio.Socket, Message, func(Status) error) error               = (*Room).EventSend
 	_ func(*Room, context.Context, *socketio.Socket, bool, ...string) error                           = (*Room).EventTags
+	_ func(*Room, context.Context, *socketio.Socket, Thread) error                                    = (*Room).EventThread
 	_ func(*Room, context.Context, *socketio.Socket, Tree, Page[Tree], func(*Tree, Blob) error) error = (*Room).EventTree
 	_ func(*Room, context.Context, *socketio.Socket, socketio.AckFunc) error                          = (*Room).EventUntyped
 	_ func(*Room, context.Context, *socketio.Socket, string, []byte, func(int, [4]byte) error) error  = (*Room).EventUpload
@@ -62,6 +63,9 @@ const (
 
 	// RoomTagsEvent is the event Room.EventTags handles.
 	RoomTagsEvent = "tags"
+
+	// RoomThreadEvent is the event Room.EventThread handles.
+	RoomThreadEvent = "thread"
 
 	// RoomTreeEvent is the event Room.EventTree handles.
 	RoomTreeEvent = "tree"
@@ -193,6 +197,12 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 			}
 		}
 		return _sio_c.EventTags(_sio_ctx, _sio_s, _sio_a0, _sio_a1...)
+	case "thread":
+		_sio_a0, _sio_err := sioruntime.JSON[Thread](_sio_args, 0)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+		}
+		return _sio_c.EventThread(_sio_ctx, _sio_s, _sio_a0)
 	case "tree":
 		_sio_a0, _sio_err := sioruntime.JSON[Tree](_sio_args, 0)
 		if _sio_err != nil {
