@@ -19,7 +19,7 @@ help: ## Describe the targets
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
-deps: interop/node_modules/.package-lock.json e2e-deps redis-deps ## Install what the tests need (Node.js packages, Chromium, redis-server)
+deps: interop/node_modules/.package-lock.json siogen-deps e2e-deps redis-deps ## Install what the tests need (Node.js packages, Chromium, redis-server)
 
 .PHONY: redis-deps
 redis-deps: ## Install redis-server for the Redis adapter tests (apt-get, when missing)
@@ -30,6 +30,19 @@ redis-deps: ## Install redis-server for the Redis adapter tests (apt-get, when m
 interop/node_modules/.package-lock.json: interop/package.json interop/package-lock.json
 	@$(NEED_NODE)
 	cd interop && $(NPM_CI)
+	@touch $@
+
+# siogen's TypeScript and AsyncAPI outputs are checked with tsc, the
+# socket.io-client typings, @asyncapi/parser and ajv (cmd/siogen/internal/gen's
+# TestContractOutputs).
+SIOGEN_NPM := cmd/siogen/internal/gen/testdata/npm
+
+.PHONY: siogen-deps
+siogen-deps: $(SIOGEN_NPM)/node_modules/.package-lock.json ## Install the npm packages siogen's output tests need
+
+$(SIOGEN_NPM)/node_modules/.package-lock.json: $(SIOGEN_NPM)/package.json $(SIOGEN_NPM)/package-lock.json
+	@$(NEED_NODE)
+	cd $(SIOGEN_NPM) && $(NPM_CI)
 	@touch $@
 
 .PHONY: test

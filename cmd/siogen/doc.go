@@ -6,7 +6,7 @@
 //
 // # Usage
 //
-//	siogen [-check] [-prune] [-tags 'tag,list'] [packages]
+//	siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]
 //
 // With no packages, siogen works on the package in the current directory, as
 // a //go:generate go tool siogen in a package runs it; ./... covers the
@@ -24,6 +24,15 @@
 // package is generated into any more). -prune deletes orphaned files;
 // without it they are only named. -tags gives build tags to load the
 // packages with, space- or comma-separated as go build's.
+//
+// -ts FILE also writes the TypeScript declarations of every consumer's
+// events for socket.io-client 4.x (the ClientToServerEvents and
+// ServerToClientEvents interfaces Socket takes, the auth payload's type,
+// the namespace's name); -asyncapi FILE an AsyncAPI 3.0 document of them,
+// as YAML (.yaml, .yml) or JSON (.json). Both come from one JSON Schema
+// model of the Go types, follow encoding/json's rules, and are covered by
+// -check; a file of that name that siogen did not write is not
+// overwritten. See docs/siogen.md.
 //
 // # Build constraints and tests
 //

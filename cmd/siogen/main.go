@@ -25,8 +25,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "write nothing; print a diff of what would change and exit 1 on drift")
 	prune := fs.Bool("prune", false, "remove orphaned generated files (that no consumer is generated into any more)")
 	tags := fs.String("tags", "", "a space- or comma-separated `list` of build tags to load the packages with, as go build's -tags")
+	ts := fs.String("ts", "", "also write the TypeScript declarations of the consumers' events for socket.io-client to `file` (.ts)")
+	asyncapi := fs.String("asyncapi", "", "also write the AsyncAPI 3.0 document of the consumers' events to `file` (.yaml, .yml or .json)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [packages]")
+		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -45,7 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// Warnings come sorted, before any errors; they do not change the exit
 	// status.
 	warn := func(w error) { fmt.Fprintln(stderr, w) }
-	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags), Warn: warn})
+	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags), Warn: warn, TypeScript: *ts, AsyncAPI: *asyncapi})
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)

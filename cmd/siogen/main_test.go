@@ -353,7 +353,7 @@ func TestHelp(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d", code, tt.code)
 			}
-			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [packages]\n"
+			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]\n"
 			if got := strings.Contains(stdout.String(), usage); got != tt.out {
 				t.Errorf("usage on stdout: %v, want %v:\n%s", got, tt.out, stdout.String())
 			}
@@ -661,5 +661,37 @@ type Room struct{ shared.Rooms }
 				t.Errorf("siogen -check = %d, want 1 and a handler of leave-room:\n%s\n%s", code, out, errOut)
 			}
 		})
+	}
+}
+
+// TestContractFlags: -ts and -asyncapi write their files (paths relative
+// to the working directory) with the Go outputs, -check with the same
+// flags reports their drift, and a bad -asyncapi extension exits 2.
+func TestContractFlags(t *testing.T) {
+	dir := tempModule(t, "")
+	if err := os.Mkdir(filepath.Join(dir, "web"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	flags := []string{"-prune", "-ts", "web/chat.ts", "-asyncapi", "web/asyncapi.json", "./..."}
+	if code, _, errOut := runIn(t, dir, flags...); code != 0 {
+		t.Fatalf("siogen = %d\n%s", code, errOut)
+	}
+	ts, err := os.ReadFile(filepath.Join(dir, "web", "chat.ts"))
+	if err != nil || !strings.Contains(string(ts), "  move: (x: number, y: number) => void;\n") {
+		t.Fatalf("web/chat.ts (%v):\n%s", err, ts)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "web", "asyncapi.json")); err != nil || !strings.Contains(string(b), `"address": "/chat"`) {
+		t.Fatalf("web/asyncapi.json (%v):\n%s", err, b)
+	}
+	check := append([]string{"-check"}, flags[1:]...)
+	if code, out, errOut := runIn(t, dir, check...); code != 0 || out != "" {
+		t.Fatalf("-check = %d\n%s%s", code, out, errOut)
+	}
+	write(t, filepath.Join(dir, "web", "chat.ts"), strings.Replace(string(ts), "y: number", "y: string", 1))
+	if code, out, _ := runIn(t, dir, check...); code != 1 || !strings.Contains(out, "--- a/web/chat.ts\n+++ b/web/chat.ts\n") {
+		t.Fatalf("-check after an edit = %d\n%s", code, out)
+	}
+	if code, _, errOut := runIn(t, dir, "-asyncapi", "web/api.txt", "./..."); code != 2 || !strings.Contains(errOut, "-asyncapi web/api.txt: the file name must end in .yaml or .yml (YAML) or .json (JSON)") {
+		t.Fatalf("-asyncapi web/api.txt = %d\n%s", code, errOut)
 	}
 }

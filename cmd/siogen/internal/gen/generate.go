@@ -59,6 +59,14 @@ type Config struct {
 	// doubts. They do not stop generation. Generate calls Warn before it
 	// returns, once per warning, sorted by position.
 	Warn func(error)
+	// TypeScript, when not "", is the path (relative to Dir) of the
+	// TypeScript declarations for socket.io-client to write (siogen -ts;
+	// see typescript.go), of the consumers of every loaded package.
+	TypeScript string
+	// AsyncAPI, when not "", is the path (relative to Dir) of the AsyncAPI
+	// 3.0 document to write (siogen -asyncapi): YAML when it ends in .yaml
+	// or .yml, JSON when it ends in .json.
+	AsyncAPI string
 }
 
 // File is one output of [Generate]: the content a generated file should
@@ -128,6 +136,9 @@ func Generate(cfg *Config) ([]File, []error) {
 	}
 	if len(c.Patterns) == 0 {
 		c.Patterns = []string{"."}
+	}
+	if _, err := asyncAPIFormat(c.AsyncAPI); c.AsyncAPI != "" && err != nil {
+		return nil, []error{err}
 	}
 	load := func(tests bool, patterns []string) ([]*packages.Package, error) {
 		return packages.Load(&packages.Config{
@@ -261,6 +272,13 @@ func Generate(cfg *Config) ([]File, []error) {
 			files = append(files, File{Path: o.path, Content: o.content})
 		}
 	}
+	var analyses []*analysis
+	for _, res := range results {
+		if isTest, _ := testVariant(res.pkg); !isTest && res.a != nil {
+			analyses = append(analyses, res.a)
+		}
+	}
+	files = append(files, r.contractFiles(&c, analyses)...)
 	if c.Warn != nil {
 		for _, w := range sortErrors(r.warns) {
 			c.Warn(w)

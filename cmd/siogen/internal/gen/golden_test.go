@@ -39,7 +39,11 @@ func TestMain(m *testing.M) {
 //   - committed generated files (starting with Header): Generate and Check
 //     must take them as up to date (the CRLF case), and neither rewrite nor
 //     orphan those of another platform;
-//   - want/warnings.txt: the warnings, exactly (none when it is absent).
+//   - want/warnings.txt: the warnings, exactly (none when it is absent);
+//   - want/outputs.txt: the TypeScript (.ts) and AsyncAPI (.yaml, .yml,
+//     .json) files to generate too, one name a line, compared with want/
+//     like the Go files (TestContractOutputs checks them with tsc and the
+//     AsyncAPI parser).
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "*"))
 	if err != nil {
@@ -59,7 +63,8 @@ func TestGolden(t *testing.T) {
 			tags := caseTags(t, wantDir)
 			var warnings strings.Builder
 			warn := func(w error) { warnings.WriteString(w.Error() + "\n") }
-			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Warn: warn})
+			ts, asyncapi := caseOutputs(t, wantDir)
+			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Warn: warn, TypeScript: ts, AsyncAPI: asyncapi})
 
 			// Warnings: want/warnings.txt exactly, or none.
 			warnPath := filepath.Join(wantDir, "warnings.txt")
@@ -107,7 +112,7 @@ func TestGolden(t *testing.T) {
 			merge("host", files)
 			platforms := casePlatforms(t, wantDir)
 			for _, p := range platforms {
-				pf, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Env: p.env()})
+				pf, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Env: p.env(), TypeScript: ts, AsyncAPI: asyncapi})
 				if len(errs) > 0 {
 					t.Fatalf("%s: %v", p, errs)
 				}
@@ -130,7 +135,7 @@ func TestGolden(t *testing.T) {
 				}
 			}
 
-			again, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags})
+			again, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, TypeScript: ts, AsyncAPI: asyncapi})
 			if len(errs) > 0 || len(again) != len(files) {
 				t.Errorf("a second generation differs (errs %v)", errs)
 			} else {
