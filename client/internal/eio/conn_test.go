@@ -208,6 +208,46 @@ func TestClose(t *testing.T) {
 	}
 }
 
+// TestCloseFlushes checks that what was queued before Close is written
+// before the close packet.
+func TestCloseFlushes(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			srv := engineio.NewServer(nil)
+			got := make(chan string, 16)
+			srv.OnConnection(func(s *engineio.Session) {
+				s.OnMessage(func(m engineio.Message) { got <- string(m.Data) })
+				s.OnClose(func(r engineio.CloseReason, _ error) { got <- "closed: " + string(r) })
+			})
+			hs := httptest.NewServer(srv)
+			defer func() {
+				hs.Close()
+				_ = srv.Shutdown(context.Background())
+			}()
+			c := dial(t, hs.URL+"/engine.io/", m, newRecorder())
+			for _, s := range []string{"a", "b", "c"} {
+				if err := c.Send(Message{Data: []byte(s)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := c.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"a", "b", "c", "closed: transport close"} {
+				select {
+				case g := <-got:
+					if g != want {
+						t.Fatalf("server got %q, want %q", g, want)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatalf("server did not get %q", want)
+				}
+			}
+		})
+	}
+}
+
 func TestHandshakeErrors(t *testing.T) {
 	url, _ := echoServer(t, &engineio.Options{Transports: []string{"websocket"}})
 	tests := []struct {
