@@ -100,13 +100,17 @@ type Socket struct {
 	nextID    int64
 	acks      map[int64]chan ackResult
 	sendBuf   []pending // bounded by Options.SendBufferSize
-	waiters   []chan error
-	handlers  map[string]Handler
-	anys      []Handler
-	onConn    []func()
-	onDisc    []func(reason string)
-	onErr     []func(err error)
-	authErr   error
+	// recvBuf holds the events received before the CONNECT that answers
+	// the socket's (a recovering server replays missed events first);
+	// bounded by Options.EventQueueSize.
+	recvBuf  []func()
+	waiters  []chan error
+	handlers map[string]Handler
+	anys     []Handler
+	onConn   []func()
+	onDisc   []func(reason string)
+	onErr    []func(err error)
+	authErr  error
 }
 
 func newSocket(m *Manager, nsp string, opts *SocketOptions) *Socket {
@@ -477,7 +481,12 @@ func (s *Socket) onConnect(conn *eio.Conn, p *parser.Packet) {
 	s.sendBuf = nil
 	s.failWaiters(nil)
 	fns := slices.Clone(s.onConn)
+	received := s.recvBuf
+	s.recvBuf = nil
 	s.mu.Unlock()
+	for _, fn := range received {
+		s.m.d.push(fn, true)
+	}
 	if len(fns) > 0 {
 		s.m.d.push(func() {
 			for _, fn := range fns {
@@ -500,6 +509,7 @@ func (s *Socket) onConnectError(p *parser.Packet) {
 	}
 	s.mu.Lock()
 	s.active = false
+	s.recvBuf = nil
 	s.failWaiters(ce)
 	fns := slices.Clone(s.onErr)
 	s.mu.Unlock()
@@ -519,7 +529,7 @@ func (s *Socket) onEvent(conn *eio.Conn, p *parser.Packet) {
 	}
 	e := &Event{Name: name, Args: argsOf(rest, p.Attachments), socket: s, conn: conn, id: p.ID}
 	s.mu.Lock()
-	if !s.connected {
+	if !s.active {
 		s.mu.Unlock()
 		return
 	}
@@ -532,18 +542,29 @@ func (s *Socket) onEvent(conn *eio.Conn, p *parser.Packet) {
 			}
 		}
 	}
-	h := s.handlers[name]
-	anys := slices.Clone(s.anys)
+	connected := s.connected
 	s.mu.Unlock()
-	if h == nil && len(anys) == 0 {
-		return
-	}
-	s.m.d.push(func() {
+	call := func() {
+		s.mu.Lock()
+		h := s.handlers[name]
+		anys := slices.Clone(s.anys)
+		s.mu.Unlock()
 		for _, a := range anys {
 			a(e)
 		}
 		if h != nil {
 			h(e)
 		}
-	}, true)
+	}
+	if connected {
+		s.m.d.push(call, true)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.recvBuf) >= s.m.opts.EventQueueSize {
+		s.m.opts.Logger.Warn("client: event before CONNECT dropped: receive buffer full", "namespace", s.nsp, "event", name)
+		return
+	}
+	s.recvBuf = append(s.recvBuf, call)
 }

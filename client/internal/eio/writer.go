@@ -64,8 +64,13 @@ func (c *Conn) take() ([]eiocodec.Packet, *websocket.Conn) {
 	if c.ws == nil {
 		n = c.polledBatch(c.queue)
 	}
-	if i := slices.IndexFunc(c.queue[:n], func(p eiocodec.Packet) bool { return p.Type == eiocodec.TypeClose }); i >= 0 {
-		n = i + 1
+	// The close packet travels alone, after what was queued before it was
+	// written (engine.io-client waits for "drain"): a server handles the
+	// packets of one payload before it acts on a close.
+	if i := slices.IndexFunc(c.queue[:n], func(p eiocodec.Packet) bool { return p.Type == eiocodec.TypeClose }); i == 0 {
+		n = 1
+	} else if i > 0 {
+		n = i
 	}
 	pkts := slices.Clone(c.queue[:n])
 	c.queue = slices.Delete(c.queue, 0, n)
