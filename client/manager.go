@@ -68,7 +68,8 @@ type Manager struct {
 }
 
 // Dial connects to the Socket.IO server at rawURL (scheme http, https, ws or
-// wss, the host, and query parameters to send; the path is Options.Path)
+// wss, the host, and query parameters to send, with no path: the path is
+// Options.Path, and namespaces are chosen with Manager.Socket)
 // and returns the Manager once the Engine.IO connection is open. ctx bounds
 // the attempt, as does Options.Timeout; a first attempt that fails is not
 // retried. Sockets connect with Manager.Socket and Socket.Connect.
@@ -77,6 +78,9 @@ func Dial(ctx context.Context, rawURL string, opts *Options) (*Manager, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("client: bad URL: %w", err)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return nil, fmt.Errorf("client: URL path %q: the Engine.IO path is Options.Path, and a namespace is chosen with Manager.Socket", u.Path)
 	}
 	u.Path = "/" + strings.Trim(o.Path, "/") + "/"
 	u.Fragment = ""

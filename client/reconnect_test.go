@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -236,6 +237,7 @@ func TestReconnectionBackoff(t *testing.T) {
 			HTTPClient:           &http.Client{Transport: f},
 			ReconnectionAttempts: 4,
 			random:               func() float64 { return 0.35 },
+			Logger:               slog.New(slog.DiscardHandler),
 		}
 		mgr, err := Dial(t.Context(), "http://fake", opts)
 		if err != nil {
@@ -306,7 +308,7 @@ func TestCloseStopsReconnection(t *testing.T) {
 
 func TestDispatcherBound(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newDispatcher(nil, 2)
+		d := newDispatcher(slog.New(slog.DiscardHandler), 2)
 		release := make(chan struct{})
 		ran := make(chan int, 8)
 		d.push(func() { <-release; ran <- 0 }, true)

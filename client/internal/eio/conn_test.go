@@ -440,3 +440,40 @@ func TestMaxPayloadSplitsPosts(t *testing.T) {
 		_ = c.Close()
 	})
 }
+
+func TestMaxMessageSize(t *testing.T) {
+	t.Run("polling", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			f := newFakeServer(fakeOpen)
+			r := newRecorder()
+			c := dialFake(t, f, Options{MaxMessageSize: 100}, r)
+			defer c.Close()
+			f.toClient <- "4" + strings.Repeat("x", 100)
+			synctest.Wait()
+			select {
+			case got := <-r.closed:
+				if got != ReasonTransportError {
+					t.Errorf("closed with %q", got)
+				}
+			default:
+				t.Fatal("a response over MaxMessageSize did not close the connection")
+			}
+		})
+	})
+	t.Run("websocket", func(t *testing.T) {
+		url, _ := echoServer(t, nil)
+		r := newRecorder()
+		c := dial(t, url, mode{name: "websocket", opts: Options{Transports: []string{WebSocket}, MaxMessageSize: 200}}, r)
+		if err := c.Send(Message{Data: []byte(strings.Repeat("x", 300))}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case got := <-r.closed:
+			if got != ReasonTransportError {
+				t.Errorf("closed with %q", got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a message over MaxMessageSize did not close the connection")
+		}
+	})
+}
