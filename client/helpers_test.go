@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -223,22 +222,4 @@ func connect(t *testing.T, mgr *Manager, nsp string, auth any) (*Socket, chan *E
 		t.Fatal(err)
 	}
 	return s, welcome
-}
-
-// syncCounter counts under a lock.
-type syncCounter struct {
-	mu sync.Mutex
-	n  int
-}
-
-func (c *syncCounter) add() {
-	c.mu.Lock()
-	c.n++
-	c.mu.Unlock()
-}
-
-func (c *syncCounter) get() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n
 }

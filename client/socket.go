@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -331,20 +332,25 @@ func (s *Socket) emit(name string, args []any, id int64, volatile bool) error {
 	msgs := messages(&p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case volatile:
+	if volatile {
 		if s.connected && s.conn.Writable() {
 			_ = s.conn.Send(msgs...)
 		}
 		return nil
-	case s.connected:
-		return s.conn.Send(msgs...)
-	case len(s.sendBuf) >= s.m.opts.SendBufferSize:
-		return ErrSendBufferFull
-	default:
-		s.sendBuf = append(s.sendBuf, pending{id: id, msgs: msgs})
-		return nil
 	}
+	if s.connected {
+		err := s.conn.Send(msgs...)
+		if !errors.Is(err, eio.ErrClosed) {
+			return err
+		}
+		// The connection just closed and the socket does not know yet:
+		// buffer the packet for the next connection, as if it did.
+	}
+	if len(s.sendBuf) >= s.m.opts.SendBufferSize {
+		return ErrSendBufferFull
+	}
+	s.sendBuf = append(s.sendBuf, pending{id: id, msgs: msgs})
+	return nil
 }
 
 // Disconnect leaves the namespace: the server sees "client namespace
