@@ -85,9 +85,12 @@
 // The handlers of one Manager (event, connect, disconnect, connect error
 // and reconnection handlers, of all its sockets) run one at a time, in the
 // order of the packets that caused them, on a goroutine of the Manager's. A
-// handler may call any method, EmitWithAck and Close included, but the
-// events that arrive meanwhile wait for it (see Bounds): hand long work to a
-// goroutine of your own. A panicking handler is recovered and logged.
+// handler may call any method, Close included, but the events that arrive
+// meanwhile wait for it, and once EventQueueSize of them wait the client
+// stops reading (see Bounds): an acknowledgement arriving behind them then
+// waits too, so an EmitWithAck in a handler needs a context with a deadline,
+// or a goroutine of its own. Hand long work to a goroutine of your own. A
+// panicking handler is recovered and logged.
 //
 // Each mutex guards the fields listed after it. Lock order: a Socket's mutex
 // may be held while taking a connection's (to queue a packet); the

@@ -93,14 +93,17 @@ type Socket struct {
 	// connected again after a reconnection.
 	active    bool
 	connected bool
-	conn      *eio.Conn // the connection the socket is connected over
-	id        string
-	pid       string // the recovery session id, when the server offers one
-	offset    string // the offset of the last event received, for recovery
-	recovered bool
-	nextID    int64
-	acks      map[int64]chan ackResult
-	sendBuf   []pending // bounded by Options.SendBufferSize
+	// connectingOn is the connection a CONNECT was sent over, awaiting its
+	// answer, so that concurrent Connect calls send one.
+	connectingOn *eio.Conn
+	conn         *eio.Conn // the connection the socket is connected over
+	id           string
+	pid          string // the recovery session id, when the server offers one
+	offset       string // the offset of the last event received, for recovery
+	recovered    bool
+	nextID       int64
+	acks         map[int64]chan ackResult
+	sendBuf      []pending // bounded by Options.SendBufferSize
 	// recvBuf holds the events received before the CONNECT that answers
 	// the socket's (a recovering server replays missed events first);
 	// bounded by Options.EventQueueSize.
@@ -241,9 +244,10 @@ func (s *Socket) Connect(ctx context.Context) error {
 func (s *Socket) onOpen(conn *eio.Conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.active || s.connected {
+	if !s.active || s.connected || s.connectingOn == conn {
 		return
 	}
+	s.connectingOn = conn
 	data := s.auth
 	if s.pid != "" {
 		// socket.io-client: Object.assign({pid, offset}, auth).
@@ -360,6 +364,12 @@ func (s *Socket) Disconnect() {
 	s.mu.Lock()
 	s.active = false
 	if !s.connected {
+		if c := s.connectingOn; c != nil {
+			// The server may accept the CONNECT in flight: leave at once.
+			p := parser.Packet{Type: parser.Disconnect, Namespace: s.nsp, ID: parser.NoID}
+			_ = c.Send(eio.Message{Data: p.Encode()})
+			s.connectingOn = nil
+		}
 		s.failWaiters(ErrDisconnected)
 		s.mu.Unlock()
 		return
@@ -376,6 +386,7 @@ func (s *Socket) Disconnect() {
 // s.mu is held.
 func (s *Socket) closeLocked() []func(string) {
 	s.connected = false
+	s.connectingOn = nil
 	s.conn = nil
 	s.id = ""
 	for id, ch := range s.acks {
@@ -443,6 +454,7 @@ func (s *Socket) onPacket(conn *eio.Conn, p *parser.Packet) {
 	case parser.Disconnect:
 		s.mu.Lock()
 		s.active = false
+		s.connectingOn = nil
 		if !s.connected {
 			s.mu.Unlock()
 			return
@@ -465,7 +477,11 @@ func (s *Socket) onConnect(conn *eio.Conn, p *parser.Packet) {
 		SID string `json:"sid"`
 		PID string `json:"pid"`
 	}
-	_ = json.Unmarshal(p.Data, &d)
+	if json.Unmarshal(p.Data, &d) != nil || d.SID == "" {
+		// socket.io-client says the same of a CONNECT without sid.
+		s.refuse(&ConnectError{Message: "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible"})
+		return
+	}
 	s.mu.Lock()
 	if s.connected || !s.active {
 		s.mu.Unlock()
@@ -513,8 +529,14 @@ func (s *Socket) onConnectError(p *parser.Packet) {
 	} else if json.Unmarshal(p.Data, &d) == nil {
 		ce.Message, ce.Data = d.Message, d.Data
 	}
+	s.refuse(ce)
+}
+
+// refuse ends a connection attempt with ce: the socket becomes inactive.
+func (s *Socket) refuse(ce *ConnectError) {
 	s.mu.Lock()
 	s.active = false
+	s.connectingOn = nil
 	s.recvBuf = nil
 	s.failWaiters(ce)
 	fns := slices.Clone(s.onErr)

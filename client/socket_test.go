@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 )
@@ -351,4 +352,90 @@ func TestBinaryRoundTrip(t *testing.T) {
 			t.Fatalf("second argument %s", got)
 		}
 	})
+}
+
+// TestHandlersMayBlock: a handler may wait for an acknowledgement (while
+// fewer than EventQueueSize events arrive behind it), and may close the
+// Manager, also while the reader waits for room in a full event queue.
+func TestHandlersMayBlock(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		tests := []struct {
+			name        string
+			queue       int
+			emitWithAck bool
+		}{
+			{"EmitWithAck", 0, true},
+			{"Close with a full queue", 1, false},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				ts := newTestServer(t, nil)
+				mgr := dial(t, ts, m, &Options{EventQueueSize: tt.queue})
+				s, _ := connect(t, mgr, "/", nil)
+				ctx, cancel := context.WithTimeout(context.Background(), wait)
+				defer cancel()
+				if _, err := s.EmitWithAck(ctx, "join", "flood"); err != nil {
+					t.Fatal(err)
+				}
+				replies := make(chan string, 1)
+				var once sync.Once
+				s.On("flood", func(e *Event) {
+					once.Do(func() {
+						if tt.emitWithAck {
+							a, err := s.EmitWithAck(ctx, "echo", "from a handler")
+							if err != nil {
+								replies <- err.Error()
+							} else {
+								replies <- string(a.Raw(0))
+							}
+						} else {
+							// Let the reader fill the queue and wait.
+							time.Sleep(50 * time.Millisecond)
+						}
+						_ = mgr.Close()
+					})
+				})
+				for range 5 {
+					if err := s.Emit("room", "flood", "flood", 1); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if tt.emitWithAck {
+					if got := recv(t, replies); got != `"from a handler"` {
+						t.Errorf("EmitWithAck in a handler: %s", got)
+					}
+				}
+				select {
+				case <-mgr.Done():
+				case <-time.After(wait):
+					t.Fatal("Close from a handler did not finish")
+				}
+			})
+		}
+	})
+}
+
+func TestConcurrentConnect(t *testing.T) {
+	ts := newTestServer(t, nil)
+	mgr := dial(t, ts, modes[1], nil)
+	s := mgr.Socket("/", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	errc := make(chan error, 3)
+	for range 3 {
+		go func() { errc <- s.Connect(ctx) }()
+	}
+	for range 3 {
+		if err := recv(t, errc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.EmitWithAck(ctx, "echo"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-ts.reasons:
+		t.Fatalf("a socket left: %s", r)
+	default:
+	}
 }
