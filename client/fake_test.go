@@ -153,11 +153,15 @@ func TestConnectionLost(t *testing.T) {
 					defer mu.Unlock()
 					return append([]string(nil), reasons...)
 				}
+				errc := make(chan error, 1)
+				go func() { errc <- s.Connect(context.Background()) }()
+				if p := <-f.posts; p != "40" {
+					t.Fatalf("CONNECT %q", p)
+				}
 				f.gets <- `40{"sid":"abc"}`
-				if err := s.Connect(context.Background()); err != nil {
+				if err := <-errc; err != nil {
 					t.Fatal(err)
 				}
-				<-f.posts
 				if tt.get != "" {
 					f.gets <- tt.get
 				}

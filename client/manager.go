@@ -280,6 +280,9 @@ func (m *Manager) reconnectLoop() {
 			m.notify(func() []func(int) { return m.onReconnect }, attempt)
 			return
 		}
+		if m.ctx.Err() != nil {
+			continue // closed meanwhile
+		}
 		m.opts.Logger.Debug("client: reconnection attempt failed", "attempt", attempt, "err", err)
 		m.mu.Lock()
 		fns := m.onRecError
