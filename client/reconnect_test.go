@@ -2,12 +2,14 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -81,8 +83,20 @@ func TestReconnect(t *testing.T) {
 		mgr := dial(t, ts, m, g.options(m.opts))
 		reconnected := make(chan int, 1)
 		mgr.OnReconnect(func(n int) { reconnected <- n })
-		s, welcome := connect(t, mgr, "/", map[string]string{"token": "t"})
-		recv(t, welcome)
+		var tokens atomic.Int32
+		s := mgr.Socket("/", &SocketOptions{AuthFunc: func() (any, error) {
+			return map[string]string{"token": fmt.Sprint("t", tokens.Add(1))}, nil
+		}})
+		welcome := make(chan *Event, 8)
+		s.On("welcome", func(e *Event) { welcome <- e })
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		defer cancel()
+		if err := s.Connect(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if e := recv(t, welcome); string(e.Args.Raw(0)) != `{"token":"t1"}` {
+			t.Errorf("first auth %s", e.Args.Raw(0))
+		}
 		events := make(chan string, 8)
 		s.OnConnect(func() { events <- "connect" })
 		s.OnDisconnect(func(r string) { events <- "disconnect: " + r })
@@ -102,8 +116,8 @@ func TestReconnect(t *testing.T) {
 			t.Fatalf("got %q", got)
 		}
 		e := recv(t, welcome)
-		if got := string(e.Args.Raw(0)); got != `{"token":"t"}` {
-			t.Errorf("auth after reconnection %s", got)
+		if got := string(e.Args.Raw(0)); got != `{"token":"t2"}` {
+			t.Errorf("auth after reconnection %s, want a fresh token from AuthFunc", got)
 		}
 		waitFor(t, "the buffered event", func() bool {
 			select {

@@ -21,6 +21,31 @@ type SocketOptions struct {
 	// connection state recovery, "pid" and "offset" members are added to it
 	// as socket.io-client does.
 	Auth any
+	// AuthFunc, when set, is called before each CONNECT (the first and
+	// those after reconnections) for the auth payload, instead of Auth, as
+	// socket.io-client's auth callback: to send a fresh token. It runs on
+	// the goroutine that connects (Connect's, or the Manager's reconnecting
+	// one), without locks held. An error fails the connection attempt like
+	// a refusal: Connect returns it, the OnConnectError handlers get it, and
+	// the socket stays disconnected.
+	AuthFunc func() (any, error)
+}
+
+// encodeAuth returns the JSON of an auth payload: an object, or nil.
+func encodeAuth(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("client: auth: %w", err)
+	case string(b) == "null":
+		return nil, nil
+	case b[0] != '{':
+		return nil, fmt.Errorf("client: auth must encode to a JSON object, not %s", b)
+	}
+	return b, nil
 }
 
 // Handler handles one event from the server.
@@ -83,9 +108,13 @@ type pending struct {
 // namespaces of its Manager over one connection (socket.io-client's Socket).
 // Register handlers, then Connect. All methods are safe for concurrent use.
 type Socket struct {
-	m    *Manager
-	nsp  string
-	auth json.RawMessage
+	m   *Manager
+	nsp string
+	// auth, authErr (its encoding's error) and authFunc come from
+	// SocketOptions and do not change.
+	auth     json.RawMessage
+	authErr  error
+	authFunc func() (any, error)
 
 	mu sync.Mutex // guards the fields below
 	// active: the socket wants to be connected (Connect called, and neither
@@ -114,23 +143,13 @@ type Socket struct {
 	onConn   []func()
 	onDisc   []func(reason string)
 	onErr    []func(err error)
-	authErr  error
 }
 
 func newSocket(m *Manager, nsp string, opts *SocketOptions) *Socket {
 	s := &Socket{m: m, nsp: nsp, acks: make(map[int64]chan ackResult), handlers: make(map[string]Handler)}
-	if opts != nil && opts.Auth != nil {
-		b, err := json.Marshal(opts.Auth)
-		switch {
-		case err != nil:
-			s.authErr = fmt.Errorf("client: auth: %w", err)
-		case len(b) == 0 || b[0] != '{':
-			if string(b) != "null" {
-				s.authErr = fmt.Errorf("client: auth must encode to a JSON object, not %s", b)
-			}
-		default:
-			s.auth = b
-		}
+	if opts != nil {
+		s.auth, s.authErr = encodeAuth(opts.Auth)
+		s.authFunc = opts.AuthFunc
 	}
 	return s
 }
@@ -194,7 +213,8 @@ func (s *Socket) OnDisconnect(fn func(reason string)) {
 
 // OnConnectError registers fn, called when the server refuses the
 // namespace (a *ConnectError), also when connecting again after a
-// reconnection; the socket then stays disconnected.
+// reconnection, or when SocketOptions.AuthFunc fails; the socket then stays
+// disconnected.
 func (s *Socket) OnConnectError(fn func(err error)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -243,12 +263,28 @@ func (s *Socket) Connect(ctx context.Context) error {
 // onOpen sends the CONNECT packet over conn when the socket is active.
 func (s *Socket) onOpen(conn *eio.Conn) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if !s.active || s.connected || s.connectingOn == conn {
+		s.mu.Unlock()
 		return
 	}
 	s.connectingOn = conn
+	s.mu.Unlock()
 	data := s.auth
+	if s.authFunc != nil {
+		v, err := s.authFunc()
+		if err == nil {
+			data, err = encodeAuth(v)
+		}
+		if err != nil {
+			s.refuse(fmt.Errorf("client: auth: %w", err))
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.active || s.connected || s.connectingOn != conn {
+		return // disconnected meanwhile
+	}
 	if s.pid != "" {
 		// socket.io-client: Object.assign({pid, offset}, auth).
 		m := map[string]json.RawMessage{}
@@ -532,8 +568,9 @@ func (s *Socket) onConnectError(p *parser.Packet) {
 	s.refuse(ce)
 }
 
-// refuse ends a connection attempt with ce: the socket becomes inactive.
-func (s *Socket) refuse(ce *ConnectError) {
+// refuse ends a connection attempt with err (a *ConnectError, or the error
+// of AuthFunc): the socket becomes inactive.
+func (s *Socket) refuse(ce error) {
 	s.mu.Lock()
 	s.active = false
 	s.connectingOn = nil

@@ -53,9 +53,34 @@ func TestConnectError(t *testing.T) {
 func TestBadAuth(t *testing.T) {
 	ts := newTestServer(t, nil)
 	mgr := dial(t, ts, modes[1], nil)
-	s := mgr.Socket("/", &SocketOptions{Auth: []int{1}})
-	if err := s.Connect(context.Background()); err == nil {
-		t.Fatal("Connect accepted an auth that is not an object")
+	errFunc := errors.New("no token")
+	tests := []struct {
+		name string
+		nsp  string
+		opts SocketOptions
+		want error
+	}{
+		{"not an object", "/", SocketOptions{Auth: []int{1}}, nil},
+		{"AuthFunc fails", "/chat", SocketOptions{AuthFunc: func() (any, error) { return nil, errFunc }}, errFunc},
+		{"AuthFunc returns no object", "/x", SocketOptions{AuthFunc: func() (any, error) { return "s", nil }}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := mgr.Socket(tt.nsp, &tt.opts)
+			handled := make(chan error, 1)
+			s.OnConnectError(func(err error) { handled <- err })
+			ctx, cancel := context.WithTimeout(context.Background(), wait)
+			defer cancel()
+			err := s.Connect(ctx)
+			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Fatalf("Connect = %v", err)
+			}
+			if tt.opts.AuthFunc != nil {
+				if got := recv(t, handled); got != err {
+					t.Errorf("OnConnectError got %v", got)
+				}
+			}
+		})
 	}
 }
 
