@@ -189,6 +189,20 @@ func (s *Socket) On(name string, h Handler) {
 	s.handlers[name] = h
 }
 
+// Off removes the handler of the event name.
+func (s *Socket) Off(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.handlers, name)
+}
+
+// OffAny removes every handler registered with OnAny.
+func (s *Socket) OffAny() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.anys = nil
+}
+
 // OnAny registers h for every event, called before the event's own handler.
 func (s *Socket) OnAny(h Handler) {
 	s.mu.Lock()

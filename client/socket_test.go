@@ -191,6 +191,17 @@ func TestEventsAndOnAny(t *testing.T) {
 		if e.WantsAck() {
 			t.Error("news wants an ack")
 		}
+		s.Off("news")
+		s.OffAny()
+		if _, err := s.EmitWithAck(ctx, "room", "r1", "news", "again"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.EmitWithAck(ctx, "echo"); err != nil { // the news came before this answer
+			t.Fatal(err)
+		}
+		if len(news) != 0 || len(anys) != 0 {
+			t.Error("handlers called after Off and OffAny")
+		}
 	})
 }
 
