@@ -1,20 +1,21 @@
 package engineio
 
 import (
-	"encoding/base64"
-	"fmt"
+	"errors"
+
+	"github.com/siogo/sio/internal/eiocodec"
 )
 
 // Packet types of Engine.IO protocol v4, as the ASCII digit that starts an
-// encoded text packet.
+// encoded text packet (see internal/eiocodec, shared with the client).
 const (
-	typeOpen    byte = '0'
-	typeClose   byte = '1'
-	typePing    byte = '2'
-	typePong    byte = '3'
-	typeMessage byte = '4'
-	typeUpgrade byte = '5'
-	typeNoop    byte = '6'
+	typeOpen    = eiocodec.TypeOpen
+	typeClose   = eiocodec.TypeClose
+	typePing    = eiocodec.TypePing
+	typePong    = eiocodec.TypePong
+	typeMessage = eiocodec.TypeMessage
+	typeUpgrade = eiocodec.TypeUpgrade
+	typeNoop    = eiocodec.TypeNoop
 )
 
 // packet is one Engine.IO packet. Only message packets carry binary data.
@@ -40,43 +41,37 @@ type Message struct {
 }
 
 // probe is the data of the ping/pong packets exchanged on a probing WebSocket.
-const probe = "probe"
+const probe = eiocodec.Probe
 
-// textPacketSize is the length of p in the text (polling) encoding.
-func (p packet) textSize() int {
-	if p.binary {
-		return 1 + base64.StdEncoding.EncodedLen(len(p.data))
-	}
-	return 1 + len(p.data)
+func (p packet) codec() eiocodec.Packet {
+	return eiocodec.Packet{Type: p.typ, Binary: p.binary, Data: p.data}
 }
 
-// appendText appends the text encoding of p to dst: the type digit followed
-// by the data, or 'b' followed by the base64 of the data for a binary message.
-func (p packet) appendText(dst []byte) []byte {
-	if p.binary {
-		dst = append(dst, 'b')
-		return base64.StdEncoding.AppendEncode(dst, p.data)
-	}
-	dst = append(dst, p.typ)
-	return append(dst, p.data...)
-}
+// TextSize is the length of p in the text (polling) encoding.
+func (p packet) TextSize() int { return p.codec().TextSize() }
+
+// AppendText appends the text encoding of p to dst.
+func (p packet) AppendText(dst []byte) []byte { return p.codec().AppendText(dst) }
+
+// textSize and appendText are the lower-case spellings the package uses.
+func (p packet) textSize() int                { return p.TextSize() }
+func (p packet) appendText(dst []byte) []byte { return p.AppendText(dst) }
 
 // decodeText decodes one text-encoded packet (a WebSocket text frame or one
 // element of a polling payload). The returned data aliases b.
 func decodeText(b []byte) (packet, error) {
-	if len(b) == 0 {
-		return packet{}, &ParseError{Reason: "empty packet"}
+	q, err := eiocodec.DecodeText(b)
+	if err != nil {
+		return packet{}, parseError(err)
 	}
-	if b[0] == 'b' {
-		data := make([]byte, base64.StdEncoding.DecodedLen(len(b)-1))
-		n, err := base64.StdEncoding.Decode(data, b[1:])
-		if err != nil {
-			return packet{}, &ParseError{Reason: fmt.Sprintf("bad base64 in binary packet: %v", err)}
-		}
-		return packet{typ: typeMessage, binary: true, data: data[:n]}, nil
+	return packet{typ: q.Type, binary: q.Binary, data: q.Data}, nil
+}
+
+// parseError turns a codec error into a *ParseError; other errors pass.
+func parseError(err error) error {
+	var ce *eiocodec.Error
+	if errors.As(err, &ce) {
+		return &ParseError{Reason: ce.Reason}
 	}
-	if b[0] < typeOpen || b[0] > typeNoop {
-		return packet{}, &ParseError{Reason: fmt.Sprintf("unknown packet type %q", b[0])}
-	}
-	return packet{typ: b[0], data: b[1:]}, nil
+	return err
 }
