@@ -47,9 +47,9 @@ type Level int
 
 // Room is nested, so encoding/json encodes it.
 type Room struct {
-	Name    string    `json:"name"`
-	Members []string  `json:"members"`
-	Last    *Message  `json:"last,omitempty"`
+	Name    string   `json:"name"`
+	Members []string `json:"members"`
+	Last    *Message `json:"last,omitempty"`
 	Meta    map[string]int
 }
 
