@@ -83,6 +83,33 @@ func fail(err error) Result {
 	return Result{Error: strings.TrimPrefix(err.Error(), "chat: ")}
 }
 
+// Events are the events the chat sends to clients, through the generated
+// [EventsEmitter] (var emit).
+//
+//sio:emits
+type Events interface {
+	// Joined answers a join: the room's recent messages, oldest first, to
+	// the joining client.
+	Joined(room string, history []Message)
+	// UserJoined tells the others in a room that user joined it.
+	//
+	//sio:event user-joined
+	UserJoined(room, user string)
+	// UserLeft tells the others in a room that user left it (or
+	// disconnected).
+	//
+	//sio:event user-left
+	UserLeft(room, user string)
+	// Message delivers a message to everyone in its room, the sender
+	// included.
+	Message(room string, msg Message)
+	// Typing tells the others in a room whether user is typing.
+	Typing(room, user string, isTyping bool)
+}
+
+// emit sends the chat's events with typed arguments.
+var emit EventsEmitter
+
 // Chat is the consumer of the main namespace "/": one value per connection
 // (made by [Server] through the generated RegisterChat), holding the
 // connection's user name and rooms. Its handlers run one at a time for a
@@ -91,12 +118,9 @@ func fail(err error) Result {
 //
 // Events from the client: join(room, username?), leave(room),
 // message(room, text) and typing(room, isTyping), each with an optional
-// acknowledgement. Events to clients: joined(room, history) to the joining
-// client, user-joined(room, user) and user-left(room, user) to the others in
-// the room, message(room, msg) to the whole room, sender included, and
-// typing(room, user, isTyping) to the others in the room.
+// acknowledgement. The events it sends are those of [Events].
 //
-//sio:consumer
+//sio:consumer emits=Events
 type Chat struct {
 	history *History
 	limits  Limits
@@ -128,7 +152,7 @@ func (c *Chat) Connect(ctx context.Context, s *socketio.Socket, auth *Auth) erro
 // Disconnect tells the rooms the connection was in that its user left.
 func (c *Chat) Disconnect(ctx context.Context, s *socketio.Socket, reason socketio.DisconnectReason) {
 	for room := range c.rooms {
-		if err := s.Namespace().To(room).Emit("user-left", room, c.user); err != nil {
+		if err := emit.UserLeft(s.Namespace().To(room), room, c.user); err != nil {
 			c.log.Warn("chat: user-left", "room", room, "err", err)
 		}
 	}
@@ -158,11 +182,11 @@ func (c *Chat) EventJoin(ctx context.Context, s *socketio.Socket, room string, u
 	}
 	s.Join(room)
 	c.rooms[room] = struct{}{}
-	if err := s.Emit("joined", room, c.history.Recent(room)); err != nil {
+	if err := emit.Joined(s, room, c.history.Recent(room)); err != nil {
 		return err
 	}
 	if !already {
-		if err := s.To(room).Emit("user-joined", room, c.user); err != nil {
+		if err := emit.UserJoined(s.To(room), room, c.user); err != nil {
 			return err
 		}
 	}
@@ -176,7 +200,7 @@ func (c *Chat) EventLeave(ctx context.Context, s *socketio.Socket, room string, 
 	}
 	s.Leave(room)
 	delete(c.rooms, room)
-	if err := s.To(room).Emit("user-left", room, c.user); err != nil {
+	if err := emit.UserLeft(s.To(room), room, c.user); err != nil {
 		return err
 	}
 	return reply(ack, Result{OK: true}, nil)
@@ -194,7 +218,7 @@ func (c *Chat) EventMessage(ctx context.Context, s *socketio.Socket, room, text 
 		return reply(ack, fail(err), err)
 	}
 	m := c.history.Append(room, c.user, text, c.now())
-	if err := s.Namespace().To(room).Emit(ChatMessageEvent, room, m); err != nil {
+	if err := emit.Message(s.Namespace().To(room), room, m); err != nil {
 		return err
 	}
 	return reply(ack, Result{OK: true, ID: m.ID}, nil)
@@ -206,7 +230,7 @@ func (c *Chat) EventTyping(ctx context.Context, s *socketio.Socket, room string,
 	if _, ok := c.rooms[room]; !ok {
 		return nil
 	}
-	return s.To(room).Emit(ChatTypingEvent, room, c.user, isTyping)
+	return emit.Typing(s.To(room), room, c.user, isTyping)
 }
 
 // reply acknowledges with r when the client asked for an acknowledgement;

@@ -25,6 +25,16 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, string, bool) error                        = (*Chat).EventTyping
 )
 
+// The //sio:emits methods this file was generated from: a build error on one
+// of these lines names a method whose signature changed since; run go generate.
+var (
+	_ func(Events, string, []Message)    = Events.Joined
+	_ func(Events, string, Message)      = Events.Message
+	_ func(Events, string, string, bool) = Events.Typing
+	_ func(Events, string, string)       = Events.UserJoined
+	_ func(Events, string, string)       = Events.UserLeft
+)
+
 const (
 	// ChatNamespace is the namespace Chat serves.
 	ChatNamespace = "/"
@@ -146,6 +156,117 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	default:
 		return socketio.ErrUnknownEvent
 	}
+}
+
+const (
+	// EventsJoinedEvent is the event Events.Joined sends.
+	EventsJoinedEvent = "joined"
+
+	// EventsMessageEvent is the event Events.Message sends.
+	EventsMessageEvent = "message"
+
+	// EventsTypingEvent is the event Events.Typing sends.
+	EventsTypingEvent = "typing"
+
+	// EventsUserJoinedEvent is the event Events.UserJoined sends.
+	EventsUserJoinedEvent = "user-joined"
+
+	// EventsUserLeftEvent is the event Events.UserLeft sends.
+	EventsUserLeftEvent = "user-left"
+)
+
+// EventsEmitter sends the events of Events (emits= of Chat) with typed
+// arguments. Its zero value is ready to use, e.g. var emit EventsEmitter; then
+// emit.M(to, args...) sends event M to to: a socket (s), rooms (s.To(room),
+// s.Except(room), srv.Of(ns).To(a, b)), every socket but s (s.Broadcast()), a
+// namespace (srv.Of(ns)), volatile or local ones (.Volatile(), .Local()). An
+// acknowledged event has M(ctx, s, args...) for one socket, returning its
+// reply, and MAll(ctx, to, args...) for a broadcast, returning one reply per
+// socket.
+type EventsEmitter struct{}
+
+// Joined answers a join: the room's recent messages, oldest first, to
+// the joining client.
+//
+// Joined sends "joined" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Joined(to sioruntime.Target, room string, history []Message) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(room)
+	_sio_e.Next()
+	_sio_e.JSON(history)
+	return sioruntime.Emit(to, EventsJoinedEvent, _sio_e)
+}
+
+// Message delivers a message to everyone in its room, the sender
+// included.
+//
+// Message sends "message" to to: a socket, a broadcast operator or a
+// namespace.
+func (EventsEmitter) Message(to sioruntime.Target, room string, msg Message) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(room)
+	_sio_e.Next()
+	_sio_encode_Message(_sio_e, &msg)
+	return sioruntime.Emit(to, EventsMessageEvent, _sio_e)
+}
+
+// Typing tells the others in a room whether user is typing.
+//
+// Typing sends "typing" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Typing(to sioruntime.Target, room string, user string, isTyping bool) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(room)
+	_sio_e.Next()
+	_sio_e.String(user)
+	_sio_e.Next()
+	_sio_e.Bool(isTyping)
+	return sioruntime.Emit(to, EventsTypingEvent, _sio_e)
+}
+
+// UserJoined tells the others in a room that user joined it.
+//
+// UserJoined sends "user-joined" to to: a socket, a broadcast operator or a
+// namespace.
+func (EventsEmitter) UserJoined(to sioruntime.Target, room string, user string) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(room)
+	_sio_e.Next()
+	_sio_e.String(user)
+	return sioruntime.Emit(to, EventsUserJoinedEvent, _sio_e)
+}
+
+// UserLeft tells the others in a room that user left it (or
+// disconnected).
+//
+// UserLeft sends "user-left" to to: a socket, a broadcast operator or a
+// namespace.
+func (EventsEmitter) UserLeft(to sioruntime.Target, room string, user string) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.String(room)
+	_sio_e.Next()
+	_sio_e.String(user)
+	return sioruntime.Emit(to, EventsUserLeftEvent, _sio_e)
+}
+
+// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"id\":")
+	_sio_e.Int(_sio_v.ID)
+	_sio_e.Key("\"room\":")
+	_sio_e.String(_sio_v.Room)
+	_sio_e.Key("\"user\":")
+	_sio_e.String(_sio_v.User)
+	_sio_e.Key("\"text\":")
+	_sio_e.String(_sio_v.Text)
+	_sio_e.Key("\"time\":")
+	_sio_e.Int(_sio_v.Time)
+	_sio_e.EndObject()
 }
 
 var _sio_decode_Auth_fields = [...]string{"username"}
