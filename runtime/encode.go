@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
+	"github.com/siogo/sio/internal/jsontext"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -198,59 +198,7 @@ func (e *Encoder) finish() []byte { return append(e.buf, ']') }
 // socketio encodes): quotes, backslashes and control characters escaped
 // (\b, \f, \n, \r, \t by name), invalid UTF-8 as \ufffd, and U+2028 and
 // U+2029 escaped.
-func AppendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexDigits = "0123456789abcdef"
+func AppendString(dst []byte, s string) []byte { return jsontext.AppendString(dst, s) }
 
 // AppendFloat appends f as encoding/json writes a float of bits (32 or 64)
 // bits: the shortest representation that reads back, in 'f' format, or in

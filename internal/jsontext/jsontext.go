@@ -1,12 +1,15 @@
 // Package jsontext finds the boundaries of JSON values in raw text without
-// decoding them: the small scanning steps that the packet decoder
-// (socketio/parser), the argument splitter (socketio.Args) and the generated
-// code's decoders (runtime) share.
+// decoding them, and writes JSON strings: the small steps that the packet
+// encoder and decoder (socketio/parser), the argument splitter
+// (socketio.Args) and the generated code's decoders and encoder (runtime)
+// share.
 //
 // The functions check structure only (strings, brackets and braces), not
 // the spelling of numbers and literals; callers that need full validation
 // do it once, elsewhere (json.Valid, or runtime's strict scanner).
 package jsontext
+
+import "unicode/utf8"
 
 // IsSpace reports whether c is JSON white space.
 func IsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -75,3 +78,62 @@ func ValueEnd(b []byte, i int) (int, bool) {
 	}
 	return i, i > start
 }
+
+// AppendString appends s as a JSON string, byte for byte as encoding/json
+// writes it with HTML escaping off (json.Encoder.SetEscapeHTML(false), as
+// socketio's parser and the runtime's Encoder write): quotes, backslashes and control characters escaped
+// (\b, \f, \n, \r, \t by name), invalid UTF-8 as \ufffd, and U+2028 and
+// U+2029 escaped.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const hexDigits = "0123456789abcdef"

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // Encode returns the text message for p: the header (type, attachment
@@ -159,7 +161,7 @@ func (m *marshaler) value(v any, depth int) error {
 	case nil:
 		m.buf = append(m.buf, "null"...)
 	case string:
-		m.buf = appendString(m.buf, v)
+		m.buf = jsontext.AppendString(m.buf, v)
 	case bool:
 		m.buf = strconv.AppendBool(m.buf, v)
 	case int:
@@ -225,7 +227,7 @@ func (m *marshaler) value(v any, depth int) error {
 			if i > 0 {
 				m.buf = append(m.buf, ',')
 			}
-			m.buf = appendString(m.buf, k)
+			m.buf = jsontext.AppendString(m.buf, k)
 			m.buf = append(m.buf, ':')
 			if err := m.value(v[k], depth+1); err != nil {
 				return err
@@ -255,61 +257,4 @@ func (m *marshaler) placeholder(b []byte) {
 	m.buf = strconv.AppendInt(m.buf, int64(len(m.attachments)), 10)
 	m.buf = append(m.buf, '}')
 	m.attachments = append(m.attachments, b)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string, escaped as encoding/json does
-// with HTML escaping off: quotes, backslashes and control characters,
-// invalid UTF-8 as \ufffd, and U+2028 and U+2029.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

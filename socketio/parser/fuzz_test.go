@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // checkDecoded checks the invariants of a decoded packet and that it
@@ -143,7 +145,7 @@ func FuzzBinaryReconstruction(f *testing.F) {
 				t.Fatalf("decoding MarshalArgs output %q: %v, %v", data, q, err)
 			}
 			var wantName string // name as the JSON encoding spells it (invalid UTF-8 replaced)
-			if err := json.Unmarshal(appendString(nil, name), &wantName); err != nil {
+			if err := json.Unmarshal(jsontext.AppendString(nil, name), &wantName); err != nil {
 				t.Fatal(err)
 			}
 			if got, _, err := q.EventName(); err != nil || got != wantName {

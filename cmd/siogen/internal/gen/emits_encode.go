@@ -104,14 +104,10 @@ func basicEncKind(b *types.Basic) (encKind, bool) {
 // and no two names encoding/json could take for one. Everything else is
 // left to encoding/json.
 func encodableStruct(pkg *packages.Package, t types.Type) ([]encField, bool) {
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.TypeArgs().Len() > 0 || n.TypeParams().Len() > 0 {
+	st, ok := fieldableStruct(pkg, t)
+	if !ok {
 		return nil, false
 	}
-	if n.Obj().Pkg() != pkg.Types && !n.Obj().Exported() {
-		return nil, false
-	}
-	st := n.Underlying().(*types.Struct)
 	var fields []encField
 	for i := range st.NumFields() {
 		f := st.Field(i)

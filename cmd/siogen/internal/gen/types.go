@@ -115,12 +115,10 @@ func basicKind(b *types.Basic) (decKind, bool) {
 	return 0, false
 }
 
-// simpleStruct reports whether t is a named struct type whose decoding siogen
-// generates field by field: only exported fields of string, bool, integer
-// and floating-point kinds, no embedded fields, no custom unmarshalers, and
-// json tags with no options but omitempty and omitzero. Everything else goes
-// through encoding/json.
-func simpleStruct(pkg *packages.Package, t types.Type) ([]structField, bool) {
+// fieldableStruct returns the struct of t when t is a named, non-generic
+// struct type the generated code of pkg can name: the first condition of
+// decoding (simpleStruct) and encoding (encodableStruct) field by field.
+func fieldableStruct(pkg *packages.Package, t types.Type) (*types.Struct, bool) {
 	n, ok := types.Unalias(t).(*types.Named)
 	if !ok || n.TypeArgs().Len() > 0 || n.TypeParams().Len() > 0 {
 		return nil, false
@@ -128,7 +126,20 @@ func simpleStruct(pkg *packages.Package, t types.Type) ([]structField, bool) {
 	if n.Obj().Pkg() != pkg.Types && !n.Obj().Exported() {
 		return nil, false
 	}
-	st := n.Underlying().(*types.Struct)
+	st, ok := n.Underlying().(*types.Struct)
+	return st, ok
+}
+
+// simpleStruct reports whether t is a named struct type whose decoding siogen
+// generates field by field: only exported fields of string, bool, integer
+// and floating-point kinds, no embedded fields, no custom unmarshalers, and
+// json tags with no options but omitempty and omitzero. Everything else goes
+// through encoding/json.
+func simpleStruct(pkg *packages.Package, t types.Type) ([]structField, bool) {
+	st, ok := fieldableStruct(pkg, t)
+	if !ok {
+		return nil, false
+	}
 	var fields []structField
 	for i := range st.NumFields() {
 		f := st.Field(i)
