@@ -76,9 +76,12 @@ func (cs constraints) of(path string, f *ast.File) fileConstraint {
 		fc.expr = headerConstraint(f)
 	}
 	if name := nameConstraint(filepath.Base(path)); name != nil {
-		if fc.expr == nil {
+		switch {
+		case fc.expr == nil:
 			fc.expr = name
-		} else {
+		case fc.expr.String() == name.String():
+			// events_linux.go with //go:build linux: say linux once.
+		default:
 			fc.expr = &constraint.AndExpr{X: fc.expr, Y: name}
 		}
 	}
