@@ -14,10 +14,13 @@ import (
 	"github.com/siogo/sio/examples/chat/chat"
 )
 
-// asyncAPIDoc is the chat's AsyncAPI document, which `make generate`
-// writes with `siogen -asyncapi` (`make check-generate` checks it is
-// current).
-const asyncAPIDoc = "../asyncapi.yaml"
+// The chat's contract, which `make generate` writes with `siogen -ts
+// ... -asyncapi ...` and `make check-generate` checks: its TypeScript
+// declarations, for the page's client, and its AsyncAPI document.
+const (
+	eventsTS    = "../web/src/events.ts"
+	asyncAPIDoc = "../asyncapi.yaml"
+)
 
 // validator returns the folder of siogen's output checker, whose
 // validate.mjs parses AsyncAPI documents with the official
@@ -110,4 +113,65 @@ func TestAsyncAPI(t *testing.T) {
 			t.Errorf("@asyncapi/parser accepts a document with type: 5:\n%s", out)
 		}
 	})
+}
+
+// TestContractDrift runs siogen -check as make check-generate does for the
+// chat, on copies of the committed contract files: the copies as
+// committed are clean (exit 0), and a copy edited by hand is drift (exit 1,
+// with a diff that shows the edit), so that make check-generate fails
+// when the page's types or the AsyncAPI document are not what the Go code
+// says.
+func TestContractDrift(t *testing.T) {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go is not on PATH: %v", err)
+	}
+	siogen := filepath.Join(t.TempDir(), "siogen")
+	if out, err := exec.Command(goCmd, "build", "-o", siogen, "github.com/siogo/sio/cmd/siogen").CombinedOutput(); err != nil {
+		t.Fatalf("go build siogen: %v\n%s", err, out)
+	}
+	tests := []struct {
+		name       string
+		file       string // the file to edit, "" for none
+		old, new   string
+		wantDrift  bool
+		wantInDiff string
+	}{
+		{name: "as committed"},
+		{"events.ts edited", eventsTS, "typing: (room: string, isTyping: boolean) => void;", "typing: (room: string, isTyping: string) => void;",
+			true, "-  typing: (room: string, isTyping: string) => void;\n+  typing: (room: string, isTyping: boolean) => void;"},
+		{"asyncapi.yaml edited", asyncAPIDoc, "address: /\n", "address: /chat\n", true, "-    address: /chat\n+    address: /"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range []string{eventsTS, asyncAPIDoc} {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f == tt.file {
+					edited := strings.Replace(string(b), tt.old, tt.new, 1)
+					if edited == string(b) {
+						t.Fatalf("%s has no %q to edit", f, tt.old)
+					}
+					b = []byte(edited)
+				}
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(siogen, "-check", "-ts", filepath.Join(dir, "events.ts"), "-asyncapi", filepath.Join(dir, "asyncapi.yaml"), ".")
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			switch {
+			case !tt.wantDrift && err != nil:
+				t.Fatalf("siogen -check: %v\n%s", err, out)
+			case tt.wantDrift && (!errors.As(err, &exit) || exit.ExitCode() != 1):
+				t.Fatalf("siogen -check: %v, want exit status 1 (drift)\n%s", err, out)
+			case !strings.Contains(string(out), tt.wantInDiff):
+				t.Errorf("siogen -check printed\n%s\nwant it to show\n%s", out, tt.wantInDiff)
+			}
+		})
+	}
 }
