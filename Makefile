@@ -58,13 +58,27 @@ lint: ## go vet, staticcheck (pinned), gofmt, go mod tidy -diff
 	$(STATICCHECK) ./...
 	go mod tidy -diff
 
-.PHONY: generate
-generate: ## Regenerate siogen output for every consumer in the module
-	go run ./cmd/siogen ./...
+# The chat example's contract: the TypeScript declarations its web client is
+# typed with, and its AsyncAPI document. Its own siogen run, so that they
+# hold the chat's consumer alone.
+CHAT_CONTRACT := -ts examples/chat/web/src/events.ts -asyncapi examples/chat/asyncapi.yaml ./examples/chat/chat
 
+.PHONY: generate
+generate: ## Regenerate siogen output for every consumer in the module, and the chat's contract and compiled client
+	go run ./cmd/siogen ./...
+	go run ./cmd/siogen $(CHAT_CONTRACT)
+	$(MAKE) --no-print-directory chat-web
+
+# The compiled chat client (app.js, events.js) is checked by
+# examples/chat/web's tests, which run tsc.
 .PHONY: check-generate
 check-generate: ## Fail when a generated file is not what siogen writes now
 	go run ./cmd/siogen -check ./...
+	go run ./cmd/siogen -check $(CHAT_CONTRACT)
+
+.PHONY: chat-web
+chat-web: examples/chat/web/node_modules/.package-lock.json ## Compile the chat's TypeScript client (examples/chat/web/src) to app.js and events.js
+	cd examples/chat/web && node_modules/.bin/tsc -p .
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 20s)

@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/siogo/sio/client"
 	"github.com/siogo/sio/examples/chat/chat"
 	"github.com/siogo/sio/examples/chat/web"
 )
@@ -86,7 +87,9 @@ func connect(t *testing.T, hs *httptest.Server, user string) *pollClient {
 }
 
 // TestAcks checks the acknowledgement of each request, accepted and
-// refused, and what the caller receives before it.
+// refused, and what the caller receives before it, as the exact packets
+// the server writes (the chat's wire format: key order, omitted fields,
+// times in milliseconds).
 func TestAcks(t *testing.T) {
 	hs := start(t, chat.Limits{JoinedRooms: 2, Text: 10, RoomName: 8})
 	c := connect(t, hs, "alice")
@@ -134,94 +137,98 @@ func TestAcks(t *testing.T) {
 
 // TestRoom checks who receives what: user-joined and typing go to the
 // others in the room, messages to the whole room, nothing to a client that
-// left, and user-left on leave and on disconnect.
+// left, and user-left on leave and on disconnect. It runs over each
+// transport, with sio's Go client.
 func TestRoom(t *testing.T) {
-	hs := start(t, chat.Limits{})
-	a := connect(t, hs, "alice")
-	b := connect(t, hs, "") // anon
-	outsider := connect(t, hs, "carol")
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			t.Parallel()
+			testRoom(t, start(t, chat.Limits{}), &tr.opts)
+		})
+	}
+}
 
-	expect := func(c *pollClient, want string) {
+func testRoom(t *testing.T, hs *httptest.Server, opts *client.Options) {
+	a := dialChatter(t, hs, "alice", opts)
+	b := dialChatter(t, hs, "", opts) // anon
+	outsider := dialChatter(t, hs, "carol", opts)
+	ok := chat.Result{OK: true}
+	mustAck := func(c *chatter, want chat.Result, event string, args ...any) {
 		t.Helper()
-		if got := c.next(); got != want {
-			t.Fatalf("got %s, want %s", got, want)
+		if got := c.call(event, args...); got != want {
+			t.Fatalf("%s %v acknowledged %+v, want %+v", event, args, got, want)
 		}
 	}
-	mustAck := func(c *pollClient, want string, args ...any) {
-		t.Helper()
-		_, ack := c.call(args...)
-		if ack != want {
-			t.Fatalf("%v acknowledged %s, want %s", args, ack, want)
-		}
+	msg := func(id int64, user, text string) chat.Message {
+		return chat.Message{ID: id, Room: "r", User: user, Text: text, Time: 1_700_000_000_000}
 	}
 
-	mustAck(a, `[{"ok":true}]`, chat.ChatJoinEvent, "r")
-	mustAck(b, `[{"ok":true}]`, chat.ChatJoinEvent, "r")
-	expect(a, `2["user-joined","r","anon"]`)
+	mustAck(a, ok, chat.ChatJoinEvent, "r")
+	a.expect(chat.EventsJoinedEvent, "r", []chat.Message{})
+	mustAck(b, ok, chat.ChatJoinEvent, "r")
+	b.expect(chat.EventsJoinedEvent, "r", []chat.Message{})
+	a.expect(chat.EventsUserJoinedEvent, "r", "anon")
 
-	b.emit(false, chat.ChatTypingEvent, "r", true)
-	expect(a, `2["typing","r","anon",true]`)
-	outsider.emit(false, chat.ChatTypingEvent, "r", true) // not in r: ignored
+	b.emit(chat.ChatTypingEvent, "r", true)
+	a.expect(chat.EventsTypingEvent, "r", "anon", true)
+	outsider.emit(chat.ChatTypingEvent, "r", true) // not in r: ignored
 
-	mustAck(a, `[{"ok":true,"id":1}]`, chat.ChatMessageEvent, "r", "one")
-	msg1 := `2["message","r",{"id":1,"room":"r","user":"alice","text":"one","time":1700000000000}]`
-	expect(b, msg1)
+	mustAck(a, chat.Result{OK: true, ID: 1}, chat.ChatMessageEvent, "r", "one")
+	a.expect(chat.EventsMessageEvent, "r", msg(1, "alice", "one")) // the sender too
+	b.expect(chat.EventsMessageEvent, "r", msg(1, "alice", "one"))
 
-	mustAck(b, `[{"ok":true}]`, chat.ChatLeaveEvent, "r")
-	expect(a, `2["user-left","r","anon"]`)
-	mustAck(a, `[{"ok":true,"id":2}]`, chat.ChatMessageEvent, "r", "two")
+	mustAck(b, ok, chat.ChatLeaveEvent, "r")
+	a.expect(chat.EventsUserLeftEvent, "r", "anon")
+	mustAck(a, chat.Result{OK: true, ID: 2}, chat.ChatMessageEvent, "r", "two")
+	a.expect(chat.EventsMessageEvent, "r", msg(2, "alice", "two"))
 
 	// b is no longer in r: the next thing it receives is its own join's
 	// answer, with "two" in the history but not delivered live.
-	before, ack := b.call(chat.ChatJoinEvent, "r")
-	if ack != `[{"ok":true}]` || len(before) != 1 || !strings.Contains(before[0], `"text":"two"`) || !strings.HasPrefix(before[0], `2["joined","r",[`) {
-		t.Fatalf("rejoin: %q then %s", before, ack)
-	}
-	expect(a, `2["user-joined","r","anon"]`)
+	mustAck(b, ok, chat.ChatJoinEvent, "r")
+	b.expect(chat.EventsJoinedEvent, "r", []chat.Message{msg(1, "alice", "one"), msg(2, "alice", "two")})
+	a.expect(chat.EventsUserJoinedEvent, "r", "anon")
 
-	// The outsider never received anything: its first packet is its own
+	// The outsider never received anything: its first event is its own
 	// join's answer, with both messages in the history.
-	before, _ = outsider.call(chat.ChatJoinEvent, "r")
-	if len(before) != 1 || !strings.Contains(before[0], `"text":"one"`) || !strings.Contains(before[0], `"text":"two"`) {
-		t.Fatalf("outsider received %q", before)
-	}
-	expect(a, `2["user-joined","r","carol"]`)
-	expect(b, `2["user-joined","r","carol"]`)
+	mustAck(outsider, ok, chat.ChatJoinEvent, "r")
+	outsider.expect(chat.EventsJoinedEvent, "r", []chat.Message{msg(1, "alice", "one"), msg(2, "alice", "two")})
+	a.expect(chat.EventsUserJoinedEvent, "r", "carol")
+	b.expect(chat.EventsUserJoinedEvent, "r", "carol")
 
 	// Disconnecting tells the room.
 	outsider.close()
-	expect(a, `2["user-left","r","carol"]`)
-	expect(b, `2["user-left","r","carol"]`)
+	a.expect(chat.EventsUserLeftEvent, "r", "carol")
+	b.expect(chat.EventsUserLeftEvent, "r", "carol")
 }
 
 // TestConnectRejectsLongName checks the connect_error of a user name over
 // the limit.
 func TestConnectRejectsLongName(t *testing.T) {
 	hs := start(t, chat.Limits{Username: 4})
-	_, answer := dial(t, hs, `{"username":"alice"}`)
-	if want := `4{"message":"invalid user name","data":{"maxUsername":4}}`; answer != want {
-		t.Fatalf("connect answered %s, want %s", answer, want)
+	_, err := tryChatter(t, hs, "alice", nil)
+	var ce *client.ConnectError
+	if !errors.As(err, &ce) || ce.Message != "invalid user name" || string(ce.Data) != `{"maxUsername":4}` {
+		t.Fatalf("connect: %v, want a ConnectError \"invalid user name\" with data {\"maxUsername\":4}", err)
 	}
+	dialChatter(t, hs, "bob", nil) // within the limit
 }
 
 // TestHistoryBound checks that a joiner gets the last Limits.History
 // messages, oldest first.
 func TestHistoryBound(t *testing.T) {
 	hs := start(t, chat.Limits{History: 3})
-	a := connect(t, hs, "alice")
+	a := dialChatter(t, hs, "alice", nil)
 	a.call(chat.ChatJoinEvent, "r")
 	for i := 1; i <= 5; i++ {
 		a.call(chat.ChatMessageEvent, "r", fmt.Sprint("m", i))
 	}
-	b := connect(t, hs, "bob")
-	before, _ := b.call(chat.ChatJoinEvent, "r")
-	want := `2["joined","r",[` +
-		`{"id":3,"room":"r","user":"alice","text":"m3","time":1700000000000},` +
-		`{"id":4,"room":"r","user":"alice","text":"m4","time":1700000000000},` +
-		`{"id":5,"room":"r","user":"alice","text":"m5","time":1700000000000}]]`
-	if len(before) != 1 || before[0] != want {
-		t.Fatalf("joined: %q\nwant %s", before, want)
+	b := dialChatter(t, hs, "bob", nil)
+	b.call(chat.ChatJoinEvent, "r")
+	var want []chat.Message
+	for i := int64(3); i <= 5; i++ {
+		want = append(want, chat.Message{ID: i, Room: "r", User: "alice", Text: fmt.Sprint("m", i), Time: 1_700_000_000_000})
 	}
+	b.expect(chat.EventsJoinedEvent, "r", want)
 }
 
 func TestHistory(t *testing.T) {

@@ -12,10 +12,11 @@ import (
 	"time"
 )
 
-// pollClient is a minimal Socket.IO client over Engine.IO long-polling,
-// enough to drive the chat's handlers from Go tests and see exactly what
-// the server writes. The browser test (e2e/) and the npm client cover the
-// real clients.
+// pollClient is a minimal Socket.IO client over Engine.IO long-polling
+// that shows exactly what the server writes, byte for byte and in order
+// with the acknowledgements: TestAcks checks the chat's wire format with
+// it. The other tests use sio's Go client (chatter_test.go); the browser
+// test (e2e/) runs the real socket.io-client.
 type pollClient struct {
 	t       *testing.T
 	base    string // .../socket.io/?EIO=4&transport=polling&sid=...

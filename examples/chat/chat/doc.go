@@ -1,8 +1,25 @@
 // Package chat is sio's chat example: a multi-room chat whose Socket.IO
-// handlers are the methods of the consumer [Chat], wired to the main
-// namespace "/" by the code siogen generated (sio_gen.go), and a web page
-// using the real socket.io-client browser bundle, all served by one
-// [Server].
+// handlers are the methods of the consumer [Chat] and whose events to the
+// clients are the methods of the //sio:emits interface [Events], both
+// wired to the main namespace "/" by the code siogen generated
+// (sio_gen.go), and a web page using the real socket.io-client browser
+// bundle, all served by one [Server].
+//
+// # Contract
+//
+// The Go code is the contract; `make generate` derives the rest from it
+// with siogen:
+//
+//   - examples/chat/web/src/events.ts (siogen -ts): the TypeScript
+//     declarations the page's client, examples/chat/web/src/app.ts, is
+//     typed with (Socket<ChatServerToClientEvents,
+//     ChatClientToServerEvents>), so that tsc rejects a wrong event name,
+//     argument or listener; compiled to app.js (see package web);
+//   - examples/chat/asyncapi.yaml (siogen -asyncapi): the AsyncAPI 3.0
+//     document of the same events, for other clients and tools.
+//
+// `make check-generate` fails when either is not what siogen writes from
+// the Go code now.
 //
 // # Protocol
 //

@@ -92,7 +92,7 @@ func NewServer(opts *Options) (*Server, error) {
 		http.ServeFile(w, r, bundle+".map")
 	})
 	s.mux.Handle("GET /{$}", noCache(page))
-	for _, name := range []string{"/app.js", "/style.css"} {
+	for _, name := range []string{"/app.js", "/events.js", "/style.css"} {
 		s.mux.Handle("GET "+name, noCache(page))
 	}
 	return s, nil

@@ -1,16 +1,29 @@
-// Package web holds the chat example's page: index.html, app.js and
-// style.css, embedded in the binary, and the way to find the socket.io-client
+// Package web holds the chat example's page: index.html, style.css and the
+// client, embedded in the binary, and the way to find the socket.io-client
 // browser bundle, which is not committed but installed by npm next to this
 // file (package.json, package-lock.json: socket.io-client 4.8.4).
+//
+// # Client
+//
+// The client is TypeScript, src/app.ts, typed with the declarations siogen
+// generates from the chat's Go consumer: src/events.ts (`make generate`
+// writes it with `siogen -ts`). tsc (a devDependency here) compiles both to
+// app.js and events.js, which the page loads as ES modules
+// (`make chat-web`). The compiled files are committed, so that serving the
+// chat (`make demo`, `go run ./examples/chat`) needs no TypeScript
+// compiler, only the bundle; this package's tests fail when they differ
+// from what tsc emits from the sources now, and check that the generated
+// types reject a client that sends or expects the wrong types.
 //
 // # Bundle
 //
 // The page loads the real socket.io-client browser bundle,
 // node_modules/socket.io-client/dist/socket.io.min.js, installed by
-// `npm ci` in this folder (`make demo` does it). [FindBundle] looks for it
-// under a folder given on the command line, then under this package's
-// source folder, then under examples/chat/web relative to the working
-// directory, and otherwise returns an error telling how to install it.
+// `npm ci` in this folder (`make demo` does it); app.js uses its global
+// io. [FindBundle] looks for it under a folder given on the command line,
+// then under this package's source folder, then under examples/chat/web
+// relative to the working directory, and otherwise returns an error
+// telling how to install it.
 //
 // # Concurrency
 //
@@ -27,9 +40,10 @@ import (
 	"strings"
 )
 
-// Files holds the page: index.html, app.js and style.css.
+// Files holds the page: index.html, style.css, and app.js and events.js
+// (compiled from src/).
 //
-//go:embed index.html app.js style.css
+//go:embed index.html style.css app.js events.js
 var Files embed.FS
 
 // BundleRel is the bundle's path relative to the folder holding
