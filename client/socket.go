@@ -321,8 +321,9 @@ func (s *Socket) PrependAny(h Handler) {
 // locks held: Emit's caller, or one of the Manager's for a packet sent
 // later (the send buffer flushed on connection, the next packet or a new
 // try of the retry queue). They may run concurrently with each other and
-// with the event handlers, and they should return quickly. A panic is
-// recovered and logged.
+// with the event handlers, and they should return quickly; as they run
+// once the packet is handed over, the server's answer may come first. A
+// panic is recovered and logged.
 func (s *Socket) OnAnyOutgoing(h Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
