@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -84,15 +85,51 @@ func TestAckTimeout(t *testing.T) {
 				if got := posted(f); len(got) != 1 || got[0] != `420["nobody-answers",1]` {
 					t.Errorf("posted %q, want one try", got)
 				}
-				// A late answer is ignored.
+				// Nothing is left waiting; a late answer is ignored.
+				s.mu.Lock()
+				left := len(s.acks) + len(s.sendBuf)
+				s.mu.Unlock()
+				if left != 0 {
+					t.Errorf("%d acknowledgements or packets left after the timeout", left)
+				}
 				f.gets <- `430[]`
 				synctest.Wait()
-				if _, err := s.EmitWithAck(ctx, "next"); err == nil {
-					t.Error("the late answer of the first event acknowledged the next")
-				}
 			})
 		})
 	}
+}
+
+// TestAckTimeoutBuffered: a packet whose EmitWithAck timed out while it
+// waited in the send buffer leaves it, as in socket.io-client.
+func TestAckTimeoutBuffered(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newScripted(600000, 600000)
+		m := f.dial(t, Options{})
+		defer func() {
+			_ = m.Close()
+			<-m.Done()
+		}()
+		s := m.Socket("/", &SocketOptions{AckTimeout: time.Second})
+		if _, err := s.EmitWithAck(context.Background(), "late"); !errors.Is(err, ErrAckTimeout) {
+			t.Fatalf("EmitWithAck = %v, want ErrAckTimeout", err)
+		}
+		if err := s.Emit("kept"); err != nil {
+			t.Fatal(err)
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- s.Connect(context.Background()) }()
+		if p := <-f.posts; p != "40" {
+			t.Fatalf("CONNECT %q", p)
+		}
+		f.gets <- `40{"sid":"abc"}`
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if got := posted(f); strings.Join(got, " ") != `42["kept"]` {
+			t.Errorf("posted %q, want only the packet still buffered", got)
+		}
+	})
 }
 
 // TestRetries runs the retry queue against a scripted server: each step
@@ -376,4 +413,35 @@ func TestRetriesServer(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestCloseFailsWaiting: Manager.Close fails the EmitWithAck calls whose
+// packets wait in the send buffer or the retry queue, and later emits.
+func TestCloseFailsWaiting(t *testing.T) {
+	for _, retries := range []int{0, 1} {
+		t.Run(fmt.Sprint("retries ", retries), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newScripted(600000, 600000)
+				m := f.dial(t, Options{})
+				s := m.Socket("/", &SocketOptions{Retries: retries})
+				errc := make(chan error, 1)
+				go func() {
+					_, err := s.EmitWithAck(context.Background(), "waiting")
+					errc <- err
+				}()
+				synctest.Wait()
+				_ = m.Close()
+				<-m.Done()
+				if err := <-errc; !errors.Is(err, ErrClosed) {
+					t.Errorf("EmitWithAck = %v, want ErrClosed", err)
+				}
+				if err := s.Emit("after"); !errors.Is(err, ErrClosed) {
+					t.Errorf("Emit after Close = %v, want ErrClosed", err)
+				}
+				if _, err := s.EmitWithAck(context.Background(), "after"); !errors.Is(err, ErrClosed) {
+					t.Errorf("EmitWithAck after Close = %v, want ErrClosed", err)
+				}
+			})
+		})
+	}
 }
