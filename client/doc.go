@@ -32,6 +32,18 @@
 // [Event.Ack] answers a server's acknowledgement request.
 // [Socket.EmitVolatile] drops the packet unless it can be written at once.
 //
+// A context with a deadline is socket.io-client's socket.timeout(ms);
+// [SocketOptions].AckTimeout (ackTimeout) bounds an EmitWithAck whose
+// context has none ([ErrAckTimeout]). With [SocketOptions].Retries
+// (retries), Emit and EmitWithAck go through a bounded retry queue: one
+// packet at a time, each acknowledged by the server, sent again when a try
+// times out or its connection is lost, Retries times at most.
+//
+// [Socket.On] adds a handler to the event's list (several run, in order),
+// [Socket.Once] one for the next event only; [Socket.OnAny] and
+// [Socket.PrependAny] register catch-all handlers, which run first, and
+// [Socket.OnAnyOutgoing] handlers see every event the socket sends.
+//
 // # Transports
 //
 // By default the client connects with HTTP long-polling and upgrades to
@@ -73,7 +85,8 @@
 // What the application queues is bounded too: Engine.IO messages waiting to
 // be written, Options.WriteQueueSize (1024; [ErrWriteQueueFull]); packets
 // buffered while a socket is disconnected, Options.SendBufferSize (1024;
-// [ErrSendBufferFull]).
+// [ErrSendBufferFull]); packets in a socket's retry queue,
+// SocketOptions.RetryQueueSize (1024; [ErrRetryQueueFull]).
 //
 // # Concurrency
 //
@@ -83,7 +96,8 @@
 // 5 s for the queued packets to be written.
 //
 // The handlers of one Manager (event, connect, disconnect, connect error
-// and reconnection handlers, of all its sockets) run one at a time, in the
+// and reconnection handlers, of all its sockets; not the outgoing ones,
+// which run on the goroutine that sends) run one at a time, in the
 // order of the packets that caused them, on a goroutine of the Manager's. A
 // handler may call any method, Close included, but the events that arrive
 // meanwhile wait for it, and once EventQueueSize of them wait the client

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 
@@ -32,7 +33,29 @@ var (
 	ErrReservedEvent = errors.New("client: reserved event name")
 	// ErrAckAlreadySent is returned by Event.Ack after the first call.
 	ErrAckAlreadySent = errors.New("client: acknowledgement already sent")
+	// ErrAckTimeout is returned by EmitWithAck when no acknowledgement came
+	// within SocketOptions.AckTimeout (socket.io-client's "operation has
+	// timed out"): without retries, when the context has no deadline of its
+	// own; with retries, when the last try timed out. It matches
+	// context.DeadlineExceeded with errors.Is too.
+	ErrAckTimeout error = ackTimeoutError{}
+	// ErrRetryQueueFull is returned by Emit and EmitWithAck on a socket with
+	// SocketOptions.Retries when SocketOptions.RetryQueueSize packets
+	// already wait in its retry queue.
+	ErrRetryQueueFull = errors.New("client: retry queue full")
 )
+
+// ackTimeoutError is ErrAckTimeout's type: an error that errors.Is matches
+// with context.DeadlineExceeded as well.
+type ackTimeoutError struct{}
+
+func (ackTimeoutError) Error() string { return "client: operation has timed out" }
+
+// Is reports whether target is context.DeadlineExceeded.
+func (ackTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true, as net.Error's Timeout does for timeouts.
+func (ackTimeoutError) Timeout() bool { return true }
 
 // ConnectError is the server's refusal of a namespace (a CONNECT_ERROR
 // packet): its middleware's error message and data. Socket.Connect returns

@@ -122,3 +122,40 @@ func ExampleManager_OnReconnect() {
 	fmt.Println("transport:", m.Transport() != "")
 	// Output: transport: true
 }
+
+// With Retries, packets go through a retry queue: each is acknowledged by
+// the server, or sent again once AckTimeout passed, Retries times at most.
+// The server of this example never answers "unknown".
+func ExampleSocketOptions_retries() {
+	url, stop := startServer()
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	m, err := client.Dial(ctx, url, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	s := m.Socket("/", &client.SocketOptions{Retries: 2, AckTimeout: 250 * time.Millisecond})
+	if err := s.Connect(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	reply, err := s.EmitWithAck(ctx, "add", 2, 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var sum int
+	_ = reply.Decode(0, &sum)
+	fmt.Println("sum:", sum)
+
+	// Three tries, 250 ms each, then the error.
+	_, err = s.EmitWithAck(ctx, "unknown")
+	fmt.Println(err, errors.Is(err, client.ErrAckTimeout))
+	// Output:
+	// sum: 5
+	// client: operation has timed out true
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +47,10 @@ const wait = 10 * time.Second
 //   - "kick": disconnects the socket; "drop": closes its connection;
 //   - "join": joins the room of its first argument;
 //   - "room": emits to the room of its first argument the event of its
-//     second argument with the third.
+//     second argument with the third;
+//   - "flaky": counts its receipts per key (its first argument) and,
+//     from the n-th on (its second argument), acknowledges with the count;
+//   - "ignored" has no handler, so it is never acknowledged.
 //
 // "/chat" acknowledges "echo" too. Every disconnect reason reaches reasons.
 type testServer struct {
@@ -54,11 +58,14 @@ type testServer struct {
 	io      *socketio.Server
 	reasons chan string
 	events  chan string // "<namespace> <event>" of every event received
+
+	mu     sync.Mutex // guards counts
+	counts map[string]int
 }
 
 func newTestServer(t *testing.T, opts *socketio.Options) *testServer {
 	t.Helper()
-	ts := &testServer{io: socketio.NewServer(opts), reasons: make(chan string, 64), events: make(chan string, 256)}
+	ts := &testServer{io: socketio.NewServer(opts), reasons: make(chan string, 64), events: make(chan string, 256), counts: map[string]int{}}
 	ts.io.Use(func(ctx context.Context, s *socketio.Socket) error {
 		var auth struct {
 			Token string `json:"token"`
@@ -100,6 +107,20 @@ func newTestServer(t *testing.T, opts *socketio.Options) *testServer {
 				}
 				_ = ack(answer.Raw(0))
 			}()
+			return nil
+		})
+		s.On("flaky", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+			var key string
+			var n int
+			_ = args.Decode(0, &key)
+			_ = args.Decode(1, &n)
+			ts.mu.Lock()
+			ts.counts[key]++
+			c := ts.counts[key]
+			ts.mu.Unlock()
+			if c >= n && ack != nil {
+				return ack(c)
+			}
 			return nil
 		})
 		s.On("kick", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {

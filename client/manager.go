@@ -364,7 +364,9 @@ func (m *Manager) Socket(nsp string, opts *SocketOptions) *Socket {
 
 // Close disconnects every connected Socket (the server sees "client
 // namespace disconnect"), closes the connection after what is queued was
-// written (waiting at most 5 s), and stops reconnecting. The handlers
+// written (waiting at most 5 s), and stops reconnecting. The packets still
+// in a send buffer or retry queue are dropped: their EmitWithAck calls
+// return ErrClosed, as Emit and EmitWithAck do afterwards. The handlers
 // already queued, and the disconnect handlers, still run, on the
 // dispatching goroutine, which returns afterwards (see Done). Close may be
 // called from a handler. It is idempotent.
@@ -385,6 +387,7 @@ func (m *Manager) Close() error {
 	m.d.stopWaiting()
 	for _, s := range socks {
 		s.Disconnect()
+		s.shutdown()
 	}
 	if conn != nil {
 		_ = conn.Close()

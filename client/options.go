@@ -20,6 +20,7 @@ const (
 	DefaultEventQueueSize       = 64
 	DefaultWriteQueueSize       = 1024
 	DefaultMaxMessageSize       = 100 << 20
+	DefaultRetryQueueSize       = 1024
 )
 
 // Transport names, for Options.Transports.

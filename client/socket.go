@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/siogo/sio/client/internal/eio"
 	"github.com/siogo/sio/socketio"
@@ -29,6 +30,30 @@ type SocketOptions struct {
 	// a refusal: Connect returns it, the OnConnectError handlers get it, and
 	// the socket stays disconnected.
 	AuthFunc func() (any, error)
+
+	// AckTimeout is socket.io-client's ackTimeout. Without Retries, it
+	// bounds the wait of an EmitWithAck whose context has no deadline
+	// (ErrAckTimeout); a context with a deadline is the per-call timeout,
+	// socket.timeout(ms), and replaces it. With Retries, it bounds each
+	// try. 0 means no timeout.
+	AckTimeout time.Duration
+	// Retries is socket.io-client's retries. When it is not 0, every Emit
+	// and EmitWithAck (not EmitVolatile) joins the socket's retry queue:
+	// the packets are sent one at a time, each with an acknowledgement
+	// request, in order, and the next one leaves only once the server
+	// acknowledged the current one (so the server's handlers must
+	// acknowledge every event). A try that gets no acknowledgement within
+	// AckTimeout, or whose connection is lost, is sent again, with a new
+	// acknowledgement id, up to Retries times; then the packet is dropped
+	// and its EmitWithAck returns ErrAckTimeout (or ErrDisconnected). The
+	// server sees each try as a new event: it cannot tell them apart, so
+	// put an id of your own in the arguments to deduplicate. A negative
+	// value retries without limit (socket.io-client's Infinity:
+	// at-least-once delivery).
+	Retries int
+	// RetryQueueSize bounds the retry queue (with Retries): Emit and
+	// EmitWithAck beyond it fail with ErrRetryQueueFull. Default 1024.
+	RetryQueueSize int
 }
 
 // encodeAuth returns the JSON of an auth payload: an object, or nil.
@@ -64,15 +89,22 @@ type Event struct {
 	conn   *eio.Conn
 	id     int64
 	acked  atomic.Bool
+	// outgoing marks an event sent by this side (OnAnyOutgoing).
+	outgoing bool
 }
 
-// WantsAck reports whether the server asked for an acknowledgement.
+// WantsAck reports whether the server asked for an acknowledgement; for an
+// outgoing event (OnAnyOutgoing), whether this side asked for one.
 func (e *Event) WantsAck() bool { return e.id != parser.NoID }
 
 // Ack sends the acknowledgement the server asked for, with args (encoded as
 // Emit's). Only the first call sends; later ones return ErrAckAlreadySent.
-// It may be called after the handler returned, from any goroutine.
+// It may be called after the handler returned, from any goroutine. An
+// outgoing event (OnAnyOutgoing) cannot be acknowledged.
 func (e *Event) Ack(args ...any) error {
+	if e.outgoing {
+		return fmt.Errorf("client: event %q was sent by this side: only the server acknowledges it", e.Name)
+	}
 	if !e.WantsAck() {
 		return fmt.Errorf("client: event %q wants no acknowledgement", e.Name)
 	}
@@ -100,8 +132,29 @@ type ackResult struct {
 
 // pending is a packet buffered while the socket is not connected.
 type pending struct {
-	id   int64
-	msgs []eio.Message
+	id int64
+	p  *parser.Packet
+}
+
+// queued is a packet of the retry queue (SocketOptions.Retries).
+type queued struct {
+	data []byte   // the JSON array of the event name and arguments
+	atts [][]byte // its binary attachments
+	// tries counts the tries sent; pending is set while the last one
+	// awaits its acknowledgement (ackID) or its timeout (timer).
+	tries   int
+	pending bool
+	ackID   int64
+	timer   *time.Timer
+	// result receives the outcome, for EmitWithAck (nil for Emit); it has
+	// room for one value.
+	result chan ackResult
+}
+
+// listener is an event handler; once ones are removed before their call.
+type listener struct {
+	h    Handler
+	once bool
 }
 
 // Socket is the client side of one namespace, multiplexed with the other
@@ -115,6 +168,11 @@ type Socket struct {
 	auth     json.RawMessage
 	authErr  error
 	authFunc func() (any, error)
+	// ackTimeout, retries and queueMax come from SocketOptions and do not
+	// change.
+	ackTimeout time.Duration
+	retries    int
+	queueMax   int
 
 	mu sync.Mutex // guards the fields below
 	// active: the socket wants to be connected (Connect called, and neither
@@ -133,23 +191,34 @@ type Socket struct {
 	nextID       int64
 	acks         map[int64]chan ackResult
 	sendBuf      []pending // bounded by Options.SendBufferSize
+	// queue is the retry queue (SocketOptions.Retries), bounded by
+	// queueMax; its first packet is the one being sent.
+	queue []*queued
+	// closed is set when the Manager closed: Emit fails with ErrClosed.
+	closed bool
 	// recvBuf holds the events received before the CONNECT that answers
 	// the socket's (a recovering server replays missed events first);
 	// bounded by Options.EventQueueSize.
 	recvBuf  []func()
 	waiters  []chan error
-	handlers map[string]Handler
+	handlers map[string][]*listener
 	anys     []Handler
+	outs     []Handler // OnAnyOutgoing
 	onConn   []func()
 	onDisc   []func(reason string)
 	onErr    []func(err error)
 }
 
 func newSocket(m *Manager, nsp string, opts *SocketOptions) *Socket {
-	s := &Socket{m: m, nsp: nsp, acks: make(map[int64]chan ackResult), handlers: make(map[string]Handler)}
+	s := &Socket{m: m, nsp: nsp, acks: make(map[int64]chan ackResult), handlers: make(map[string][]*listener), queueMax: DefaultRetryQueueSize}
 	if opts != nil {
 		s.auth, s.authErr = encodeAuth(opts.Auth)
 		s.authFunc = opts.AuthFunc
+		s.ackTimeout = max(opts.AckTimeout, 0)
+		s.retries = opts.Retries
+		if opts.RetryQueueSize > 0 {
+			s.queueMax = opts.RetryQueueSize
+		}
 	}
 	return s
 }
@@ -180,34 +249,132 @@ func (s *Socket) Recovered() bool {
 	return s.recovered
 }
 
-// On registers h for the event name, replacing the previous handler.
-// Handlers of a Manager run one at a time, in arrival order, on its
-// dispatching goroutine.
+// Active reports whether the socket wants to be connected: from Connect
+// until Disconnect, the server's refusal or its disconnection of the
+// socket. An active socket that is not connected connects again when its
+// Manager reconnects (socket.io-client's socket.active).
+func (s *Socket) Active() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.active
+}
+
+// On adds h to the handlers of the event name, called in the order they
+// were added (socket.io-client's socket.on; several handlers of one event
+// all run). Handlers of a Manager run one at a time, in arrival order, on
+// its dispatching goroutine.
 func (s *Socket) On(name string, h Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.handlers[name] = h
+	s.handlers[name] = append(s.handlers[name], &listener{h: h})
 }
 
-// Off removes the handler of the event name.
+// Once is On for a handler called for the next event name only
+// (socket.io-client's socket.once).
+func (s *Socket) Once(name string, h Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handlers[name] = append(s.handlers[name], &listener{h: h, once: true})
+}
+
+// Off removes every handler of the event name (socket.io-client's
+// socket.off(name); Go functions cannot be compared, so one handler cannot
+// be removed alone).
 func (s *Socket) Off(name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.handlers, name)
 }
 
-// OffAny removes every handler registered with OnAny.
+// OffAny removes every handler registered with OnAny or PrependAny.
 func (s *Socket) OffAny() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.anys = nil
 }
 
-// OnAny registers h for every event, called before the event's own handler.
+// OnAny registers h for every event, called before the event's own
+// handlers, after the catch-all handlers registered before.
 func (s *Socket) OnAny(h Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.anys = append(s.anys, h)
+	s.anys = append(s.anys[:len(s.anys):len(s.anys)], h)
+}
+
+// PrependAny is OnAny for a handler called before the catch-all handlers
+// registered before (socket.io-client's socket.prependAny).
+func (s *Socket) PrependAny(h Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.anys = append([]Handler{h}, s.anys...)
+}
+
+// OnAnyOutgoing registers h for every event this socket sends
+// (socket.io-client's socket.onAnyOutgoing): called once the packet is
+// handed to the connection, so not for a packet buffered while
+// disconnected (until it is sent) nor for a volatile packet dropped, and
+// once per try with Retries. The Event's Name and Args are the emitted
+// ones; WantsAck reports whether an acknowledgement was requested; Ack
+// fails.
+//
+// Outgoing handlers run on the goroutine that sends the packet, without
+// locks held: Emit's caller, or one of the Manager's for a packet sent
+// later (the send buffer flushed on connection, the next packet or a new
+// try of the retry queue). They may run concurrently with each other and
+// with the event handlers, and they should return quickly; as they run
+// once the packet is handed over, the server's answer may come first. A
+// panic is recovered and logged.
+func (s *Socket) OnAnyOutgoing(h Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outs = append(s.outs[:len(s.outs):len(s.outs)], h)
+}
+
+// PrependAnyOutgoing is OnAnyOutgoing for a handler called before the
+// outgoing handlers registered before (socket.io-client's
+// socket.prependAnyOutgoing).
+func (s *Socket) PrependAnyOutgoing(h Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outs = append([]Handler{h}, s.outs...)
+}
+
+// OffAnyOutgoing removes every handler registered with OnAnyOutgoing or
+// PrependAnyOutgoing.
+func (s *Socket) OffAnyOutgoing() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outs = nil
+}
+
+// sentLocked returns sent with p added when outgoing handlers are
+// registered. s.mu is held.
+func (s *Socket) sentLocked(sent []*parser.Packet, p *parser.Packet) []*parser.Packet {
+	if len(s.outs) == 0 {
+		return sent
+	}
+	return append(sent, p)
+}
+
+// notifyOutgoing calls the outgoing handlers for the packets sent, in
+// order. No lock is held.
+func (s *Socket) notifyOutgoing(sent []*parser.Packet) {
+	if len(sent) == 0 {
+		return
+	}
+	s.mu.Lock()
+	outs := s.outs
+	s.mu.Unlock()
+	for _, p := range sent {
+		name, rest, err := p.EventName()
+		if err != nil {
+			continue
+		}
+		e := &Event{Name: name, Args: argsOf(rest, p.Attachments), socket: s, id: p.ID, outgoing: true}
+		for _, h := range outs {
+			s.m.d.call(func() { h(e) })
+		}
+	}
 }
 
 // OnConnect registers fn, called each time the socket connects (again).
@@ -331,17 +498,32 @@ func messages(p *parser.Packet) []eio.Message {
 // encoded with encoding/json, except []byte values (also inside []any and
 // map[string]any), which travel as binary attachments; do not modify them
 // until the message was written. While the socket is not connected the
-// packet waits in the send buffer (Options.SendBufferSize). Emit never
-// blocks.
+// packet waits in the send buffer (Options.SendBufferSize). With
+// SocketOptions.Retries the packet joins the retry queue instead, and is
+// sent with an acknowledgement request (retried, then dropped, without a
+// word to the caller). Emit never blocks.
 func (s *Socket) Emit(name string, args ...any) error {
-	return s.emit(name, args, parser.NoID, false)
+	p, err := s.packet(name, args)
+	if err != nil {
+		return err
+	}
+	if s.retries != 0 {
+		_, err := s.enqueue(p, false)
+		return err
+	}
+	return s.send(p, false)
 }
 
 // EmitVolatile is Emit for a packet that may be lost: it is dropped, without
 // error, unless the socket is connected and the transport can write it at
-// once (socket.io-client's socket.volatile.emit).
+// once (socket.io-client's socket.volatile.emit). It bypasses the retry
+// queue.
 func (s *Socket) EmitVolatile(name string, args ...any) error {
-	return s.emit(name, args, parser.NoID, true)
+	p, err := s.packet(name, args)
+	if err != nil {
+		return err
+	}
+	return s.send(p, true)
 }
 
 // EmitWithAck sends the event and waits, within ctx, for the server's
@@ -349,16 +531,37 @@ func (s *Socket) EmitVolatile(name string, args ...any) error {
 // when the socket disconnects first (unless the packet still waits in the
 // send buffer, to be sent after the reconnection), ctx.Err() when ctx ends
 // first.
+//
+// ctx is socket.io-client's socket.timeout(ms): give it a deadline to
+// bound the wait. When it has none, SocketOptions.AckTimeout bounds it
+// (ErrAckTimeout). With SocketOptions.Retries, the packet joins the retry
+// queue: AckTimeout bounds each try, and ctx the whole; the error is the
+// last try's (ErrAckTimeout or ErrDisconnected) once Retries tries more
+// failed. When ctx ends, the packet leaves the queue (the server may have
+// received a try).
 func (s *Socket) EmitWithAck(ctx context.Context, name string, args ...any) (*socketio.Args, error) {
+	p, err := s.packet(name, args)
+	if err != nil {
+		return nil, err
+	}
+	if s.retries != 0 {
+		return s.emitQueued(ctx, p)
+	}
+	var timeout <-chan time.Time
+	if _, ok := ctx.Deadline(); !ok && s.ackTimeout > 0 {
+		t := time.NewTimer(s.ackTimeout)
+		defer t.Stop()
+		timeout = t.C
+	}
 	ch := make(chan ackResult, 1)
 	s.mu.Lock()
-	id := s.nextID
+	p.ID = s.nextID
 	s.nextID++
-	s.acks[id] = ch
+	s.acks[p.ID] = ch
 	s.mu.Unlock()
-	if err := s.emit(name, args, id, false); err != nil {
+	if err := s.send(p, false); err != nil {
 		s.mu.Lock()
-		delete(s.acks, id)
+		delete(s.acks, p.ID)
 		s.mu.Unlock()
 		return nil, err
 	}
@@ -366,34 +569,50 @@ func (s *Socket) EmitWithAck(ctx context.Context, name string, args ...any) (*so
 	case r := <-ch:
 		return r.args, r.err
 	case <-ctx.Done():
-		s.mu.Lock()
-		delete(s.acks, id)
-		s.sendBuf = slices.DeleteFunc(s.sendBuf, func(p pending) bool { return p.id == id })
-		s.mu.Unlock()
-		return nil, ctx.Err()
+		err = ctx.Err()
+	case <-timeout:
+		err = ErrAckTimeout
 	}
+	s.mu.Lock()
+	delete(s.acks, p.ID)
+	s.sendBuf = slices.DeleteFunc(s.sendBuf, func(b pending) bool { return b.id == p.ID })
+	s.mu.Unlock()
+	return nil, err
 }
 
-func (s *Socket) emit(name string, args []any, id int64, volatile bool) error {
+// packet encodes the event name with args, without acknowledgement id.
+func (s *Socket) packet(name string, args []any) (*parser.Packet, error) {
 	if parser.IsReservedEvent(name) {
-		return fmt.Errorf("%w: %q", ErrReservedEvent, name)
+		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, name)
 	}
 	data, atts, err := parser.MarshalArgs(append([]any{name}, args...)...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p := parser.Packet{Type: parser.Event, Namespace: s.nsp, ID: id, Data: data, Attachments: atts}
-	msgs := messages(&p)
+	return &parser.Packet{Type: parser.Event, Namespace: s.nsp, ID: parser.NoID, Data: data, Attachments: atts}, nil
+}
+
+// send writes p, or buffers it while the socket is not connected; a
+// volatile packet is dropped instead unless it can be written at once.
+func (s *Socket) send(p *parser.Packet, volatile bool) error {
+	var sent []*parser.Packet
+	defer func() { s.notifyOutgoing(sent) }()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
 	if volatile {
-		if s.connected && s.conn.Writable() {
-			_ = s.conn.Send(msgs...)
+		if s.connected && s.conn.Writable() && s.conn.Send(messages(p)...) == nil {
+			sent = s.sentLocked(sent, p)
 		}
 		return nil
 	}
 	if s.connected {
-		err := s.conn.Send(msgs...)
+		err := s.conn.Send(messages(p)...)
+		if err == nil {
+			sent = s.sentLocked(sent, p)
+		}
 		if !errors.Is(err, eio.ErrClosed) {
 			return err
 		}
@@ -403,8 +622,158 @@ func (s *Socket) emit(name string, args []any, id int64, volatile bool) error {
 	if len(s.sendBuf) >= s.m.opts.SendBufferSize {
 		return ErrSendBufferFull
 	}
-	s.sendBuf = append(s.sendBuf, pending{id: id, msgs: msgs})
+	s.sendBuf = append(s.sendBuf, pending{id: p.ID, p: p})
 	return nil
+}
+
+// enqueue adds p to the retry queue and sends it if it is first; with
+// wantResult, the returned entry's result channel gets the outcome.
+func (s *Socket) enqueue(p *parser.Packet, wantResult bool) (*queued, error) {
+	q := &queued{data: p.Data, atts: p.Attachments}
+	if wantResult {
+		q.result = make(chan ackResult, 1)
+	}
+	var sent []*parser.Packet
+	defer func() { s.notifyOutgoing(sent) }()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	if len(s.queue) >= s.queueMax {
+		return nil, ErrRetryQueueFull
+	}
+	s.queue = append(s.queue, q)
+	sent = s.drainLocked(sent)
+	return q, nil
+}
+
+// emitQueued is EmitWithAck with the retry queue.
+func (s *Socket) emitQueued(ctx context.Context, p *parser.Packet) (*socketio.Args, error) {
+	q, err := s.enqueue(p, true)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case r := <-q.result:
+		return r.args, r.err
+	case <-ctx.Done():
+	}
+	var sent []*parser.Packet
+	s.mu.Lock()
+	i := slices.Index(s.queue, q)
+	if i >= 0 {
+		s.queue = slices.Delete(s.queue, i, i+1)
+		if q.timer != nil {
+			q.timer.Stop()
+		}
+		if i == 0 && q.pending {
+			sent = s.drainLocked(sent)
+		}
+	}
+	s.mu.Unlock()
+	s.notifyOutgoing(sent)
+	if i < 0 {
+		// The outcome came meanwhile.
+		r := <-q.result
+		return r.args, r.err
+	}
+	return nil, ctx.Err()
+}
+
+// drainLocked sends the first packet of the retry queue, unless the socket
+// is not connected or that packet awaits the acknowledgement of a try
+// (socket.io-client's _drainQueue). It returns sent with the packet added
+// for the outgoing handlers. s.mu is held.
+func (s *Socket) drainLocked(sent []*parser.Packet) []*parser.Packet {
+	for s.connected && len(s.queue) > 0 && !s.queue[0].pending {
+		q := s.queue[0]
+		q.pending = true
+		q.tries++
+		q.ackID = s.nextID
+		s.nextID++
+		p := &parser.Packet{Type: parser.Event, Namespace: s.nsp, ID: q.ackID, Data: q.data, Attachments: q.atts}
+		err := s.conn.Send(messages(p)...)
+		switch {
+		case err == nil:
+			sent = s.sentLocked(sent, p)
+		case errors.Is(err, eio.ErrClosed):
+			// The socket learns of the closed connection soon, which
+			// ends the try.
+		default:
+			// The write queue is full: the packet is dropped with the
+			// error, as Emit would return it.
+			s.popLocked(ackResult{err: err})
+			continue
+		}
+		if s.ackTimeout > 0 {
+			id := q.ackID
+			q.timer = time.AfterFunc(s.ackTimeout, func() { s.ackTimedOut(q, id) })
+		}
+	}
+	return sent
+}
+
+// popLocked removes the first packet of the retry queue, with its outcome.
+// s.mu is held.
+func (s *Socket) popLocked(r ackResult) {
+	q := s.queue[0]
+	s.queue[0] = nil
+	s.queue = s.queue[1:]
+	if q.timer != nil {
+		q.timer.Stop()
+	}
+	if q.result != nil {
+		q.result <- r
+	} else if r.err != nil {
+		s.m.opts.Logger.Debug("client: packet of the retry queue dropped", "namespace", s.nsp, "tries", q.tries, "err", r.err)
+	}
+}
+
+// tryFailedLocked ends the pending try of the first packet of the retry
+// queue with err: the packet is dropped with err after Retries+1 tries,
+// else tried again (now if connected, else on connection). s.mu is held.
+func (s *Socket) tryFailedLocked(err error, sent []*parser.Packet) []*parser.Packet {
+	q := s.queue[0]
+	q.pending = false
+	if q.timer != nil {
+		q.timer.Stop()
+		q.timer = nil
+	}
+	if s.retries > 0 && q.tries > s.retries {
+		s.popLocked(ackResult{err: err})
+	}
+	return s.drainLocked(sent)
+}
+
+// ackTimedOut ends try id of q when it is still pending.
+func (s *Socket) ackTimedOut(q *queued, id int64) {
+	var sent []*parser.Packet
+	s.mu.Lock()
+	if len(s.queue) > 0 && s.queue[0] == q && q.pending && q.ackID == id {
+		sent = s.tryFailedLocked(ErrAckTimeout, sent)
+	}
+	s.mu.Unlock()
+	s.notifyOutgoing(sent)
+}
+
+// shutdown fails what waits to be sent, when the Manager closes: the
+// EmitWithAck calls of the send buffer and of the retry queue return
+// ErrClosed, and Emit does from now on.
+func (s *Socket) shutdown() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, b := range s.sendBuf {
+		if ch, ok := s.acks[b.id]; ok {
+			delete(s.acks, b.id)
+			ch <- ackResult{err: ErrClosed}
+		}
+	}
+	s.sendBuf = nil
+	for len(s.queue) > 0 {
+		s.popLocked(ackResult{err: ErrClosed})
+	}
 }
 
 // Disconnect leaves the namespace: the server sees "client namespace
@@ -432,8 +801,8 @@ func (s *Socket) Disconnect() {
 }
 
 // closeLocked marks the socket disconnected and fails the acknowledgements
-// whose packets were sent; it returns the disconnect handlers to call.
-// s.mu is held.
+// whose packets were sent, and the pending try of the retry queue; it
+// returns the disconnect handlers to call. s.mu is held.
 func (s *Socket) closeLocked() []func(string) {
 	s.connected = false
 	s.connectingOn = nil
@@ -445,6 +814,9 @@ func (s *Socket) closeLocked() []func(string) {
 		}
 		delete(s.acks, id)
 		ch <- ackResult{err: ErrDisconnected}
+	}
+	if len(s.queue) > 0 && s.queue[0].pending {
+		_ = s.tryFailedLocked(ErrDisconnected, nil) // not connected: sends nothing
 	}
 	return slices.Clone(s.onDisc)
 }
@@ -494,10 +866,16 @@ func (s *Socket) onPacket(conn *eio.Conn, p *parser.Packet) {
 		if err != nil {
 			return
 		}
+		var sent []*parser.Packet
 		s.mu.Lock()
 		ch, ok := s.acks[p.ID]
 		delete(s.acks, p.ID)
+		if !ok && len(s.queue) > 0 && s.queue[0].pending && s.queue[0].ackID == p.ID {
+			s.popLocked(ackResult{args: argsOf(rest, p.Attachments)})
+			sent = s.drainLocked(sent)
+		}
 		s.mu.Unlock()
+		s.notifyOutgoing(sent)
 		if ok {
 			ch <- ackResult{args: argsOf(rest, p.Attachments)}
 		}
@@ -545,17 +923,22 @@ func (s *Socket) onConnect(conn *eio.Conn, p *parser.Packet) {
 	if d.PID == "" {
 		s.offset = ""
 	}
+	var sent []*parser.Packet
 	for _, b := range s.sendBuf {
-		if err := conn.Send(b.msgs...); err != nil {
+		if err := conn.Send(messages(b.p)...); err != nil {
 			s.m.opts.Logger.Warn("client: buffered packet dropped", "namespace", s.nsp, "err", err)
+		} else {
+			sent = s.sentLocked(sent, b.p)
 		}
 	}
 	s.sendBuf = nil
+	sent = s.drainLocked(sent)
 	s.failWaiters(nil)
 	fns := slices.Clone(s.onConn)
 	received := s.recvBuf
 	s.recvBuf = nil
 	s.mu.Unlock()
+	s.notifyOutgoing(sent)
 	for _, fn := range received {
 		s.m.d.push(fn, true)
 	}
@@ -625,14 +1008,17 @@ func (s *Socket) onEvent(conn *eio.Conn, p *parser.Packet) {
 	s.mu.Unlock()
 	call := func() {
 		s.mu.Lock()
-		h := s.handlers[name]
-		anys := slices.Clone(s.anys)
+		hs := s.handlers[name]
+		if slices.ContainsFunc(hs, func(l *listener) bool { return l.once }) {
+			s.handlers[name] = slices.DeleteFunc(slices.Clone(hs), func(l *listener) bool { return l.once })
+		}
+		anys := s.anys
 		s.mu.Unlock()
 		for _, a := range anys {
 			a(e)
 		}
-		if h != nil {
-			h(e)
+		for _, l := range hs {
+			l.h(e)
 		}
 	}
 	if connected {

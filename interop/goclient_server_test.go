@@ -14,9 +14,10 @@ import (
 // with the same answers, so that goclient_test.go runs its scenarios
 // against both.
 type goClientServer struct {
-	mu      sync.Mutex // guards reasons and seen
+	mu      sync.Mutex // guards reasons, seen and counts
 	reasons map[string]string
 	seen    map[string][]string
+	counts  map[string]int
 }
 
 func newGoClientServer(recovery bool) *socketio.Server {
@@ -25,7 +26,7 @@ func newGoClientServer(recovery bool) *socketio.Server {
 		opts.ConnectionStateRecovery = &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
 	}
 	io := socketio.NewServer(&opts)
-	g := &goClientServer{reasons: map[string]string{}, seen: map[string][]string{}}
+	g := &goClientServer{reasons: map[string]string{}, seen: map[string][]string{}, counts: map[string]int{}}
 	io.Use(func(ctx context.Context, s *socketio.Socket) error {
 		var auth authPayload
 		_ = json.Unmarshal(s.Handshake().Auth, &auth)
@@ -74,6 +75,17 @@ func newGoClientServer(recovery bool) *socketio.Server {
 				}
 				_ = ack(answer.Raw(0))
 			}()
+			return nil
+		})
+		s.On("flaky", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+			key := decodeArg[string](args, 0)
+			g.mu.Lock()
+			g.counts[key]++
+			c := g.counts[key]
+			g.mu.Unlock()
+			if c >= decodeArg[int](args, 1) && ack != nil {
+				return ack(c)
+			}
 			return nil
 		})
 		s.On("kick", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {

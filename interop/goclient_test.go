@@ -39,6 +39,10 @@ var goClientScenarios = []struct {
 	{"volatile", false, gcVolatile},
 	{"reconnection", false, gcReconnection},
 	{"recovery", true, gcRecovery},
+	{"ack-timeout", false, gcAckTimeout},
+	{"retries", false, gcRetries},
+	{"retries-in-order", false, gcRetriesInOrder},
+	{"retries-reconnection", false, gcRetriesReconnection},
 }
 
 // gcWait bounds each wait of a scenario.
@@ -504,5 +508,144 @@ func gcRecovery(t *testing.T, e *gcEnv) {
 	}
 	if !s.Recovered() || s.ID() != id {
 		t.Errorf("Recovered %v, id %q then %q", s.Recovered(), id, s.ID())
+	}
+}
+
+// retrying connects a socket tagged tag with sopts (its Auth set here) and
+// returns it with a function that counts its outgoing packets by name.
+func (e *gcEnv) retrying(t *testing.T, tag string, sopts client.SocketOptions) (*client.Socket, func(name string) int) {
+	t.Helper()
+	sopts.Auth = authPayload{Token: "good", Tag: e.tag(tag)}
+	s := e.dial(t, nil).Socket("/", &sopts)
+	var mu sync.Mutex // guards out
+	out := map[string]int{}
+	s.OnAnyOutgoing(func(ev *client.Event) {
+		mu.Lock()
+		out[ev.Name]++
+		mu.Unlock()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), gcWait)
+	defer cancel()
+	if err := s.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, func(name string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return out[name]
+	}
+}
+
+// count returns how many of seen are event.
+func count(seen []string, event string) int {
+	n := 0
+	for _, s := range seen {
+		if s == event {
+			n++
+		}
+	}
+	return n
+}
+
+func gcAckTimeout(t *testing.T, e *gcEnv) {
+	s, _ := e.retrying(t, "ack-timeout", client.SocketOptions{AckTimeout: 50 * time.Millisecond})
+	// No deadline: AckTimeout bounds the wait.
+	if _, err := s.EmitWithAck(context.Background(), "ignored"); !errors.Is(err, client.ErrAckTimeout) {
+		t.Errorf("EmitWithAck = %v, want ErrAckTimeout", err)
+	}
+	// A deadline replaces it (socket.timeout(ms)).
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := s.EmitWithAck(ctx, "ignored"); !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, client.ErrAckTimeout) {
+		t.Errorf("EmitWithAck with a deadline = %v, want the context's DeadlineExceeded", err)
+	}
+	// An answer in time is not affected.
+	if got := gcAsk[string](t, s, "echo", "in time"); got != "in time" {
+		t.Errorf("echo %q", got)
+	}
+}
+
+func gcRetries(t *testing.T, e *gcEnv) {
+	tests := []struct {
+		name    string
+		retries int
+		timeout time.Duration
+		event   string
+		args    []any
+		wantErr error
+		want    int // the server's receipts (at least, when acknowledged)
+	}{
+		// An acknowledgement may come after AckTimeout on a slow machine:
+		// retry without limit, the outcome is the same.
+		{"acknowledged from the third receipt", -1, 200 * time.Millisecond, "flaky", []any{e.tag("flaky"), 3}, nil, 3},
+		{"never acknowledged", 2, 50 * time.Millisecond, "ignored", nil, client.ErrAckTimeout, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tag := "retries-" + tt.event
+			s, outgoing := e.retrying(t, tag, client.SocketOptions{Retries: tt.retries, AckTimeout: tt.timeout})
+			ctx, cancel := context.WithTimeout(context.Background(), gcWait)
+			defer cancel()
+			a, err := s.EmitWithAck(ctx, tt.event, tt.args...)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("EmitWithAck = %v, want %v", err, tt.wantErr)
+			}
+			n := 0
+			if err == nil {
+				n = decodeArg[int](a, 0)
+				if n < tt.want {
+					t.Errorf("acknowledged at receipt %d, want %d or later", n, tt.want)
+				}
+			} else {
+				gcAsk[int](t, s, "flaky", e.tag(tag), 1) // every try arrived before this
+				n = count(e.waitSeen(t, tag, "flaky"), tt.event)
+				if n != tt.want {
+					t.Errorf("the server received %d tries, want %d", n, tt.want)
+				}
+			}
+			// The handlers of a try sent by a timer may run after the
+			// answer came.
+			gcWaitFor(t, "OnAnyOutgoing to see every try", func() bool { return outgoing(tt.event) >= n })
+			if got := outgoing(tt.event); got != n {
+				t.Errorf("OnAnyOutgoing saw %d tries, the server %d", got, n)
+			}
+		})
+	}
+}
+
+// gcRetriesInOrder: with retries, Emit and EmitWithAck are queued and sent
+// one at a time, each once the previous was acknowledged.
+func gcRetriesInOrder(t *testing.T, e *gcEnv) {
+	s, _ := e.retrying(t, "in-order", client.SocketOptions{Retries: 3})
+	for _, ev := range []string{"one", "two"} {
+		if err := s.Emit("flaky", e.tag(ev), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := gcAsk[int](t, s, "echo", 3); got != 3 {
+		t.Errorf("echo %d", got)
+	}
+	seen := e.waitSeen(t, "in-order", "echo")
+	if !slices.Equal(seen, []string{"flaky", "flaky", "echo"}) {
+		t.Errorf("server saw %v", seen)
+	}
+}
+
+// gcRetriesReconnection: a lost connection ends a try; the packet is sent
+// again after the reconnection, Retries times at most.
+func gcRetriesReconnection(t *testing.T, e *gcEnv) {
+	s, outgoing := e.retrying(t, "retry-drop", client.SocketOptions{Retries: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), gcWait)
+	defer cancel()
+	if _, err := s.EmitWithAck(ctx, "drop"); !errors.Is(err, client.ErrDisconnected) {
+		t.Fatalf("EmitWithAck = %v, want ErrDisconnected", err)
+	}
+	gcAsk[int](t, s, "flaky", e.tag("retry-drop"), 1) // after the next reconnection
+	if n := count(e.waitSeen(t, "retry-drop", "flaky"), "drop"); n != 2 {
+		t.Errorf("the server received %d tries, want 2", n)
+	}
+	gcWaitFor(t, "OnAnyOutgoing to see every try", func() bool { return outgoing("drop") >= 2 })
+	if got := outgoing("drop"); got != 2 {
+		t.Errorf("OnAnyOutgoing saw %d tries, want 2", got)
 	}
 }

@@ -14,6 +14,8 @@
 //   reason-of(tag, cb)       cb(the disconnect reason of the socket tagged so, or null)
 //   seen(tag, cb)            cb(the events received from sockets tagged so, in order)
 //   engine-id(cb)            cb(socket.conn.id)
+//   flaky(key, n, cb)        counts its receipts per key; from the n-th on, cb(count)
+//   ignored                  no handler: never acknowledged (for retries)
 // "/chat" answers echo and engine-id.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
@@ -24,6 +26,7 @@ const io = new Server(http, recovery ? { connectionStateRecovery: { maxDisconnec
 
 const reasons = new Map();
 const seen = new Map();
+const counts = new Map();
 
 io.use((socket, next) => {
   if (socket.handshake.auth?.token === "bad") {
@@ -64,6 +67,11 @@ io.on("connection", (socket) => {
   socket.on("reason-of", (t, cb) => cb(reasons.get(t) ?? null));
   socket.on("seen", (t, cb) => cb(seen.get(t) ?? []));
   socket.on("engine-id", (cb) => cb(socket.conn.id));
+  socket.on("flaky", (key, n, cb) => {
+    const c = (counts.get(key) ?? 0) + 1;
+    counts.set(key, c);
+    if (c >= n) cb?.(c);
+  });
   socket.on("disconnect", (reason) => reasons.set(tag, reason));
   socket.emit("welcome", socket.handshake.auth ?? null, socket.recovered);
 });
