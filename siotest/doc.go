@@ -5,13 +5,15 @@
 // inside testing/synctest bubbles.
 //
 //	srv := socketio.NewServer(nil)
-//	chat.RegisterChat(srv, newChat)
-//	kit := siotest.New(t, srv, nil)
-//	alice := kit.Connect(t, "/", map[string]string{"username": "alice"})
-//	reply := alice.Call(t, "join", "lobby")          // emit, wait for the ack
-//	res := siotest.Arg[chat.Result](t, reply, 0)    // typed arguments
-//	ev := alice.Expect(t, "joined")                  // the next "joined" received
-//	alice.Disconnect()                               // "client namespace disconnect" on the server
+//	chat.RegisterChatConsumer(srv, func() *chat.ChatConsumer { return &chat.ChatConsumer{} })
+//	kit := siotest.New(t, srv, nil)                     // closed by t's cleanup
+//	alice := kit.Connect(t, "/chat", chat.Auth{Token: "a"}) // connected, or t fails
+//	reply := alice.Call(t, "chat_message", chat.Message{Text: "hi"}) // emit, wait for the ack
+//	status := siotest.Arg[chat.Status](t, reply, 0)      // typed arguments
+//	ev := alice.Expect(t, "chat_message")                // the next such event received
+//	alice.Disconnect()                                   // "client namespace disconnect" on the server
+//
+// docs/testing.md is the guide, with the tests of the examples.
 //
 // # How it connects
 //

@@ -56,9 +56,7 @@ type Kit struct {
 	opts      Options
 	net       *network
 	hs        *http.Server
-	tr        *http.Transport
-	hc        *http.Client
-	serveDone chan struct{}
+	serveDone chan struct{} // closed when hs.Serve returned
 
 	mu      sync.Mutex // guards the fields below
 	clients map[*Client]struct{}
@@ -102,8 +100,7 @@ func (k *Kit) transport(g *gate) (*http.Transport, *websocket.Dialer) {
 	dial := func(ctx context.Context, _, _ string) (net.Conn, error) { return k.net.dial(ctx, g) }
 	tr := &http.Transport{
 		DialContext:         dial,
-		MaxIdleConnsPerHost: 4,
-		ForceAttemptHTTP2:   false,
+		MaxIdleConnsPerHost: 4, // a polling client holds two requests at once
 	}
 	d := &websocket.Dialer{
 		NetDialContext:   dial,
@@ -150,16 +147,13 @@ func (k *Kit) Dial(ctx context.Context, nsp string, auth any, opts *client.Optio
 	}
 	c := &Client{kit: k, gate: g, tr: tr, rec: newRecorder(k.opts.MaxEvents)}
 	k.mu.Lock()
-	if k.closed {
-		k.mu.Unlock()
+	closed := k.closed
+	k.mu.Unlock()
+	if closed {
 		return nil, ErrClosed
 	}
-	k.clients[c] = struct{}{}
-	k.mu.Unlock()
-
 	m, err := client.Dial(ctx, URL, &o)
 	if err != nil {
-		k.forget(c)
 		tr.CloseIdleConnections()
 		return nil, err
 	}
@@ -171,6 +165,16 @@ func (k *Kit) Dial(ctx context.Context, nsp string, auth any, opts *client.Optio
 		c.Close()
 		return nil, err
 	}
+	// Registered once complete, so that Close never sees it half made; a
+	// Close that came meanwhile closed the network under it.
+	k.mu.Lock()
+	if k.closed {
+		k.mu.Unlock()
+		c.Close()
+		return nil, ErrClosed
+	}
+	k.clients[c] = struct{}{}
+	k.mu.Unlock()
 	return c, nil
 }
 

@@ -219,3 +219,53 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestKitClose: closing the kit closes its clients, which leave as they
+// would; then Dial fails.
+func TestKitClose(t *testing.T) {
+	srv, _, reasons := serverSockets(nil)
+	kit := siotest.New(t, srv, nil)
+	c := kit.Connect(t, "/", nil)
+	kit.Close()
+	if got := string(<-reasons); got != "client namespace disconnect" {
+		t.Errorf("server: %q", got)
+	}
+	if got := c.ExpectDisconnect(t); got != client.ReasonClientDisconnect {
+		t.Errorf("client: %q", got)
+	}
+	if _, err := kit.Dial(t.Context(), "/", nil, nil); !errors.Is(err, siotest.ErrClosed) {
+		t.Errorf("Dial after Close: %v, want %v", err, siotest.ErrClosed)
+	}
+	kit.Close() // idempotent
+}
+
+// TestSuspendResume: while suspended, nothing reaches the client; once
+// resumed, what was held arrives, in order.
+func TestSuspendResume(t *testing.T) {
+	for _, tr := range transports[:2] {
+		t.Run(tr.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv, socks, _ := serverSockets(nil)
+				kit := kitFor(t, srv, tr.list)
+				c := kit.Connect(t, "/", nil)
+				s := <-socks
+				c.Suspend()
+				for i := range 3 {
+					if err := s.Emit("n", i); err != nil {
+						t.Fatal(err)
+					}
+				}
+				time.Sleep(time.Second) // well within the heartbeat
+				if got := c.Events(); len(got) != 0 {
+					t.Fatalf("received %d events while suspended", len(got))
+				}
+				c.Resume()
+				for i := range 3 {
+					if got := siotest.Arg[int](t, c.Expect(t, "n").Args, 0); got != i {
+						t.Errorf("n(%d), want n(%d)", got, i)
+					}
+				}
+			})
+		})
+	}
+}
