@@ -3,7 +3,6 @@ package siotest
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -143,7 +142,7 @@ func (k *Kit) Dial(ctx context.Context, nsp string, auth any, opts *client.Optio
 	o.HTTPClient = &http.Client{Transport: tr}
 	o.Dialer = d
 	if o.Logger == nil {
-		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{kit: k, gate: g, tr: tr, rec: newRecorder(k.opts.MaxEvents)}
 	k.mu.Lock()

@@ -269,3 +269,26 @@ func TestSuspendResume(t *testing.T) {
 		})
 	}
 }
+
+// TestRecorderBoundReasons: disconnect reasons are bounded by MaxEvents
+// too, the oldest dropped.
+func TestRecorderBoundReasons(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, socks, _ := serverSockets(nil)
+		kit := siotest.New(t, srv, &siotest.Options{MaxEvents: 1})
+		c := kit.Connect(t, "/", nil)
+		(<-socks).Disconnect(false) // "io server disconnect"
+		synctest.Wait()
+		if err := c.Connect(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		c.Disconnect() // "io client disconnect"
+		synctest.Wait()
+		if got := c.Dropped(); got != 1 {
+			t.Errorf("Dropped %d, want 1", got)
+		}
+		if got := c.ExpectDisconnect(t); got != client.ReasonClientDisconnect {
+			t.Errorf("kept reason %q, want the last one, %q", got, client.ReasonClientDisconnect)
+		}
+	})
+}
