@@ -353,7 +353,7 @@ func TestHelp(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d", code, tt.code)
 			}
-			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]\n"
+			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [-client dir/file.go [-client-package name]] [packages]\n"
 			if got := strings.Contains(stdout.String(), usage); got != tt.out {
 				t.Errorf("usage on stdout: %v, want %v:\n%s", got, tt.out, stdout.String())
 			}
