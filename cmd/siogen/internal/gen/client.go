@@ -175,7 +175,7 @@ func (r *reporter) clientMethods(cc *clientConsumer) {
 	taken := map[string]owner{}
 	add := func(m *clientMethod, what string) {
 		if doc, ok := clientFixedMethods[m.name]; ok {
-			r.errorf(fset, m.pos, "the typed client %s would have a method %s for %s, but %s.%s %s; rename the method (or name the event with //sio:event on a method of another name)",
+			r.errorf(fset, m.pos, "the typed client %s would have a method %s for %s, but %s.%s %s; rename the Go method and keep the event's name with //sio:event NAME",
 				cc.name, m.name, what, cc.name, m.name, doc)
 			return
 		}
@@ -218,64 +218,73 @@ func clientEventMethod(name string) string {
 func (r *reporter) clientTypes(cc *clientConsumer, importPath string) {
 	c := cc.c
 	fset := cc.pkg.Fset
+	qual := func(p *types.Package) string { return p.Name() }
 	check := func(t types.Type, pos token.Pos, what string) {
 		if msg := clientTypeProblem(t, importPath); msg != "" {
-			r.errorf(fset, pos, "%s has type %s, which the typed client cannot name: %s", what, types.TypeString(t, nil), msg)
+			r.errorf(fset, pos, "%s has type %s, which the typed client (siogen -client) cannot name: %s", what, types.TypeString(t, qual), msg)
 		}
 	}
-	paramPos := func(fn *types.Func, i int, fallback token.Pos) token.Pos {
+	// param returns the position and a description of parameter i of fn.
+	param := func(fn *types.Func, i int, fallback token.Pos) (token.Pos, string) {
 		sig := fn.Type().(*types.Signature)
-		if i < sig.Params().Len() {
-			if p := sig.Params().At(i).Pos(); p.IsValid() {
-				return p
-			}
+		v := sig.Params().At(i)
+		pos := v.Pos()
+		if !pos.IsValid() {
+			pos = fallback
 		}
-		return fallback
+		if v.Name() == "" || v.Name() == "_" {
+			return pos, fmt.Sprintf("parameter %d", i+1)
+		}
+		return pos, "parameter " + v.Name()
 	}
 	if c.connect != nil && c.connect.auth != nil {
 		auth := c.connect.auth
-		pos := paramPos(c.connect.method, 2, c.connect.method.Pos())
-		check(auth.typ, pos, fmt.Sprintf("the auth payload of %s.Connect", c.obj.Name()))
+		pos, _ := param(c.connect.method, 2, c.connect.method.Pos())
+		what := c.obj.Name() + ".Connect: the auth payload"
+		check(auth.typ, pos, what)
 		if msg := authProblem(auth); msg != "" {
-			r.errorf(fset, pos, "the auth payload of %s.Connect has type %s, %s, but a Socket.IO client sends the auth payload as a JSON object (socket.io-client and package client both refuse anything else); make it a struct, a pointer to one or a map, or leave -client out",
-				c.obj.Name(), types.TypeString(auth.typ, nil), msg)
+			r.errorf(fset, pos, "%s has type %s, %s, but a Socket.IO client sends the auth payload as a JSON object (socket.io-client and package client refuse anything else); make it a struct, a pointer to one or a map, or leave -client out",
+				what, types.TypeString(auth.typ, qual), msg)
 		}
 	}
 	for _, e := range c.events {
+		method := c.obj.Name() + "." + e.method.Name()
 		for i, p := range e.params {
-			check(p.typ, paramPos(e.method, i+2, e.namePos), fmt.Sprintf("argument %d of event %q (%s.%s)", i, e.name, c.obj.Name(), e.method.Name()))
+			pos, name := param(e.method, i+2, e.namePos)
+			check(p.typ, pos, fmt.Sprintf("%s: %s (argument %d of %q)", method, name, i, e.name))
 		}
 		if e.ack == nil || e.ack.asAckFunc {
 			continue
 		}
-		pos := paramPos(e.method, 2+len(e.params), e.namePos)
+		pos, _ := param(e.method, 2+len(e.params), e.namePos)
 		for i := range e.ack.sig.Params().Len() {
-			v := e.ack.sig.Params().At(i)
-			what := fmt.Sprintf("argument %d of the acknowledgement of %q (%s.%s)", i, e.name, c.obj.Name(), e.method.Name())
-			check(v.Type(), pos, what)
-			t := v.Type()
+			t := e.ack.sig.Params().At(i).Type()
+			what := fmt.Sprintf("%s: argument %d of the acknowledgement", method, i)
+			check(t, pos, what)
 			variadic := e.ack.sig.Variadic() && i == e.ack.sig.Params().Len()-1
-			if _, msg := paramOf(cc.pkg, t, variadic, nil); msg != "" {
+			if _, msg := paramOf(cc.pkg, t, variadic, qual); msg != "" {
 				r.errorf(fset, pos, "%s, which the typed client decodes, %s", what, msg)
 			}
 		}
 	}
-	if ei := c.emits; ei != nil {
+	if ei := c.emits; ei != nil && !r.clientChecked[ei] {
+		if r.clientChecked == nil {
+			r.clientChecked = map[*emitsIface]bool{}
+		}
+		r.clientChecked[ei] = true
 		for _, e := range ei.events {
+			method := ei.obj.Name() + "." + e.method.Name()
 			sig := e.method.Type().(*types.Signature)
 			for i, p := range e.params {
-				pos := sig.Params().At(i).Pos()
-				if !pos.IsValid() {
-					pos = e.namePos
-				}
-				check(p.typ, pos, fmt.Sprintf("argument %d of %q (%s.%s)", i, e.name, ei.obj.Name(), e.method.Name()))
+				pos, name := param(e.method, i, e.namePos)
+				check(p.typ, pos, fmt.Sprintf("%s: %s (argument %d of %q)", method, name, i, e.name))
 			}
 			for i, p := range e.replies {
 				pos := sig.Results().At(i).Pos()
 				if !pos.IsValid() {
 					pos = e.namePos
 				}
-				check(p.typ, pos, fmt.Sprintf("result %d of %s.%s (an argument of the acknowledgement of %q)", i, ei.obj.Name(), e.method.Name(), e.name))
+				check(p.typ, pos, fmt.Sprintf("%s: result %d (argument %d of the acknowledgement)", method, i+1, i))
 			}
 		}
 	}

@@ -576,6 +576,9 @@ type reporter struct {
 	warns  []error
 	perPkg map[string]int
 	curPkg string
+	// clientChecked: the //sio:emits interfaces whose types -client
+	// checked (several consumers may name one).
+	clientChecked map[*emitsIface]bool
 }
 
 // position returns pos with its file name relative to the working
