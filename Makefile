@@ -61,10 +61,12 @@ lint: ## go vet, staticcheck (pinned), gofmt, go mod tidy -diff
 .PHONY: generate
 generate: ## Regenerate siogen output for every consumer in the module
 	go run ./cmd/siogen ./...
+	go run ./cmd/siogen -client examples/chat/chatclient/client_sio_gen.go ./examples/chat/chat
 
 .PHONY: check-generate
 check-generate: ## Fail when a generated file is not what siogen writes now
 	go run ./cmd/siogen -check ./...
+	go run ./cmd/siogen -check -client examples/chat/chatclient/client_sio_gen.go ./examples/chat/chat
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 20s)
