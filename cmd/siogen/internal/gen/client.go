@@ -875,7 +875,7 @@ func (cr *clientRenderer) replyDecoder(cc *clientConsumer, e *event, name string
 	})...)
 	body = append(body, jen.Return(append(slices.Clone(rs), jen.Nil())...))
 	cr.f.Commentf("%s decodes the acknowledgement of %q.", name, e.name)
-	cr.f.Func().Id(name).Params(jen.Id(prefix+"args").Op("*").Add(cr.qual(socketioPath, "Args"))).Params(cr.replyResults(reply)...).Block(body...)
+	cr.f.Func().Id(name).Params(jen.Id(prefix + "args").Op("*").Add(cr.qual(socketioPath, "Args"))).Params(cr.replyResults(reply)...).Block(body...)
 }
 
 // decodeInto renders the statements decoding the arguments in _sio_args
