@@ -743,6 +743,7 @@ func TestClientFlag(t *testing.T) {
 		{[]string{"-client", "other/other.go", "./..."}, "other/other.go:1:1: other.go exists but was not written by siogen -client"},
 		{[]string{"-client", "my-client/c.go", "./..."}, `the directory's name "my-client" is not a Go package name; give one with -client-package`},
 		{[]string{"-client", "x/c.go", "-client-package", "a-b", "./..."}, `-client-package "a-b" is not a Go package name`},
+		{[]string{"-client", "chat/client.go", "./..."}, "-client chat/client.go: the directory holds the consumer package example.com/app/chat; the typed client goes in a package of its own (it imports the consumers' packages), e.g. -client chat/chatclient/client.go"},
 	} {
 		if code, _, errOut := runIn(t, dir, tt.args...); code != 2 || !strings.Contains(errOut, tt.want) {
 			t.Errorf("siogen %s = %d, want 2 and %q:\n%s", strings.Join(tt.args, " "), code, tt.want, errOut)

@@ -115,6 +115,13 @@ func (r *reporter) clientFile(cfg *Config, analyses []*analysis) []File {
 		return nil
 	}
 	importPath := clientImportPath(file, analyses)
+	for _, a := range analyses {
+		if len(a.consumers) > 0 && packageDir(a.pkg) == filepath.Dir(file) {
+			r.errs = append(r.errs, fmt.Errorf("siogen: -client %s: the directory holds the consumer package %s; the typed client goes in a package of its own (it imports the consumers' packages), e.g. -client %s",
+				cfg.Client, a.pkg.PkgPath, filepath.ToSlash(filepath.Join(filepath.Dir(cfg.Client), a.pkg.Name+"client", filepath.Base(cfg.Client)))))
+			return nil
+		}
+	}
 
 	var ccs []*clientConsumer
 	var fset *token.FileSet
@@ -1026,8 +1033,13 @@ func (cr *clientRenderer) onMethod(cc *clientConsumer, m *clientMethod) {
 	}
 	cr.comment(doc)
 	cr.docLines(iface, edoc)
+	// The event is used for its arguments or its acknowledgement.
+	eventParam := jen.Id(prefix + "e")
+	if len(e.params) == 0 && !e.ack {
+		eventParam = jen.Id("_")
+	}
 	cr.f.Func().Params(jen.Id("c").Op("*").Id(cc.name)).Id(m.name).Params(jen.Id("h").Add(htype)).Block(
 		jen.If(jen.Id("h").Op("==").Nil()).Block(jen.Id("c").Dot("socket").Dot("Off").Call(jen.Lit(e.name)), jen.Return()),
-		jen.Id("c").Dot("socket").Dot("On").Call(jen.Lit(e.name), jen.Func().Params(jen.Id(prefix+"e").Op("*").Add(cr.qual(clientPath, "Event"))).Block(body...)),
+		jen.Id("c").Dot("socket").Dot("On").Call(jen.Lit(e.name), jen.Func().Params(eventParam.Op("*").Add(cr.qual(clientPath, "Event"))).Block(body...)),
 	)
 }

@@ -157,3 +157,35 @@ type Room struct{}
 func (r *Room) EventWhere(ctx context.Context, s *socketio.Socket, ack func(string) error) error {
 	return ack(s.Namespace().Name())
 }
+
+// Plain serves /plain: its auth payload is the JSON text itself, and an
+// event without arguments goes both ways.
+//
+//sio:consumer namespace=/plain emits=PlainEvents
+type Plain struct{ auth []byte }
+
+// PlainEvents are sent on /plain.
+//
+//sio:emits
+type PlainEvents interface {
+	// Tick has no arguments.
+	Tick()
+}
+
+// Connect keeps the auth payload's text.
+func (p *Plain) Connect(ctx context.Context, s *socketio.Socket, auth []byte) error {
+	p.auth = auth
+	return nil
+}
+
+// EventAuth acknowledges with the auth payload's text.
+func (p *Plain) EventAuth(ctx context.Context, s *socketio.Socket, ack func(string) error) error {
+	return ack(string(p.auth))
+}
+
+// EventTick is answered with Tick.
+func (p *Plain) EventTick(ctx context.Context, s *socketio.Socket) error {
+	return plainEmit.Tick(s)
+}
+
+var plainEmit PlainEventsEmitter

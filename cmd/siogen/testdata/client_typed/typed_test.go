@@ -39,6 +39,7 @@ func TestTypedClient(t *testing.T) {
 	srv := socketio.NewServer(nil)
 	typed.RegisterChat(srv, func() *typed.Chat { return &typed.Chat{} })
 	typed.RegisterRoom(srv, func() *typed.Room { return &typed.Room{} })
+	typed.RegisterPlain(srv, func() *typed.Plain { return &typed.Plain{} })
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -199,6 +200,22 @@ func TestTypedClient(t *testing.T) {
 			if name, err := room.Where(ctx); err != nil || name != "/room-42" {
 				t.Errorf("Where = %q, %v", name, err)
 			}
+			// Raw auth bytes, sent as the JSON text they hold, and an
+			// event without arguments both ways.
+			plain := typedclient.NewPlainClient(m)
+			if err := plain.Connect(ctx, []byte(`{"k":[1,2]}`)); err != nil {
+				t.Fatal(err)
+			}
+			if text, err := plain.Auth(ctx); err != nil || text != `{"k":[1,2]}` {
+				t.Errorf("Auth = %q, %v", text, err)
+			}
+			ticks := make(chan bool, 1)
+			plain.OnTick(func() { ticks <- true })
+			if err := plain.Tick(); err != nil {
+				t.Fatal(err)
+			}
+			recv(t, ticks)
+
 			select {
 			case err := <-errs:
 				t.Errorf("unexpected error: %v", err)

@@ -37,6 +37,10 @@ var (
 	_ func(typed.Events) error                                                                                                              = typed.Events.Ping
 	_ func(typed.Events, string) (int, *string, error)                                                                                      = typed.Events.Poll
 	_ func(typed.Events, json.RawMessage)                                                                                                   = typed.Events.Raw
+	_ func(*typed.Plain, context.Context, *socketio.Socket, []byte) error                                                                   = (*typed.Plain).Connect
+	_ func(*typed.Plain, context.Context, *socketio.Socket, func(string) error) error                                                       = (*typed.Plain).EventAuth
+	_ func(*typed.Plain, context.Context, *socketio.Socket) error                                                                           = (*typed.Plain).EventTick
+	_ func(typed.PlainEvents)                                                                                                               = typed.PlainEvents.Tick
 	_ func(*typed.Room, context.Context, *socketio.Socket, func(string) error) error                                                        = (*typed.Room).EventWhere
 )
 
@@ -599,6 +603,146 @@ func _sio_Chat_Upload_reply(_sio_args *socketio.Args) (int, typed.Blob, *[]byte,
 		_sio_r2 = &_sio_v
 	}
 	return _sio_r0, _sio_r1, _sio_r2, nil
+}
+
+// PlainClient is the typed client of typed.Plain
+// (github.com/siogo/sio/cmd/siogen/testdata/client_typed), the consumer of the
+// namespace /plain: a method sending each event it handles, with the arguments
+// and acknowledgement its handler declares, and an On method registering the
+// handler of each event of typed.PlainEvents, which the server sends. Make one
+// with NewPlainClient, register its handlers, then Connect. Its methods are
+// safe for concurrent use.
+type PlainClient struct {
+	socket *client.Socket
+
+	// mu guards auth and onError.
+	mu      sync.Mutex
+	auth    []byte // the auth payload of the next CONNECT
+	onError func(error)
+}
+
+// NewPlainClient returns the client of namespace "/plain" on m. m must not
+// have made the socket of the namespace yet, since the client sets its
+// options; the client connects when Connect is called.
+func NewPlainClient(m *client.Manager) *PlainClient {
+	c := &PlainClient{}
+	c.socket = m.Socket("/plain", &client.SocketOptions{AuthFunc: c.authPayload})
+	return c
+}
+
+// Socket returns the client.Socket underneath, for what the typed methods do
+// not cover: OnConnect, OnDisconnect, Connected, ID, and events by name.
+func (c *PlainClient) Socket() *client.Socket {
+	return c.socket
+}
+
+// Connect connects to the namespace with auth as the auth payload, which
+// typed.Plain.Connect receives, and waits, within ctx, for the server's
+// answer: nil, a *client.ConnectError when the server refuses (the Connect
+// hook's error), or client.ErrClosed. auth is sent again when the client
+// connects again after a reconnection.
+func (c *PlainClient) Connect(ctx context.Context, auth []byte) error {
+	c.mu.Lock()
+	c.auth = auth
+	c.mu.Unlock()
+	return c.socket.Connect(ctx)
+}
+
+// authPayload returns the auth payload of a CONNECT (client.SocketOptions.AuthFunc).
+func (c *PlainClient) authPayload() (any, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.auth) == 0 {
+		return nil, nil
+	}
+	return json.RawMessage(c.auth), nil
+}
+
+// Disconnect leaves the namespace (see client.Socket.Disconnect).
+func (c *PlainClient) Disconnect() {
+	c.socket.Disconnect()
+}
+
+// OnError registers fn, called with what goes wrong in the On handlers: an
+// event whose arguments do not decode (a *sioruntime.DecodeError; the handler
+// is not called and no acknowledgement is sent), a handler's error (no
+// acknowledgement is sent), an acknowledgement that cannot be sent. Without it
+// they are logged with slog.Default(). fn runs on the Manager's dispatching
+// goroutine.
+func (c *PlainClient) OnError(fn func(error)) {
+	c.mu.Lock()
+	c.onError = fn
+	c.mu.Unlock()
+}
+
+// fail reports err to the OnError handler, or logs it.
+func (c *PlainClient) fail(err error) {
+	c.mu.Lock()
+	fn := c.onError
+	c.mu.Unlock()
+	if fn == nil {
+		slog.Default().Warn("sio client: PlainClient", "namespace", c.socket.Namespace(), "err", err)
+		return
+	}
+	fn(err)
+}
+
+// Auth sends "auth", which typed.Plain.EventAuth handles, and waits, within
+// ctx, for the server's acknowledgement, whose arguments it returns, decoded
+// as typed.Plain.EventAuth's ack sends them. It returns client.ErrDisconnected
+// when the socket disconnects first, ctx's error when ctx ends first, a
+// *sioruntime.DecodeError when the acknowledgement does not decode.
+//
+// typed.Plain.EventAuth's doc:
+//
+//	EventAuth acknowledges with the auth payload's text.
+func (c *PlainClient) Auth(ctx context.Context) (string, error) {
+	_sio_args, _sio_err := c.socket.EmitWithAck(ctx, "auth")
+	if _sio_err != nil {
+		var _sio_z0 string
+		return _sio_z0, _sio_err
+	}
+	return _sio_Plain_Auth_reply(_sio_args)
+}
+
+// _sio_Plain_Auth_reply decodes the acknowledgement of "auth".
+func _sio_Plain_Auth_reply(_sio_args *socketio.Args) (string, error) {
+	var _sio_r0 string
+	{
+		_sio_v, _sio_err := sioruntime.String[string](_sio_args, 0)
+		if _sio_err != nil {
+			return _sio_r0, sioruntime.DecodeFailed("auth", 0, _sio_err)
+		}
+		_sio_r0 = _sio_v
+	}
+	return _sio_r0, nil
+}
+
+// OnTick registers h, called with the arguments of each "tick" the server
+// sends (typed.PlainEvents.Tick); a nil h removes it. Handlers run one at a
+// time on the Manager's dispatching goroutine (see package client).
+//
+// typed.PlainEvents.Tick's doc:
+//
+//	Tick has no arguments.
+func (c *PlainClient) OnTick(h func()) {
+	if h == nil {
+		c.socket.Off("tick")
+		return
+	}
+	c.socket.On("tick", func(_ *client.Event) {
+		h()
+	})
+}
+
+// Tick sends "tick", which typed.Plain.EventTick handles. It does not wait:
+// the error is Emit's (the packet could not be queued).
+//
+// typed.Plain.EventTick's doc:
+//
+//	EventTick is answered with Tick.
+func (c *PlainClient) Tick() error {
+	return c.socket.Emit("tick")
 }
 
 // RoomClient is the typed client of typed.Room

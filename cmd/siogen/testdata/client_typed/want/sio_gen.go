@@ -28,6 +28,9 @@ var (
 	_ func(*Chat, context.Context, *socketio.Socket, int, ...string) error                                                = (*Chat).EventTags
 	_ func(*Chat, context.Context, *socketio.Socket, int, socketio.AckFunc) error                                         = (*Chat).EventUntyped
 	_ func(*Chat, context.Context, *socketio.Socket, string, []byte, Blob, *[]byte, func(int, Blob, *[]byte) error) error = (*Chat).EventUpload
+	_ func(*Plain, context.Context, *socketio.Socket, []byte) error                                                       = (*Plain).Connect
+	_ func(*Plain, context.Context, *socketio.Socket, func(string) error) error                                           = (*Plain).EventAuth
+	_ func(*Plain, context.Context, *socketio.Socket) error                                                               = (*Plain).EventTick
 	_ func(*Room, context.Context, *socketio.Socket, func(string) error) error                                            = (*Room).EventWhere
 )
 
@@ -41,6 +44,7 @@ var (
 	_ func(Events) error                          = Events.Ping
 	_ func(Events, string) (int, *string, error)  = Events.Poll
 	_ func(Events, json.RawMessage)               = Events.Raw
+	_ func(PlainEvents)                           = PlainEvents.Tick
 )
 
 const (
@@ -228,6 +232,72 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 			}
 		}
 		return _sio_c.EventUpload(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_a2, _sio_a3, _sio_reply)
+	default:
+		return socketio.ErrUnknownEvent
+	}
+}
+
+const (
+	// PlainNamespace is the namespace Plain serves.
+	PlainNamespace = "/plain"
+
+	// PlainAuthEvent is the event Plain.EventAuth handles.
+	PlainAuthEvent = "auth"
+
+	// PlainTickEvent is the event Plain.EventTick handles.
+	PlainTickEvent = "tick"
+)
+
+// RegisterPlain serves the /plain namespace of srv with Plain consumers:
+// newPlain makes a fresh one for each connection to the namespace, so its
+// fields hold per-connection state.
+func RegisterPlain(srv *socketio.Server, newPlain func() *Plain) {
+	sioruntime.Register(srv, &_sio_Plain_spec, newPlain)
+}
+
+// RegisterPlainShared serves the /plain namespace of srv with c, shared by
+// every connection; c's methods must be safe for concurrent use.
+func RegisterPlainShared(srv *socketio.Server, c *Plain) {
+	sioruntime.RegisterShared(srv, &_sio_Plain_spec, c)
+}
+
+var _sio_Plain_spec = sioruntime.Spec[Plain]{
+	Connect: _sio_Plain_connect,
+	Dispatcher: func(_sio_c *Plain) socketio.Dispatcher {
+		return (*_sio_Plain_dispatcher)(_sio_c)
+	},
+	Namespace: "/plain",
+}
+
+// _sio_Plain_connect decodes the auth payload and calls Connect.
+func _sio_Plain_connect(_sio_c *Plain, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_auth []byte) error {
+	var _sio_a []byte
+	if _sio_auth != nil {
+		_sio_err := sioruntime.DecodeRaw(_sio_auth, &_sio_a)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed("connect", -1, _sio_err)
+		}
+	}
+	return _sio_c.Connect(_sio_ctx, _sio_s, _sio_a)
+}
+
+// _sio_Plain_dispatcher dispatches the events of one socket to a Plain.
+type _sio_Plain_dispatcher Plain
+
+// Dispatch decodes the arguments of event and calls its handler.
+func (_sio_d *_sio_Plain_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _ *socketio.Args, _sio_ack socketio.AckFunc) error {
+	_sio_c := (*Plain)(_sio_d)
+	switch _sio_event {
+	case "auth":
+		var _sio_reply func(string) error
+		if _sio_ack != nil {
+			_sio_reply = func(_sio_r0 string) error {
+				return _sio_ack(_sio_r0)
+			}
+		}
+		return _sio_c.EventAuth(_sio_ctx, _sio_s, _sio_reply)
+	case "tick":
+		return _sio_c.EventTick(_sio_ctx, _sio_s)
 	default:
 		return socketio.ErrUnknownEvent
 	}
@@ -488,6 +558,29 @@ func (EventsEmitter) Raw(to sioruntime.Target, raw json.RawMessage) error {
 	_sio_e.Next()
 	_sio_e.RawJSON(raw)
 	return sioruntime.Emit(to, EventsRawEvent, _sio_e)
+}
+
+const (
+	// PlainEventsTickEvent is the event PlainEvents.Tick sends.
+	PlainEventsTickEvent = "tick"
+)
+
+// PlainEventsEmitter sends the events of PlainEvents (emits= of Plain) with
+// typed arguments. Its zero value is ready to use, e.g. var emit
+// PlainEventsEmitter; then emit.M(to, args...) sends event M to to: a socket
+// (s), rooms (s.To(room), s.Except(room), srv.Of(ns).To(a, b)), every socket
+// but s (s.Broadcast()), a namespace (srv.Of(ns)), volatile or local ones
+// (.Volatile(), .Local()). An acknowledged event has M(ctx, s, args...) for
+// one socket, returning its reply, and MAll(ctx, to, args...) for a broadcast,
+// returning one reply per socket.
+type PlainEventsEmitter struct{}
+
+// Tick has no arguments.
+//
+// Tick sends "tick" to to: a socket, a broadcast operator or a namespace.
+func (PlainEventsEmitter) Tick(to sioruntime.Target) error {
+	_sio_e := sioruntime.NewEncoder()
+	return sioruntime.Emit(to, PlainEventsTickEvent, _sio_e)
 }
 
 // _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
