@@ -143,6 +143,14 @@ func (r *reporter) clientFile(cfg *Config, analyses []*analysis) []File {
 			continue
 		}
 		taken[cc.name] = cc
+		// The client is one file without constraint: it would refer to a
+		// constrained consumer where it does not exist.
+		file := cc.pkg.Fset.Position(cc.c.obj.Pos()).Filename
+		if fc := (constraints{}).of(file, syntaxOf(cc.pkg, file)); fc.expr != nil {
+			r.errorf(cc.pkg.Fset, cc.c.pos, "consumer %s is declared in %s (%s), but the typed client is one file for every platform and tag set, which would refer to it where it does not exist; declare the consumer in a file without build constraint, or leave it out of -client's packages",
+				cc.c.obj.Name(), filepath.Base(file), fc.describe())
+			continue
+		}
 		r.clientMethods(cc)
 		r.clientTypes(cc, importPath)
 	}
