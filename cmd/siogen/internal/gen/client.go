@@ -490,7 +490,6 @@ func wrapComment(text string) string {
 // clientRenderer renders the typed client file.
 type clientRenderer struct {
 	*renderer
-	pkgs    []string
 	checked map[*emitsIface]bool // the interfaces whose checks are rendered
 }
 
@@ -509,7 +508,7 @@ func renderClient(ccs []*clientConsumer, importPath, pkgName string, fset *token
 	}
 	slices.Sort(paths)
 	r.f.HeaderComment(ClientHeader + "\n\n" + buildLine(nil))
-	cr := &clientRenderer{renderer: r, pkgs: paths, checked: map[*emitsIface]bool{}}
+	cr := &clientRenderer{renderer: r, checked: map[*emitsIface]bool{}}
 	pkgDoc := func(text string) {
 		for _, line := range strings.Split(wrapComment(text), "\n") {
 			r.f.PackageComment(line)

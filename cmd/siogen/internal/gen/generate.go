@@ -289,9 +289,6 @@ func Generate(cfg *Config) ([]File, []error) {
 	}
 	files = append(files, r.contractFiles(&c, analyses)...)
 	files = append(files, r.clientFile(&c, analyses)...)
-	for _, f := range files {
-		wanted[f.Path] = true // the client file is not an orphan of its directory
-	}
 	if c.Warn != nil {
 		for _, w := range sortErrors(r.warns) {
 			c.Warn(w)
