@@ -50,9 +50,11 @@ type ChatClient struct {
 	onError func(error)
 }
 
-// NewChatClient returns the client of namespace "/" on m. m must not have made
-// the socket of the namespace yet, since the client sets its options; the
-// client connects when Connect is called.
+// NewChatClient returns the client of namespace "/" on m. The client sets the
+// options of the namespace's socket, which m makes once: m must not have made
+// it yet (with m.Socket, or another NewChatClient of the same namespace), or
+// its options are not the client's. The client connects when Connect is
+// called.
 func NewChatClient(m *client.Manager) *ChatClient {
 	c := &ChatClient{}
 	c.socket = m.Socket("/", &client.SocketOptions{AuthFunc: c.authPayload})

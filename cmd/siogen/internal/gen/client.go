@@ -692,9 +692,9 @@ func (cr *clientRenderer) consumer(cc *clientConsumer) {
 	if dynamic {
 		params = append(params, jen.Id("namespace").String())
 		ns = jen.Id("namespace")
-		cr.comment(fmt.Sprintf("New%s returns the client of namespace on m: %s serves %s (siogen cannot tell which names a client may use: it takes the name). m must not have made the socket of the namespace yet, since the client sets its options; the client connects when Connect is called.", name, consumerRef, where))
+		cr.comment(fmt.Sprintf("New%s returns the client of namespace on m: %s serves %s (siogen cannot tell which names a client may use: it takes the name). The client sets the options of the namespace's socket, which m makes once: m must not have made it yet (with m.Socket, or another New%[1]s of the same namespace), or its options are not the client's. The client connects when Connect is called.", name, consumerRef, where))
 	} else {
-		cr.comment(fmt.Sprintf("New%s returns the client of namespace %q on m. m must not have made the socket of the namespace yet, since the client sets its options; the client connects when Connect is called.", name, c.namespace))
+		cr.comment(fmt.Sprintf("New%s returns the client of namespace %q on m. The client sets the options of the namespace's socket, which m makes once: m must not have made it yet (with m.Socket, or another New%[1]s of the same namespace), or its options are not the client's. The client connects when Connect is called.", name, c.namespace))
 	}
 	cr.f.Func().Id("New"+name).Params(params...).Op("*").Id(name).Block(
 		jen.Id("c").Op(":=").Op("&").Id(name).Values(),

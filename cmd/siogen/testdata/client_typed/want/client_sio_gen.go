@@ -63,9 +63,11 @@ type ChatClient struct {
 	onError func(error)
 }
 
-// NewChatClient returns the client of namespace "/chat" on m. m must not have
-// made the socket of the namespace yet, since the client sets its options; the
-// client connects when Connect is called.
+// NewChatClient returns the client of namespace "/chat" on m. The client sets
+// the options of the namespace's socket, which m makes once: m must not have
+// made it yet (with m.Socket, or another NewChatClient of the same namespace),
+// or its options are not the client's. The client connects when Connect is
+// called.
 func NewChatClient(m *client.Manager) *ChatClient {
 	c := &ChatClient{}
 	c.socket = m.Socket("/chat", &client.SocketOptions{AuthFunc: c.authPayload})
@@ -624,9 +626,11 @@ type PlainClient struct {
 	onError func(error)
 }
 
-// NewPlainClient returns the client of namespace "/plain" on m. m must not
-// have made the socket of the namespace yet, since the client sets its
-// options; the client connects when Connect is called.
+// NewPlainClient returns the client of namespace "/plain" on m. The client
+// sets the options of the namespace's socket, which m makes once: m must not
+// have made it yet (with m.Socket, or another NewPlainClient of the same
+// namespace), or its options are not the client's. The client connects when
+// Connect is called.
 func NewPlainClient(m *client.Manager) *PlainClient {
 	c := &PlainClient{}
 	c.socket = m.Socket("/plain", &client.SocketOptions{AuthFunc: c.authPayload})
@@ -764,9 +768,10 @@ type RoomClient struct {
 
 // NewRoomClient returns the client of namespace on m: typed.Room serves the
 // namespaces whose names match ^/room-\d+$ (siogen cannot tell which names a
-// client may use: it takes the name). m must not have made the socket of the
-// namespace yet, since the client sets its options; the client connects when
-// Connect is called.
+// client may use: it takes the name). The client sets the options of the
+// namespace's socket, which m makes once: m must not have made it yet (with
+// m.Socket, or another NewRoomClient of the same namespace), or its options
+// are not the client's. The client connects when Connect is called.
 func NewRoomClient(m *client.Manager, namespace string) *RoomClient {
 	c := &RoomClient{}
 	c.socket = m.Socket(namespace, nil)
