@@ -62,11 +62,14 @@ lint: ## go vet, staticcheck (pinned), gofmt, go mod tidy -diff
 # typed with, and its AsyncAPI document. Its own siogen run, so that they
 # hold the chat's consumer alone.
 CHAT_CONTRACT := -ts examples/chat/web/src/events.ts -asyncapi examples/chat/asyncapi.yaml ./examples/chat/chat
+# The chat example's generated typed Go client (examples/chat/chatclient).
+CHAT_CLIENT := -client examples/chat/chatclient/client_sio_gen.go ./examples/chat/chat
 
 .PHONY: generate
 generate: ## Regenerate siogen output for every consumer in the module, and the chat's contract and compiled client
 	go run ./cmd/siogen ./...
 	go run ./cmd/siogen $(CHAT_CONTRACT)
+	go run ./cmd/siogen $(CHAT_CLIENT)
 	$(MAKE) --no-print-directory chat-web
 
 # The compiled chat client (app.js, events.js) is checked by
@@ -75,6 +78,7 @@ generate: ## Regenerate siogen output for every consumer in the module, and the 
 check-generate: ## Fail when a generated file is not what siogen writes now
 	go run ./cmd/siogen -check ./...
 	go run ./cmd/siogen -check $(CHAT_CONTRACT)
+	go run ./cmd/siogen -check $(CHAT_CLIENT)
 
 .PHONY: chat-web
 chat-web: examples/chat/web/node_modules/.package-lock.json ## Compile the chat's TypeScript client (examples/chat/web/src) to app.js and events.js

@@ -6,7 +6,7 @@
 //
 // # Usage
 //
-//	siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]
+//	siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [-client dir/file.go [-client-package name]] [packages]
 //
 // With no packages, siogen works on the package in the current directory, as
 // a //go:generate go tool siogen in a package runs it; ./... covers the
@@ -33,6 +33,16 @@
 // model of the Go types, follow encoding/json's rules, and are covered by
 // -check; a file of that name that siogen did not write is not
 // overwritten. See docs/siogen.md.
+//
+// -client FILE also writes a typed Go client of the consumers, on package
+// github.com/siogo/sio/client: one Go file in a package of its own
+// (-client-package names it; by default the package of its directory),
+// with a type per consumer (ChatClient, NewChatClient), a method per event
+// the consumer handles (typed arguments, and the decoded acknowledgement),
+// an On method per event of its //sio:emits interface (whose results are
+// the acknowledgement) and a Connect taking the auth payload's type. It is
+// covered by -check. Payload types the client package cannot name
+// (unexported, of package main or of an internal package) are errors.
 //
 // # Build constraints and tests
 //

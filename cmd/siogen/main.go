@@ -27,8 +27,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	tags := fs.String("tags", "", "a space- or comma-separated `list` of build tags to load the packages with, as go build's -tags")
 	ts := fs.String("ts", "", "also write the TypeScript declarations of the consumers' events for socket.io-client to `file` (.ts)")
 	asyncapi := fs.String("asyncapi", "", "also write the AsyncAPI 3.0 document of the consumers' events to `file` (.yaml, .yml or .json)")
+	clientFile := fs.String("client", "", "also write the typed Go client of the consumers (package github.com/siogo/sio/client) to `file` (.go, in a directory of its own)")
+	clientPkg := fs.String("client-package", "", "the package `name` of the -client file (default: that of its directory's Go files, or the directory's name)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]")
+		fmt.Fprintln(fs.Output(), "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [-client dir/file.go [-client-package name]] [packages]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// Warnings come sorted, before any errors; they do not change the exit
 	// status.
 	warn := func(w error) { fmt.Fprintln(stderr, w) }
-	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags), Warn: warn, TypeScript: *ts, AsyncAPI: *asyncapi})
+	files, errs := gen.Generate(&gen.Config{Dir: wd, Patterns: fs.Args(), Tags: splitTags(*tags), Warn: warn, TypeScript: *ts, AsyncAPI: *asyncapi, Client: *clientFile, ClientPackage: *clientPkg})
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)

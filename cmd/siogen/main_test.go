@@ -353,7 +353,7 @@ func TestHelp(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d", code, tt.code)
 			}
-			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [packages]\n"
+			const usage = "usage: siogen [-check] [-prune] [-tags 'tag,list'] [-ts file.ts] [-asyncapi file.yaml] [-client dir/file.go [-client-package name]] [packages]\n"
 			if got := strings.Contains(stdout.String(), usage); got != tt.out {
 				t.Errorf("usage on stdout: %v, want %v:\n%s", got, tt.out, stdout.String())
 			}
@@ -693,5 +693,66 @@ func TestContractFlags(t *testing.T) {
 	}
 	if code, _, errOut := runIn(t, dir, "-asyncapi", "web/api.txt", "./..."); code != 2 || !strings.Contains(errOut, "-asyncapi web/api.txt: the file name must end in .yaml or .yml (YAML) or .json (JSON)") {
 		t.Fatalf("-asyncapi web/api.txt = %d\n%s", code, errOut)
+	}
+}
+
+// TestClientFlag: -client writes the typed client in a directory of its
+// own (created), which builds; -check with the same flags reports its
+// drift; a run without -client neither rewrites nor prunes it; bad file
+// names and package names exit 2.
+func TestClientFlag(t *testing.T) {
+	dir := tempModule(t, "")
+	flags := []string{"-client", "chatclient/client_sio_gen.go", "./..."}
+	if code, _, errOut := runIn(t, dir, append([]string{"-prune"}, flags...)...); code != 0 {
+		t.Fatalf("siogen = %d\n%s", code, errOut)
+	}
+	path := filepath.Join(dir, "chatclient", "client_sio_gen.go")
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "\npackage chatclient\n") || !strings.Contains(string(b), "func (c *ChatClient) Move(x float64, y float64) error {\n") {
+		t.Fatalf("chatclient/client_sio_gen.go (%v):\n%s", err, b)
+	}
+	build := exec.Command("go", "build", "./...")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./...: %v\n%s", err, out)
+	}
+	check := append([]string{"-check"}, flags...)
+	if code, out, errOut := runIn(t, dir, check...); code != 0 || out != "" {
+		t.Fatalf("-check = %d\n%s%s", code, out, errOut)
+	}
+	// Without -client the client is neither an orphan nor pruned.
+	if code, out, errOut := runIn(t, dir, "-check", "./..."); code != 0 || out != "" {
+		t.Fatalf("-check without -client = %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runIn(t, dir, "-prune", "./..."); code != 0 || strings.Contains(errOut, "chatclient") {
+		t.Fatalf("-prune without -client = %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the client was removed: %v", err)
+	}
+	write(t, path, strings.Replace(string(b), "x float64", "x int", 1))
+	if code, out, _ := runIn(t, dir, check...); code != 1 || !strings.Contains(out, "--- a/chatclient/client_sio_gen.go\n+++ b/chatclient/client_sio_gen.go\n") {
+		t.Fatalf("-check after an edit = %d\n%s", code, out)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-client", "chatclient/client.txt", "./..."}, "-client chatclient/client.txt: the file name must end in .go (and not _test.go)"},
+		{[]string{"-client", "other/other.go", "./..."}, "other/other.go:1:1: other.go exists but was not written by siogen -client"},
+		{[]string{"-client", "my-client/c.go", "./..."}, `the directory's name "my-client" is not a Go package name; give one with -client-package`},
+		{[]string{"-client", "x/c.go", "-client-package", "a-b", "./..."}, `-client-package "a-b" is not a Go package name`},
+		{[]string{"-client", "chat/client.go", "./..."}, "-client chat/client.go: the directory holds the consumer package example.com/app/chat; the typed client goes in a package of its own (it imports the consumers' packages), e.g. -client chat/chatclient/client.go"},
+	} {
+		if code, _, errOut := runIn(t, dir, tt.args...); code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("siogen %s = %d, want 2 and %q:\n%s", strings.Join(tt.args, " "), code, tt.want, errOut)
+		}
+	}
+	if code, _, errOut := runIn(t, dir, "-client", "my-client/c.go", "-client-package", "myclient", "./..."); code != 0 {
+		t.Fatalf("-client-package myclient = %d\n%s", code, errOut)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "my-client", "c.go")); err != nil || !strings.Contains(string(b), "\npackage myclient\n") {
+		t.Fatalf("my-client/c.go (%v):\n%s", err, b)
 	}
 }

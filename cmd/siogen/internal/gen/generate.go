@@ -67,6 +67,15 @@ type Config struct {
 	// 3.0 document to write (siogen -asyncapi): YAML when it ends in .yaml
 	// or .yml, JSON when it ends in .json.
 	AsyncAPI string
+	// Client, when not "", is the path (relative to Dir) of the typed Go
+	// client to write (siogen -client; see client.go): one Go file, in a
+	// package of its own, built on github.com/siogo/sio/client, with a
+	// client type for each consumer of the loaded packages.
+	Client string
+	// ClientPackage is the package name of the Client file; "" means the
+	// package of the other Go files of its directory, or the directory's
+	// name.
+	ClientPackage string
 }
 
 // File is one output of [Generate]: the content a generated file should
@@ -279,6 +288,7 @@ func Generate(cfg *Config) ([]File, []error) {
 		}
 	}
 	files = append(files, r.contractFiles(&c, analyses)...)
+	files = append(files, r.clientFile(&c, analyses)...)
 	if c.Warn != nil {
 		for _, w := range sortErrors(r.warns) {
 			c.Warn(w)
@@ -563,6 +573,9 @@ type reporter struct {
 	warns  []error
 	perPkg map[string]int
 	curPkg string
+	// clientChecked: the //sio:emits interfaces whose types -client
+	// checked (several consumers may name one).
+	clientChecked map[*emitsIface]bool
 }
 
 // position returns pos with its file name relative to the working

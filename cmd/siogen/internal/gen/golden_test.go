@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +41,10 @@ func TestMain(m *testing.M) {
 //     must take them as up to date (the CRLF case), and neither rewrite nor
 //     orphan those of another platform;
 //   - want/warnings.txt: the warnings, exactly (none when it is absent);
+//   - want/client.txt: the -client file to generate too (a path relative to
+//     the case, in a directory of its own) and optionally its package name;
+//     compared with want/<its base name>, and built and run with the case
+//     (the _test.go files of the case drive the server with it);
 //   - want/outputs.txt: the TypeScript (.ts) and AsyncAPI (.yaml, .yml,
 //     .json) files to generate too, one name a line, compared with want/
 //     like the Go files (TestContractOutputs checks them with tsc and the
@@ -64,7 +69,8 @@ func TestGolden(t *testing.T) {
 			var warnings strings.Builder
 			warn := func(w error) { warnings.WriteString(w.Error() + "\n") }
 			ts, asyncapi := caseOutputs(t, wantDir)
-			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Warn: warn, TypeScript: ts, AsyncAPI: asyncapi})
+			client, clientPkg := caseClient(t, wantDir)
+			files, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, Warn: warn, TypeScript: ts, AsyncAPI: asyncapi, Client: client, ClientPackage: clientPkg})
 
 			// Warnings: want/warnings.txt exactly, or none.
 			warnPath := filepath.Join(wantDir, "warnings.txt")
@@ -98,11 +104,13 @@ func TestGolden(t *testing.T) {
 			all := map[string][]byte{}
 			merge := func(cfg string, files []File) {
 				for _, f := range files {
-					if filepath.Dir(f.Path) != dir {
+					name := filepath.Base(f.Path)
+					if client != "" && f.Path == filepath.Join(dir, client) {
+						name = filepath.ToSlash(client)
+					} else if filepath.Dir(f.Path) != dir {
 						t.Errorf("%s: %s generated outside the case", cfg, f.Path)
 						continue
 					}
-					name := filepath.Base(f.Path)
 					if prev, ok := all[name]; ok && !bytes.Equal(prev, f.Content) {
 						t.Errorf("%s: %s differs from its generation for another platform:\n%s", cfg, name, UnifiedDiff("before", cfg, prev, f.Content))
 					}
@@ -119,13 +127,15 @@ func TestGolden(t *testing.T) {
 				noOrphans(t, p.String(), pf)
 				merge(p.String(), pf)
 			}
+			bases := map[string]bool{}
 			for name, content := range all {
-				golden(t, filepath.Join(wantDir, name), content)
+				golden(t, filepath.Join(wantDir, path.Base(name)), content)
+				bases[path.Base(name)] = true
 			}
 			// want/ holds no other generated file.
 			wantGo, _ := filepath.Glob(filepath.Join(wantDir, "*.go"))
 			for _, p := range wantGo {
-				if _, ok := all[filepath.Base(p)]; ok {
+				if bases[filepath.Base(p)] {
 					continue
 				}
 				if *update {
@@ -135,7 +145,7 @@ func TestGolden(t *testing.T) {
 				}
 			}
 
-			again, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, TypeScript: ts, AsyncAPI: asyncapi})
+			again, errs := Generate(&Config{Dir: dir, Patterns: []string{"."}, Tags: tags, TypeScript: ts, AsyncAPI: asyncapi, Client: client, ClientPackage: clientPkg})
 			if len(errs) > 0 || len(again) != len(files) {
 				t.Errorf("a second generation differs (errs %v)", errs)
 			} else {
@@ -212,6 +222,27 @@ func noOrphans(t *testing.T, cfg string, files []File) {
 			t.Errorf("%s: %s is taken for an orphan", cfg, f.Path)
 		}
 	}
+}
+
+// caseClient returns the -client file of want/client.txt and its package
+// name, if any.
+func caseClient(t *testing.T, wantDir string) (file, pkg string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(wantDir, "client.txt"))
+	if os.IsNotExist(err) {
+		return "", ""
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(string(b))
+	switch len(fields) {
+	case 1:
+		return fields[0], ""
+	case 2:
+		return fields[0], fields[1]
+	}
+	t.Fatalf("client.txt: %q is not \"file.go [package]\"", b)
+	return "", ""
 }
 
 // caseTags returns the tags of want/tags.txt, if any.

@@ -50,6 +50,10 @@ func Write(files []File, prune bool) (WriteResult, error) {
 // writeFile replaces path's content atomically (a temporary file renamed
 // over it), so that a reader never sees half a file.
 func writeFile(path string, content []byte) error {
+	// A -client file may be the first of its directory.
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("siogen: %w", err)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".siogen-*.tmp")
 	if err != nil {
 		return fmt.Errorf("siogen: %w", err)

@@ -18,11 +18,17 @@ func TestGeneratedParamsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The typed clients (siogen -client) too.
+	clients, err := filepath.Glob(filepath.Join("..", "..", "testdata", "*", "want", "client_sio_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, clients...)
 	if len(files) == 0 {
 		t.Fatal("no golden outputs")
 	}
 	for _, path := range files {
-		t.Run(filepath.Base(filepath.Dir(filepath.Dir(path))), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(filepath.Dir(path)))+"/"+filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
 			fset := token.NewFileSet()
 			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
