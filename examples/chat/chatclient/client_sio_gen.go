@@ -218,7 +218,8 @@ func _sio_Chat_Message_reply(_sio_args *socketio.Args) (chat.Result, error) {
 	return _sio_r0, nil
 }
 
-// OnJoined registers h, called with the arguments of each "joined" the server
+// OnJoined sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "joined" the server
 // sends (chat.Events.Joined); a nil h removes it. Handlers run one at a time
 // on the Manager's dispatching goroutine (see package client).
 //
@@ -227,8 +228,8 @@ func _sio_Chat_Message_reply(_sio_args *socketio.Args) (chat.Result, error) {
 //	Joined answers a join: the room's recent messages, oldest first, to
 //	the joining client.
 func (c *ChatClient) OnJoined(h func(room string, history []chat.Message)) {
+	c.socket.Off("joined")
 	if h == nil {
-		c.socket.Off("joined")
 		return
 	}
 	c.socket.On("joined", func(_sio_e *client.Event) {
@@ -255,7 +256,8 @@ func (c *ChatClient) OnJoined(h func(room string, history []chat.Message)) {
 	})
 }
 
-// OnMessage registers h, called with the arguments of each "message" the
+// OnMessage sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "message" the
 // server sends (chat.Events.Message); a nil h removes it. Handlers run one at
 // a time on the Manager's dispatching goroutine (see package client).
 //
@@ -264,8 +266,8 @@ func (c *ChatClient) OnJoined(h func(room string, history []chat.Message)) {
 //	Message delivers a message to everyone in its room, the sender
 //	included.
 func (c *ChatClient) OnMessage(h func(room string, msg chat.Message)) {
+	c.socket.Off("message")
 	if h == nil {
-		c.socket.Off("message")
 		return
 	}
 	c.socket.On("message", func(_sio_e *client.Event) {
@@ -292,7 +294,8 @@ func (c *ChatClient) OnMessage(h func(room string, msg chat.Message)) {
 	})
 }
 
-// OnTyping registers h, called with the arguments of each "typing" the server
+// OnTyping sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "typing" the server
 // sends (chat.Events.Typing); a nil h removes it. Handlers run one at a time
 // on the Manager's dispatching goroutine (see package client).
 //
@@ -300,8 +303,8 @@ func (c *ChatClient) OnMessage(h func(room string, msg chat.Message)) {
 //
 //	Typing tells the others in a room whether user is typing.
 func (c *ChatClient) OnTyping(h func(room string, user string, isTyping bool)) {
+	c.socket.Off("typing")
 	if h == nil {
-		c.socket.Off("typing")
 		return
 	}
 	c.socket.On("typing", func(_sio_e *client.Event) {
@@ -337,16 +340,17 @@ func (c *ChatClient) OnTyping(h func(room string, user string, isTyping bool)) {
 	})
 }
 
-// OnUserJoined registers h, called with the arguments of each "user-joined"
-// the server sends (chat.Events.UserJoined); a nil h removes it. Handlers run
-// one at a time on the Manager's dispatching goroutine (see package client).
+// OnUserJoined sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "user-joined" the
+// server sends (chat.Events.UserJoined); a nil h removes it. Handlers run one
+// at a time on the Manager's dispatching goroutine (see package client).
 //
 // chat.Events.UserJoined's doc:
 //
 //	UserJoined tells the others in a room that user joined it.
 func (c *ChatClient) OnUserJoined(h func(room string, user string)) {
+	c.socket.Off("user-joined")
 	if h == nil {
-		c.socket.Off("user-joined")
 		return
 	}
 	c.socket.On("user-joined", func(_sio_e *client.Event) {
@@ -373,7 +377,8 @@ func (c *ChatClient) OnUserJoined(h func(room string, user string)) {
 	})
 }
 
-// OnUserLeft registers h, called with the arguments of each "user-left" the
+// OnUserLeft sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "user-left" the
 // server sends (chat.Events.UserLeft); a nil h removes it. Handlers run one at
 // a time on the Manager's dispatching goroutine (see package client).
 //
@@ -382,8 +387,8 @@ func (c *ChatClient) OnUserJoined(h func(room string, user string)) {
 //	UserLeft tells the others in a room that user left it (or
 //	disconnected).
 func (c *ChatClient) OnUserLeft(h func(room string, user string)) {
+	c.socket.Off("user-left")
 	if h == nil {
-		c.socket.Off("user-left")
 		return
 	}
 	c.socket.On("user-left", func(_sio_e *client.Event) {

@@ -1033,7 +1033,7 @@ func (cr *clientRenderer) onMethod(cc *clientConsumer, m *clientMethod) {
 	body = append(body, cr.decodeInto(e.params, targets, jen.Lit(e.name), func(err jen.Code) []jen.Code {
 		return []jen.Code{jen.Id("c").Dot("fail").Call(err), jen.Return()}
 	})...)
-	doc := fmt.Sprintf("%s registers h, called with the arguments of each %q the server sends (%s)", m.name, e.name, iface)
+	doc := fmt.Sprintf("%s sets h, in place of any handler of the event (those added with Socket().On included), called with the arguments of each %q the server sends (%s)", m.name, e.name, iface)
 	if !e.ack {
 		body = append(body, jen.Id("h").Call(call...))
 		doc += "; a nil h removes it."
@@ -1073,7 +1073,8 @@ func (cr *clientRenderer) onMethod(cc *clientConsumer, m *clientMethod) {
 		eventParam = jen.Id("_")
 	}
 	cr.f.Func().Params(jen.Id("c").Op("*").Id(cc.name)).Id(m.name).Params(jen.Id("h").Add(htype)).Block(
-		jen.If(jen.Id("h").Op("==").Nil()).Block(jen.Id("c").Dot("socket").Dot("Off").Call(jen.Lit(e.name)), jen.Return()),
+		jen.Id("c").Dot("socket").Dot("Off").Call(jen.Lit(e.name)),
+		jen.If(jen.Id("h").Op("==").Nil()).Block(jen.Return()),
 		jen.Id("c").Dot("socket").Dot("On").Call(jen.Lit(e.name), jen.Func().Params(eventParam.Op("*").Add(cr.qual(clientPath, "Event"))).Block(body...)),
 	)
 }

@@ -150,19 +150,20 @@ func (c *ChatClient) Note(text string, n *int) error {
 	return c.socket.Emit("note", text, n)
 }
 
-// OnAsk registers h, called with the arguments of each "ask" the server sends
-// (typed.Events.Ask), whose acknowledgement the server waits for: h's results
-// are sent as its arguments when h returns a nil error; when h returns an
-// error, none is sent (the server's wait ends with its context) and the error
-// goes to OnError. A nil h removes it. Handlers run one at a time on the
+// OnAsk sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "ask" the server
+// sends (typed.Events.Ask), whose acknowledgement the server waits for: h's
+// results are sent as its arguments when h returns a nil error; when h returns
+// an error, none is sent (the server's wait ends with its context) and the
+// error goes to OnError. A nil h removes it. Handlers run one at a time on the
 // Manager's dispatching goroutine (see package client).
 //
 // typed.Events.Ask's doc:
 //
 //	Ask expects the client's answer.
 func (c *ChatClient) OnAsk(h func(q typed.Question) (typed.Answer, error)) {
+	c.socket.Off("ask")
 	if h == nil {
-		c.socket.Off("ask")
 		return
 	}
 	c.socket.On("ask", func(_sio_e *client.Event) {
@@ -190,7 +191,8 @@ func (c *ChatClient) OnAsk(h func(q typed.Question) (typed.Answer, error)) {
 	})
 }
 
-// OnEcho registers h, called with the arguments of each "echo" the server
+// OnEcho sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "echo" the server
 // sends (typed.Events.Echo); a nil h removes it. Handlers run one at a time on
 // the Manager's dispatching goroutine (see package client).
 //
@@ -198,8 +200,8 @@ func (c *ChatClient) OnAsk(h func(q typed.Question) (typed.Answer, error)) {
 //
 //	Echo repeats a note, with its optional number.
 func (c *ChatClient) OnEcho(h func(msg typed.Message, n *int)) {
+	c.socket.Off("echo")
 	if h == nil {
-		c.socket.Off("echo")
 		return
 	}
 	c.socket.On("echo", func(_sio_e *client.Event) {
@@ -226,7 +228,8 @@ func (c *ChatClient) OnEcho(h func(msg typed.Message, n *int)) {
 	})
 }
 
-// OnFile registers h, called with the arguments of each "file" the server
+// OnFile sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "file" the server
 // sends (typed.Events.File); a nil h removes it. Handlers run one at a time on
 // the Manager's dispatching goroutine (see package client).
 //
@@ -234,8 +237,8 @@ func (c *ChatClient) OnEcho(h func(msg typed.Message, n *int)) {
 //
 //	File sends bytes back: binary attachments, one of them optional.
 func (c *ChatClient) OnFile(h func(name string, data []byte, blob typed.Blob, opt *[]byte)) {
+	c.socket.Off("file")
 	if h == nil {
-		c.socket.Off("file")
 		return
 	}
 	c.socket.On("file", func(_sio_e *client.Event) {
@@ -280,7 +283,8 @@ func (c *ChatClient) OnFile(h func(name string, data []byte, blob typed.Blob, op
 	})
 }
 
-// OnMany registers h, called with the arguments of each "many" the server
+// OnMany sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "many" the server
 // sends (typed.Events.Many); a nil h removes it. Handlers run one at a time on
 // the Manager's dispatching goroutine (see package client).
 //
@@ -288,8 +292,8 @@ func (c *ChatClient) OnFile(h func(name string, data []byte, blob typed.Blob, op
 //
 //	Many has a variadic tail.
 func (c *ChatClient) OnMany(h func(first int, tags ...string)) {
+	c.socket.Off("many")
 	if h == nil {
-		c.socket.Off("many")
 		return
 	}
 	c.socket.On("many", func(_sio_e *client.Event) {
@@ -323,7 +327,8 @@ func (c *ChatClient) OnMany(h func(first int, tags ...string)) {
 	})
 }
 
-// OnPing registers h, called with the arguments of each "ping" the server
+// OnPing sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "ping" the server
 // sends (typed.Events.Ping), whose acknowledgement the server waits for: it is
 // sent once h returns nil; when h returns an error, none is sent (the server's
 // wait ends with its context) and the error goes to OnError. A nil h removes
@@ -334,8 +339,8 @@ func (c *ChatClient) OnMany(h func(first int, tags ...string)) {
 //
 //	Ping expects an empty acknowledgement.
 func (c *ChatClient) OnPing(h func() error) {
+	c.socket.Off("ping")
 	if h == nil {
-		c.socket.Off("ping")
 		return
 	}
 	c.socket.On("ping", func(_sio_e *client.Event) {
@@ -353,7 +358,8 @@ func (c *ChatClient) OnPing(h func() error) {
 	})
 }
 
-// OnPoll registers h, called with the arguments of each "poll" the server
+// OnPoll sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "poll" the server
 // sends (typed.Events.Poll), whose acknowledgement the server waits for: h's
 // results are sent as its arguments when h returns a nil error; when h returns
 // an error, none is sent (the server's wait ends with its context) and the
@@ -364,8 +370,8 @@ func (c *ChatClient) OnPing(h func() error) {
 //
 //	Poll expects two values, the second optional.
 func (c *ChatClient) OnPoll(h func(q string) (int, *string, error)) {
+	c.socket.Off("poll")
 	if h == nil {
-		c.socket.Off("poll")
 		return
 	}
 	c.socket.On("poll", func(_sio_e *client.Event) {
@@ -393,16 +399,17 @@ func (c *ChatClient) OnPoll(h func(q string) (int, *string, error)) {
 	})
 }
 
-// OnRaw registers h, called with the arguments of each "raw-json" the server
-// sends (typed.Events.Raw); a nil h removes it. Handlers run one at a time on
-// the Manager's dispatching goroutine (see package client).
+// OnRaw sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "raw-json" the
+// server sends (typed.Events.Raw); a nil h removes it. Handlers run one at a
+// time on the Manager's dispatching goroutine (see package client).
 //
 // typed.Events.Raw's doc:
 //
 //	Raw carries any JSON.
 func (c *ChatClient) OnRaw(h func(raw json.RawMessage)) {
+	c.socket.Off("raw-json")
 	if h == nil {
-		c.socket.Off("raw-json")
 		return
 	}
 	c.socket.On("raw-json", func(_sio_e *client.Event) {
@@ -725,7 +732,8 @@ func _sio_Plain_Auth_reply(_sio_args *socketio.Args) (string, error) {
 	return _sio_r0, nil
 }
 
-// OnTick registers h, called with the arguments of each "tick" the server
+// OnTick sets h, in place of any handler of the event (those added with
+// Socket().On included), called with the arguments of each "tick" the server
 // sends (typed.PlainEvents.Tick); a nil h removes it. Handlers run one at a
 // time on the Manager's dispatching goroutine (see package client).
 //
@@ -733,8 +741,8 @@ func _sio_Plain_Auth_reply(_sio_args *socketio.Args) (string, error) {
 //
 //	Tick has no arguments.
 func (c *PlainClient) OnTick(h func()) {
+	c.socket.Off("tick")
 	if h == nil {
-		c.socket.Off("tick")
 		return
 	}
 	c.socket.On("tick", func(_ *client.Event) {
