@@ -163,11 +163,6 @@ type listener struct {
 type Socket struct {
 	m   *Manager
 	nsp string
-	// auth, authErr (its encoding's error) and authFunc come from
-	// SocketOptions and do not change.
-	auth     json.RawMessage
-	authErr  error
-	authFunc func() (any, error)
 	// ackTimeout, retries and queueMax come from SocketOptions and do not
 	// change.
 	ackTimeout time.Duration
@@ -175,6 +170,11 @@ type Socket struct {
 	queueMax   int
 
 	mu sync.Mutex // guards the fields below
+	// auth, authErr (its encoding's error) and authFunc come from
+	// SocketOptions, or SetAuth and SetAuthFunc.
+	auth     json.RawMessage
+	authErr  error
+	authFunc func() (any, error)
 	// active: the socket wants to be connected (Connect called, and neither
 	// Disconnect nor a server's refusal or disconnection since); it is
 	// connected again after a reconnection.
@@ -402,6 +402,32 @@ func (s *Socket) OnConnectError(fn func(err error)) {
 	s.onErr = append(s.onErr, fn)
 }
 
+// SetAuth sets the auth payload of the CONNECT packets sent from now on (the
+// next Connect's and those after reconnections), in place of
+// SocketOptions.Auth and AuthFunc, as assigning socket.auth does in
+// socket.io-client. It returns the error of encoding auth, which must
+// encode to a JSON object (or be nil); the payload is then unchanged.
+func (s *Socket) SetAuth(auth any) error {
+	data, err := encodeAuth(auth)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.auth, s.authErr, s.authFunc = data, nil, nil
+	return nil
+}
+
+// SetAuthFunc sets the function called before each CONNECT from now on for
+// its auth payload, in place of SocketOptions.Auth and AuthFunc, as
+// assigning an auth callback to socket.auth does in socket.io-client; see
+// SocketOptions.AuthFunc. A nil fn sends no payload.
+func (s *Socket) SetAuthFunc(fn func() (any, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.auth, s.authErr, s.authFunc = nil, nil, fn
+}
+
 // Connect connects the socket to its namespace and waits, within ctx, for
 // the server's answer: nil, a *ConnectError when the server refuses, or
 // ErrClosed. From then on the socket is connected again after each
@@ -409,11 +435,12 @@ func (s *Socket) OnConnectError(fn func(err error)) {
 // it. When ctx ends first, the socket still connects when the server
 // answers.
 func (s *Socket) Connect(ctx context.Context) error {
-	if s.authErr != nil {
-		return s.authErr
-	}
 	w := make(chan error, 1)
 	s.mu.Lock()
+	if s.authErr != nil {
+		s.mu.Unlock()
+		return s.authErr
+	}
 	if s.connected {
 		s.mu.Unlock()
 		return nil
@@ -449,10 +476,10 @@ func (s *Socket) onOpen(conn *eio.Conn) {
 		return
 	}
 	s.connectingOn = conn
+	data, authFunc := s.auth, s.authFunc
 	s.mu.Unlock()
-	data := s.auth
-	if s.authFunc != nil {
-		v, err := s.authFunc()
+	if authFunc != nil {
+		v, err := authFunc()
 		if err == nil {
 			data, err = encodeAuth(v)
 		}

@@ -475,3 +475,45 @@ func TestConcurrentConnect(t *testing.T) {
 	default:
 	}
 }
+
+// TestSetAuth: the auth payload set after the socket was made replaces the
+// one of its options, as assigning socket.auth does in socket.io-client.
+func TestSetAuth(t *testing.T) {
+	ts := newTestServer(t, nil)
+	tests := []struct {
+		name string
+		set  func(s *Socket) error
+		want string // the auth the server sees
+	}{
+		{"SetAuth", func(s *Socket) error { return s.SetAuth(map[string]string{"token": "good"}) }, `{"token":"good"}`},
+		{"SetAuthFunc", func(s *Socket) error {
+			s.SetAuthFunc(func() (any, error) { return map[string]string{"token": "good", "n": "1"}, nil })
+			return nil
+		}, `{"n":"1","token":"good"}`},
+		{"SetAuth not an object keeps the payload", func(s *Socket) error {
+			if err := s.SetAuth([]int{1}); err == nil {
+				t.Error("SetAuth([]int{1}) = nil, want an error")
+			}
+			return s.SetAuth(map[string]string{"token": "good"})
+		}, `{"token":"good"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mgr := dial(t, ts, modes[1], nil)
+			s := mgr.Socket("/", &SocketOptions{Auth: map[string]string{"token": "bad"}})
+			welcome := make(chan *Event, 1)
+			s.On("welcome", func(e *Event) { welcome <- e })
+			if err := tt.set(s); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), wait)
+			defer cancel()
+			if err := s.Connect(ctx); err != nil {
+				t.Fatalf("Connect = %v (the options' payload was sent?)", err)
+			}
+			if got := string(recv(t, welcome).Args.Raw(0)); got != tt.want {
+				t.Errorf("server saw auth %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

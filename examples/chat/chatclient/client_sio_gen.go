@@ -50,14 +50,12 @@ type ChatClient struct {
 	onError func(error)
 }
 
-// NewChatClient returns the client of namespace "/" on m. The client sets the
-// options of the namespace's socket, which m makes once: m must not have made
-// it yet (with m.Socket, or another NewChatClient of the same namespace), or
-// its options are not the client's. The client connects when Connect is
-// called.
+// NewChatClient returns the client of namespace "/" on m. It uses m's socket
+// of the namespace (m.Socket), so make one client per namespace of a Manager.
+// The client connects when Connect is called.
 func NewChatClient(m *client.Manager) *ChatClient {
 	c := &ChatClient{}
-	c.socket = m.Socket("/", &client.SocketOptions{AuthFunc: c.authPayload})
+	c.socket = m.Socket("/", nil)
 	return c
 }
 
@@ -76,10 +74,11 @@ func (c *ChatClient) Connect(ctx context.Context, auth *chat.Auth) error {
 	c.mu.Lock()
 	c.auth = auth
 	c.mu.Unlock()
+	c.socket.SetAuthFunc(c.authPayload)
 	return c.socket.Connect(ctx)
 }
 
-// authPayload returns the auth payload of a CONNECT (client.SocketOptions.AuthFunc).
+// authPayload returns the auth payload of a CONNECT (client.Socket.SetAuthFunc).
 func (c *ChatClient) authPayload() (any, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -682,23 +682,19 @@ func (cr *clientRenderer) consumer(cc *clientConsumer) {
 	cr.f.Type().Id(name).Struct(fields...)
 
 	// The constructor.
-	opts := jen.Nil()
-	if auth != nil {
-		opts = jen.Op("&").Add(cr.qual(clientPath, "SocketOptions")).Values(jen.Dict{jen.Id("AuthFunc"): jen.Id("c").Dot("authPayload")})
-	}
 	dynamic := c.regexp != "" || c.match != nil
 	params := []jen.Code{jen.Id("m").Op("*").Add(cr.qual(clientPath, "Manager"))}
 	ns := jen.Lit(c.namespace)
 	if dynamic {
 		params = append(params, jen.Id("namespace").String())
 		ns = jen.Id("namespace")
-		cr.comment(fmt.Sprintf("New%s returns the client of namespace on m: %s serves %s (siogen cannot tell which names a client may use: it takes the name). The client sets the options of the namespace's socket, which m makes once: m must not have made it yet (with m.Socket, or another New%[1]s of the same namespace), or its options are not the client's. The client connects when Connect is called.", name, consumerRef, where))
+		cr.comment(fmt.Sprintf("New%s returns the client of namespace on m: %s serves %s (siogen cannot tell which names a client may use: it takes the name). It uses m's socket of the namespace (m.Socket), so make one client per namespace of a Manager. The client connects when Connect is called.", name, consumerRef, where))
 	} else {
-		cr.comment(fmt.Sprintf("New%s returns the client of namespace %q on m. The client sets the options of the namespace's socket, which m makes once: m must not have made it yet (with m.Socket, or another New%[1]s of the same namespace), or its options are not the client's. The client connects when Connect is called.", name, c.namespace))
+		cr.comment(fmt.Sprintf("New%s returns the client of namespace %q on m. It uses m's socket of the namespace (m.Socket), so make one client per namespace of a Manager. The client connects when Connect is called.", name, c.namespace))
 	}
 	cr.f.Func().Id("New"+name).Params(params...).Op("*").Id(name).Block(
 		jen.Id("c").Op(":=").Op("&").Id(name).Values(),
-		jen.Id("c").Dot("socket").Op("=").Id("m").Dot("Socket").Call(ns, opts),
+		jen.Id("c").Dot("socket").Op("=").Id("m").Dot("Socket").Call(ns, jen.Nil()),
 		jen.Return(jen.Id("c")),
 	)
 
@@ -713,9 +709,10 @@ func (cr *clientRenderer) consumer(cc *clientConsumer) {
 			jen.Id("c").Dot("mu").Dot("Lock").Call(),
 			jen.Id("c").Dot("auth").Op("=").Id("auth"),
 			jen.Id("c").Dot("mu").Dot("Unlock").Call(),
+			jen.Id("c").Dot("socket").Dot("SetAuthFunc").Call(jen.Id("c").Dot("authPayload")),
 			jen.Return(jen.Id("c").Dot("socket").Dot("Connect").Call(jen.Id("ctx"))),
 		)
-		cr.f.Comment("authPayload returns the auth payload of a CONNECT (client.SocketOptions.AuthFunc).")
+		cr.f.Comment("authPayload returns the auth payload of a CONNECT (client.Socket.SetAuthFunc).")
 		var ret jen.Code = jen.Id("c").Dot("auth")
 		var nilCheck jen.Code
 		switch {

@@ -63,14 +63,12 @@ type ChatClient struct {
 	onError func(error)
 }
 
-// NewChatClient returns the client of namespace "/chat" on m. The client sets
-// the options of the namespace's socket, which m makes once: m must not have
-// made it yet (with m.Socket, or another NewChatClient of the same namespace),
-// or its options are not the client's. The client connects when Connect is
-// called.
+// NewChatClient returns the client of namespace "/chat" on m. It uses m's
+// socket of the namespace (m.Socket), so make one client per namespace of a
+// Manager. The client connects when Connect is called.
 func NewChatClient(m *client.Manager) *ChatClient {
 	c := &ChatClient{}
-	c.socket = m.Socket("/chat", &client.SocketOptions{AuthFunc: c.authPayload})
+	c.socket = m.Socket("/chat", nil)
 	return c
 }
 
@@ -89,10 +87,11 @@ func (c *ChatClient) Connect(ctx context.Context, auth typed.Auth) error {
 	c.mu.Lock()
 	c.auth = auth
 	c.mu.Unlock()
+	c.socket.SetAuthFunc(c.authPayload)
 	return c.socket.Connect(ctx)
 }
 
-// authPayload returns the auth payload of a CONNECT (client.SocketOptions.AuthFunc).
+// authPayload returns the auth payload of a CONNECT (client.Socket.SetAuthFunc).
 func (c *ChatClient) authPayload() (any, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -633,14 +632,12 @@ type PlainClient struct {
 	onError func(error)
 }
 
-// NewPlainClient returns the client of namespace "/plain" on m. The client
-// sets the options of the namespace's socket, which m makes once: m must not
-// have made it yet (with m.Socket, or another NewPlainClient of the same
-// namespace), or its options are not the client's. The client connects when
-// Connect is called.
+// NewPlainClient returns the client of namespace "/plain" on m. It uses m's
+// socket of the namespace (m.Socket), so make one client per namespace of a
+// Manager. The client connects when Connect is called.
 func NewPlainClient(m *client.Manager) *PlainClient {
 	c := &PlainClient{}
-	c.socket = m.Socket("/plain", &client.SocketOptions{AuthFunc: c.authPayload})
+	c.socket = m.Socket("/plain", nil)
 	return c
 }
 
@@ -659,10 +656,11 @@ func (c *PlainClient) Connect(ctx context.Context, auth []byte) error {
 	c.mu.Lock()
 	c.auth = auth
 	c.mu.Unlock()
+	c.socket.SetAuthFunc(c.authPayload)
 	return c.socket.Connect(ctx)
 }
 
-// authPayload returns the auth payload of a CONNECT (client.SocketOptions.AuthFunc).
+// authPayload returns the auth payload of a CONNECT (client.Socket.SetAuthFunc).
 func (c *PlainClient) authPayload() (any, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -776,10 +774,9 @@ type RoomClient struct {
 
 // NewRoomClient returns the client of namespace on m: typed.Room serves the
 // namespaces whose names match ^/room-\d+$ (siogen cannot tell which names a
-// client may use: it takes the name). The client sets the options of the
-// namespace's socket, which m makes once: m must not have made it yet (with
-// m.Socket, or another NewRoomClient of the same namespace), or its options
-// are not the client's. The client connects when Connect is called.
+// client may use: it takes the name). It uses m's socket of the namespace
+// (m.Socket), so make one client per namespace of a Manager. The client
+// connects when Connect is called.
 func NewRoomClient(m *client.Manager, namespace string) *RoomClient {
 	c := &RoomClient{}
 	c.socket = m.Socket(namespace, nil)
