@@ -1,0 +1,239 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// fleet is a scenario's connections and goroutines: it opens sessions, runs
+// a goroutine per session (its read loop) or per worker, keeps the first
+// error any of them had before the scenario ended, and closes everything.
+type fleet struct {
+	addr string
+	d    *websocket.Dialer
+	wg   sync.WaitGroup
+	// closing is set when the scenario ends: errors after it are the
+	// closing's, not the server's.
+	closing atomic.Bool
+	// failed is closed by the first error.
+	failed chan struct{}
+
+	// mu guards sessions and err.
+	mu       sync.Mutex
+	sessions []*session
+	err      error
+}
+
+func newFleet(addr string) *fleet {
+	return &fleet{addr: addr, d: newDialer(), failed: make(chan struct{})}
+}
+
+// fail records err unless the fleet is closing or has failed already.
+func (f *fleet) fail(err error) {
+	if f.closing.Load() {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+		close(f.failed)
+	}
+}
+
+// error returns the first error recorded.
+func (f *fleet) error() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// do runs fn in a goroutine of the fleet; its error fails the fleet.
+func (f *fleet) do(fn func() error) {
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		if err := fn(); err != nil {
+			f.fail(err)
+		}
+	}()
+}
+
+// dial opens n sessions, conc handshakes at a time, and runs loop(i, s)
+// for the i-th as soon as it is connected. It returns when all are
+// connected, or with the first error.
+func (f *fleet) dial(ctx context.Context, n, conc int, loop func(i int, s *session) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f.mu.Lock()
+	f.sessions = make([]*session, n)
+	f.mu.Unlock()
+	conc = max(1, min(conc, n))
+	var next atomic.Int64
+	errc := make(chan error, conc)
+	for range conc {
+		go func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					errc <- nil
+					return
+				}
+				s, err := handshake(ctx, f.d, f.addr)
+				if err != nil {
+					cancel()
+					errc <- fmt.Errorf("connection %d of %d: %w", i+1, n, err)
+					return
+				}
+				f.mu.Lock()
+				f.sessions[i] = s
+				f.mu.Unlock()
+				f.do(func() error {
+					if err := loop(i, s); err != nil {
+						return fmt.Errorf("connection %d: %w", i+1, err)
+					}
+					return nil
+				})
+			}
+		}()
+	}
+	var first error
+	for range conc {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first == nil {
+		first = f.error()
+	}
+	return first
+}
+
+// session returns the i-th session dialled.
+func (f *fleet) session(i int) *session {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sessions[i]
+}
+
+// sleep waits for d, or until the fleet failed or ctx is done.
+func (f *fleet) sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-f.failed:
+		return f.error()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// close ends the scenario: it closes every session, waits for every
+// goroutine of the fleet and returns the first error they had before.
+func (f *fleet) close() error {
+	f.closing.Store(true)
+	f.mu.Lock()
+	sessions := f.sessions
+	f.mu.Unlock()
+	for _, s := range sessions {
+		if s != nil {
+			s.close()
+		}
+	}
+	f.wg.Wait()
+	return f.error()
+}
+
+// counters are per-goroutine event counters, each on its own cache line.
+type counters []struct {
+	atomic.Uint64
+	_ [56]byte
+}
+
+func (c counters) sum() uint64 {
+	var n uint64
+	for i := range c {
+		n += c[i].Load()
+	}
+	return n
+}
+
+// window is what happened during a scenario's measured window.
+type window struct {
+	elapsed time.Duration
+	// events is the scenario's count: acks, deliveries, connects.
+	events uint64
+	// server and self are the CPU time (user and system) of the server
+	// process and of the generator.
+	server, self time.Duration
+}
+
+// rate returns events per second.
+func (w window) rate() float64 { return float64(w.events) / w.elapsed.Seconds() }
+
+// serverPer returns the server's CPU time per event in microseconds.
+func (w window) serverPer() float64 {
+	if w.events == 0 {
+		return 0
+	}
+	return float64(w.server.Nanoseconds()) / 1e3 / float64(w.events)
+}
+
+// serverLoad and selfLoad return the CPU used in the window, in percent of
+// one core.
+func (w window) serverLoad() float64 { return 100 * w.server.Seconds() / w.elapsed.Seconds() }
+func (w window) selfLoad() float64   { return 100 * w.self.Seconds() / w.elapsed.Seconds() }
+
+type snapshot struct {
+	at           time.Time
+	events       uint64
+	server, self time.Duration
+}
+
+func take(pid int, events func() uint64) (snapshot, error) {
+	server, err := procCPU(pid)
+	if err != nil {
+		return snapshot{}, err
+	}
+	return snapshot{at: time.Now(), events: events(), server: server, self: selfCPU()}, nil
+}
+
+// measure lets the load run for warmup, then measures events and CPU over
+// duration. mark, when not nil, is called with true as the window opens and
+// with false as it closes.
+func (f *fleet) measure(ctx context.Context, pid int, warmup, duration time.Duration, events func() uint64, mark func(open bool)) (window, error) {
+	if err := f.sleep(ctx, warmup); err != nil {
+		return window{}, err
+	}
+	a, err := take(pid, events)
+	if err != nil {
+		return window{}, err
+	}
+	if mark != nil {
+		mark(true)
+	}
+	err = f.sleep(ctx, duration)
+	if mark != nil {
+		mark(false)
+	}
+	if err != nil {
+		return window{}, err
+	}
+	b, err := take(pid, events)
+	if err != nil {
+		return window{}, err
+	}
+	return window{
+		elapsed: b.at.Sub(a.at),
+		events:  b.events - a.events,
+		server:  b.server - a.server,
+		self:    b.self - a.self,
+	}, nil
+}

@@ -1,0 +1,226 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Payload is the argument of every "echo" and "fanout" the generator sends:
+// the same bytes for every server.
+const Payload = `{"text":"hello, world","n":42}`
+
+// maxMessage bounds the size of a message the generator reads: the servers'
+// messages here are a few dozen bytes.
+const maxMessage = 64 << 10
+
+// handshakeTimeout bounds a connection's whole handshake: WebSocket upgrade,
+// Engine.IO open packet, Socket.IO CONNECT reply.
+const handshakeTimeout = 10 * time.Second
+
+// The packets the generator writes and expects, in Engine.IO v4 / Socket.IO
+// v5 text encoding: Engine.IO type then Socket.IO type, namespace "/"
+// implied.
+var (
+	pingPacket    = []byte("2")
+	pongPacket    = []byte("3")
+	connectPacket = []byte("40")
+	// fanoutPacket asks for a broadcast of tickPacket to every socket.
+	fanoutPacket = []byte(`42["fanout",` + Payload + `]`)
+	tickPacket   = []byte(`42["tick",` + Payload + `]`)
+	// echoTail follows "42<id>" in an echo; ackTail follows "43<id>" in
+	// its acknowledgement.
+	echoTail = []byte(`["echo",` + Payload + `]`)
+	ackTail  = []byte(`[` + Payload + `]`)
+)
+
+// newDialer returns the WebSocket dialer of every connection. Connections
+// are closed with a TCP reset (SO_LINGER 0), so that tens of thousands of
+// short connections leave no TIME_WAIT sockets holding the generator's
+// ephemeral ports. Write buffers are pooled so that idle connections hold
+// none.
+func newDialer() *websocket.Dialer {
+	return &websocket.Dialer{
+		NetDialContext:   dialNoLinger,
+		HandshakeTimeout: handshakeTimeout,
+		ReadBufferSize:   2048,
+		WriteBufferSize:  2048,
+		WriteBufferPool:  &sync.Pool{},
+	}
+}
+
+func dialNoLinger(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+		_ = tc.SetNoDelay(true)
+	}
+	return c, nil
+}
+
+// session is one Socket.IO connection to "/" over WebSocket.
+type session struct {
+	ws *websocket.Conn
+	// buf holds the last message read; reused by the next read.
+	buf []byte
+	// wmu guards writes to ws and out: a session's read loop answers pings
+	// while another goroutine may send on it (the fan-out trigger).
+	wmu sync.Mutex
+	out []byte
+}
+
+// handshake opens a WebSocket to the server at addr (host:port), reads
+// Engine.IO's open packet, connects to the namespace "/" with no auth and
+// waits for the CONNECT reply.
+func handshake(ctx context.Context, d *websocket.Dialer, addr string) (*session, error) {
+	ws, resp, err := d.DialContext(ctx, "ws://"+addr+"/socket.io/?EIO=4&transport=websocket", nil)
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &session{ws: ws, buf: make([]byte, 0, 256)}
+	ws.SetReadLimit(maxMessage)
+	if err := s.connect(); err != nil {
+		ws.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *session) connect() error {
+	if err := s.ws.SetReadDeadline(time.Now().Add(handshakeTimeout)); err != nil {
+		return err
+	}
+	m, err := s.next()
+	if err != nil {
+		return fmt.Errorf("waiting for the Engine.IO open packet: %w", err)
+	}
+	if len(m) == 0 || m[0] != '0' {
+		return fmt.Errorf("got %q, want the Engine.IO open packet", m)
+	}
+	if err := s.write(connectPacket); err != nil {
+		return err
+	}
+	for {
+		m, err := s.next()
+		if err != nil {
+			return fmt.Errorf("waiting for the Socket.IO CONNECT reply: %w", err)
+		}
+		switch {
+		case bytes.Equal(m, pingPacket):
+			if err := s.write(pongPacket); err != nil {
+				return err
+			}
+		case bytes.HasPrefix(m, connectPacket):
+			return s.ws.SetReadDeadline(time.Time{})
+		default:
+			return fmt.Errorf("got %q, want the Socket.IO CONNECT reply", m)
+		}
+	}
+}
+
+// next reads a whole message into s.buf and returns it; it is valid until
+// the next call.
+func (s *session) next() ([]byte, error) {
+	_, r, err := s.ws.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	b := s.buf[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			s.buf = b
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// write sends one text message.
+func (s *session) write(m []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.ws.WriteMessage(websocket.TextMessage, m)
+}
+
+// writeEcho sends "echo" with Payload and acknowledgement id.
+func (s *session) writeEcho(id uint64) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.out = append(s.out[:0], '4', '2')
+	s.out = strconv.AppendUint(s.out, id, 10)
+	s.out = append(s.out, echoTail...)
+	return s.ws.WriteMessage(websocket.TextMessage, s.out)
+}
+
+// loop reads messages until an error, answering Engine.IO pings, and hands
+// every other message to handle.
+func (s *session) loop(handle func(m []byte) error) error {
+	for {
+		m, err := s.next()
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(m, pingPacket) {
+			if err := s.write(pongPacket); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := handle(m); err != nil {
+			return err
+		}
+	}
+}
+
+// close closes the connection at once (a TCP reset, no closing handshake).
+func (s *session) close() { s.ws.Close() }
+
+// parseAck returns the id of an acknowledgement of an echo: "43<id>" then
+// ackTail. ok is false for any other message.
+func parseAck(m []byte) (id uint64, ok bool) {
+	if len(m) < 3+len(ackTail) || m[0] != '4' || m[1] != '3' || !bytes.HasSuffix(m, ackTail) {
+		return 0, false
+	}
+	digits := m[2 : len(m)-len(ackTail)]
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id, true
+}
+
+// unexpected is the error for a message a scenario has no use for.
+func unexpected(m []byte) error {
+	const max = 80
+	if len(m) > max {
+		return fmt.Errorf("unexpected message %q…", m[:max])
+	}
+	return fmt.Errorf("unexpected message %q", m)
+}
