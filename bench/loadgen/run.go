@@ -61,6 +61,11 @@ func Run(ctx context.Context, o *Options) (*Results, error) {
 				}
 				res.add(p.Name, vals)
 				fmt.Fprintf(log, "round %d/%d %-8s %-5s %s\n", round, o.Rounds, sc.Name, p.Name, describe(vals))
+				for _, v := range vals {
+					if v.Metric.Busy != 0 && v.V > v.Metric.Busy {
+						fmt.Fprintf(log, "warning: %s %s: the load generator may be what limits this window's rate\n", v.Metric.Name, v.Metric.Format(v.V))
+					}
+				}
 				if o.Cooldown > 0 {
 					select {
 					case <-time.After(o.Cooldown):

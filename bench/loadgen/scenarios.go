@@ -24,7 +24,15 @@ type Metric struct {
 	Sanity bool
 	// Format formats a value for the table.
 	Format func(float64) string
+	// Busy, when not zero, is a value above which the window's figures
+	// may be the load generator's limit rather than the server's: Run
+	// logs a warning.
+	Busy float64
 }
+
+// generatorBusy is the generator's CPU load (percent of one core) above
+// which it may be what limits a rate.
+const generatorBusy = 90
 
 // The rows, in the report's order.
 var (
@@ -38,11 +46,11 @@ var (
 	LatencyP50    = Metric{Name: "ack p50 at 1 conn × 1 (µs)", LowerIsBetter: true, Format: format3}
 	LatencyP99    = Metric{Name: "ack p99 at 1 conn × 1 (µs)", LowerIsBetter: true, Format: format3}
 	AckLoad       = Metric{Name: "acks: server CPU (% of a core)", Sanity: true, Format: formatPercent}
-	AckSelf       = Metric{Name: "acks: generator CPU (% of a core)", Sanity: true, Format: formatPercent}
+	AckSelf       = Metric{Name: "acks: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	FanoutLoad    = Metric{Name: "fan-out: server CPU (% of a core)", Sanity: true, Format: formatPercent}
-	FanoutSelf    = Metric{Name: "fan-out: generator CPU (% of a core)", Sanity: true, Format: formatPercent}
+	FanoutSelf    = Metric{Name: "fan-out: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	ConnectLoad   = Metric{Name: "connects: server CPU (% of a core)", Sanity: true, Format: formatPercent}
-	ConnectSelf   = Metric{Name: "connects: generator CPU (% of a core)", Sanity: true, Format: formatPercent}
+	ConnectSelf   = Metric{Name: "connects: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	LatencySelf   = Metric{Name: "latency: generator CPU (% of a core)", Sanity: true, Format: formatPercent}
 	allMetrics    = []*Metric{&AckRate, &AckCPU, &FanoutRate, &FanoutCPU, &IdleMemory, &ConnectRate, &ConnectCPU, &LatencyP50, &LatencyP99, &AckLoad, &AckSelf, &FanoutLoad, &FanoutSelf, &ConnectLoad, &ConnectSelf, &LatencySelf}
 	errNoAcks     = errors.New("no acknowledgement in the measured window")

@@ -122,7 +122,7 @@ func run() error {
 			err = werr
 		}
 		fmt.Println()
-		fmt.Println("Cells: median of the rounds [min–max]. sio/Node: ratio of the medians; rates are better higher, CPU, memory and latency lower.")
+		fmt.Println("Cells: median of the rounds [min–max]; sio/Node: ratio of the medians. Rates are better higher; CPU, memory and latency lower.")
 	}
 	return err
 }
