@@ -173,6 +173,10 @@ type window struct {
 	// server and self are the CPU time (user and system) of the server
 	// process and of the generator.
 	server, self time.Duration
+	// cpuBusy and cpuTotal are the busy and total time of the server's
+	// CPU, all processes, in clock ticks; zero when it is not pinned to
+	// one.
+	cpuBusy, cpuTotal int64
 }
 
 // rate returns events per second.
@@ -191,28 +195,46 @@ func (w window) serverPer() float64 {
 func (w window) serverLoad() float64 { return 100 * w.server.Seconds() / w.elapsed.Seconds() }
 func (w window) selfLoad() float64   { return 100 * w.self.Seconds() / w.elapsed.Seconds() }
 
-type snapshot struct {
-	at           time.Time
-	events       uint64
-	server, self time.Duration
+// othersLoad returns the share of the server's CPU that went to anything
+// but the server in the window (other processes, interrupt work not
+// charged to the server), in percent: time the server could not have. -1
+// when the server is not pinned to one CPU.
+func (w window) othersLoad() float64 {
+	if w.cpuTotal <= 0 {
+		return -1
+	}
+	return max(0, 100*float64(w.cpuBusy)/float64(w.cpuTotal)-w.serverLoad())
 }
 
-func take(pid int, events func() uint64) (snapshot, error) {
-	server, err := procCPU(pid)
+type snapshot struct {
+	at                time.Time
+	events            uint64
+	server, self      time.Duration
+	cpuBusy, cpuTotal int64
+}
+
+func take(t Target, events func() uint64) (snapshot, error) {
+	server, err := procCPU(t.PID)
 	if err != nil {
 		return snapshot{}, err
 	}
-	return snapshot{at: time.Now(), events: events(), server: server, self: selfCPU()}, nil
+	s := snapshot{at: time.Now(), events: events(), server: server, self: selfCPU()}
+	if t.CPU >= 0 {
+		if s.cpuBusy, s.cpuTotal, err = cpuTimes(t.CPU); err != nil {
+			return snapshot{}, err
+		}
+	}
+	return s, nil
 }
 
 // measure lets the load run for warmup, then measures events and CPU over
 // duration. mark, when not nil, is called with true as the window opens and
 // with false as it closes.
-func (f *fleet) measure(ctx context.Context, pid int, warmup, duration time.Duration, events func() uint64, mark func(open bool)) (window, error) {
+func (f *fleet) measure(ctx context.Context, t Target, warmup, duration time.Duration, events func() uint64, mark func(open bool)) (window, error) {
 	if err := f.sleep(ctx, warmup); err != nil {
 		return window{}, err
 	}
-	a, err := take(pid, events)
+	a, err := take(t, events)
 	if err != nil {
 		return window{}, err
 	}
@@ -226,14 +248,16 @@ func (f *fleet) measure(ctx context.Context, pid int, warmup, duration time.Dura
 	if err != nil {
 		return window{}, err
 	}
-	b, err := take(pid, events)
+	b, err := take(t, events)
 	if err != nil {
 		return window{}, err
 	}
 	return window{
-		elapsed: b.at.Sub(a.at),
-		events:  b.events - a.events,
-		server:  b.server - a.server,
-		self:    b.self - a.self,
+		elapsed:  b.at.Sub(a.at),
+		events:   b.events - a.events,
+		server:   b.server - a.server,
+		self:     b.self - a.self,
+		cpuBusy:  b.cpuBusy - a.cpuBusy,
+		cpuTotal: b.cpuTotal - a.cpuTotal,
 	}, nil
 }

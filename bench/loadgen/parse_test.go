@@ -202,3 +202,53 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCPUTimes(t *testing.T) {
+	stat := "cpu  10 0 10 100 0 0 0 0 0 0\ncpu0 100 5 50 1000 20 3 7 0 0 0\ncpu1 1 2 3 4 5 6 7 8 9 10\nintr 1\n"
+	tests := []struct {
+		name        string
+		stat        string
+		cpu         int
+		busy, total int64
+		wantErr     bool
+	}{
+		{"cpu0", stat, 0, 165, 1185, false},
+		{"cpu1 with steal", stat, 1, 27, 36, false},
+		{"missing", stat, 2, 0, 0, true},
+		{"short", "cpu0 1 2 3\n", 0, 0, 0, true},
+		{"not a number", "cpu0 1 2 3 x 5 6 7 8\n", 0, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			busy, total, err := parseCPUTimes([]byte(tt.stat), tt.cpu)
+			if (err != nil) != tt.wantErr || busy != tt.busy || total != tt.total {
+				t.Fatalf("parseCPUTimes = %d, %d, %v; want %d, %d, error %v", busy, total, err, tt.busy, tt.total, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWindowLoads(t *testing.T) {
+	tests := []struct {
+		name                 string
+		w                    window
+		server, self, others float64
+	}{
+		{"pinned", window{elapsed: 2 * time.Second, server: time.Second, self: 500 * time.Millisecond, cpuBusy: 180, cpuTotal: 200}, 50, 25, 40},
+		{"busy less than the server's own (tick rounding)", window{elapsed: time.Second, server: time.Second, cpuBusy: 95, cpuTotal: 100}, 100, 0, 0},
+		{"not pinned", window{elapsed: time.Second, server: time.Second}, 100, 0, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.w.serverLoad(); got != tt.server {
+				t.Errorf("serverLoad = %v, want %v", got, tt.server)
+			}
+			if got := tt.w.selfLoad(); got != tt.self {
+				t.Errorf("selfLoad = %v, want %v", got, tt.self)
+			}
+			if got := tt.w.othersLoad(); got != tt.others {
+				t.Errorf("othersLoad = %v, want %v", got, tt.others)
+			}
+		})
+	}
+}

@@ -48,6 +48,44 @@ func parseStat(b []byte) (time.Duration, error) {
 	return time.Duration(ticks) * clockTick, nil
 }
 
+// cpuTimes returns the busy and total time of CPU n since boot, in clock
+// ticks, from /proc/stat.
+func cpuTimes(n int) (busy, total int64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	return parseCPUTimes(b, n)
+}
+
+// parseCPUTimes reads the line "cpuN user nice system idle iowait irq
+// softirq steal ..." of /proc/stat: total is the sum of the first eight
+// (guest time is counted in user already), busy is total less idle and
+// iowait.
+func parseCPUTimes(b []byte, n int) (busy, total int64, err error) {
+	prefix := fmt.Sprintf("cpu%d ", n)
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), prefix)
+		if !ok {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 8 {
+			return 0, 0, fmt.Errorf("/proc/stat: %s%s: %d fields, want at least 8", prefix, line, len(f))
+		}
+		var v [8]int64
+		for i := range v {
+			if v[i], err = strconv.ParseInt(f[i], 10, 64); err != nil {
+				return 0, 0, fmt.Errorf("/proc/stat: %s%s: %w", prefix, line, err)
+			}
+			total += v[i]
+		}
+		return total - v[3] - v[4], total, nil
+	}
+	return 0, 0, fmt.Errorf("/proc/stat: no line for CPU %d", n)
+}
+
 // procRSS returns the resident set size of the process pid in bytes
 // (VmRSS of /proc/PID/status).
 func procRSS(pid int) (int64, error) {

@@ -57,15 +57,17 @@ func newDialer() *websocket.Dialer {
 	}
 }
 
+// dialNoLinger dials a TCP connection that closes with a reset. TCP
+// keep-alive is off (four system calls fewer per connection: the servers
+// ping), and Go turns Nagle's algorithm off by default.
 func dialNoLinger(ctx context.Context, network, addr string) (net.Conn, error) {
-	var d net.Dialer
+	d := net.Dialer{KeepAlive: -1}
 	c, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
 	if tc, ok := c.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
-		_ = tc.SetNoDelay(true)
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -86,6 +87,10 @@ func runOne(ctx context.Context, p Peer, sc Scenario, o *Options, log io.Writer)
 		return nil, err
 	}
 	defer r.stop()
+	r.CPU = -1
+	if n, err := strconv.Atoi(o.ServerCPUs); err == nil && n >= 0 {
+		r.CPU = n
+	}
 	vals, err := sc.Run(ctx, r.Target, &o.Config)
 	if err == nil {
 		err = r.exited()

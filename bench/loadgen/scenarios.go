@@ -46,13 +46,16 @@ var (
 	LatencyP50    = Metric{Name: "ack p50 at 1 conn × 1 (µs)", LowerIsBetter: true, Format: format3}
 	LatencyP99    = Metric{Name: "ack p99 at 1 conn × 1 (µs)", LowerIsBetter: true, Format: format3}
 	AckLoad       = Metric{Name: "acks: server CPU (% of a core)", Sanity: true, Format: formatPercent}
+	AckOthers     = Metric{Name: "acks: server's CPU busy with anything else (%)", Sanity: true, Format: formatPercent}
 	AckSelf       = Metric{Name: "acks: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	FanoutLoad    = Metric{Name: "fan-out: server CPU (% of a core)", Sanity: true, Format: formatPercent}
+	FanoutOthers  = Metric{Name: "fan-out: server's CPU busy with anything else (%)", Sanity: true, Format: formatPercent}
 	FanoutSelf    = Metric{Name: "fan-out: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	ConnectLoad   = Metric{Name: "connects: server CPU (% of a core)", Sanity: true, Format: formatPercent}
+	ConnectOthers = Metric{Name: "connects: server's CPU busy with anything else (%)", Sanity: true, Format: formatPercent}
 	ConnectSelf   = Metric{Name: "connects: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	LatencySelf   = Metric{Name: "latency: generator CPU (% of a core)", Sanity: true, Format: formatPercent}
-	allMetrics    = []*Metric{&AckRate, &AckCPU, &FanoutRate, &FanoutCPU, &IdleMemory, &ConnectRate, &ConnectCPU, &LatencyP50, &LatencyP99, &AckLoad, &AckSelf, &FanoutLoad, &FanoutSelf, &ConnectLoad, &ConnectSelf, &LatencySelf}
+	allMetrics    = []*Metric{&AckRate, &AckCPU, &FanoutRate, &FanoutCPU, &IdleMemory, &ConnectRate, &ConnectCPU, &LatencyP50, &LatencyP99, &AckLoad, &AckOthers, &AckSelf, &FanoutLoad, &FanoutOthers, &FanoutSelf, &ConnectLoad, &ConnectOthers, &ConnectSelf, &LatencySelf}
 	errNoAcks     = errors.New("no acknowledgement in the measured window")
 	errNoFanout   = errors.New("no fan-out delivery in the measured window")
 	errNoConnects = errors.New("no connection in the measured window")
@@ -94,6 +97,9 @@ type Target struct {
 	Addr string
 	// PID is its process, whose CPU time and RSS are read from /proc.
 	PID int
+	// CPU is the CPU it is pinned to, whose load is read from /proc/stat;
+	// -1 when it is not pinned to one.
+	CPU int
 }
 
 // A Scenario drives a server and returns its measurements.
@@ -126,7 +132,7 @@ func runAck(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	})
 	var w window
 	if err == nil {
-		w, err = f.measure(ctx, t.PID, c.Warmup, c.Duration, acks.sum, nil)
+		w, err = f.measure(ctx, t, c.Warmup, c.Duration, acks.sum, nil)
 	}
 	if err := errors.Join(err, f.close()); err != nil {
 		return nil, err
@@ -134,10 +140,19 @@ func runAck(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	if w.events == 0 {
 		return nil, errNoAcks
 	}
-	return []Value{
+	return withOthers([]Value{
 		{&AckRate, w.rate()}, {&AckCPU, w.serverPer()},
 		{&AckLoad, w.serverLoad()}, {&AckSelf, w.selfLoad()},
-	}, nil
+	}, &AckOthers, w), nil
+}
+
+// withOthers adds to vals the share of the server's CPU that other
+// processes used in w, when the server is pinned to one CPU.
+func withOthers(vals []Value, m *Metric, w window) []Value {
+	if o := w.othersLoad(); o >= 0 {
+		vals = append(vals, Value{m, o})
+	}
+	return vals
 }
 
 // ackLoop keeps inflight echoes waiting on s: each acknowledgement counts in
@@ -191,7 +206,7 @@ func runFanout(ctx context.Context, t Target, c *Config) ([]Value, error) {
 		stop := make(chan struct{})
 		done := make(chan error, 1)
 		go func() { done <- fo.control(f.session(0), stop) }()
-		w, err = f.measure(ctx, t.PID, c.Warmup, c.Duration, fo.delivered.sum, nil)
+		w, err = f.measure(ctx, t, c.Warmup, c.Duration, fo.delivered.sum, nil)
 		close(stop)
 		err = errors.Join(err, <-done)
 	}
@@ -201,10 +216,10 @@ func runFanout(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	if w.events == 0 {
 		return nil, errNoFanout
 	}
-	return []Value{
+	return withOthers([]Value{
 		{&FanoutRate, w.rate()}, {&FanoutCPU, w.serverPer()},
 		{&FanoutLoad, w.serverLoad()}, {&FanoutSelf, w.selfLoad()},
-	}, nil
+	}, &FanoutOthers, w), nil
 }
 
 // stallTimeout bounds the wait for a broadcast to reach every connection.
@@ -345,7 +360,7 @@ func runConnect(ctx context.Context, t Target, c *Config) ([]Value, error) {
 			return nil
 		})
 	}
-	w, err := f.measure(ctx, t.PID, c.Warmup, c.Duration, connects.sum, nil)
+	w, err := f.measure(ctx, t, c.Warmup, c.Duration, connects.sum, nil)
 	f.closing.Store(true)
 	cancel()
 	if err := errors.Join(err, f.close()); err != nil {
@@ -354,10 +369,10 @@ func runConnect(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	if w.events == 0 {
 		return nil, errNoConnects
 	}
-	return []Value{
+	return withOthers([]Value{
 		{&ConnectRate, w.rate()}, {&ConnectCPU, w.serverPer()},
 		{&ConnectLoad, w.serverLoad()}, {&ConnectSelf, w.selfLoad()},
-	}, nil
+	}, &ConnectOthers, w), nil
 }
 
 // runLatency: one connection, one echo at a time; the median and 99th
@@ -371,7 +386,7 @@ func runLatency(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	})
 	var w window
 	if err == nil {
-		w, err = f.measure(ctx, t.PID, c.Warmup, c.Duration, acks.sum, rtt.on.Store)
+		w, err = f.measure(ctx, t, c.Warmup, c.Duration, acks.sum, rtt.on.Store)
 	}
 	if err := errors.Join(err, f.close()); err != nil {
 		return nil, err
