@@ -41,6 +41,9 @@ func Run(ctx context.Context, o *Options) (*Results, error) {
 	if len(o.Peers) == 0 {
 		return nil, fmt.Errorf("no server to measure")
 	}
+	if err := o.Config.validate(); err != nil {
+		return nil, err
+	}
 	scenarios, err := selectScenarios(o.Scenarios)
 	if err != nil {
 		return nil, err

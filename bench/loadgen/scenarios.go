@@ -63,8 +63,10 @@ var (
 
 // Value is one measurement of a metric.
 type Value struct {
+	// Metric is what was measured.
 	Metric *Metric
-	V      float64
+	// V is the measurement, in the unit of the metric's name.
+	V float64
 }
 
 // Config sets the scale of the scenarios.
@@ -89,6 +91,27 @@ type Config struct {
 	// DialConcurrency bounds the handshakes under way at a time when a
 	// scenario opens its connections.
 	DialConcurrency int
+}
+
+// validate checks that every count is at least 1 and the window not empty.
+func (c *Config) validate() error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"AckConns", c.AckConns}, {"AckInFlight", c.AckInFlight},
+		{"FanoutConns", c.FanoutConns}, {"FanoutWindow", c.FanoutWindow},
+		{"IdleConns", c.IdleConns}, {"ConnectConcurrency", c.ConnectConcurrency},
+		{"DialConcurrency", c.DialConcurrency},
+	} {
+		if f.v < 1 {
+			return fmt.Errorf("%s: %d, want at least 1", f.name, f.v)
+		}
+	}
+	if c.Duration <= 0 || c.Warmup < 0 || c.IdleSettle < 0 {
+		return fmt.Errorf("Duration %v, Warmup %v, IdleSettle %v: want a positive window and no negative pause", c.Duration, c.Warmup, c.IdleSettle)
+	}
+	return nil
 }
 
 // Target is a running server.

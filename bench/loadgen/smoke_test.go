@@ -108,16 +108,21 @@ func TestRunErrors(t *testing.T) {
 	sh := func(script string) []Peer {
 		return []Peer{{Name: "fake", Command: []string{"sh", "-c", script}}}
 	}
+	noFanout, noWindow := tiny, tiny
+	noFanout.FanoutConns = 0
+	noWindow.Duration = 0
 	tests := []struct {
 		name string
 		opts Options
 		want string
 	}{
-		{"no rounds", Options{Peers: sh("true"), Rounds: 0}, "rounds: 0"},
-		{"no peer", Options{Rounds: 1}, "no server"},
-		{"unknown scenario", Options{Peers: sh("true"), Rounds: 1, Scenarios: []string{"ack", "nope"}}, `unknown scenario "nope"`},
-		{"peer exits", Options{Peers: sh("exit 3"), Rounds: 1, Scenarios: []string{"ack"}}, "exited before listening"},
-		{"peer prints something else", Options{Peers: sh("echo hello; exec sleep 5"), Rounds: 1, Scenarios: []string{"ack"}}, `printed "hello"`},
+		{"no rounds", Options{Config: tiny, Peers: sh("true"), Rounds: 0}, "rounds: 0"},
+		{"no peer", Options{Config: tiny, Rounds: 1}, "no server"},
+		{"no connections", Options{Config: noFanout, Peers: sh("true"), Rounds: 1}, "FanoutConns: 0, want at least 1"},
+		{"no window", Options{Config: noWindow, Peers: sh("true"), Rounds: 1}, "want a positive window"},
+		{"unknown scenario", Options{Config: tiny, Peers: sh("true"), Rounds: 1, Scenarios: []string{"ack", "nope"}}, `unknown scenario "nope"`},
+		{"peer exits", Options{Config: tiny, Peers: sh("exit 3"), Rounds: 1, Scenarios: []string{"ack"}}, "exited before listening"},
+		{"peer prints something else", Options{Config: tiny, Peers: sh("echo hello; exec sleep 5"), Rounds: 1, Scenarios: []string{"ack"}}, `printed "hello"`},
 		{"nothing listens", Options{Peers: sh("echo listening 127.0.0.1:1; exec sleep 5"), Rounds: 1, Scenarios: []string{"latency"}, Config: tiny}, "scenario latency, server fake"},
 	}
 	for _, tt := range tests {
