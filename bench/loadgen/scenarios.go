@@ -109,7 +109,7 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.Duration <= 0 || c.Warmup < 0 || c.IdleSettle < 0 {
-		return fmt.Errorf("Duration %v, Warmup %v, IdleSettle %v: want a positive window and no negative pause", c.Duration, c.Warmup, c.IdleSettle)
+		return fmt.Errorf("window %v, warm-up %v, idle settle %v: want a positive window and no negative pause", c.Duration, c.Warmup, c.IdleSettle)
 	}
 	return nil
 }
