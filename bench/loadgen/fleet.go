@@ -66,7 +66,7 @@ func (f *fleet) do(fn func() error) {
 
 // dial opens n sessions, conc handshakes at a time, and runs loop(i, s)
 // for the i-th as soon as it is connected. It returns when all are
-// connected, or with the first error.
+// connected, or with the fleet's first error.
 func (f *fleet) dial(ctx context.Context, n, conc int, loop func(i int, s *session) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -75,19 +75,20 @@ func (f *fleet) dial(ctx context.Context, n, conc int, loop func(i int, s *sessi
 	f.mu.Unlock()
 	conc = max(1, min(conc, n))
 	var next atomic.Int64
-	errc := make(chan error, conc)
+	var dialers sync.WaitGroup
 	for range conc {
-		go func() {
+		dialers.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n || ctx.Err() != nil {
-					errc <- nil
 					return
 				}
 				s, err := handshake(ctx, f.d, f.addr)
 				if err != nil {
+					// The first failure is recorded before the
+					// others' handshakes are cancelled.
+					f.fail(fmt.Errorf("connection %d of %d: %w", i+1, n, err))
 					cancel()
-					errc <- fmt.Errorf("connection %d of %d: %w", i+1, n, err)
 					return
 				}
 				f.mu.Lock()
@@ -100,18 +101,13 @@ func (f *fleet) dial(ctx context.Context, n, conc int, loop func(i int, s *sessi
 					return nil
 				})
 			}
-		}()
+		})
 	}
-	var first error
-	for range conc {
-		if err := <-errc; err != nil && first == nil {
-			first = err
-		}
+	dialers.Wait()
+	if err := f.error(); err != nil {
+		return err
 	}
-	if first == nil {
-		first = f.error()
-	}
-	return first
+	return ctx.Err() // the caller's, when it stopped the dialling
 }
 
 // session returns the i-th session dialled.
