@@ -75,7 +75,8 @@ func TestWrongReplies(t *testing.T) {
 		{"ack for an echo not sent", `40{"sid":"s"}`, func([]byte) []byte { return []byte("4399" + string(ackTail)) }, runAck, "acknowledgement 99 of an echo not sent"},
 		{"ack out of turn at one in flight", `40{"sid":"s"}`, func([]byte) []byte { return []byte("430" + string(ackTail)) }, runLatency, "acknowledgement 0, want 1"},
 		{"broadcast of another event", `40{"sid":"s"}`, func([]byte) []byte { return []byte(`42["tock"]`) }, runFanout, `unexpected message "42[\"tock\"]"`},
-		{"no broadcast", `40{"sid":"s"}`, func([]byte) []byte { return nil }, runFanout, "no fan-out delivery"},
+		{"no broadcast", `40{"sid":"s"}`, func([]byte) []byte { return nil }, runFanout, "broadcast 0 has not reached all 5 connections in 300ms"},
+		{"no acknowledgement", `40{"sid":"s"}`, func([]byte) []byte { return nil }, runAck, "no acknowledgement in the measured window"},
 		{"idle, nothing to answer", `40{"sid":"s"}`, nil, runIdle, ""},
 	}
 	for _, tt := range tests {
@@ -87,6 +88,7 @@ func TestWrongReplies(t *testing.T) {
 			addr := fakeServer(t, tt.connect, reply)
 			c := tiny
 			c.Duration = 100 * time.Millisecond
+			c.Patience = 300 * time.Millisecond
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			vals, err := tt.scenario(ctx, Target{Addr: addr, PID: os.Getpid(), CPU: -1}, &c)

@@ -224,9 +224,11 @@ func take(t Target, events func() uint64) (snapshot, error) {
 }
 
 // measure lets the load run for warmup, then measures events and CPU over
-// duration. mark, when not nil, is called with true as the window opens and
-// with false as it closes.
-func (f *fleet) measure(ctx context.Context, t Target, warmup, duration time.Duration, events func() uint64, mark func(open bool)) (window, error) {
+// duration, or until patience when nothing was counted in duration. mark,
+// when not nil, is called with true as the window opens and with false as it
+// closes.
+func (f *fleet) measure(ctx context.Context, t Target, c *Config, events func() uint64, mark func(open bool)) (window, error) {
+	warmup, duration, patience := c.Warmup, c.Duration, c.patience()
 	if err := f.sleep(ctx, warmup); err != nil {
 		return window{}, err
 	}
@@ -238,6 +240,11 @@ func (f *fleet) measure(ctx context.Context, t Target, warmup, duration time.Dur
 		mark(true)
 	}
 	err = f.sleep(ctx, duration)
+	// A window without any event yet (a starved machine, a tiny window)
+	// is extended up to patience: a slow figure, not a failure.
+	for err == nil && events() == a.events && time.Since(a.at) < patience {
+		err = f.sleep(ctx, 10*time.Millisecond)
+	}
 	if mark != nil {
 		mark(false)
 	}

@@ -91,6 +91,21 @@ type Config struct {
 	// DialConcurrency bounds the handshakes under way at a time when a
 	// scenario opens its connections.
 	DialConcurrency int
+	// Patience is how long a scenario waits for progress before it
+	// fails: for a broadcast to reach every connection, for a first
+	// event in a window (a window in which nothing was counted is
+	// extended up to it). Zero means DefaultPatience.
+	Patience time.Duration
+}
+
+// DefaultPatience is the default of Config.Patience.
+const DefaultPatience = 10 * time.Second
+
+func (c *Config) patience() time.Duration {
+	if c.Patience <= 0 {
+		return DefaultPatience
+	}
+	return c.Patience
 }
 
 // validate checks that every count is at least 1 and the window not empty.
@@ -155,7 +170,7 @@ func runAck(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	})
 	var w window
 	if err == nil {
-		w, err = f.measure(ctx, t, c.Warmup, c.Duration, acks.sum, nil)
+		w, err = f.measure(ctx, t, c, acks.sum, nil)
 	}
 	if err := errors.Join(err, f.close()); err != nil {
 		return nil, err
@@ -228,8 +243,8 @@ func runFanout(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	if err == nil {
 		stop := make(chan struct{})
 		done := make(chan error, 1)
-		go func() { done <- fo.control(f.session(0), stop) }()
-		w, err = f.measure(ctx, t, c.Warmup, c.Duration, fo.delivered.sum, nil)
+		go func() { done <- fo.control(f.session(0), stop, c.patience()) }()
+		w, err = f.measure(ctx, t, c, fo.delivered.sum, nil)
 		close(stop)
 		err = errors.Join(err, <-done)
 	}
@@ -244,9 +259,6 @@ func runFanout(ctx context.Context, t Target, c *Config) ([]Value, error) {
 		{&FanoutLoad, w.serverLoad()}, {&FanoutSelf, w.selfLoad()},
 	}, &FanoutOthers, w), nil
 }
-
-// stallTimeout bounds the wait for a broadcast to reach every connection.
-const stallTimeout = 10 * time.Second
 
 // fanout counts the deliveries of the broadcasts under way. A connection
 // receives the broadcasts in the order they were sent, so its k-th "tick"
@@ -293,8 +305,9 @@ func (fo *fanout) loop(i int, s *session) error {
 }
 
 // control sends the broadcasts through trigger until stop is closed,
-// keeping window of them under way.
-func (fo *fanout) control(trigger *session, stop <-chan struct{}) error {
+// keeping window of them under way. It fails when a broadcast has not
+// reached every connection within patience.
+func (fo *fanout) control(trigger *session, stop <-chan struct{}, patience time.Duration) error {
 	slots := uint64(len(fo.slots))
 	done := make([]bool, slots)
 	var sent, completed uint64
@@ -303,14 +316,14 @@ func (fo *fanout) control(trigger *session, stop <-chan struct{}) error {
 			return err
 		}
 	}
-	stall := time.NewTimer(stallTimeout)
+	stall := time.NewTimer(patience)
 	defer stall.Stop()
 	for {
 		select {
 		case <-stop:
 			return nil
 		case <-stall.C:
-			return fmt.Errorf("broadcast %d has not reached all %d connections in %v", completed, fo.n, stallTimeout)
+			return fmt.Errorf("broadcast %d has not reached all %d connections in %v", completed, fo.n, patience)
 		case k := <-fo.complete:
 			done[k%slots] = true
 			// Broadcasts complete in order (each connection receives
@@ -324,7 +337,7 @@ func (fo *fanout) control(trigger *session, stop <-chan struct{}) error {
 				}
 				sent++
 			}
-			stall.Reset(stallTimeout)
+			stall.Reset(patience)
 		}
 	}
 }
@@ -383,7 +396,7 @@ func runConnect(ctx context.Context, t Target, c *Config) ([]Value, error) {
 			return nil
 		})
 	}
-	w, err := f.measure(ctx, t, c.Warmup, c.Duration, connects.sum, nil)
+	w, err := f.measure(ctx, t, c, connects.sum, nil)
 	f.closing.Store(true)
 	cancel()
 	if err := errors.Join(err, f.close()); err != nil {
@@ -409,7 +422,7 @@ func runLatency(ctx context.Context, t Target, c *Config) ([]Value, error) {
 	})
 	var w window
 	if err == nil {
-		w, err = f.measure(ctx, t, c.Warmup, c.Duration, acks.sum, rtt.on.Store)
+		w, err = f.measure(ctx, t, c, acks.sum, rtt.on.Store)
 	}
 	if err := errors.Join(err, f.close()); err != nil {
 		return nil, err

@@ -55,6 +55,7 @@ func run() error {
 	flag.IntVar(&o.ConnectConcurrency, "connect-concurrency", 8, "connect: handshakes under way at a time")
 	flag.IntVar(&o.DialConcurrency, "dial-concurrency", 32, "handshakes under way at a time while a scenario opens its connections")
 	flag.DurationVar(&o.Cooldown, "cooldown", time.Second, "pause after each server stopped")
+	flag.DurationVar(&o.Patience, "patience", loadgen.DefaultPatience, "how long a scenario waits for progress (a broadcast to reach everyone, a first event in a window) before it fails")
 	cpuProfile := flag.String("cpuprofile", "", "write the load generator's CPU profile to this file (to check that it is not the bottleneck)")
 	flag.Parse()
 	if *cpuProfile != "" {
