@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,7 +110,9 @@ func run() error {
 		if err := loadgen.PinSelf(*genCPU); err != nil {
 			return err
 		}
-		runtime.GOMAXPROCS(len(strings.Split(*genCPU, ",")))
+		if n := cpuCount(*genCPU); n > 0 {
+			runtime.GOMAXPROCS(n)
+		}
 		o.ServerCPUs = *serverCPU
 	}
 
@@ -126,6 +129,25 @@ func run() error {
 		fmt.Println("Cells: median of the rounds [min–max]; sio/Node: ratio of the medians. Rates are better higher; CPU, memory and latency lower.")
 	}
 	return err
+}
+
+// cpuCount returns the number of CPUs of a taskset list ("1", "0,2-3");
+// 0 when it cannot tell.
+func cpuCount(list string) int {
+	n := 0
+	for _, part := range strings.Split(list, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !isRange {
+			hi = lo
+		}
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || b < a {
+			return 0
+		}
+		n += b - a + 1
+	}
+	return n
 }
 
 // header prints what the figures depend on.
