@@ -15,9 +15,6 @@ import (
 type Metric struct {
 	// Name is the row's label.
 	Name string
-	// LowerIsBetter is set for costs (CPU, memory, latency), clear for
-	// rates.
-	LowerIsBetter bool
 	// Sanity marks a row of the second table (the CPU load of the server
 	// and of the generator during a window): it tells whether a figure is
 	// the server's limit or the generator's.
@@ -34,17 +31,18 @@ type Metric struct {
 // which it may be what limits a rate.
 const generatorBusy = 90
 
-// The rows, in the report's order.
+// The rows of the report: the measurements, then (Sanity) the CPU load of
+// server and generator in each window.
 var (
 	AckRate       = Metric{Name: "ack round trips/s", Format: formatRate}
-	AckCPU        = Metric{Name: "server CPU per ack (µs)", LowerIsBetter: true, Format: format3}
+	AckCPU        = Metric{Name: "server CPU per ack (µs)", Format: format3}
 	FanoutRate    = Metric{Name: "fan-out deliveries/s", Format: formatRate}
-	FanoutCPU     = Metric{Name: "server CPU per delivery (µs)", LowerIsBetter: true, Format: format3}
-	IdleMemory    = Metric{Name: "memory per idle WebSocket connection (KiB of RSS)", LowerIsBetter: true, Format: format3}
+	FanoutCPU     = Metric{Name: "server CPU per delivery (µs)", Format: format3}
+	IdleMemory    = Metric{Name: "memory per idle WebSocket connection (KiB of RSS)", Format: format3}
 	ConnectRate   = Metric{Name: "connects/s", Format: formatRate}
-	ConnectCPU    = Metric{Name: "server CPU per connect (µs)", LowerIsBetter: true, Format: format3}
-	LatencyP50    = Metric{Name: "ack p50 at 1 conn × 1 (µs)", LowerIsBetter: true, Format: format3}
-	LatencyP99    = Metric{Name: "ack p99 at 1 conn × 1 (µs)", LowerIsBetter: true, Format: format3}
+	ConnectCPU    = Metric{Name: "server CPU per connect (µs)", Format: format3}
+	LatencyP50    = Metric{Name: "ack p50 at 1 conn × 1 (µs)", Format: format3}
+	LatencyP99    = Metric{Name: "ack p99 at 1 conn × 1 (µs)", Format: format3}
 	AckLoad       = Metric{Name: "acks: server CPU (% of a core)", Sanity: true, Format: formatPercent}
 	AckOthers     = Metric{Name: "acks: server's CPU busy with anything else (%)", Sanity: true, Format: formatPercent}
 	AckSelf       = Metric{Name: "acks: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
@@ -55,7 +53,15 @@ var (
 	ConnectOthers = Metric{Name: "connects: server's CPU busy with anything else (%)", Sanity: true, Format: formatPercent}
 	ConnectSelf   = Metric{Name: "connects: generator CPU (% of a core)", Sanity: true, Format: formatPercent, Busy: generatorBusy}
 	LatencySelf   = Metric{Name: "latency: generator CPU (% of a core)", Sanity: true, Format: formatPercent}
-	allMetrics    = []*Metric{&AckRate, &AckCPU, &FanoutRate, &FanoutCPU, &IdleMemory, &ConnectRate, &ConnectCPU, &LatencyP50, &LatencyP99, &AckLoad, &AckOthers, &AckSelf, &FanoutLoad, &FanoutOthers, &FanoutSelf, &ConnectLoad, &ConnectOthers, &ConnectSelf, &LatencySelf}
+)
+
+// allMetrics are the rows in the report's order.
+var allMetrics = []*Metric{
+	&AckRate, &AckCPU, &FanoutRate, &FanoutCPU, &IdleMemory, &ConnectRate, &ConnectCPU, &LatencyP50, &LatencyP99,
+	&AckLoad, &AckOthers, &AckSelf, &FanoutLoad, &FanoutOthers, &FanoutSelf, &ConnectLoad, &ConnectOthers, &ConnectSelf, &LatencySelf,
+}
+
+var (
 	errNoAcks     = errors.New("no acknowledgement in the measured window")
 	errNoFanout   = errors.New("no fan-out delivery in the measured window")
 	errNoConnects = errors.New("no connection in the measured window")
