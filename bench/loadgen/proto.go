@@ -72,13 +72,17 @@ func dialNoLinger(ctx context.Context, network, addr string) (net.Conn, error) {
 	return c, nil
 }
 
-// session is one Socket.IO connection to "/" over WebSocket.
+// session is one Socket.IO connection to "/" over WebSocket. gorilla reads
+// its messages; the generator writes its frames itself, straight to the
+// TCP connection, so that several messages go out in one write(2) (see
+// appendFrame).
 type session struct {
 	ws *websocket.Conn
 	// buf holds the last message read; reused by the next read.
 	buf []byte
-	// wmu guards writes to ws and out: a session's read loop answers pings
-	// while another goroutine may send on it (the fan-out trigger).
+	// wmu guards writes to the connection and out: a session's read loop
+	// answers pings while another goroutine may send on it (the fan-out
+	// trigger, the ack scenario's writer).
 	wmu sync.Mutex
 	out []byte
 }
@@ -96,6 +100,9 @@ func handshake(ctx context.Context, d *websocket.Dialer, addr string) (*session,
 	}
 	s := &session{ws: ws, buf: make([]byte, 0, 256)}
 	ws.SetReadLimit(maxMessage)
+	// gorilla would answer a close frame itself, a write of its own
+	// among the generator's: the read loop ends on it instead.
+	ws.SetCloseHandler(func(int, string) error { return nil })
 	if err := s.connect(); err != nil {
 		ws.Close()
 		return nil, err
@@ -163,17 +170,46 @@ func (s *session) next() ([]byte, error) {
 func (s *session) write(m []byte) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.ws.WriteMessage(websocket.TextMessage, m)
+	s.out = appendFrame(s.out[:0], m)
+	_, err := s.ws.NetConn().Write(s.out)
+	return err
 }
 
-// writeEcho sends "echo" with Payload and acknowledgement id.
-func (s *session) writeEcho(id uint64) error {
+// writeFrames writes frames (appendFrame's) in one write.
+func (s *session) writeFrames(frames []byte) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	s.out = append(s.out[:0], '4', '2')
-	s.out = strconv.AppendUint(s.out, id, 10)
-	s.out = append(s.out, echoTail...)
-	return s.ws.WriteMessage(websocket.TextMessage, s.out)
+	_, err := s.ws.NetConn().Write(frames)
+	return err
+}
+
+// appendEcho appends the frame of "echo" with Payload and acknowledgement
+// id to b; scratch is reused for the message.
+func appendEcho(b, scratch []byte, id uint64) (frames, message []byte) {
+	scratch = append(scratch[:0], '4', '2')
+	scratch = strconv.AppendUint(scratch, id, 10)
+	scratch = append(scratch, echoTail...)
+	return appendFrame(b, scratch), scratch
+}
+
+// appendFrame appends to b a client's WebSocket text frame holding m
+// (RFC 6455 section 5.2): final, masked as a client's frames must be, with
+// the all-zero masking key, which leaves the payload as it is. A key is
+// meant to be unpredictable against proxy cache poisoning; the servers
+// under test do not check it, and the generator saves the XOR.
+func appendFrame(b, m []byte) []byte {
+	const fin, text, masked = 0x80, 0x1, 0x80
+	b = append(b, fin|text)
+	switch n := len(m); {
+	case n < 126:
+		b = append(b, masked|byte(n))
+	case n <= 0xffff:
+		b = append(b, masked|126, byte(n>>8), byte(n))
+	default:
+		b = append(b, masked|127, 0, 0, 0, 0, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	b = append(b, 0, 0, 0, 0) // the masking key
+	return append(b, m...)
 }
 
 // loop reads messages until an error, answering Engine.IO pings, and hands

@@ -200,37 +200,98 @@ func withOthers(vals []Value, m *Metric, w window) []Value {
 }
 
 // ackLoop keeps inflight echoes waiting on s: each acknowledgement counts in
-// acks and sends the next echo. With rtt, inflight must be 1, and every
-// round trip's time goes to rtt.
+// acks and asks for the next echo. A writer goroutine sends the echoes
+// asked for meanwhile in one write: when several acknowledgements arrive
+// together, their echoes leave together, one write(2) instead of one each.
+// With rtt, inflight must be 1, and every round trip's time goes to rtt.
 func ackLoop(s *session, inflight int, acks *atomic.Uint64, rtt *recorder) error {
+	if rtt != nil {
+		return latencyLoop(s, acks, rtt)
+	}
+	// owed is the echoes asked for and not yet written; sent is the
+	// number written, which is also the next id.
+	var owed atomic.Int64
+	var sent atomic.Uint64
+	owed.Store(int64(inflight))
+	kick := make(chan struct{}, 1)
+	kick <- struct{}{}
+	stop := make(chan struct{})
+	werr := make(chan error, 1)
+	go func() { werr <- echoWriter(s, &owed, &sent, kick, stop) }()
+	err := s.loop(func(m []byte) error {
+		got, ok := parseAck(m)
+		if !ok {
+			return unexpected(m)
+		}
+		if n := sent.Load(); got >= n {
+			return fmt.Errorf("acknowledgement %d of an echo not sent (%d sent)", got, n)
+		}
+		acks.Add(1)
+		owed.Add(1)
+		select {
+		case kick <- struct{}{}:
+		default: // the writer has been woken already
+		}
+		return nil
+	})
+	close(stop)
+	if werr := <-werr; werr != nil {
+		return werr
+	}
+	return err
+}
+
+// echoWriter writes the echoes owed each time it is kicked, until stop is
+// closed. On a write error it closes the session, which ends its read loop.
+func echoWriter(s *session, owed *atomic.Int64, sent *atomic.Uint64, kick, stop <-chan struct{}) error {
+	var frames, scratch []byte
 	var id uint64
-	sent := time.Now()
-	for range inflight {
-		if err := s.writeEcho(id); err != nil {
+	for {
+		select {
+		case <-kick:
+		case <-stop:
+			return nil
+		}
+		frames = frames[:0]
+		for n := owed.Swap(0); n > 0; n-- {
+			frames, scratch = appendEcho(frames, scratch, id)
+			id++
+		}
+		if len(frames) == 0 {
+			continue
+		}
+		sent.Store(id) // before the write: its acknowledgements may come at once
+		if err := s.writeFrames(frames); err != nil {
+			s.close()
 			return err
 		}
-		id++
+	}
+}
+
+// latencyLoop keeps one echo waiting on s, timing each round trip into rtt.
+func latencyLoop(s *session, acks *atomic.Uint64, rtt *recorder) error {
+	var frames, scratch []byte
+	var id uint64
+	frames, scratch = appendEcho(frames[:0], scratch, id)
+	sent := time.Now()
+	if err := s.writeFrames(frames); err != nil {
+		return err
 	}
 	return s.loop(func(m []byte) error {
 		got, ok := parseAck(m)
 		if !ok {
 			return unexpected(m)
 		}
-		if got >= id {
-			return fmt.Errorf("acknowledgement %d of an echo not sent (last sent %d)", got, id-1)
+		if got != id {
+			return fmt.Errorf("acknowledgement %d, want %d", got, id)
 		}
-		if rtt != nil {
-			if got != id-1 {
-				return fmt.Errorf("acknowledgement %d, want %d", got, id-1)
-			}
-			now := time.Now()
-			rtt.add(now.Sub(sent))
-			sent = now
-		}
+		now := time.Now()
+		rtt.add(now.Sub(sent))
 		acks.Add(1)
-		err := s.writeEcho(id)
 		id++
-		return err
+		frames, scratch = appendEcho(frames[:0], scratch, id)
+		sent = time.Now()
+		return s.writeFrames(frames)
 	})
 }
 
