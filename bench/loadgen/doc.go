@@ -3,10 +3,13 @@
 // a set of scenarios and reports what each costs, side by side. Command
 // bench/loadtest runs it; docs/operations.md describes the figures.
 //
-// The generator speaks Engine.IO v4 / Socket.IO v5 itself over
-// gorilla/websocket, one goroutine per connection, with a reused buffer per
-// connection and a byte comparison per message, so that it stays far from
-// being the bottleneck: every window also reports the generator's own CPU.
+// The generator speaks Engine.IO v4 / Socket.IO v5 itself: gorilla/websocket
+// dials and reads (one goroutine per connection, a reused buffer, a byte
+// comparison per message), and the generator frames its own messages and
+// writes them straight to the TCP connection, several in one write(2) where
+// the scenario allows. It must not be the bottleneck: every window also
+// reports the generator's own CPU, and Run warns when it was near a full
+// core.
 //
 // The app: connecting to "/" needs no auth; "echo" is acknowledged with its
 // argument; "fanout" broadcasts "tick" with its argument to every socket of
