@@ -96,6 +96,25 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 20s)
 bench: ## Run the benchmarks
 	go test -run '^$$' -bench . -benchmem ./...
 
+# The side-by-side load benchmark (bench/, issue 13): sio against Node's
+# socket.io 4.8, pinned to a CPU each when there are two. Not part of `make
+# test`; LOADTEST_FLAGS sets its scale (bin/loadtest -h lists the flags).
+LOADTEST_FLAGS ?=
+
+.PHONY: bench-deps
+bench-deps: bench/node/node_modules/.package-lock.json ## Install the load benchmark's Node.js peer (socket.io 4.8, npm ci)
+
+bench/node/node_modules/.package-lock.json: bench/node/package.json bench/node/package-lock.json
+	@$(NEED_NODE)
+	cd bench/node && $(NPM_CI)
+	@touch $@
+
+.PHONY: loadtest
+loadtest: bench-deps ## Run the load benchmark, sio and Node side by side (LOADTEST_FLAGS, e.g. -rounds 5 -duration 10s)
+	go build -o bin/siopeer ./bench/siopeer
+	go build -o bin/loadtest ./bench/loadtest
+	bin/loadtest -sio bin/siopeer -node-dir bench/node $(LOADTEST_FLAGS)
+
 .PHONY: demo
 # The demo builds the chat into bin/ and runs it in place of the recipe's
 # shell (exec), not with `go run`: go run exits 1 after an interrupt even when
