@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -187,7 +188,51 @@ func (e *Encoder) Key(key string) {
 }
 
 // EndObject ends the object.
-func (e *Encoder) EndObject() { e.buf = append(e.buf, '}') }
+func (e *Encoder) EndObject() {
+	e.buf = append(e.buf, '}')
+	e.first = false // a member of an enclosing object has been written
+}
+
+// MapKey begins a member of an object written for a map: key is the map
+// key, written as a JSON string.
+func (e *Encoder) MapKey(key string) {
+	if !e.first {
+		e.buf = append(e.buf, ',')
+	}
+	e.first = false
+	e.buf = append(AppendString(e.buf, key), ':')
+}
+
+// BeginArray starts a JSON array (a slice or an array siogen encodes
+// element by element); [Encoder.Element] begins each element.
+func (e *Encoder) BeginArray() { e.buf = append(e.buf, '[') }
+
+// Element begins element i of the array.
+func (e *Encoder) Element(i int) {
+	if i > 0 {
+		e.buf = append(e.buf, ',')
+	}
+}
+
+// EndArray ends the array.
+func (e *Encoder) EndArray() {
+	e.buf = append(e.buf, ']')
+	e.first = false
+}
+
+// SortedKeys returns the keys of m in the order encoding/json writes them.
+func SortedKeys[M ~map[K]V, K ~string, V any](m M) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Encoded returns a copy of the JSON text of the arguments written so far,
+// as the array socketio sends: for tests (the generated emitters send it).
+func (e *Encoder) Encoded() []byte { return append(e.buf[:len(e.buf):len(e.buf)], ']') }
 
 // finish closes the array of arguments and returns it, as socketio.NewArgs
 // takes it.

@@ -249,7 +249,7 @@ func (EventsEmitter) Scalars(to sioruntime.Target, name string, n int, f float64
 	return sioruntime.Emit(to, EventsScalarsEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")

@@ -194,7 +194,7 @@ func (EventsEmitter) Joined(to sioruntime.Target, room string, history []Message
 	_sio_e.Next()
 	_sio_e.String(room)
 	_sio_e.Next()
-	_sio_e.JSON(history)
+	_sio_encode_slice_Message(_sio_e, &history)
 	return sioruntime.Emit(to, EventsJoinedEvent, _sio_e)
 }
 
@@ -253,7 +253,7 @@ func (EventsEmitter) UserLeft(to sioruntime.Target, room string, user string) er
 	return sioruntime.Emit(to, EventsUserLeftEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"id\":")
@@ -267,6 +267,20 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.Key("\"time\":")
 	_sio_e.Int(_sio_v.Time)
 	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_Message writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Message(_sio_e *sioruntime.Encoder, _sio_v *[]Message) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Message(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
 }
 
 // _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any

@@ -72,9 +72,39 @@ type Tree struct {
 	ByName map[string]*Tree `json:"byName"`
 }
 
+// Shape nests the types the generated encoders write element by element
+// and field by field (no type inside encodes itself, so the generated code
+// writes all of it).
+type Shape struct {
+	Name    string             `json:"name"`
+	Origin  Point              `json:"origin"`
+	Corners []Point            `json:"corners"`
+	Holes   []*Point           `json:"holes,omitempty"`
+	Center  *Point             `json:"center,omitempty"`
+	Scale   *float64           `json:"scale"`
+	Box     [2]float32         `json:"box"`
+	Labels  map[string]string  `json:"labels,omitempty"`
+	ByTag   map[Tag]Point      `json:"byTag"`
+	Levels  map[string][]Level `json:"levels,omitzero"`
+	Grid    [][]int            `json:"grid"`
+	Hidden  []string           `json:"-"`
+	Flag    bool               `json:"flag,omitempty"`
+	Empty   [0]int             `json:"empty,omitempty"`
+	Counted *uint              `json:"counted,omitzero"`
+}
+
+// Events are the events the server sends on /nested.
+//
+//sio:emits
+type Events interface {
+	Shape(s Shape)
+	Shapes(s []Shape, byName map[string]Shape, opt *Shape)
+	Points(p [3]Point, tags []Tag)
+}
+
 // Store records what it receives.
 //
-//sio:consumer namespace=/nested
+//sio:consumer namespace=/nested emits=Events
 type Store struct {
 	Items []Item
 	Trees []Tree

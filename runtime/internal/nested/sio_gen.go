@@ -25,6 +25,14 @@ var (
 	_ func(*Store, context.Context, *socketio.Socket, Tree) error                       = (*Store).EventTree
 )
 
+// The //sio:emits methods this file was generated from: a build error on one
+// of these lines names a method whose signature changed since; run go generate.
+var (
+	_ func(Events, [3]Point, []Tag)                   = Events.Points
+	_ func(Events, Shape)                             = Events.Shape
+	_ func(Events, []Shape, map[string]Shape, *Shape) = Events.Shapes
+)
+
 const (
 	// StoreNamespace is the namespace Store serves.
 	StoreNamespace = "/nested"
@@ -122,6 +130,323 @@ func (_sio_d *_sio_Store_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 	default:
 		return socketio.ErrUnknownEvent
 	}
+}
+
+const (
+	// EventsPointsEvent is the event Events.Points sends.
+	EventsPointsEvent = "points"
+
+	// EventsShapeEvent is the event Events.Shape sends.
+	EventsShapeEvent = "shape"
+
+	// EventsShapesEvent is the event Events.Shapes sends.
+	EventsShapesEvent = "shapes"
+)
+
+// EventsEmitter sends the events of Events (emits= of Store) with typed
+// arguments. Its zero value is ready to use, e.g. var emit EventsEmitter; then
+// emit.M(to, args...) sends event M to to: a socket (s), rooms (s.To(room),
+// s.Except(room), srv.Of(ns).To(a, b)), every socket but s (s.Broadcast()), a
+// namespace (srv.Of(ns)), volatile or local ones (.Volatile(), .Local()). An
+// acknowledged event has M(ctx, s, args...) for one socket, returning its
+// reply, and MAll(ctx, to, args...) for a broadcast, returning one reply per
+// socket.
+type EventsEmitter struct{}
+
+// Points sends "points" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Points(to sioruntime.Target, p [3]Point, tags []Tag) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_encode_array3_Point(_sio_e, &p)
+	_sio_e.Next()
+	_sio_encode_slice_Tag(_sio_e, &tags)
+	return sioruntime.Emit(to, EventsPointsEvent, _sio_e)
+}
+
+// Shape sends "shape" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Shape(to sioruntime.Target, _sio_a0 Shape) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_encode_Shape(_sio_e, &_sio_a0)
+	return sioruntime.Emit(to, EventsShapeEvent, _sio_e)
+}
+
+// Shapes sends "shapes" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Shapes(to sioruntime.Target, _sio_a0 []Shape, byName map[string]Shape, opt *Shape) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_encode_slice_Shape(_sio_e, &_sio_a0)
+	_sio_e.Next()
+	_sio_encode_map_Shape(_sio_e, &byName)
+	_sio_e.Next()
+	if opt == nil {
+		_sio_e.Null()
+	} else {
+		_sio_encode_Shape(_sio_e, opt)
+	}
+	return sioruntime.Emit(to, EventsShapesEvent, _sio_e)
+}
+
+// _sio_encode_Point writes *_sio_v as encoding/json does.
+func _sio_encode_Point(_sio_e *sioruntime.Encoder, _sio_v *Point) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"x\":")
+	_sio_e.Int(int64(_sio_v.X))
+	_sio_e.Key("\"y\":")
+	_sio_e.Int(int64(_sio_v.Y))
+	if len(_sio_v.Label) != 0 {
+		_sio_e.Key("\"label\":")
+		_sio_e.String(_sio_v.Label)
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_Shape writes *_sio_v as encoding/json does.
+func _sio_encode_Shape(_sio_e *sioruntime.Encoder, _sio_v *Shape) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"name\":")
+	_sio_e.String(_sio_v.Name)
+	_sio_e.Key("\"origin\":")
+	_sio_encode_Point(_sio_e, &_sio_v.Origin)
+	_sio_e.Key("\"corners\":")
+	_sio_encode_slice_Point(_sio_e, &_sio_v.Corners)
+	if len(_sio_v.Holes) != 0 {
+		_sio_e.Key("\"holes\":")
+		_sio_encode_slice_ptr_Point(_sio_e, &_sio_v.Holes)
+	}
+	if _sio_v.Center != nil {
+		_sio_e.Key("\"center\":")
+		if _sio_v.Center == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Point(_sio_e, _sio_v.Center)
+		}
+	}
+	_sio_e.Key("\"scale\":")
+	if _sio_v.Scale == nil {
+		_sio_e.Null()
+	} else {
+		_sio_e.Float64((*_sio_v.Scale))
+	}
+	_sio_e.Key("\"box\":")
+	_sio_encode_array2_float32(_sio_e, &_sio_v.Box)
+	if len(_sio_v.Labels) != 0 {
+		_sio_e.Key("\"labels\":")
+		_sio_encode_map_string(_sio_e, &_sio_v.Labels)
+	}
+	_sio_e.Key("\"byTag\":")
+	_sio_encode_map_Point(_sio_e, &_sio_v.ByTag)
+	if _sio_v.Levels != nil {
+		_sio_e.Key("\"levels\":")
+		_sio_encode_map_slice_Level(_sio_e, &_sio_v.Levels)
+	}
+	_sio_e.Key("\"grid\":")
+	_sio_encode_slice_slice_int(_sio_e, &_sio_v.Grid)
+	if _sio_v.Flag {
+		_sio_e.Key("\"flag\":")
+		_sio_e.Bool(_sio_v.Flag)
+	}
+	if _sio_v.Counted != nil {
+		_sio_e.Key("\"counted\":")
+		if _sio_v.Counted == nil {
+			_sio_e.Null()
+		} else {
+			_sio_e.Uint(uint64((*_sio_v.Counted)))
+		}
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_array0_int writes *_sio_v as encoding/json does.
+func _sio_encode_array0_int(_sio_e *sioruntime.Encoder, _sio_v *[0]int) {
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.Int(int64((*_sio_v)[_sio_i]))
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_array2_float32 writes *_sio_v as encoding/json does.
+func _sio_encode_array2_float32(_sio_e *sioruntime.Encoder, _sio_v *[2]float32) {
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.Float32((*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_array3_Point writes *_sio_v as encoding/json does.
+func _sio_encode_array3_Point(_sio_e *sioruntime.Encoder, _sio_v *[3]Point) {
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Point(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_map_Point writes *_sio_v as encoding/json does.
+func _sio_encode_map_Point(_sio_e *sioruntime.Encoder, _sio_v *map[Tag]Point) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(string(_sio_k))
+		_sio_x := (*_sio_v)[_sio_k]
+		_sio_encode_Point(_sio_e, &_sio_x)
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_map_Shape writes *_sio_v as encoding/json does.
+func _sio_encode_map_Shape(_sio_e *sioruntime.Encoder, _sio_v *map[string]Shape) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		_sio_encode_Shape(_sio_e, &_sio_x)
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_map_slice_Level writes *_sio_v as encoding/json does.
+func _sio_encode_map_slice_Level(_sio_e *sioruntime.Encoder, _sio_v *map[string][]Level) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		_sio_encode_slice_Level(_sio_e, &_sio_x)
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_map_string writes *_sio_v as encoding/json does.
+func _sio_encode_map_string(_sio_e *sioruntime.Encoder, _sio_v *map[string]string) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		_sio_e.String(_sio_x)
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_Level writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Level(_sio_e *sioruntime.Encoder, _sio_v *[]Level) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.Int(int64((*_sio_v)[_sio_i]))
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_Point writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Point(_sio_e *sioruntime.Encoder, _sio_v *[]Point) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Point(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_Shape writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Shape(_sio_e *sioruntime.Encoder, _sio_v *[]Shape) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Shape(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_Tag writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Tag(_sio_e *sioruntime.Encoder, _sio_v *[]Tag) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.String(string((*_sio_v)[_sio_i]))
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_int writes *_sio_v as encoding/json does.
+func _sio_encode_slice_int(_sio_e *sioruntime.Encoder, _sio_v *[]int) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.Int(int64((*_sio_v)[_sio_i]))
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_ptr_Point writes *_sio_v as encoding/json does.
+func _sio_encode_slice_ptr_Point(_sio_e *sioruntime.Encoder, _sio_v *[]*Point) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		if (*_sio_v)[_sio_i] == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Point(_sio_e, (*_sio_v)[_sio_i])
+		}
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_slice_int writes *_sio_v as encoding/json does.
+func _sio_encode_slice_slice_int(_sio_e *sioruntime.Encoder, _sio_v *[][]int) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_slice_int(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
 }
 
 // _sio_decode_Item_arg decodes argument _sio_i with _sio_decode_Item.

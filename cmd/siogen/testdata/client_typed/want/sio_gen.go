@@ -389,7 +389,7 @@ type EventsEmitter struct{}
 func (EventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question) (Answer, error) {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(q)
+	_sio_encode_Question(_sio_e, &q)
 	_sio_args, _sio_err := sioruntime.EmitWithAck(ctx, s, EventsAskEvent, _sio_e)
 	if _sio_err != nil {
 		var _sio_zero Answer
@@ -406,7 +406,7 @@ func (EventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question) (A
 func (EventsEmitter) AskAll(ctx context.Context, to sioruntime.AckTarget, q Question) ([]Answer, error) {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(q)
+	_sio_encode_Question(_sio_e, &q)
 	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, EventsAskEvent, _sio_e)
 	return sioruntime.Replies(_sio_all, _sio_err, _sio_Events_Ask_reply)
 }
@@ -583,7 +583,7 @@ func (PlainEventsEmitter) Tick(to sioruntime.Target) error {
 	return sioruntime.Emit(to, PlainEventsTickEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -593,6 +593,30 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 		_sio_e.String(_sio_v.From)
 	}
 	_sio_e.EndObject()
+}
+
+// _sio_encode_Question writes *_sio_v as encoding/json does.
+func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"text\":")
+	_sio_e.String(_sio_v.Text)
+	_sio_e.Key("\"choices\":")
+	_sio_encode_slice_string(_sio_e, &_sio_v.Choices)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_string writes *_sio_v as encoding/json does.
+func _sio_encode_slice_string(_sio_e *sioruntime.Encoder, _sio_v *[]string) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.String((*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
 }
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.

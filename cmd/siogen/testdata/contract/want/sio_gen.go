@@ -492,7 +492,7 @@ func (RoomEventsEmitter) UserJoined(to sioruntime.Target, name string, count int
 	return sioruntime.Emit(to, RoomEventsUserJoinedEvent, _sio_e)
 }
 
-// _sio_encode_Question writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Question writes *_sio_v as encoding/json does.
 func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")

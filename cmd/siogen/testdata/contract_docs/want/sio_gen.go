@@ -144,7 +144,7 @@ type ChatEventsEmitter struct{}
 func (ChatEventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question) (Answer, error) {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(q)
+	_sio_encode_Question(_sio_e, &q)
 	_sio_args, _sio_err := sioruntime.EmitWithAck(ctx, s, ChatEventsAskEvent, _sio_e)
 	if _sio_err != nil {
 		var _sio_zero Answer
@@ -161,7 +161,7 @@ func (ChatEventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question
 func (ChatEventsEmitter) AskAll(ctx context.Context, to sioruntime.AckTarget, q Question) ([]Answer, error) {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(q)
+	_sio_encode_Question(_sio_e, &q)
 	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, ChatEventsAskEvent, _sio_e)
 	return sioruntime.Replies(_sio_all, _sio_err, _sio_ChatEvents_Ask_reply)
 }
@@ -201,6 +201,30 @@ func (ChatEventsEmitter) UserJoined(to sioruntime.Target, name string, count int
 	_sio_e.Next()
 	_sio_e.Int(int64(count))
 	return sioruntime.Emit(to, ChatEventsUserJoinedEvent, _sio_e)
+}
+
+// _sio_encode_Question writes *_sio_v as encoding/json does.
+func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"text\":")
+	_sio_e.String(_sio_v.Text)
+	_sio_e.Key("\"choices\":")
+	_sio_encode_slice_string(_sio_e, &_sio_v.Choices)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_string writes *_sio_v as encoding/json does.
+func _sio_encode_slice_string(_sio_e *sioruntime.Encoder, _sio_v *[]string) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.String((*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
 }
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.

@@ -241,7 +241,7 @@ func (ChatEventsEmitter) Many(to sioruntime.Target, first int, tags ...string) e
 func (ChatEventsEmitter) Nested(to sioruntime.Target, r Room) error {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(r)
+	_sio_encode_Room(_sio_e, &r)
 	return sioruntime.Emit(to, ChatEventsNestedEvent, _sio_e)
 }
 
@@ -406,7 +406,7 @@ func (ChatEventsEmitter) UserJoined(to sioruntime.Target, name string, count int
 	return sioruntime.Emit(to, ChatEventsUserJoinedEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -420,7 +420,7 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.EndObject()
 }
 
-// _sio_encode_Question writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Question writes *_sio_v as encoding/json does.
 func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -428,7 +428,27 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.EndObject()
 }
 
-// _sio_encode_Tagged writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Room writes *_sio_v as encoding/json does.
+func _sio_encode_Room(_sio_e *sioruntime.Encoder, _sio_v *Room) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"name\":")
+	_sio_e.String(_sio_v.Name)
+	_sio_e.Key("\"members\":")
+	_sio_encode_slice_string(_sio_e, &_sio_v.Members)
+	if _sio_v.Last != nil {
+		_sio_e.Key("\"last\":")
+		if _sio_v.Last == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Message(_sio_e, _sio_v.Last)
+		}
+	}
+	_sio_e.Key("\"Meta\":")
+	_sio_encode_map_int(_sio_e, &_sio_v.Meta)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_Tagged writes *_sio_v as encoding/json does.
 func _sio_encode_Tagged(_sio_e *sioruntime.Encoder, _sio_v *Tagged) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"name\":")
@@ -462,6 +482,35 @@ func _sio_encode_Tagged(_sio_e *sioruntime.Encoder, _sio_v *Tagged) {
 	_sio_e.Key("\"Untagged\":")
 	_sio_e.Uint(uint64(_sio_v.Untagged))
 	_sio_e.EndObject()
+}
+
+// _sio_encode_map_int writes *_sio_v as encoding/json does.
+func _sio_encode_map_int(_sio_e *sioruntime.Encoder, _sio_v *map[string]int) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		_sio_e.Int(int64(_sio_x))
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_string writes *_sio_v as encoding/json does.
+func _sio_encode_slice_string(_sio_e *sioruntime.Encoder, _sio_v *[]string) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.String((*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
 }
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
