@@ -32,6 +32,57 @@ type Encoder struct {
 	err   error
 	args  int  // arguments begun
 	first bool // in an object, no member written yet
+	depth int  // of the generated encoders of recursive types (Enter)
+	deep  bool // depth went past maxDepth: Recheck writes the argument again
+}
+
+// maxEncodeDepth is how deep the generated encoders of recursive types go
+// before the argument is left to encoding/json (see [Encoder.Enter]); it is
+// where encoding/json starts looking for cycles.
+const maxEncodeDepth = 1000
+
+// Mark is where an argument of a recursive type begins; see
+// [Encoder.Recheck].
+type Mark struct {
+	buf, att int
+	err      error
+}
+
+// Mark returns where the next value begins.
+func (e *Encoder) Mark() Mark {
+	e.depth, e.deep = 0, false
+	return Mark{buf: len(e.buf), att: len(e.att), err: e.err}
+}
+
+// Enter begins a value of a recursive type: it reports false, and the
+// generated encoder writes nothing, past a nesting of 1000 (encoding/json's
+// threshold for looking for cycles); [Encoder.Recheck] then writes the
+// whole argument again with encoding/json, which reports a cycle as it
+// does. It bounds the recursion of the generated code whatever the data.
+func (e *Encoder) Enter() bool {
+	if e.deep {
+		return false
+	}
+	e.depth++
+	if e.depth > maxEncodeDepth {
+		e.deep = true
+		return false
+	}
+	return true
+}
+
+// Leave ends a value Enter began.
+func (e *Encoder) Leave() { e.depth-- }
+
+// Recheck writes v, the argument begun at m, again with encoding/json (as
+// [Encoder.JSON]) when its generated encoder went too deep.
+func (e *Encoder) Recheck(m Mark, v any) {
+	if !e.deep {
+		return
+	}
+	e.buf, e.att, e.err = e.buf[:m.buf], e.att[:m.att], m.err
+	e.depth, e.deep = 0, false
+	e.JSON(v)
 }
 
 // maxPooled is the largest buffer an Encoder keeps when it is recycled.
@@ -52,7 +103,7 @@ func (e *Encoder) release() {
 	if cap(e.buf) > maxPooled {
 		return
 	}
-	e.att, e.err, e.args, e.first = nil, nil, 0, false
+	e.att, e.err, e.args, e.first, e.depth, e.deep = nil, nil, 0, false, 0, false
 	encoderPool.Put(e)
 }
 

@@ -110,3 +110,90 @@ func FuzzEncodeShape(f *testing.F) {
 		}
 	})
 }
+
+// emitTree writes t as the generated emitter's Tree method writes its first
+// argument: the generated encoder, then encoding/json again when it went too
+// deep.
+func emitTree(e *runtime.Encoder, t *Tree) {
+	m := e.Mark()
+	_sio_encode_Tree(e, t)
+	e.Recheck(m, *t)
+}
+
+// TestEncodeRecursive encodes trees below, at and past the depth where the
+// generated encoder hands the argument to encoding/json, and cyclic ones,
+// which encoding/json reports.
+func TestEncodeRecursive(t *testing.T) {
+	chain := func(n int) *Tree {
+		root := &Tree{Name: "0"}
+		p := root
+		for i := 1; i < n; i++ {
+			p.Next = &Tree{Name: "n"}
+			p = p.Next
+		}
+		return root
+	}
+	kids := func(n int) *Tree {
+		root := &Tree{}
+		p := root
+		for i := 1; i < n; i++ {
+			p.Kids = []Tree{{Name: "k"}, {}}
+			p = &p.Kids[0]
+		}
+		return root
+	}
+	cycle := &Tree{Name: "loop"}
+	cycle.Next = &Tree{Name: "back", Next: cycle}
+	mapCycle := &Tree{Name: "m"}
+	mapCycle.ByName = map[string]*Tree{"self": mapCycle}
+	for _, tc := range []struct {
+		name    string
+		tree    *Tree
+		wantErr bool
+	}{
+		{"chain of 10", chain(10), false},
+		{"chain of 999", chain(999), false},
+		{"chain of 1001", chain(1001), false},
+		{"chain of 5000", chain(5000), false},
+		{"kids 3000 deep", kids(3000), false},
+		{"cycle through pointers", cycle, true},
+		{"cycle through a map", mapCycle, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := runtime.NewEncoder()
+			e.Next()
+			e.Int(1) // an argument before: Recheck keeps it
+			e.Next()
+			emitTree(e, tc.tree)
+			if (e.Err() != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want an error: %t", e.Err(), tc.wantErr)
+			}
+			want, wantErr := jsonText(*tc.tree)
+			if errString(e.Err()) != errString(wantErr) {
+				t.Fatalf("err = %v, encoding/json: %v", e.Err(), wantErr)
+			}
+			if wantErr == nil {
+				if got, want := e.Encoded(), append(append([]byte("[1,"), want...), ']'); !bytes.Equal(got, want) {
+					t.Fatalf("wrote %.200s…, encoding/json: %.200s…", got, want)
+				}
+			}
+		})
+	}
+}
+
+// FuzzEncodeTree decodes the input into a Tree (when it decodes) and
+// compares what the generated encoder writes for it with encoding/json.
+func FuzzEncodeTree(f *testing.F) {
+	for _, in := range treeInputs {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var v Tree
+		if json.Unmarshal(in, &v) != nil {
+			return
+		}
+		if diff := sameEncoding(&v, emitTree); diff != "" {
+			t.Errorf("%q: %s", in, diff)
+		}
+	})
+}

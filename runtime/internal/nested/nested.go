@@ -100,6 +100,7 @@ type Events interface {
 	Shape(s Shape)
 	Shapes(s []Shape, byName map[string]Shape, opt *Shape)
 	Points(p [3]Point, tags []Tag)
+	Tree(t Tree, next *Tree)
 }
 
 // Store records what it receives.

@@ -31,6 +31,7 @@ var (
 	_ func(Events, [3]Point, []Tag)                   = Events.Points
 	_ func(Events, Shape)                             = Events.Shape
 	_ func(Events, []Shape, map[string]Shape, *Shape) = Events.Shapes
+	_ func(Events, Tree, *Tree)                       = Events.Tree
 )
 
 const (
@@ -141,6 +142,9 @@ const (
 
 	// EventsShapesEvent is the event Events.Shapes sends.
 	EventsShapesEvent = "shapes"
+
+	// EventsTreeEvent is the event Events.Tree sends.
+	EventsTreeEvent = "tree"
 )
 
 // EventsEmitter sends the events of Events (emits= of Store) with typed
@@ -185,6 +189,24 @@ func (EventsEmitter) Shapes(to sioruntime.Target, _sio_a0 []Shape, byName map[st
 		_sio_encode_Shape(_sio_e, opt)
 	}
 	return sioruntime.Emit(to, EventsShapesEvent, _sio_e)
+}
+
+// Tree sends "tree" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Tree(to sioruntime.Target, t Tree, next *Tree) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_m := _sio_e.Mark()
+	_sio_encode_Tree(_sio_e, &t)
+	_sio_e.Recheck(_sio_m, t)
+	_sio_e.Next()
+	if next == nil {
+		_sio_e.Null()
+	} else {
+		_sio_m := _sio_e.Mark()
+		_sio_encode_Tree(_sio_e, next)
+		_sio_e.Recheck(_sio_m, next)
+	}
+	return sioruntime.Emit(to, EventsTreeEvent, _sio_e)
 }
 
 // _sio_encode_Point writes *_sio_v as encoding/json does.
@@ -257,6 +279,28 @@ func _sio_encode_Shape(_sio_e *sioruntime.Encoder, _sio_v *Shape) {
 	_sio_e.EndObject()
 }
 
+// _sio_encode_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_Tree(_sio_e *sioruntime.Encoder, _sio_v *Tree) {
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginObject()
+	_sio_e.Key("\"name\":")
+	_sio_e.String(_sio_v.Name)
+	_sio_e.Key("\"kids\":")
+	_sio_encode_slice_Tree(_sio_e, &_sio_v.Kids)
+	_sio_e.Key("\"next\":")
+	if _sio_v.Next == nil {
+		_sio_e.Null()
+	} else {
+		_sio_encode_Tree(_sio_e, _sio_v.Next)
+	}
+	_sio_e.Key("\"byName\":")
+	_sio_encode_map_ptr_Tree(_sio_e, &_sio_v.ByName)
+	_sio_e.EndObject()
+	_sio_e.Leave()
+}
+
 // _sio_encode_array0_int writes *_sio_v as encoding/json does.
 func _sio_encode_array0_int(_sio_e *sioruntime.Encoder, _sio_v *[0]int) {
 	_sio_e.BeginArray()
@@ -313,6 +357,25 @@ func _sio_encode_map_Shape(_sio_e *sioruntime.Encoder, _sio_v *map[string]Shape)
 		_sio_e.MapKey(_sio_k)
 		_sio_x := (*_sio_v)[_sio_k]
 		_sio_encode_Shape(_sio_e, &_sio_x)
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_map_ptr_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_map_ptr_Tree(_sio_e *sioruntime.Encoder, _sio_v *map[string]*Tree) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		if _sio_x == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Tree(_sio_e, _sio_x)
+		}
 	}
 	_sio_e.EndObject()
 }
@@ -401,6 +464,24 @@ func _sio_encode_slice_Tag(_sio_e *sioruntime.Encoder, _sio_v *[]Tag) {
 		_sio_e.String(string((*_sio_v)[_sio_i]))
 	}
 	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Tree(_sio_e *sioruntime.Encoder, _sio_v *[]Tree) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Tree(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+	_sio_e.Leave()
 }
 
 // _sio_encode_slice_int writes *_sio_v as encoding/json does.

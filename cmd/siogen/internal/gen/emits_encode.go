@@ -3,6 +3,7 @@ package gen
 import (
 	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -34,6 +35,14 @@ type valueEncoder struct {
 	typ    types.Type
 	fields []encField    // encStruct
 	elem   *valueEncoder // encSlice, encArray, encMap, encPtr
+	// recursive: the type is on a cycle of the type graph; its generated
+	// encoder counts the depth (runtime.Encoder.Enter).
+	recursive bool
+	// cyclic: of a top-level value, the graph below has a cycle; the
+	// argument is written again by encoding/json when the generated code
+	// goes deeper than the runtime's limit (a cycle in the data, which
+	// encoding/json reports, or a value too deep to tell).
+	cyclic bool
 }
 
 // generated reports whether the value is encoded by a generated function.
@@ -86,20 +95,25 @@ func encoderFor(pkg *packages.Package, t types.Type) valueEncoder {
 	if b.bad || !ve.generated() {
 		return e
 	}
-	return *ve
+	top := *ve
+	top.cyclic = b.cyclic
+	return top
 }
 
 // encBuilder builds the encoder graph of a type. Generated code encodes a
 // value only when it can encode everything inside it: with no
 // encoding/json inside, there is no question of which MarshalJSON methods
 // encoding/json would call (those of pointer receivers only on addressable
-// values) or of []byte inside []any becoming an attachment. Recursive
-// types are left to encoding/json too, for its detection of cycles.
+// values) or of []byte inside []any becoming an attachment. Recursive types
+// are encoded by recursive functions that count the depth: past the
+// runtime's limit the argument is written again by encoding/json, whose
+// detection of cycles then reports the error it reports.
 type encBuilder struct {
-	pkg      *packages.Package
-	seen     map[string]*valueEncoder // by type string
-	building map[string]bool
-	bad      bool // something inside is not encoded by generated code
+	pkg    *packages.Package
+	seen   map[string]*valueEncoder // by type string
+	stack  []*valueEncoder          // being built
+	bad    bool                     // something inside is not encoded by generated code
+	cyclic bool                     // a cycle was found
 }
 
 // of returns how generated code encodes a value of type t, setting b.bad
@@ -107,19 +121,19 @@ type encBuilder struct {
 func (b *encBuilder) of(t types.Type) *valueEncoder {
 	t = types.Unalias(t)
 	key := types.TypeString(t, nil)
-	if b.building[key] {
-		b.bad = true // recursive
-	}
 	if ve := b.seen[key]; ve != nil {
+		if i := slices.Index(b.stack, ve); i >= 0 {
+			b.cyclic = true
+			for _, on := range b.stack[i:] {
+				on.recursive = true
+			}
+		}
 		return ve
 	}
-	if b.building == nil {
-		b.building = map[string]bool{}
-	}
-	b.building[key] = true
-	defer delete(b.building, key)
 	ve := &valueEncoder{kind: encJSON, typ: t}
 	b.seen[key] = ve
+	b.stack = append(b.stack, ve)
+	defer func() { b.stack = b.stack[:len(b.stack)-1] }()
 	if marshalsItself(t) || isNamed(t, "encoding/json", "Number") || !nameable(b.pkg, t) {
 		b.bad = true
 		return ve
@@ -146,7 +160,9 @@ func (b *encBuilder) of(t types.Type) *valueEncoder {
 			ve.kind, ve.elem = encMap, b.of(u.Elem())
 		}
 	case *types.Pointer:
-		ve.kind, ve.elem = encPtr, b.of(u.Elem())
+		if _, ok := types.Unalias(u.Elem()).Underlying().(*types.Pointer); !ok {
+			ve.kind, ve.elem = encPtr, b.of(u.Elem())
+		}
 	}
 	if ve.kind == encJSON {
 		b.bad = true

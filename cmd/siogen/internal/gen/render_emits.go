@@ -323,7 +323,7 @@ func (r *renderer) encodeValue(t types.Type, v *jen.Statement, addressable bool)
 		}
 		var inner []jen.Code
 		if ve.generated() {
-			inner = []jen.Code{jen.Id(r.encoderName(ve)).Call(enc.Clone(), v.Clone())}
+			inner = r.encodeTop(ve, v.Clone(), v.Clone())
 		} else {
 			inner = r.scalar(ve, jen.Op("*").Add(v.Clone()))
 		}
@@ -331,9 +331,26 @@ func (r *renderer) encodeValue(t types.Type, v *jen.Statement, addressable bool)
 	}
 	ve := encoderFor(r.a.pkg, t)
 	if ve.generated() {
-		return []jen.Code{jen.Id(r.encoderName(ve)).Call(enc.Clone(), jen.Op("&").Add(v))}
+		return r.encodeTop(ve, v.Clone(), jen.Op("&").Add(v))
 	}
 	return r.scalar(ve, v)
+}
+
+// encodeTop renders the call of ve's generated encoder on v, an argument
+// (ptr its address); when ve's type graph has a cycle, the argument is
+// written again by encoding/json if the generated code went too deep.
+func (r *renderer) encodeTop(ve valueEncoder, v *jen.Statement, ptr jen.Code) []jen.Code {
+	enc := jen.Id(prefix + "e")
+	call := jen.Id(r.encoderName(ve)).Call(enc.Clone(), ptr)
+	if !ve.cyclic {
+		return []jen.Code{call}
+	}
+	m := jen.Id(prefix + "m")
+	return []jen.Code{
+		m.Clone().Op(":=").Add(enc.Clone()).Dot("Mark").Call(),
+		call,
+		enc.Clone().Dot("Recheck").Call(m.Clone(), v),
+	}
 }
 
 // writeValue renders the statements writing x, an addressable expression of
@@ -479,6 +496,16 @@ func (r *renderer) structEncoder(se *structEncoder) {
 				}, r.writeValue(ve.elem, x.Clone(), jen.Op("&").Add(x.Clone()))...)...),
 			enc.Clone().Dot("EndObject").Call(),
 		}
+	}
+	if ve.recursive {
+		// After the nil checks, which end with a return.
+		at := 0
+		if ve.kind == encSlice || ve.kind == encMap {
+			at = 1
+		}
+		guard := jen.If(jen.Op("!").Add(enc.Clone()).Dot("Enter").Call()).Block(jen.Return())
+		body = append(append(append([]jen.Code{}, body[:at]...), guard), body[at:]...)
+		body = append(body, enc.Clone().Dot("Leave").Call())
 	}
 	r.f.Commentf("%s writes *%sv as encoding/json does.", se.name, prefix)
 	r.f.Func().Id(se.name).Params(enc.Clone().Op("*").Add(r.qual(runtimePath, "Encoder")), v.Clone().Op("*").Add(r.typ(se.typ))).Block(body...)

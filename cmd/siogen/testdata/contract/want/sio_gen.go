@@ -402,7 +402,13 @@ func (RoomEventsEmitter) Forest(to sioruntime.Target, trees ...*Tree) error {
 	_sio_e := sioruntime.NewEncoder()
 	for _, _sio_x := range trees {
 		_sio_e.Next()
-		_sio_e.JSON(_sio_x)
+		if _sio_x == nil {
+			_sio_e.Null()
+		} else {
+			_sio_m := _sio_e.Mark()
+			_sio_encode_Tree(_sio_e, _sio_x)
+			_sio_e.Recheck(_sio_m, _sio_x)
+		}
 	}
 	return sioruntime.Emit(to, RoomEventsForestEvent, _sio_e)
 }
@@ -498,6 +504,44 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.Key("\"text\":")
 	_sio_e.String(_sio_v.Text)
 	_sio_e.EndObject()
+}
+
+// _sio_encode_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_Tree(_sio_e *sioruntime.Encoder, _sio_v *Tree) {
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginObject()
+	_sio_e.Key("\"label\":")
+	_sio_e.String(_sio_v.Label)
+	if len(_sio_v.Children) != 0 {
+		_sio_e.Key("\"children\":")
+		_sio_encode_slice_ptr_Tree(_sio_e, &_sio_v.Children)
+	}
+	_sio_e.EndObject()
+	_sio_e.Leave()
+}
+
+// _sio_encode_slice_ptr_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_slice_ptr_Tree(_sio_e *sioruntime.Encoder, _sio_v *[]*Tree) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		if (*_sio_v)[_sio_i] == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Tree(_sio_e, (*_sio_v)[_sio_i])
+		}
+	}
+	_sio_e.EndArray()
+	_sio_e.Leave()
 }
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
