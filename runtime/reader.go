@@ -209,6 +209,22 @@ func (d *Decoder) scalar() []byte {
 
 // ReadString reads a JSON string into *dst; null leaves *dst unchanged.
 func ReadString[T ~string](d *Decoder, dst *T) {
+	if !d.failed && d.i < len(d.b) && d.b[d.i] == '"' {
+		// One pass for a string without escapes or non-ASCII bytes.
+		end, complex, err := scanString(d.b, d.i)
+		if err != nil {
+			d.failed = true
+			return
+		}
+		raw := d.b[d.i:end]
+		d.i = end
+		if !complex {
+			*dst = T(raw[1 : len(raw)-1])
+		} else if DecodeString(raw, dst) != nil {
+			d.failed = true
+		}
+		return
+	}
 	if raw := d.scalar(); raw != nil && DecodeString(raw, dst) != nil {
 		d.failed = true
 	}
