@@ -36,10 +36,20 @@ type Line struct {
 	Sub []*Line `json:"sub"` // recursive
 }
 
+// OrderEvents are sent to clients: Line (recursive) and []Line by
+// generated encoders, Order (with a time.Time and an any inside) by
+// encoding/json whole.
+//
+//sio:emits
+type OrderEvents interface {
+	Shipped(lines []Line, by map[string]*Point)
+	Updated(o Order)
+}
+
 // Orders receives nested payloads as event arguments and as the auth
 // payload.
 //
-//sio:consumer
+//sio:consumer emits=OrderEvents
 type Orders struct{}
 
 func (o *Orders) Connect(ctx context.Context, s *socketio.Socket, auth map[string]Point) error {

@@ -5,12 +5,14 @@ package main
 // must the values when both succeed.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 
+	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
 
@@ -51,6 +53,33 @@ func main() {
 	for _, in := range []string{`{"a":{"X":1},"b":null}`, `{}`, `null`, `{"a":[]}`} {
 		ok, err := same(in, _sio_decode_map_Point)
 		fmt.Printf("map[string]Point %s: same=%t\n\t%v\n", in, ok, err)
+	}
+
+	// The generated encoders write what encoding/json writes (without HTML
+	// escaping), a cycle included: encoding/json reports it.
+	cyclic := &Line{SKU: "loop"}
+	cyclic.Sub = []*Line{cyclic}
+	for _, lines := range [][]Line{
+		nil,
+		{},
+		{{SKU: "<a&b>", Qty: 2, Sub: []*Line{{SKU: "s"}, nil}}, {}},
+		{*cyclic},
+	} {
+		e := sioruntime.NewEncoder()
+		e.Next()
+		m := e.Mark()
+		_sio_encode_slice_Line(e, &lines)
+		e.Recheck(m, lines)
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		wantErr := enc.Encode(lines)
+		got := string(e.Encoded())
+		same := fmt.Sprint(e.Err()) == fmt.Sprint(wantErr) && (wantErr != nil || got == "["+strings.TrimSpace(want.String())+"]")
+		if len(got) > 80 {
+			got = got[:80] + "…"
+		}
+		fmt.Printf("encode %s: same=%t\n\t%v\n", got, same, e.Err())
 	}
 
 	// Through the dispatcher and the connect hook: the DecodeError carries

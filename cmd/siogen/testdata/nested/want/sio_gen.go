@@ -21,6 +21,13 @@ var (
 	_ func(*Orders, context.Context, *socketio.Socket, Order, []Line, *Order) error = (*Orders).EventOrder
 )
 
+// The //sio:emits methods this file was generated from: a build error on one
+// of these lines names a method whose signature changed since; run go generate.
+var (
+	_ func(OrderEvents, []Line, map[string]*Point) = OrderEvents.Shipped
+	_ func(OrderEvents, Order)                     = OrderEvents.Updated
+)
+
 const (
 	// OrdersNamespace is the namespace Orders serves.
 	OrdersNamespace = "/"
@@ -90,6 +97,127 @@ func (_sio_d *_sio_Orders_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 	default:
 		return socketio.ErrUnknownEvent
 	}
+}
+
+const (
+	// OrderEventsShippedEvent is the event OrderEvents.Shipped sends.
+	OrderEventsShippedEvent = "shipped"
+
+	// OrderEventsUpdatedEvent is the event OrderEvents.Updated sends.
+	OrderEventsUpdatedEvent = "updated"
+)
+
+// OrderEventsEmitter sends the events of OrderEvents (emits= of Orders) with
+// typed arguments. Its zero value is ready to use, e.g. var emit
+// OrderEventsEmitter; then emit.M(to, args...) sends event M to to: a socket
+// (s), rooms (s.To(room), s.Except(room), srv.Of(ns).To(a, b)), every socket
+// but s (s.Broadcast()), a namespace (srv.Of(ns)), volatile or local ones
+// (.Volatile(), .Local()). An acknowledged event has M(ctx, s, args...) for
+// one socket, returning its reply, and MAll(ctx, to, args...) for a broadcast,
+// returning one reply per socket.
+type OrderEventsEmitter struct{}
+
+// Shipped sends "shipped" to to: a socket, a broadcast operator or a
+// namespace.
+func (OrderEventsEmitter) Shipped(to sioruntime.Target, lines []Line, by map[string]*Point) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_m := _sio_e.Mark()
+	_sio_encode_slice_Line(_sio_e, &lines)
+	_sio_e.Recheck(_sio_m, lines)
+	_sio_e.Next()
+	_sio_encode_map_ptr_Point(_sio_e, &by)
+	return sioruntime.Emit(to, OrderEventsShippedEvent, _sio_e)
+}
+
+// Updated sends "updated" to to: a socket, a broadcast operator or a
+// namespace.
+func (OrderEventsEmitter) Updated(to sioruntime.Target, o Order) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_e.JSON(o)
+	return sioruntime.Emit(to, OrderEventsUpdatedEvent, _sio_e)
+}
+
+// _sio_encode_Line writes *_sio_v as encoding/json does.
+func _sio_encode_Line(_sio_e *sioruntime.Encoder, _sio_v *Line) {
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginObject()
+	_sio_e.Key("\"sku\":")
+	_sio_e.String(_sio_v.SKU)
+	_sio_e.Key("\"qty\":")
+	_sio_e.Uint(uint64(_sio_v.Qty))
+	_sio_e.Key("\"sub\":")
+	_sio_encode_slice_ptr_Line(_sio_e, &_sio_v.Sub)
+	_sio_e.EndObject()
+	_sio_e.Leave()
+}
+
+// _sio_encode_Point writes *_sio_v as encoding/json does.
+func _sio_encode_Point(_sio_e *sioruntime.Encoder, _sio_v *Point) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"X\":")
+	_sio_e.Int(int64(_sio_v.X))
+	_sio_e.Key("\"Y\":")
+	_sio_e.Int(int64(_sio_v.Y))
+	_sio_e.EndObject()
+}
+
+// _sio_encode_map_ptr_Point writes *_sio_v as encoding/json does.
+func _sio_encode_map_ptr_Point(_sio_e *sioruntime.Encoder, _sio_v *map[string]*Point) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		if _sio_x == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Point(_sio_e, _sio_x)
+		}
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_Line writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Line(_sio_e *sioruntime.Encoder, _sio_v *[]Line) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Line(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_encode_slice_ptr_Line writes *_sio_v as encoding/json does.
+func _sio_encode_slice_ptr_Line(_sio_e *sioruntime.Encoder, _sio_v *[]*Line) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		if (*_sio_v)[_sio_i] == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Line(_sio_e, (*_sio_v)[_sio_i])
+		}
+	}
+	_sio_e.EndArray()
+	_sio_e.Leave()
 }
 
 var _sio_decode_Line_fields = [...]string{"sku", "qty", "sub"}
