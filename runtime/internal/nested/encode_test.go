@@ -197,3 +197,23 @@ func FuzzEncodeTree(f *testing.F) {
 		}
 	})
 }
+
+// TestEncodeNest encodes a slice of itself, shallow and past the depth
+// where encoding/json takes over.
+func TestEncodeNest(t *testing.T) {
+	deep := Nest{}
+	for range 3000 {
+		deep = Nest{deep, nil}
+	}
+	for name, n := range map[string]Nest{"nil": nil, "empty": {}, "some": {{}, nil, {{}}}, "deep": deep} {
+		t.Run(name, func(t *testing.T) {
+			if diff := sameEncoding(&n, func(e *runtime.Encoder, v *Nest) {
+				m := e.Mark()
+				_sio_encode_Nest(e, v)
+				e.Recheck(m, *v)
+			}); diff != "" {
+				t.Errorf("%.300s", diff)
+			}
+		})
+	}
+}

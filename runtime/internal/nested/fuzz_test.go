@@ -44,3 +44,14 @@ func FuzzDecodeCollections(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeNest(f *testing.F) {
+	for _, in := range []string{`[[],[[]],null]`, `[[[]],[]]`} {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if diff := sameAsJSON(in, _sio_decode_Nest); diff != "" {
+			t.Errorf("%q: %s", in, diff)
+		}
+	})
+}

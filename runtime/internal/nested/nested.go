@@ -101,7 +101,11 @@ type Events interface {
 	Shapes(s []Shape, byName map[string]Shape, opt *Shape)
 	Points(p [3]Point, tags []Tag)
 	Tree(t Tree, next *Tree)
+	Nest(n Nest)
 }
+
+// Nest is a slice of itself: a recursive type with no struct in between.
+type Nest []Nest
 
 // Store records what it receives.
 //
@@ -144,6 +148,11 @@ func (st *Store) EventOptional(ctx context.Context, s *socketio.Socket, it *Item
 	if it != nil {
 		st.Items = append(st.Items, *it)
 	}
+	return nil
+}
+
+// EventNest handles "nest".
+func (st *Store) EventNest(ctx context.Context, s *socketio.Socket, n Nest) error {
 	return nil
 }
 

@@ -205,3 +205,24 @@ func TestDispatch(t *testing.T) {
 		t.Fatalf("err = %#v, want a DecodeError of %v", err, wantErr)
 	}
 }
+
+// TestDecodeNest decodes a slice of itself, at depths up to and past
+// MaxDepth.
+func TestDecodeNest(t *testing.T) {
+	for _, in := range []string{
+		`[]`, `null`, `[[],[[]],null]`, `[[[[]]]]`, `[1]`, `[[],]`, `{}`,
+		strings.Repeat("[", runtime.MaxDepth) + strings.Repeat("]", runtime.MaxDepth),
+		strings.Repeat("[", runtime.MaxDepth+1) + strings.Repeat("]", runtime.MaxDepth+1),
+		strings.Repeat("[", 100000),
+	} {
+		name := in
+		if len(name) > 20 {
+			name = name[:20]
+		}
+		t.Run(name, func(t *testing.T) {
+			if diff := sameAsJSON([]byte(in), _sio_decode_Nest); diff != "" {
+				t.Error(diff)
+			}
+		})
+	}
+}

@@ -19,6 +19,7 @@ const _ = sioruntime.IsAtLeastVersion1
 var (
 	_ func(*Store, context.Context, *socketio.Socket, Item) error                       = (*Store).EventItem
 	_ func(*Store, context.Context, *socketio.Socket, []Item) error                     = (*Store).EventItems
+	_ func(*Store, context.Context, *socketio.Socket, Nest) error                       = (*Store).EventNest
 	_ func(*Store, context.Context, *socketio.Socket, *Item) error                      = (*Store).EventOptional
 	_ func(*Store, context.Context, *socketio.Socket, []Point) error                    = (*Store).EventPath
 	_ func(*Store, context.Context, *socketio.Socket, map[string]Point, [4]Point) error = (*Store).EventPoints
@@ -28,6 +29,7 @@ var (
 // The //sio:emits methods this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
 var (
+	_ func(Events, Nest)                              = Events.Nest
 	_ func(Events, [3]Point, []Tag)                   = Events.Points
 	_ func(Events, Shape)                             = Events.Shape
 	_ func(Events, []Shape, map[string]Shape, *Shape) = Events.Shapes
@@ -43,6 +45,9 @@ const (
 
 	// StoreItemsEvent is the event Store.EventItems handles.
 	StoreItemsEvent = "items"
+
+	// StoreNestEvent is the event Store.EventNest handles.
+	StoreNestEvent = "nest"
 
 	// StoreOptionalEvent is the event Store.EventOptional handles.
 	StoreOptionalEvent = "optional"
@@ -96,6 +101,12 @@ func (_sio_d *_sio_Store_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventItems(_sio_ctx, _sio_s, _sio_a0)
+	case "nest":
+		_sio_a0, _sio_err := _sio_decode_Nest_arg(_sio_args, 0)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+		}
+		return _sio_c.EventNest(_sio_ctx, _sio_s, _sio_a0)
 	case "optional":
 		var _sio_a0 *Item
 		if sioruntime.Present(_sio_args, 0) {
@@ -134,6 +145,9 @@ func (_sio_d *_sio_Store_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 }
 
 const (
+	// EventsNestEvent is the event Events.Nest sends.
+	EventsNestEvent = "nest"
+
 	// EventsPointsEvent is the event Events.Points sends.
 	EventsPointsEvent = "points"
 
@@ -156,6 +170,16 @@ const (
 // reply, and MAll(ctx, to, args...) for a broadcast, returning one reply per
 // socket.
 type EventsEmitter struct{}
+
+// Nest sends "nest" to to: a socket, a broadcast operator or a namespace.
+func (EventsEmitter) Nest(to sioruntime.Target, n Nest) error {
+	_sio_e := sioruntime.NewEncoder()
+	_sio_e.Next()
+	_sio_m := _sio_e.Mark()
+	_sio_encode_Nest(_sio_e, &n)
+	_sio_e.Recheck(_sio_m, n)
+	return sioruntime.Emit(to, EventsNestEvent, _sio_e)
+}
 
 // Points sends "points" to to: a socket, a broadcast operator or a namespace.
 func (EventsEmitter) Points(to sioruntime.Target, p [3]Point, tags []Tag) error {
@@ -207,6 +231,24 @@ func (EventsEmitter) Tree(to sioruntime.Target, t Tree, next *Tree) error {
 		_sio_e.Recheck(_sio_m, next)
 	}
 	return sioruntime.Emit(to, EventsTreeEvent, _sio_e)
+}
+
+// _sio_encode_Nest writes *_sio_v as encoding/json does.
+func _sio_encode_Nest(_sio_e *sioruntime.Encoder, _sio_v *Nest) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Nest(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+	_sio_e.Leave()
 }
 
 // _sio_encode_Point writes *_sio_v as encoding/json does.
@@ -630,6 +672,60 @@ func _sio_decode_Item_value(_sio_d *sioruntime.Decoder, _sio_v *Item) {
 			_sio_d.Skip()
 		}
 	}
+}
+
+// _sio_decode_Nest_arg decodes argument _sio_i with _sio_decode_Nest.
+func _sio_decode_Nest_arg(_sio_args *socketio.Args, _sio_i int) (Nest, error) {
+	var _sio_v Nest
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Nest(_sio_raw, &_sio_v)
+	}
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Nest decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Nest(_sio_raw []byte, _sio_v *Nest) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Nest_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Nest
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Nest_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Nest_value(_sio_d *sioruntime.Decoder, _sio_v *Nest) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero Nest
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		_sio_decode_Nest_value(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make(Nest, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
 }
 
 var _sio_decode_Point_fields = [...]string{"x", "y", "label"}

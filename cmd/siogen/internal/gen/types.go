@@ -129,8 +129,11 @@ func (b *decBuilder) of(t types.Type) *decoder {
 		return d
 	}
 	container := func(k decKind, elem types.Type) {
+		d.kind = k // for the recursive references built meanwhile (type N []N)
 		if e := b.of(elem); e.kind != kindJSON {
-			d.kind, d.elem = k, e
+			d.elem = e
+		} else {
+			d.kind = kindJSON
 		}
 	}
 	switch u := t.Underlying().(type) {

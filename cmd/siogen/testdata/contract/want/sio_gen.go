@@ -198,7 +198,7 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventTags(_sio_ctx, _sio_s, _sio_a0, _sio_a1...)
 	case "thread":
-		_sio_a0, _sio_err := sioruntime.JSON[Thread](_sio_args, 0)
+		_sio_a0, _sio_err := _sio_decode_Thread_arg(_sio_args, 0)
 		if _sio_err != nil {
 			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
@@ -622,6 +622,60 @@ func _sio_decode_Auth_value(_sio_d *sioruntime.Decoder, _sio_v *Auth) {
 			_sio_d.Skip()
 		}
 	}
+}
+
+// _sio_decode_Thread_arg decodes argument _sio_i with _sio_decode_Thread.
+func _sio_decode_Thread_arg(_sio_args *socketio.Args, _sio_i int) (Thread, error) {
+	var _sio_v Thread
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Thread(_sio_raw, &_sio_v)
+	}
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Thread decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Thread(_sio_raw []byte, _sio_v *Thread) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Thread_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Thread
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Thread_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Thread_value(_sio_d *sioruntime.Decoder, _sio_v *Thread) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero Thread
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		_sio_decode_Thread_value(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make(Thread, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
 }
 
 // _sio_decode_Tree_arg decodes argument _sio_i with _sio_decode_Tree.
