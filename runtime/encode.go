@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -31,6 +32,57 @@ type Encoder struct {
 	err   error
 	args  int  // arguments begun
 	first bool // in an object, no member written yet
+	depth int  // of the generated encoders of recursive types (Enter)
+	deep  bool // depth went past maxDepth: Recheck writes the argument again
+}
+
+// maxEncodeDepth is how deep the generated encoders of recursive types go
+// before the argument is left to encoding/json (see [Encoder.Enter]); it is
+// where encoding/json starts looking for cycles.
+const maxEncodeDepth = 1000
+
+// Mark is where an argument of a recursive type begins; see
+// [Encoder.Recheck].
+type Mark struct {
+	buf, att int
+	err      error
+}
+
+// Mark returns where the next value begins.
+func (e *Encoder) Mark() Mark {
+	e.depth, e.deep = 0, false
+	return Mark{buf: len(e.buf), att: len(e.att), err: e.err}
+}
+
+// Enter begins a value of a recursive type: it reports false, and the
+// generated encoder writes nothing, past a nesting of 1000 (encoding/json's
+// threshold for looking for cycles); [Encoder.Recheck] then writes the
+// whole argument again with encoding/json, which reports a cycle as it
+// does. It bounds the recursion of the generated code whatever the data.
+func (e *Encoder) Enter() bool {
+	if e.deep {
+		return false
+	}
+	e.depth++
+	if e.depth > maxEncodeDepth {
+		e.deep = true
+		return false
+	}
+	return true
+}
+
+// Leave ends a value Enter began.
+func (e *Encoder) Leave() { e.depth-- }
+
+// Recheck writes v, the argument begun at m, again with encoding/json (as
+// [Encoder.JSON]) when its generated encoder went too deep.
+func (e *Encoder) Recheck(m Mark, v any) {
+	if !e.deep {
+		return
+	}
+	e.buf, e.att, e.err = e.buf[:m.buf], e.att[:m.att], m.err
+	e.depth, e.deep = 0, false
+	e.JSON(v)
 }
 
 // maxPooled is the largest buffer an Encoder keeps when it is recycled.
@@ -51,7 +103,7 @@ func (e *Encoder) release() {
 	if cap(e.buf) > maxPooled {
 		return
 	}
-	e.att, e.err, e.args, e.first = nil, nil, 0, false
+	e.att, e.err, e.args, e.first, e.depth, e.deep = nil, nil, 0, false, 0, false
 	encoderPool.Put(e)
 }
 
@@ -187,7 +239,51 @@ func (e *Encoder) Key(key string) {
 }
 
 // EndObject ends the object.
-func (e *Encoder) EndObject() { e.buf = append(e.buf, '}') }
+func (e *Encoder) EndObject() {
+	e.buf = append(e.buf, '}')
+	e.first = false // a member of an enclosing object has been written
+}
+
+// MapKey begins a member of an object written for a map: key is the map
+// key, written as a JSON string.
+func (e *Encoder) MapKey(key string) {
+	if !e.first {
+		e.buf = append(e.buf, ',')
+	}
+	e.first = false
+	e.buf = append(AppendString(e.buf, key), ':')
+}
+
+// BeginArray starts a JSON array (a slice or an array siogen encodes
+// element by element); [Encoder.Element] begins each element.
+func (e *Encoder) BeginArray() { e.buf = append(e.buf, '[') }
+
+// Element begins element i of the array.
+func (e *Encoder) Element(i int) {
+	if i > 0 {
+		e.buf = append(e.buf, ',')
+	}
+}
+
+// EndArray ends the array.
+func (e *Encoder) EndArray() {
+	e.buf = append(e.buf, ']')
+	e.first = false
+}
+
+// SortedKeys returns the keys of m in the order encoding/json writes them.
+func SortedKeys[M ~map[K]V, K ~string, V any](m M) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Encoded returns a copy of the JSON text of the arguments written so far,
+// as the array socketio sends: for tests (the generated emitters send it).
+func (e *Encoder) Encoded() []byte { return append(e.buf[:len(e.buf):len(e.buf)], ']') }
 
 // finish closes the array of arguments and returns it, as socketio.NewArgs
 // takes it.

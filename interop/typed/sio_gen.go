@@ -249,7 +249,7 @@ func (EventsEmitter) Scalars(to sioruntime.Target, name string, n int, f float64
 	return sioruntime.Emit(to, EventsScalarsEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -263,8 +263,6 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.EndObject()
 }
 
-var _sio_decode_Answer_fields = [...]string{"color", "votes"}
-
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
 func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error) {
 	var _sio_v Answer
@@ -275,28 +273,38 @@ func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Answer decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Answer decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Answer(_sio_raw []byte, _sio_v *Answer) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Answer_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Answer_fields[:]) {
+	var _sio_zero Answer
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Answer_fields = [...]string{"color", "votes"}
+
+// _sio_decode_Answer_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Answer_value(_sio_d *sioruntime.Decoder, _sio_v *Answer) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Answer_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Color)
+			sioruntime.ReadString(_sio_d, &_sio_v.Color)
 		case 1:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Votes)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadInt(_sio_d, &_sio_v.Votes)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
 }

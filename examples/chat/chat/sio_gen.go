@@ -194,7 +194,7 @@ func (EventsEmitter) Joined(to sioruntime.Target, room string, history []Message
 	_sio_e.Next()
 	_sio_e.String(room)
 	_sio_e.Next()
-	_sio_e.JSON(history)
+	_sio_encode_slice_Message(_sio_e, &history)
 	return sioruntime.Emit(to, EventsJoinedEvent, _sio_e)
 }
 
@@ -253,7 +253,7 @@ func (EventsEmitter) UserLeft(to sioruntime.Target, room string, user string) er
 	return sioruntime.Emit(to, EventsUserLeftEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"id\":")
@@ -269,28 +269,50 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.EndObject()
 }
 
+// _sio_encode_slice_Message writes *_sio_v as encoding/json does.
+func _sio_encode_slice_Message(_sio_e *sioruntime.Encoder, _sio_v *[]Message) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_encode_Message(_sio_e, &(*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
+
+// _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Auth_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Auth
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
 var _sio_decode_Auth_fields = [...]string{"username"}
 
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
-func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+// _sio_decode_Auth_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Auth_value(_sio_d *sioruntime.Decoder, _sio_v *Auth) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Auth_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Username)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadString(_sio_d, &_sio_v.Username)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
 }

@@ -244,7 +244,7 @@ func (c *ChatClient) OnJoined(h func(room string, history []chat.Message)) {
 			_sio_a0 = _sio_v
 		}
 		{
-			_sio_v, _sio_err := sioruntime.JSON[[]chat.Message](_sio_args, 1)
+			_sio_v, _sio_err := _sio_decode_slice_chat_Message_arg(_sio_args, 1)
 			if _sio_err != nil {
 				c.fail(sioruntime.DecodeFailed("joined", 1, _sio_err))
 				return
@@ -425,8 +425,6 @@ func (c *ChatClient) Typing(room string, isTyping bool) error {
 	return c.socket.Emit("typing", room, isTyping)
 }
 
-var _sio_decode_chat_Message_fields = [...]string{"id", "room", "user", "text", "time"}
-
 // _sio_decode_chat_Message_arg decodes argument _sio_i with _sio_decode_chat_Message.
 func _sio_decode_chat_Message_arg(_sio_args *socketio.Args, _sio_i int) (chat.Message, error) {
 	var _sio_v chat.Message
@@ -437,39 +435,47 @@ func _sio_decode_chat_Message_arg(_sio_args *socketio.Args, _sio_i int) (chat.Me
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_chat_Message decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_chat_Message decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_chat_Message(_sio_raw []byte, _sio_v *chat.Message) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_chat_Message_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_chat_Message_fields[:]) {
-		case 0:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.ID)
-		case 1:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Room)
-		case 2:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.User)
-		case 3:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
-		case 4:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Time)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
-		}
-	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
+	var _sio_zero chat.Message
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
 }
 
-var _sio_decode_chat_Result_fields = [...]string{"ok", "id", "error"}
+var _sio_decode_chat_Message_fields = [...]string{"id", "room", "user", "text", "time"}
+
+// _sio_decode_chat_Message_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_chat_Message_value(_sio_d *sioruntime.Decoder, _sio_v *chat.Message) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_chat_Message_fields[:]) {
+		case 0:
+			sioruntime.ReadInt(_sio_d, &_sio_v.ID)
+		case 1:
+			sioruntime.ReadString(_sio_d, &_sio_v.Room)
+		case 2:
+			sioruntime.ReadString(_sio_d, &_sio_v.User)
+		case 3:
+			sioruntime.ReadString(_sio_d, &_sio_v.Text)
+		case 4:
+			sioruntime.ReadInt(_sio_d, &_sio_v.Time)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
 
 // _sio_decode_chat_Result_arg decodes argument _sio_i with _sio_decode_chat_Result.
 func _sio_decode_chat_Result_arg(_sio_args *socketio.Args, _sio_i int) (chat.Result, error) {
@@ -481,30 +487,94 @@ func _sio_decode_chat_Result_arg(_sio_args *socketio.Args, _sio_i int) (chat.Res
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_chat_Result decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_chat_Result decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_chat_Result(_sio_raw []byte, _sio_v *chat.Result) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_chat_Result_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_chat_Result_fields[:]) {
+	var _sio_zero chat.Result
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_chat_Result_fields = [...]string{"ok", "id", "error"}
+
+// _sio_decode_chat_Result_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_chat_Result_value(_sio_d *sioruntime.Decoder, _sio_v *chat.Result) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_chat_Result_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeBool(_sio_o.Value(), &_sio_v.OK)
+			sioruntime.ReadBool(_sio_d, &_sio_v.OK)
 		case 1:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.ID)
+			sioruntime.ReadInt(_sio_d, &_sio_v.ID)
 		case 2:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Error)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadString(_sio_d, &_sio_v.Error)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_slice_chat_Message_arg decodes argument _sio_i with _sio_decode_slice_chat_Message.
+func _sio_decode_slice_chat_Message_arg(_sio_args *socketio.Args, _sio_i int) ([]chat.Message, error) {
+	var _sio_v []chat.Message
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_slice_chat_Message(_sio_raw, &_sio_v)
 	}
-	return nil
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_slice_chat_Message decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_slice_chat_Message(_sio_raw []byte, _sio_v *[]chat.Message) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_slice_chat_Message_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero []chat.Message
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_slice_chat_Message_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_slice_chat_Message_value(_sio_d *sioruntime.Decoder, _sio_v *[]chat.Message) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero chat.Message
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		_sio_decode_chat_Message_value(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make([]chat.Message, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
 }

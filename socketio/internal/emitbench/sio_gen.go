@@ -111,7 +111,7 @@ func (EventsEmitter) UserJoined(to sioruntime.Target, name string, count int) er
 	return sioruntime.Emit(to, EventsUserJoinedEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")

@@ -29,10 +29,14 @@ type renderer struct {
 	encoders map[string]*structEncoder // of emitters' arguments, by type
 }
 
+// structDecoder is the generated decoder of one struct, slice, array or map
+// type: name+"_value" reads a value from a runtime.Decoder; name (entry)
+// decodes a whole JSON text, name+"_arg" (positional) an event argument.
 type structDecoder struct {
 	name       string // the generated function's name
 	typ        types.Type
-	fields     []structField
+	dec        *decoder
+	entry      bool // a top-level value is decoded with it: name is needed
 	positional bool // an event argument is decoded with it: name+"_arg" is needed
 }
 
@@ -501,7 +505,7 @@ func (r *renderer) rawDecode(d decoder, ptr jen.Code) jen.Code {
 		return r.qual(runtimePath, "DecodeUint").Call(auth, ptr)
 	case kindFloat:
 		return r.qual(runtimePath, "DecodeFloat").Call(auth, ptr)
-	case kindStruct:
+	case kindStruct, kindSlice, kindArray, kindMap:
 		return jen.Id(r.decoderFor(d)).Call(auth, ptr)
 	case kindRawJSON, kindRawBytes, kindBinary:
 		return r.qual(runtimePath, "DecodeRaw").Call(auth, ptr)
@@ -526,7 +530,7 @@ func (r *renderer) positional(d decoder, index jen.Code) jen.Code {
 		return generic("Uint")
 	case kindFloat:
 		return generic("Float")
-	case kindStruct:
+	case kindStruct, kindSlice, kindArray, kindMap:
 		name := r.decoderFor(d)
 		r.decoders[types.TypeString(d.typ, nil)].positional = true
 		return jen.Id(name+"_arg").Call(args, index)
@@ -538,17 +542,23 @@ func (r *renderer) positional(d decoder, index jen.Code) jen.Code {
 	return generic("JSON")
 }
 
-// decoderFor returns the name of the generated decoder of a simple struct.
+// decoderFor returns the name of the generated decoder of d (a struct,
+// slice, array or map decoded by generated code) for a top-level value,
+// registering it and the decoders of the types inside it.
 func (r *renderer) decoderFor(d decoder) string {
+	sd := r.register(&d)
+	sd.entry = true
+	return sd.name
+}
+
+// register returns the generated decoder of d, registering it and those of
+// the types inside it.
+func (r *renderer) register(d *decoder) *structDecoder {
 	key := types.TypeString(d.typ, nil)
 	if sd := r.decoders[key]; sd != nil {
-		return sd.name
+		return sd
 	}
-	n := types.Unalias(d.typ).(*types.Named)
-	base := prefix + localPrefix(r.a) + "decode_" + n.Obj().Name()
-	if n.Obj().Pkg() != r.a.pkg.Types {
-		base = prefix + localPrefix(r.a) + "decode_" + n.Obj().Pkg().Name() + "_" + n.Obj().Name()
-	}
+	base := prefix + localPrefix(r.a) + "decode_" + r.decName(d.typ)
 	name := base
 	for i := 2; ; i++ {
 		taken := false
@@ -562,8 +572,52 @@ func (r *renderer) decoderFor(d decoder) string {
 		}
 		name = fmt.Sprintf("%s%d", base, i)
 	}
-	r.decoders[key] = &structDecoder{name: name, typ: d.typ, fields: d.fields}
-	return name
+	sd := &structDecoder{name: name, typ: d.typ, dec: d}
+	r.decoders[key] = sd
+	r.registerInner(d)
+	return sd
+}
+
+// registerInner registers the generated decoders that d's code calls.
+func (r *renderer) registerInner(d *decoder) {
+	inner := func(e *decoder) {
+		if e.kind == kindPtr {
+			e = e.elem
+		}
+		if e.generated() {
+			r.register(e)
+		}
+	}
+	switch d.kind {
+	case kindStruct:
+		for _, f := range d.fields {
+			inner(f.dec)
+		}
+	case kindSlice, kindArray, kindMap:
+		inner(d.elem)
+	}
+}
+
+// decName returns the part of a decoder's name that says its type.
+func (r *renderer) decName(t types.Type) string {
+	switch u := types.Unalias(t).(type) {
+	case *types.Named:
+		if u.Obj().Pkg() != nil && u.Obj().Pkg() != r.a.pkg.Types {
+			return u.Obj().Pkg().Name() + "_" + u.Obj().Name()
+		}
+		return u.Obj().Name()
+	case *types.Slice:
+		return "slice_" + r.decName(u.Elem())
+	case *types.Array:
+		return fmt.Sprintf("array%d_%s", u.Len(), r.decName(u.Elem()))
+	case *types.Map:
+		return "map_" + r.decName(u.Elem())
+	case *types.Pointer:
+		return "ptr_" + r.decName(u.Elem())
+	case *types.Basic:
+		return u.Name()
+	}
+	return "value"
 }
 
 // eventBody renders the statements of one event's case.
@@ -682,52 +736,155 @@ func (r *renderer) ackArg(t types.Type, v *jen.Statement) jen.Code {
 	return v
 }
 
-// structDecoder renders the field-by-field decoder of a simple struct.
-func (r *renderer) structDecoder(d *structDecoder) {
-	names := d.name + "_fields"
-	var lits []jen.Code
-	for _, f := range d.fields {
-		lits = append(lits, jen.Lit(f.jsonName))
-	}
-	r.f.Var().Id(names).Op("=").Index(jen.Op("...")).String().Values(lits...)
-
-	var cases []jen.Code
-	for i, f := range d.fields {
-		fn := map[decKind]string{kindString: "DecodeString", kindBool: "DecodeBool", kindInt: "DecodeInt", kindUint: "DecodeUint", kindFloat: "DecodeFloat"}[f.kind]
-		cases = append(cases, jen.Case(jen.Lit(i)).Block(
-			jen.Id(prefix+"err").Op("=").Add(r.qual(runtimePath, fn)).Call(jen.Id(prefix+"o").Dot("Value").Call(), jen.Op("&").Id(prefix+"v").Dot(f.goName))))
-	}
-	loop := []jen.Code{jen.Var().Id(prefix + "err").Error()}
-	if len(cases) > 0 {
-		loop = append(loop, jen.Switch(r.qual(runtimePath, "FieldIndex").Call(jen.Id(prefix+"o").Dot("Key").Call(), jen.Id(names).Op("[:]"))).Block(cases...))
-	}
-	unmarshal := jen.Return(r.qual(runtimePath, "Unmarshal").Call(jen.Id(prefix+"raw"), jen.Id(prefix+"v")))
-	loop = append(loop, jen.If(jen.Id(prefix+"err").Op("!=").Nil()).Block(unmarshal.Clone()))
-	if len(cases) == 0 {
-		loop = []jen.Code{}
-	}
-
-	if d.positional {
-		r.f.Commentf("%s_arg decodes argument %si with %s.", d.name, prefix, d.name)
-		r.f.Func().Id(d.name+"_arg").Params(jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")), jen.Id(prefix+"i").Int()).Params(r.typ(d.typ), jen.Error()).Block(
-			jen.Var().Id(prefix+"v").Add(r.typ(d.typ)),
+// structDecoder renders the generated decoder of a struct, slice, array
+// or map type: the function reading a value from a runtime.Decoder, and
+// those decoding a whole JSON text and an event argument when needed.
+func (r *renderer) structDecoder(sd *structDecoder) {
+	dec, v := jen.Id(prefix+"d"), jen.Id(prefix+"v")
+	if sd.positional {
+		r.f.Commentf("%s_arg decodes argument %si with %s.", sd.name, prefix, sd.name)
+		r.f.Func().Id(sd.name+"_arg").Params(jen.Id(prefix+"args").Op("*").Add(r.qual(socketioPath, "Args")), jen.Id(prefix+"i").Int()).Params(r.typ(sd.typ), jen.Error()).Block(
+			jen.Var().Id(prefix+"v").Add(r.typ(sd.typ)),
 			jen.List(jen.Id(prefix+"raw"), jen.Id(prefix+"err")).Op(":=").Add(r.qual(runtimePath, "Arg")).Call(jen.Id(prefix+"args"), jen.Id(prefix+"i")),
 			jen.If(jen.Id(prefix+"err").Op("==").Nil()).Block(
-				jen.Id(prefix+"err").Op("=").Id(d.name).Call(jen.Id(prefix+"raw"), jen.Op("&").Id(prefix+"v"))),
+				jen.Id(prefix+"err").Op("=").Id(sd.name).Call(jen.Id(prefix+"raw"), jen.Op("&").Id(prefix+"v"))),
 			jen.Return(jen.Id(prefix+"v"), jen.Id(prefix+"err")),
 		)
 	}
+	if sd.entry {
+		r.f.Commentf("%s decodes raw into *%sv, which must be the zero value. Any", sd.name, prefix)
+		r.f.Comment("input the generated code does not decode to the end (an error, null at the")
+		r.f.Comment("top, deeper nesting than runtime.MaxDepth) is decoded again by")
+		r.f.Comment("encoding/json, so that an error is exactly encoding/json's.")
+		r.f.Func().Id(sd.name).Params(jen.Id(prefix+"raw").Index().Byte(), v.Clone().Op("*").Add(r.typ(sd.typ))).Error().Block(
+			jen.Var().Id(prefix+"d").Add(r.qual(runtimePath, "Decoder")),
+			dec.Clone().Dot("Reset").Call(jen.Id(prefix+"raw")),
+			jen.Id(sd.name+"_value").Call(jen.Op("&").Id(prefix+"d"), v.Clone()),
+			jen.If(dec.Clone().Dot("End").Call()).Block(jen.Return(jen.Nil())),
+			jen.Var().Id(prefix+"zero").Add(r.typ(sd.typ)),
+			jen.Op("*").Add(v.Clone()).Op("=").Id(prefix+"zero"),
+			jen.Return(r.qual(runtimePath, "Unmarshal").Call(jen.Id(prefix+"raw"), v.Clone())),
+		)
+	}
+	d := sd.dec
+	null := dec.Clone().Dot("Null").Call()
+	var body []jen.Code
+	switch d.kind {
+	case kindStruct:
+		names := sd.name + "_fields"
+		var lits []jen.Code
+		for _, f := range d.fields {
+			lits = append(lits, jen.Lit(f.jsonName))
+		}
+		r.f.Var().Id(names).Op("=").Index(jen.Op("...")).String().Values(lits...)
+		var loop []jen.Code
+		if len(d.fields) == 0 {
+			loop = []jen.Code{dec.Clone().Dot("Skip").Call()}
+		} else {
+			var cases []jen.Code
+			for i, f := range d.fields {
+				cases = append(cases, jen.Case(jen.Lit(i)).Block(r.readInto(f.dec, v.Clone().Dot(f.goName))...))
+			}
+			cases = append(cases, jen.Default().Block(dec.Clone().Dot("Skip").Call()))
+			loop = []jen.Code{jen.Switch(r.qual(runtimePath, "FieldIndex").Call(dec.Clone().Dot("Key").Call(), jen.Id(names).Op("[:]"))).Block(cases...)}
+		}
+		body = []jen.Code{
+			jen.Comment("null leaves a struct unchanged."),
+			jen.If(null).Block(jen.Return()),
+			jen.For(jen.Id(prefix+"ok").Op(":=").Add(dec.Clone().Dot("BeginObject").Call()), jen.Id(prefix+"ok"), jen.Id(prefix+"ok").Op("=").Add(dec.Clone().Dot("NextMember").Call())).Block(loop...),
+		}
+	case kindSlice:
+		// As encoding/json: elements already there are decoded into, the
+		// slice is cut to the elements read, an empty array is an empty
+		// slice, not nil.
+		s, i := jen.Id(prefix+"s"), jen.Id(prefix+"i")
+		body = []jen.Code{
+			jen.If(null).Block(jen.Op("*").Add(v.Clone()).Op("=").Nil(), jen.Return()),
+			s.Clone().Op(":=").Op("*").Add(v.Clone()),
+			i.Clone().Op(":=").Lit(0),
+			jen.For(jen.Id(prefix+"ok").Op(":=").Add(dec.Clone().Dot("BeginArray").Call()), jen.Id(prefix+"ok"), jen.Id(prefix+"ok").Op("=").Add(dec.Clone().Dot("NextElement").Call())).Block(
+				jen.If(i.Clone().Op("==").Len(s.Clone())).Block(
+					jen.If(i.Clone().Op("<").Cap(s.Clone())).Block(
+						s.Clone().Op("=").Add(s.Clone()).Index(jen.Empty(), i.Clone().Op("+").Lit(1)),
+					).Else().Block(
+						jen.Var().Id(prefix+"zero").Add(r.typ(d.elem.typ)),
+						s.Clone().Op("=").Append(s.Clone(), jen.Id(prefix+"zero")),
+					),
+				),
+				jen.Add(r.readInto(d.elem, s.Clone().Index(i.Clone()))...),
+				i.Clone().Op("++"),
+			),
+			jen.If(i.Clone().Op("==").Lit(0)).Block(
+				s.Clone().Op("=").Make(r.typ(sd.typ), jen.Lit(0)),
+			).Else().If(i.Clone().Op("<").Len(s.Clone())).Block(
+				s.Clone().Op("=").Add(s.Clone()).Index(jen.Empty(), i.Clone()),
+			),
+			jen.Op("*").Add(v.Clone()).Op("=").Add(s.Clone()),
+		}
+	case kindArray:
+		// As encoding/json: null leaves an array unchanged, extra elements
+		// are skipped, missing ones zeroed.
+		i := jen.Id(prefix + "i")
+		body = []jen.Code{
+			jen.If(null).Block(jen.Return()),
+			i.Clone().Op(":=").Lit(0),
+			jen.For(jen.Id(prefix+"ok").Op(":=").Add(dec.Clone().Dot("BeginArray").Call()), jen.Id(prefix+"ok"), jen.Id(prefix+"ok").Op("=").Add(dec.Clone().Dot("NextElement").Call())).Block(
+				jen.If(i.Clone().Op("<").Len(v.Clone())).Block(
+					r.readInto(d.elem, v.Clone().Index(i.Clone()))...,
+				).Else().Block(dec.Clone().Dot("Skip").Call()),
+				i.Clone().Op("++"),
+			),
+			jen.If(i.Clone().Op("<").Len(v.Clone())).Block(jen.Clear(v.Clone().Index(i.Clone(), jen.Empty()))),
+		}
+	case kindMap:
+		// As encoding/json: a map there is added to, each value is decoded
+		// into a zero value.
+		m := jen.Id(prefix + "m")
+		keyType := d.typ.Underlying().(*types.Map).Key()
+		body = []jen.Code{
+			jen.If(null).Block(jen.Op("*").Add(v.Clone()).Op("=").Nil(), jen.Return()),
+			m.Clone().Op(":=").Op("*").Add(v.Clone()),
+			jen.If(m.Clone().Op("==").Nil()).Block(
+				m.Clone().Op("=").Make(r.typ(sd.typ)),
+				jen.Op("*").Add(v.Clone()).Op("=").Add(m.Clone()),
+			),
+			jen.For(jen.Id(prefix+"ok").Op(":=").Add(dec.Clone().Dot("BeginObject").Call()), jen.Id(prefix+"ok"), jen.Id(prefix+"ok").Op("=").Add(dec.Clone().Dot("NextMember").Call())).Block(
+				jen.Id(prefix+"k").Op(":=").Add(r.typ(keyType)).Call(dec.Clone().Dot("Key").Call()),
+				jen.Var().Id(prefix+"e").Add(r.typ(d.elem.typ)),
+				jen.Add(r.readInto(d.elem, jen.Id(prefix+"e"))...),
+				m.Clone().Index(jen.Id(prefix+"k")).Op("=").Id(prefix+"e"),
+			),
+		}
+	}
+	r.f.Commentf("%s_value reads a value into *%sv as encoding/json decodes it.", sd.name, prefix)
+	r.f.Func().Id(sd.name+"_value").Params(dec.Clone().Op("*").Add(r.qual(runtimePath, "Decoder")), v.Clone().Op("*").Add(r.typ(sd.typ))).Block(body...)
+}
 
-	r.f.Commentf("%s decodes a JSON object into *%s field by field. Anything", d.name, prefix+"v")
-	r.f.Comment("else (null, other JSON kinds), and any input the fast path finds wrong, is")
-	r.f.Comment("left to encoding/json, so that an error is exactly encoding/json's.")
-	r.f.Func().Id(d.name).Params(jen.Id(prefix+"raw").Index().Byte(), jen.Id(prefix+"v").Op("*").Add(r.typ(d.typ))).Error().Block(
-		jen.Var().Id(prefix+"o").Add(r.qual(runtimePath, "Object")),
-		jen.If(jen.Op("!").Id(prefix+"o").Dot("Start").Call(jen.Id(prefix+"raw"))).Block(unmarshal.Clone()),
-		jen.For(jen.Id(prefix+"o").Dot("Next").Call()).Block(loop...),
-		jen.If(jen.Id(prefix+"o").Dot("Err").Call().Op("!=").Nil()).Block(unmarshal.Clone()),
-		jen.Return(jen.Nil()),
-	)
+// readInto renders the statements reading the next value into x, an
+// addressable expression of d's type.
+func (r *renderer) readInto(d *decoder, x *jen.Statement) []jen.Code {
+	return r.readIntoPtr(d, x, jen.Op("&").Add(x.Clone()))
+}
+
+// readIntoPtr is readInto with ptr, the expression of x's address.
+func (r *renderer) readIntoPtr(d *decoder, x *jen.Statement, ptr jen.Code) []jen.Code {
+	dec := jen.Id(prefix + "d")
+	fn := map[decKind]string{kindString: "ReadString", kindBool: "ReadBool", kindInt: "ReadInt", kindUint: "ReadUint", kindFloat: "ReadFloat"}[d.kind]
+	switch {
+	case fn != "":
+		return []jen.Code{r.qual(runtimePath, fn).Call(dec, ptr)}
+	case d.generated():
+		return []jen.Code{jen.Id(r.register(d).name+"_value").Call(dec, ptr)}
+	case d.kind == kindPtr:
+		// As encoding/json: null is nil, a pointer there is decoded into.
+		return []jen.Code{jen.If(dec.Clone().Dot("Null").Call()).Block(
+			x.Clone().Op("=").Nil(),
+		).Else().Block(
+			jen.If(x.Clone().Op("==").Nil()).Block(x.Clone().Op("=").New(r.typ(d.elem.typ))),
+			jen.Add(r.readIntoPtr(d.elem, jen.Parens(jen.Op("*").Add(x.Clone())), x.Clone())...),
+		)}
+	}
+	return []jen.Code{r.qual(runtimePath, "ReadJSON").Call(dec, ptr)}
 }
 
 // decodes reports whether any event handler of c decodes arguments (and so

@@ -12,11 +12,12 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// structEncoder is a generated field-by-field encoder of a struct type.
+// structEncoder is a generated encoder of a struct (field by field),
+// slice, array or map type (element by element).
 type structEncoder struct {
-	name   string
-	typ    types.Type
-	fields []encField
+	name string
+	typ  types.Type
+	enc  *valueEncoder
 }
 
 // emitters returns the //sio:emits interfaces a's consumers name, sorted by
@@ -321,18 +322,49 @@ func (r *renderer) encodeValue(t types.Type, v *jen.Statement, addressable bool)
 			return []jen.Code{enc.Clone().Dot("JSON").Call(v)} // encoding/json writes nil as null
 		}
 		var inner []jen.Code
-		if ve.kind == encStruct {
-			inner = []jen.Code{jen.Id(r.encoderName(ve)).Call(enc.Clone(), v.Clone())}
+		if ve.generated() {
+			inner = r.encodeTop(ve, v.Clone(), v.Clone())
 		} else {
 			inner = r.scalar(ve, jen.Op("*").Add(v.Clone()))
 		}
 		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(enc.Clone().Dot("Null").Call()).Else().Block(inner...)}
 	}
 	ve := encoderFor(r.a.pkg, t)
-	if ve.kind == encStruct {
-		return []jen.Code{jen.Id(r.encoderName(ve)).Call(enc.Clone(), jen.Op("&").Add(v))}
+	if ve.generated() {
+		return r.encodeTop(ve, v.Clone(), jen.Op("&").Add(v))
 	}
 	return r.scalar(ve, v)
+}
+
+// encodeTop renders the call of ve's generated encoder on v, an argument
+// (ptr its address); when ve's type graph has a cycle, the argument is
+// written again by encoding/json if the generated code went too deep.
+func (r *renderer) encodeTop(ve valueEncoder, v *jen.Statement, ptr jen.Code) []jen.Code {
+	enc := jen.Id(prefix + "e")
+	call := jen.Id(r.encoderName(ve)).Call(enc.Clone(), ptr)
+	if !ve.cyclic {
+		return []jen.Code{call}
+	}
+	m := jen.Id(prefix + "m")
+	return []jen.Code{
+		m.Clone().Op(":=").Add(enc.Clone()).Dot("Mark").Call(),
+		call,
+		enc.Clone().Dot("Recheck").Call(m.Clone(), v),
+	}
+}
+
+// writeValue renders the statements writing x, an addressable expression of
+// ve's type, inside a generated encoder; ptr is x's address.
+func (r *renderer) writeValue(ve *valueEncoder, x *jen.Statement, ptr jen.Code) []jen.Code {
+	enc := jen.Id(prefix + "e")
+	switch {
+	case ve.generated():
+		return []jen.Code{jen.Id(r.registerEncoder(ve).name).Call(enc, ptr)}
+	case ve.kind == encPtr:
+		return []jen.Code{jen.If(x.Clone().Op("==").Nil()).Block(enc.Clone().Dot("Null").Call()).Else().Block(
+			r.writeValue(ve.elem, jen.Parens(jen.Op("*").Add(x.Clone())), x.Clone())...)}
+	}
+	return r.scalar(*ve, x)
 }
 
 // scalar renders the call writing v, a value of a kind other than a struct
@@ -354,17 +386,20 @@ func (r *renderer) scalar(ve valueEncoder, v jen.Code) []jen.Code {
 	return []jen.Code{enc.Dot("JSON").Call(v)}
 }
 
-// encoderName returns the name of the generated encoder of a struct type.
+// encoderName returns the name of the generated encoder of ve (a struct,
+// slice, array or map), registering it and those of the types inside it.
 func (r *renderer) encoderName(ve valueEncoder) string {
+	return r.registerEncoder(&ve).name
+}
+
+// registerEncoder returns the generated encoder of ve, registering it and
+// those of the types inside it.
+func (r *renderer) registerEncoder(ve *valueEncoder) *structEncoder {
 	key := types.TypeString(ve.typ, nil)
 	if se := r.encoders[key]; se != nil {
-		return se.name
+		return se
 	}
-	n := types.Unalias(ve.typ).(*types.Named)
-	base := prefix + localPrefix(r.a) + "encode_" + n.Obj().Name()
-	if n.Obj().Pkg() != r.a.pkg.Types {
-		base = prefix + localPrefix(r.a) + "encode_" + n.Obj().Pkg().Name() + "_" + n.Obj().Name()
-	}
+	base := prefix + localPrefix(r.a) + "encode_" + r.decName(ve.typ)
 	name := base
 	for i := 2; ; i++ {
 		taken := false
@@ -378,8 +413,25 @@ func (r *renderer) encoderName(ve valueEncoder) string {
 		}
 		name = fmt.Sprintf("%s%d", base, i)
 	}
-	r.encoders[key] = &structEncoder{name: name, typ: ve.typ, fields: ve.fields}
-	return name
+	se := &structEncoder{name: name, typ: ve.typ, enc: ve}
+	r.encoders[key] = se
+	inner := func(e *valueEncoder) {
+		if e.kind == encPtr {
+			e = e.elem
+		}
+		if e.generated() {
+			r.registerEncoder(e)
+		}
+	}
+	switch ve.kind {
+	case encStruct:
+		for _, f := range ve.fields {
+			inner(f.enc)
+		}
+	case encSlice, encArray, encMap:
+		inner(ve.elem)
+	}
+	return se
 }
 
 // structEncoders renders the struct encoders, sorted by name.
@@ -389,32 +441,73 @@ func (r *renderer) structEncoders() {
 	}
 }
 
-// structEncoder renders the field-by-field encoder of a struct, which
-// writes what encoding/json writes for it.
+// structEncoder renders the generated encoder of a struct, slice, array or
+// map, which writes what encoding/json writes for it.
 func (r *renderer) structEncoder(se *structEncoder) {
 	enc := jen.Id(prefix + "e")
 	v := jen.Id(prefix + "v")
-	body := []jen.Code{enc.Clone().Dot("BeginObject").Call()}
-	for _, f := range se.fields {
-		x := v.Clone().Dot(f.goName)
-		ve := valueEncoder{kind: f.kind, typ: f.typ}
-		var write []jen.Code
-		if f.quoted {
-			write = r.quotedScalar(ve, x.Clone())
-		} else {
-			write = r.scalar(ve, x.Clone())
+	ve := se.enc
+	var body []jen.Code
+	switch ve.kind {
+	case encStruct:
+		body = []jen.Code{enc.Clone().Dot("BeginObject").Call()}
+		for _, f := range ve.fields {
+			if f.kind == encArray && f.omitEmpty && f.typ.Underlying().(*types.Array).Len() == 0 {
+				continue // always empty, always omitted
+			}
+			x := v.Clone().Dot(f.goName)
+			var write []jen.Code
+			switch {
+			case f.quoted:
+				write = r.quotedScalar(valueEncoder{kind: f.kind, typ: f.typ}, x.Clone())
+			default:
+				write = r.writeValue(f.enc, x.Clone(), jen.Op("&").Add(x.Clone()))
+			}
+			stmts := append([]jen.Code{enc.Clone().Dot("Key").Call(jen.Lit(f.key))}, write...)
+			if cond := nonEmpty(f, x.Clone()); cond != nil && (f.omitEmpty || f.omitZero) {
+				body = append(body, jen.If(cond).Block(stmts...))
+			} else {
+				body = append(body, stmts...)
+			}
 		}
-		stmts := append([]jen.Code{enc.Clone().Dot("Key").Call(jen.Lit(f.key))}, write...)
-		// Of a scalar, the empty value (omitempty) is the zero value
-		// (omitzero; -0 too, as reflect.Value.IsZero says since Go 1.22).
-		if f.omitEmpty || f.omitZero {
-			body = append(body, jen.If(nonEmpty(f, x.Clone())).Block(stmts...))
-		} else {
-			body = append(body, stmts...)
+		body = append(body, enc.Clone().Dot("EndObject").Call())
+	case encSlice, encArray:
+		i := jen.Id(prefix + "i")
+		loop := []jen.Code{
+			enc.Clone().Dot("BeginArray").Call(),
+			jen.For(i.Clone().Op(":=").Range().Op("*").Add(v.Clone())).Block(
+				append([]jen.Code{enc.Clone().Dot("Element").Call(i.Clone())},
+					r.writeValue(ve.elem, jen.Parens(jen.Op("*").Add(v.Clone())).Index(i.Clone()), jen.Op("&").Parens(jen.Op("*").Add(v.Clone())).Index(i.Clone()))...)...),
+			enc.Clone().Dot("EndArray").Call(),
+		}
+		if ve.kind == encSlice {
+			body = append(body, jen.If(jen.Op("*").Add(v.Clone()).Op("==").Nil()).Block(enc.Clone().Dot("Null").Call(), jen.Return()))
+		}
+		body = append(body, loop...)
+	case encMap:
+		k, x := jen.Id(prefix+"k"), jen.Id(prefix+"x")
+		body = []jen.Code{
+			jen.If(jen.Op("*").Add(v.Clone()).Op("==").Nil()).Block(enc.Clone().Dot("Null").Call(), jen.Return()),
+			enc.Clone().Dot("BeginObject").Call(),
+			jen.For(jen.List(jen.Id("_"), k.Clone()).Op(":=").Range().Add(r.qual(runtimePath, "SortedKeys").Call(jen.Op("*").Add(v.Clone())))).Block(
+				append([]jen.Code{
+					enc.Clone().Dot("MapKey").Call(convert(ve.typ.Underlying().(*types.Map).Key(), types.String, k.Clone())),
+					x.Clone().Op(":=").Parens(jen.Op("*").Add(v.Clone())).Index(k.Clone()),
+				}, r.writeValue(ve.elem, x.Clone(), jen.Op("&").Add(x.Clone()))...)...),
+			enc.Clone().Dot("EndObject").Call(),
 		}
 	}
-	body = append(body, enc.Clone().Dot("EndObject").Call())
-	r.f.Commentf("%s writes *%sv as encoding/json does, field by field.", se.name, prefix)
+	if ve.recursive {
+		// After the nil checks, which end with a return.
+		at := 0
+		if ve.kind == encSlice || ve.kind == encMap {
+			at = 1
+		}
+		guard := jen.If(jen.Op("!").Add(enc.Clone()).Dot("Enter").Call()).Block(jen.Return())
+		body = append(append(append([]jen.Code{}, body[:at]...), guard), body[at:]...)
+		body = append(body, enc.Clone().Dot("Leave").Call())
+	}
+	r.f.Commentf("%s writes *%sv as encoding/json does.", se.name, prefix)
 	r.f.Func().Id(se.name).Params(enc.Clone().Op("*").Add(r.qual(runtimePath, "Encoder")), v.Clone().Op("*").Add(r.typ(se.typ))).Block(body...)
 }
 
@@ -437,13 +530,23 @@ func convert(t types.Type, basic types.BasicKind, v jen.Code) jen.Code {
 }
 
 // nonEmpty renders the condition under which a field with omitempty or
-// omitzero is written.
+// omitzero is written; nil when it always is (a struct or an array of
+// elements under omitempty).
 func nonEmpty(f encField, x *jen.Statement) jen.Code {
 	switch f.kind {
 	case encString:
 		return jen.Len(x).Op("!=").Lit(0)
 	case encBool:
 		return x
+	case encPtr:
+		return x.Op("!=").Nil()
+	case encSlice, encMap:
+		if f.omitZero && !f.omitEmpty {
+			return x.Op("!=").Nil()
+		}
+		return jen.Len(x).Op("!=").Lit(0)
+	case encArray, encStruct:
+		return nil
 	}
 	return x.Op("!=").Lit(0)
 }

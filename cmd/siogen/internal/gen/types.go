@@ -23,19 +23,34 @@ const (
 	kindBinary                  // a binary attachment (Args.Binary)
 	kindRawJSON                 // json.RawMessage: the argument's JSON text
 	kindRawBytes                // the auth payload's JSON text into a []byte type
+	kindSlice                   // a generated decoder of a slice
+	kindArray                   // a generated decoder of an array
+	kindMap                     // a generated decoder of a map with string keys
+	kindPtr                     // a pointer, inside a generated decoder
 )
 
-// decoder is how one value of typ is decoded.
+// decoder is how one value of typ is decoded. The decoders of nested
+// types form a graph (a recursive type refers to its own decoder).
 type decoder struct {
 	kind   decKind
 	typ    types.Type
 	fields []structField // kindStruct
+	elem   *decoder      // kindSlice, kindArray, kindMap, kindPtr
+}
+
+// generated reports whether the value is decoded by a generated function.
+func (d *decoder) generated() bool {
+	switch d.kind {
+	case kindStruct, kindSlice, kindArray, kindMap:
+		return true
+	}
+	return false
 }
 
 type structField struct {
 	goName   string
 	jsonName string
-	kind     decKind
+	dec      *decoder
 }
 
 // paramOf classifies a handler parameter of type t; msg (after "parameter
@@ -82,8 +97,44 @@ func decoderFor(pkg *packages.Package, t types.Type) decoder {
 		d.kind = kindBinary
 		return d
 	}
-	if hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText") {
+	nd := (&decBuilder{pkg: pkg, seen: map[string]*decoder{}}).of(t)
+	if nd.kind == kindPtr {
 		return d
+	}
+	return *nd
+}
+
+// decBuilder builds the decoder graph of a type.
+type decBuilder struct {
+	pkg  *packages.Package
+	seen map[string]*decoder // by type string: recursive types end here
+}
+
+// of returns how a value of type t is decoded inside a generated decoder:
+// scalars by the runtime, structs, slices, arrays, maps with string keys
+// and pointers by generated code (when the generated code can name the
+// types), everything else (types with their own UnmarshalJSON or
+// UnmarshalText, interfaces, []byte, other maps, structs simpleStruct
+// refuses, pointers to pointers) by encoding/json. A slice, array, map or
+// pointer of values encoding/json decodes is left to encoding/json whole.
+func (b *decBuilder) of(t types.Type) *decoder {
+	t = types.Unalias(t)
+	key := types.TypeString(t, nil)
+	if d := b.seen[key]; d != nil {
+		return d
+	}
+	d := &decoder{kind: kindJSON, typ: t}
+	b.seen[key] = d
+	if hasMethod(t, "UnmarshalJSON") || hasMethod(t, "UnmarshalText") || !nameable(b.pkg, t) {
+		return d
+	}
+	container := func(k decKind, elem types.Type) {
+		d.kind = k // for the recursive references built meanwhile (type N []N)
+		if e := b.of(elem); e.kind != kindJSON {
+			d.elem = e
+		} else {
+			d.kind = kindJSON
+		}
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
@@ -91,12 +142,53 @@ func decoderFor(pkg *packages.Package, t types.Type) decoder {
 			d.kind = k
 		}
 	case *types.Struct:
-		if fields, ok := simpleStruct(pkg, t); ok {
-			d.kind = kindStruct
+		d.kind = kindStruct // for the recursive references built meanwhile
+		if fields, ok := b.simpleStruct(t); ok {
 			d.fields = fields
+		} else {
+			d.kind = kindJSON
+		}
+	case *types.Slice:
+		if !isByteSlice(u) { // base64, as encoding/json has it
+			container(kindSlice, u.Elem())
+		}
+	case *types.Array:
+		container(kindArray, u.Elem())
+	case *types.Map:
+		if k, ok := u.Key().Underlying().(*types.Basic); ok && k.Kind() == types.String && !hasMethod(u.Key(), "UnmarshalText") {
+			container(kindMap, u.Elem())
+		}
+	case *types.Pointer:
+		if _, ok := types.Unalias(u.Elem()).Underlying().(*types.Pointer); !ok {
+			container(kindPtr, u.Elem())
 		}
 	}
 	return d
+}
+
+// nameable reports whether the code generated in pkg can name t.
+func nameable(pkg *packages.Package, t types.Type) bool {
+	switch u := types.Unalias(t).(type) {
+	case *types.Basic:
+		return true
+	case *types.Named:
+		if u.TypeArgs().Len() > 0 || u.TypeParams().Len() > 0 || u.Obj().Pkg() == nil {
+			return false
+		}
+		if u.Obj().Parent() != nil && u.Obj().Parent() != u.Obj().Pkg().Scope() {
+			return false // declared in a function
+		}
+		return u.Obj().Pkg() == pkg.Types || u.Obj().Exported()
+	case *types.Pointer:
+		return nameable(pkg, u.Elem())
+	case *types.Slice:
+		return nameable(pkg, u.Elem())
+	case *types.Array:
+		return nameable(pkg, u.Elem())
+	case *types.Map:
+		return nameable(pkg, u.Key()) && nameable(pkg, u.Elem())
+	}
+	return false
 }
 
 func basicKind(b *types.Basic) (decKind, bool) {
@@ -131,12 +223,12 @@ func fieldableStruct(pkg *packages.Package, t types.Type) (*types.Struct, bool) 
 }
 
 // simpleStruct reports whether t is a named struct type whose decoding siogen
-// generates field by field: only exported fields of string, bool, integer
-// and floating-point kinds, no embedded fields, no custom unmarshalers, and
-// json tags with no options but omitempty and omitzero. Everything else goes
-// through encoding/json.
-func simpleStruct(pkg *packages.Package, t types.Type) ([]structField, bool) {
-	st, ok := fieldableStruct(pkg, t)
+// generates field by field: no embedded fields, json tags with no options
+// but omitempty and omitzero, no two names encoding/json would confuse.
+// Each field is decoded as b.of says (by encoding/json for the types it
+// leaves to encoding/json). Other structs go through encoding/json whole.
+func (b *decBuilder) simpleStruct(t types.Type) ([]structField, bool) {
+	st, ok := fieldableStruct(b.pkg, t)
 	if !ok {
 		return nil, false
 	}
@@ -170,23 +262,12 @@ func simpleStruct(pkg *packages.Package, t types.Type) ([]structField, bool) {
 				name = tname
 			}
 		}
-		if hasMethod(f.Type(), "UnmarshalJSON") || hasMethod(f.Type(), "UnmarshalText") {
-			return nil, false
-		}
-		b, ok := types.Unalias(f.Type()).Underlying().(*types.Basic)
-		if !ok {
-			return nil, false
-		}
-		k, ok := basicKind(b)
-		if !ok {
-			return nil, false
-		}
 		for _, g := range fields {
 			if strings.EqualFold(g.jsonName, name) {
 				return nil, false // encoding/json's rules for clashing names apply
 			}
 		}
-		fields = append(fields, structField{goName: f.Name(), jsonName: name, kind: k})
+		fields = append(fields, structField{goName: f.Name(), jsonName: name, dec: b.of(f.Type())})
 	}
 	return fields, true
 }

@@ -26,7 +26,7 @@ type Auth struct {
 	Token string `json:"token"`
 }
 
-// Point has a nested field, so it goes through encoding/json.
+// Point has a slice field: siogen decodes it field by field too.
 type Point struct {
 	X, Y float64
 	Tags []string `json:"tags"`

@@ -133,7 +133,7 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		var _sio_a1 *Point
 		if sioruntime.Present(_sio_args, 1) {
-			_sio_v, _sio_err := sioruntime.JSON[Point](_sio_args, 1)
+			_sio_v, _sio_err := _sio_decode_Point_arg(_sio_args, 1)
 			if _sio_err != nil {
 				return sioruntime.DecodeFailed(_sio_event, 1, _sio_err)
 			}
@@ -294,33 +294,39 @@ func _sio_Lobby_decodeError(_sio_c *Lobby, _sio_ctx context.Context, _sio_s *soc
 	return _sio_c.DecodeError(_sio_ctx, _sio_s, _sio_event, sioruntime.DecodeFailed(_sio_event, _sio_i, _sio_err), _sio_ack)
 }
 
-var _sio_decode_Auth_fields = [...]string{"token"}
-
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Auth_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
-		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Token)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
-		}
-	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
+	var _sio_zero Auth
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
 }
 
-var _sio_decode_Message_fields = [...]string{"text", "room", "seq"}
+var _sio_decode_Auth_fields = [...]string{"token"}
+
+// _sio_decode_Auth_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Auth_value(_sio_d *sioruntime.Decoder, _sio_v *Auth) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Auth_fields[:]) {
+		case 0:
+			sioruntime.ReadString(_sio_d, &_sio_v.Token)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
 
 // _sio_decode_Message_arg decodes argument _sio_i with _sio_decode_Message.
 func _sio_decode_Message_arg(_sio_args *socketio.Args, _sio_i int) (Message, error) {
@@ -332,30 +338,116 @@ func _sio_decode_Message_arg(_sio_args *socketio.Args, _sio_i int) (Message, err
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Message decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Message decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Message(_sio_raw []byte, _sio_v *Message) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Message_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Message_fields[:]) {
+	var _sio_zero Message
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Message_fields = [...]string{"text", "room", "seq"}
+
+// _sio_decode_Message_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Message_value(_sio_d *sioruntime.Decoder, _sio_v *Message) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Message_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
+			sioruntime.ReadString(_sio_d, &_sio_v.Text)
 		case 1:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Room)
+			sioruntime.ReadString(_sio_d, &_sio_v.Room)
 		case 2:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Seq)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadInt(_sio_d, &_sio_v.Seq)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Point_arg decodes argument _sio_i with _sio_decode_Point.
+func _sio_decode_Point_arg(_sio_args *socketio.Args, _sio_i int) (Point, error) {
+	var _sio_v Point
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Point(_sio_raw, &_sio_v)
 	}
-	return nil
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Point decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Point(_sio_raw []byte, _sio_v *Point) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Point_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Point
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Point_fields = [...]string{"X", "Y", "tags"}
+
+// _sio_decode_Point_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Point_value(_sio_d *sioruntime.Decoder, _sio_v *Point) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Point_fields[:]) {
+		case 0:
+			sioruntime.ReadFloat(_sio_d, &_sio_v.X)
+		case 1:
+			sioruntime.ReadFloat(_sio_d, &_sio_v.Y)
+		case 2:
+			_sio_decode_slice_string_value(_sio_d, &_sio_v.Tags)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
+
+// _sio_decode_slice_string_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_slice_string_value(_sio_d *sioruntime.Decoder, _sio_v *[]string) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero string
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		sioruntime.ReadString(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make([]string, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
 }

@@ -70,7 +70,7 @@ func (_sio_d *_sio_lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 			}
 			_sio_a0 = &_sio_v
 		}
-		_sio_a1, _sio_err := _sio_runtime.JSON[[]item](_sio_args, 1)
+		_sio_a1, _sio_err := _sio_decode_slice_item_arg(_sio_args, 1)
 		if _sio_err != nil {
 			return _sio_runtime.DecodeFailed(_sio_event, 1, _sio_err)
 		}
@@ -90,8 +90,6 @@ func (_sio_d *_sio_lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 	}
 }
 
-var _sio_decode_item_fields = [...]string{"name", "price"}
-
 // _sio_decode_item_arg decodes argument _sio_i with _sio_decode_item.
 func _sio_decode_item_arg(_sio_args *socketio.Args, _sio_i int) (item, error) {
 	var _sio_v item
@@ -102,28 +100,92 @@ func _sio_decode_item_arg(_sio_args *socketio.Args, _sio_i int) (item, error) {
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_item decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_item decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_item(_sio_raw []byte, _sio_v *item) error {
-	var _sio_o _sio_runtime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d _sio_runtime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_item_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch _sio_runtime.FieldIndex(_sio_o.Key(), _sio_decode_item_fields[:]) {
+	var _sio_zero item
+	*_sio_v = _sio_zero
+	return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_item_fields = [...]string{"name", "price"}
+
+// _sio_decode_item_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_item_value(_sio_d *_sio_runtime.Decoder, _sio_v *item) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch _sio_runtime.FieldIndex(_sio_d.Key(), _sio_decode_item_fields[:]) {
 		case 0:
-			_sio_err = _sio_runtime.DecodeString(_sio_o.Value(), &_sio_v.Name)
+			_sio_runtime.ReadString(_sio_d, &_sio_v.Name)
 		case 1:
-			_sio_err = _sio_runtime.DecodeFloat(_sio_o.Value(), &_sio_v.Price)
-		}
-		if _sio_err != nil {
-			return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
+			_sio_runtime.ReadFloat(_sio_d, &_sio_v.Price)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_slice_item_arg decodes argument _sio_i with _sio_decode_slice_item.
+func _sio_decode_slice_item_arg(_sio_args *socketio.Args, _sio_i int) ([]item, error) {
+	var _sio_v []item
+	_sio_raw, _sio_err := _sio_runtime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_slice_item(_sio_raw, &_sio_v)
 	}
-	return nil
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_slice_item decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_slice_item(_sio_raw []byte, _sio_v *[]item) error {
+	var _sio_d _sio_runtime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_slice_item_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero []item
+	*_sio_v = _sio_zero
+	return _sio_runtime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_slice_item_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_slice_item_value(_sio_d *_sio_runtime.Decoder, _sio_v *[]item) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero item
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		_sio_decode_item_value(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make([]item, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
 }

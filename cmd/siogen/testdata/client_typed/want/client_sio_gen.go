@@ -169,7 +169,7 @@ func (c *ChatClient) OnAsk(h func(q typed.Question) (typed.Answer, error)) {
 		_sio_args := _sio_e.Args
 		var _sio_a0 typed.Question
 		{
-			_sio_v, _sio_err := sioruntime.JSON[typed.Question](_sio_args, 0)
+			_sio_v, _sio_err := _sio_decode_typed_Question_arg(_sio_args, 0)
 			if _sio_err != nil {
 				c.fail(sioruntime.DecodeFailed("ask", 0, _sio_err))
 				return
@@ -856,7 +856,33 @@ func _sio_Room_Where_reply(_sio_args *socketio.Args) (string, error) {
 	return _sio_r0, nil
 }
 
-var _sio_decode_typed_Answer_fields = [...]string{"choice"}
+// _sio_decode_slice_string_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_slice_string_value(_sio_d *sioruntime.Decoder, _sio_v *[]string) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero string
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		sioruntime.ReadString(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make([]string, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
+}
 
 // _sio_decode_typed_Answer_arg decodes argument _sio_i with _sio_decode_typed_Answer.
 func _sio_decode_typed_Answer_arg(_sio_args *socketio.Args, _sio_i int) (typed.Answer, error) {
@@ -868,31 +894,39 @@ func _sio_decode_typed_Answer_arg(_sio_args *socketio.Args, _sio_i int) (typed.A
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_typed_Answer decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_typed_Answer decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_typed_Answer(_sio_raw []byte, _sio_v *typed.Answer) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_typed_Answer_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_typed_Answer_fields[:]) {
-		case 0:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Choice)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
-		}
-	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
+	var _sio_zero typed.Answer
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
 }
 
-var _sio_decode_typed_Message_fields = [...]string{"text", "from"}
+var _sio_decode_typed_Answer_fields = [...]string{"choice"}
+
+// _sio_decode_typed_Answer_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_typed_Answer_value(_sio_d *sioruntime.Decoder, _sio_v *typed.Answer) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_typed_Answer_fields[:]) {
+		case 0:
+			sioruntime.ReadInt(_sio_d, &_sio_v.Choice)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
 
 // _sio_decode_typed_Message_arg decodes argument _sio_i with _sio_decode_typed_Message.
 func _sio_decode_typed_Message_arg(_sio_args *socketio.Args, _sio_i int) (typed.Message, error) {
@@ -904,33 +938,87 @@ func _sio_decode_typed_Message_arg(_sio_args *socketio.Args, _sio_i int) (typed.
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_typed_Message decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_typed_Message decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_typed_Message(_sio_raw []byte, _sio_v *typed.Message) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_typed_Message_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_typed_Message_fields[:]) {
-		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
-		case 1:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.From)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
-		}
-	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
+	var _sio_zero typed.Message
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
 }
 
-var _sio_decode_typed_Status_fields = [...]string{"stored", "length"}
+var _sio_decode_typed_Message_fields = [...]string{"text", "from"}
+
+// _sio_decode_typed_Message_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_typed_Message_value(_sio_d *sioruntime.Decoder, _sio_v *typed.Message) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_typed_Message_fields[:]) {
+		case 0:
+			sioruntime.ReadString(_sio_d, &_sio_v.Text)
+		case 1:
+			sioruntime.ReadString(_sio_d, &_sio_v.From)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
+
+// _sio_decode_typed_Question_arg decodes argument _sio_i with _sio_decode_typed_Question.
+func _sio_decode_typed_Question_arg(_sio_args *socketio.Args, _sio_i int) (typed.Question, error) {
+	var _sio_v typed.Question
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_typed_Question(_sio_raw, &_sio_v)
+	}
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_typed_Question decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_typed_Question(_sio_raw []byte, _sio_v *typed.Question) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_typed_Question_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero typed.Question
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_typed_Question_fields = [...]string{"text", "choices"}
+
+// _sio_decode_typed_Question_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_typed_Question_value(_sio_d *sioruntime.Decoder, _sio_v *typed.Question) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_typed_Question_fields[:]) {
+		case 0:
+			sioruntime.ReadString(_sio_d, &_sio_v.Text)
+		case 1:
+			_sio_decode_slice_string_value(_sio_d, &_sio_v.Choices)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
 
 // _sio_decode_typed_Status_arg decodes argument _sio_i with _sio_decode_typed_Status.
 func _sio_decode_typed_Status_arg(_sio_args *socketio.Args, _sio_i int) (typed.Status, error) {
@@ -942,28 +1030,38 @@ func _sio_decode_typed_Status_arg(_sio_args *socketio.Args, _sio_i int) (typed.S
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_typed_Status decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_typed_Status decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_typed_Status(_sio_raw []byte, _sio_v *typed.Status) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_typed_Status_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_typed_Status_fields[:]) {
+	var _sio_zero typed.Status
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_typed_Status_fields = [...]string{"stored", "length"}
+
+// _sio_decode_typed_Status_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_typed_Status_value(_sio_d *sioruntime.Decoder, _sio_v *typed.Status) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_typed_Status_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeBool(_sio_o.Value(), &_sio_v.Stored)
+			sioruntime.ReadBool(_sio_d, &_sio_v.Stored)
 		case 1:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Length)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadInt(_sio_d, &_sio_v.Length)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
 }

@@ -66,8 +66,6 @@ func (_sio_d *_sio_DarwinOnly_dispatcher) Dispatch(_sio_ctx context.Context, _si
 	}
 }
 
-var _sio_DarwinOnly_decode_Msg_fields = [...]string{"text"}
-
 // _sio_DarwinOnly_decode_Msg_arg decodes argument _sio_i with _sio_DarwinOnly_decode_Msg.
 func _sio_DarwinOnly_decode_Msg_arg(_sio_args *socketio.Args, _sio_i int) (Msg, error) {
 	var _sio_v Msg
@@ -78,26 +76,36 @@ func _sio_DarwinOnly_decode_Msg_arg(_sio_args *socketio.Args, _sio_i int) (Msg, 
 	return _sio_v, _sio_err
 }
 
-// _sio_DarwinOnly_decode_Msg decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_DarwinOnly_decode_Msg decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_DarwinOnly_decode_Msg(_sio_raw []byte, _sio_v *Msg) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_DarwinOnly_decode_Msg_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_DarwinOnly_decode_Msg_fields[:]) {
+	var _sio_zero Msg
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_DarwinOnly_decode_Msg_fields = [...]string{"text"}
+
+// _sio_DarwinOnly_decode_Msg_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_DarwinOnly_decode_Msg_value(_sio_d *sioruntime.Decoder, _sio_v *Msg) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_DarwinOnly_decode_Msg_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Text)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadString(_sio_d, &_sio_v.Text)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
 }

@@ -198,13 +198,13 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		}
 		return _sio_c.EventTags(_sio_ctx, _sio_s, _sio_a0, _sio_a1...)
 	case "thread":
-		_sio_a0, _sio_err := sioruntime.JSON[Thread](_sio_args, 0)
+		_sio_a0, _sio_err := _sio_decode_Thread_arg(_sio_args, 0)
 		if _sio_err != nil {
 			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
 		return _sio_c.EventThread(_sio_ctx, _sio_s, _sio_a0)
 	case "tree":
-		_sio_a0, _sio_err := sioruntime.JSON[Tree](_sio_args, 0)
+		_sio_a0, _sio_err := _sio_decode_Tree_arg(_sio_args, 0)
 		if _sio_err != nil {
 			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
@@ -402,7 +402,13 @@ func (RoomEventsEmitter) Forest(to sioruntime.Target, trees ...*Tree) error {
 	_sio_e := sioruntime.NewEncoder()
 	for _, _sio_x := range trees {
 		_sio_e.Next()
-		_sio_e.JSON(_sio_x)
+		if _sio_x == nil {
+			_sio_e.Null()
+		} else {
+			_sio_m := _sio_e.Mark()
+			_sio_encode_Tree(_sio_e, _sio_x)
+			_sio_e.Recheck(_sio_m, _sio_x)
+		}
 	}
 	return sioruntime.Emit(to, RoomEventsForestEvent, _sio_e)
 }
@@ -492,7 +498,7 @@ func (RoomEventsEmitter) UserJoined(to sioruntime.Target, name string, count int
 	return sioruntime.Emit(to, RoomEventsUserJoinedEvent, _sio_e)
 }
 
-// _sio_encode_Question writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Question writes *_sio_v as encoding/json does.
 func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -500,7 +506,43 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.EndObject()
 }
 
-var _sio_decode_Answer_fields = [...]string{"choice"}
+// _sio_encode_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_Tree(_sio_e *sioruntime.Encoder, _sio_v *Tree) {
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginObject()
+	_sio_e.Key("\"label\":")
+	_sio_e.String(_sio_v.Label)
+	if len(_sio_v.Children) != 0 {
+		_sio_e.Key("\"children\":")
+		_sio_encode_slice_ptr_Tree(_sio_e, &_sio_v.Children)
+	}
+	_sio_e.EndObject()
+	_sio_e.Leave()
+}
+
+// _sio_encode_slice_ptr_Tree writes *_sio_v as encoding/json does.
+func _sio_encode_slice_ptr_Tree(_sio_e *sioruntime.Encoder, _sio_v *[]*Tree) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	if !_sio_e.Enter() {
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		if (*_sio_v)[_sio_i] == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Tree(_sio_e, (*_sio_v)[_sio_i])
+		}
+	}
+	_sio_e.EndArray()
+	_sio_e.Leave()
+}
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
 func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error) {
@@ -512,54 +554,207 @@ func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Answer decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Answer decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Answer(_sio_raw []byte, _sio_v *Answer) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Answer_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Answer_fields[:]) {
+	var _sio_zero Answer
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Answer_fields = [...]string{"choice"}
+
+// _sio_decode_Answer_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Answer_value(_sio_d *sioruntime.Decoder, _sio_v *Answer) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Answer_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Choice)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadInt(_sio_d, &_sio_v.Choice)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Auth_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	return nil
+	var _sio_zero Auth
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
 }
 
 var _sio_decode_Auth_fields = [...]string{"token", "remember"}
 
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
-func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+// _sio_decode_Auth_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Auth_value(_sio_d *sioruntime.Decoder, _sio_v *Auth) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Auth_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Token)
+			sioruntime.ReadString(_sio_d, &_sio_v.Token)
 		case 1:
-			_sio_err = sioruntime.DecodeBool(_sio_o.Value(), &_sio_v.Remember)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadBool(_sio_d, &_sio_v.Remember)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Thread_arg decodes argument _sio_i with _sio_decode_Thread.
+func _sio_decode_Thread_arg(_sio_args *socketio.Args, _sio_i int) (Thread, error) {
+	var _sio_v Thread
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Thread(_sio_raw, &_sio_v)
 	}
-	return nil
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Thread decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Thread(_sio_raw []byte, _sio_v *Thread) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Thread_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Thread
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Thread_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Thread_value(_sio_d *sioruntime.Decoder, _sio_v *Thread) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero Thread
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		_sio_decode_Thread_value(_sio_d, &_sio_s[_sio_i])
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make(Thread, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
+}
+
+// _sio_decode_Tree_arg decodes argument _sio_i with _sio_decode_Tree.
+func _sio_decode_Tree_arg(_sio_args *socketio.Args, _sio_i int) (Tree, error) {
+	var _sio_v Tree
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Tree(_sio_raw, &_sio_v)
+	}
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Tree decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Tree(_sio_raw []byte, _sio_v *Tree) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Tree_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Tree
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Tree_fields = [...]string{"label", "children"}
+
+// _sio_decode_Tree_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Tree_value(_sio_d *sioruntime.Decoder, _sio_v *Tree) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Tree_fields[:]) {
+		case 0:
+			sioruntime.ReadString(_sio_d, &_sio_v.Label)
+		case 1:
+			_sio_decode_slice_ptr_Tree_value(_sio_d, &_sio_v.Children)
+		default:
+			_sio_d.Skip()
+		}
+	}
+}
+
+// _sio_decode_slice_ptr_Tree_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_slice_ptr_Tree_value(_sio_d *sioruntime.Decoder, _sio_v *[]*Tree) {
+	if _sio_d.Null() {
+		*_sio_v = nil
+		return
+	}
+	_sio_s := *_sio_v
+	_sio_i := 0
+	for _sio_ok := _sio_d.BeginArray(); _sio_ok; _sio_ok = _sio_d.NextElement() {
+		if _sio_i == len(_sio_s) {
+			if _sio_i < cap(_sio_s) {
+				_sio_s = _sio_s[:_sio_i+1]
+			} else {
+				var _sio_zero *Tree
+				_sio_s = append(_sio_s, _sio_zero)
+			}
+		}
+		if _sio_d.Null() {
+			_sio_s[_sio_i] = nil
+		} else {
+			if _sio_s[_sio_i] == nil {
+				_sio_s[_sio_i] = new(Tree)
+			}
+			_sio_decode_Tree_value(_sio_d, _sio_s[_sio_i])
+		}
+		_sio_i++
+	}
+	if _sio_i == 0 {
+		_sio_s = make([]*Tree, 0)
+	} else if _sio_i < len(_sio_s) {
+		_sio_s = _sio_s[:_sio_i]
+	}
+	*_sio_v = _sio_s
 }

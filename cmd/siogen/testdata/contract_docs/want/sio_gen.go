@@ -82,7 +82,7 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 	_sio_c := (*Chat)(_sio_d)
 	switch _sio_event {
 	case "chat_message":
-		_sio_a0, _sio_err := sioruntime.JSON[Message](_sio_args, 0)
+		_sio_a0, _sio_err := _sio_decode_Message_arg(_sio_args, 0)
 		if _sio_err != nil {
 			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
 		}
@@ -144,7 +144,7 @@ type ChatEventsEmitter struct{}
 func (ChatEventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question) (Answer, error) {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(q)
+	_sio_encode_Question(_sio_e, &q)
 	_sio_args, _sio_err := sioruntime.EmitWithAck(ctx, s, ChatEventsAskEvent, _sio_e)
 	if _sio_err != nil {
 		var _sio_zero Answer
@@ -161,7 +161,7 @@ func (ChatEventsEmitter) Ask(ctx context.Context, s *socketio.Socket, q Question
 func (ChatEventsEmitter) AskAll(ctx context.Context, to sioruntime.AckTarget, q Question) ([]Answer, error) {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(q)
+	_sio_encode_Question(_sio_e, &q)
 	_sio_all, _sio_err := sioruntime.BroadcastWithAck(ctx, to, ChatEventsAskEvent, _sio_e)
 	return sioruntime.Replies(_sio_all, _sio_err, _sio_ChatEvents_Ask_reply)
 }
@@ -203,7 +203,29 @@ func (ChatEventsEmitter) UserJoined(to sioruntime.Target, name string, count int
 	return sioruntime.Emit(to, ChatEventsUserJoinedEvent, _sio_e)
 }
 
-var _sio_decode_Answer_fields = [...]string{"choice"}
+// _sio_encode_Question writes *_sio_v as encoding/json does.
+func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"text\":")
+	_sio_e.String(_sio_v.Text)
+	_sio_e.Key("\"choices\":")
+	_sio_encode_slice_string(_sio_e, &_sio_v.Choices)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_string writes *_sio_v as encoding/json does.
+func _sio_encode_slice_string(_sio_e *sioruntime.Encoder, _sio_v *[]string) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.String((*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
 func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error) {
@@ -215,52 +237,127 @@ func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Answer decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Answer decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Answer(_sio_raw []byte, _sio_v *Answer) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Answer_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Answer_fields[:]) {
+	var _sio_zero Answer
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Answer_fields = [...]string{"choice"}
+
+// _sio_decode_Answer_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Answer_value(_sio_d *sioruntime.Decoder, _sio_v *Answer) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Answer_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Choice)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadInt(_sio_d, &_sio_v.Choice)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Auth_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	return nil
+	var _sio_zero Auth
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
 }
 
 var _sio_decode_Auth_fields = [...]string{"token"}
 
-// _sio_decode_Auth decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
-func _sio_decode_Auth(_sio_raw []byte, _sio_v *Auth) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+// _sio_decode_Auth_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Auth_value(_sio_d *sioruntime.Decoder, _sio_v *Auth) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Auth_fields[:]) {
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Auth_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Token)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadString(_sio_d, &_sio_v.Token)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+// _sio_decode_Message_arg decodes argument _sio_i with _sio_decode_Message.
+func _sio_decode_Message_arg(_sio_args *socketio.Args, _sio_i int) (Message, error) {
+	var _sio_v Message
+	_sio_raw, _sio_err := sioruntime.Arg(_sio_args, _sio_i)
+	if _sio_err == nil {
+		_sio_err = _sio_decode_Message(_sio_raw, &_sio_v)
 	}
-	return nil
+	return _sio_v, _sio_err
+}
+
+// _sio_decode_Message decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
+func _sio_decode_Message(_sio_raw []byte, _sio_v *Message) error {
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Message_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
+	}
+	var _sio_zero Message
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Message_fields = [...]string{"text", "room", "sent", "reply"}
+
+// _sio_decode_Message_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Message_value(_sio_d *sioruntime.Decoder, _sio_v *Message) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Message_fields[:]) {
+		case 0:
+			sioruntime.ReadString(_sio_d, &_sio_v.Text)
+		case 1:
+			sioruntime.ReadString(_sio_d, &_sio_v.Room)
+		case 2:
+			sioruntime.ReadJSON(_sio_d, &_sio_v.Sent)
+		case 3:
+			if _sio_d.Null() {
+				_sio_v.Reply = nil
+			} else {
+				if _sio_v.Reply == nil {
+					_sio_v.Reply = new(Message)
+				}
+				_sio_decode_Message_value(_sio_d, _sio_v.Reply)
+			}
+		default:
+			_sio_d.Skip()
+		}
+	}
 }

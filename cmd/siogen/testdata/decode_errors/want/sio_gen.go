@@ -80,8 +80,6 @@ func (_sio_d *_sio_Decoder_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s
 	}
 }
 
-var _sio_decode_Sample_fields = [...]string{"s", "B", "i8", "I", "u16", "U", "f32", "F", "level", "N"}
-
 // _sio_decode_Sample_arg decodes argument _sio_i with _sio_decode_Sample.
 func _sio_decode_Sample_arg(_sio_args *socketio.Args, _sio_i int) (Sample, error) {
 	var _sio_v Sample
@@ -92,44 +90,54 @@ func _sio_decode_Sample_arg(_sio_args *socketio.Args, _sio_i int) (Sample, error
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Sample decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Sample decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Sample(_sio_raw []byte, _sio_v *Sample) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Sample_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Sample_fields[:]) {
+	var _sio_zero Sample
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Sample_fields = [...]string{"s", "B", "i8", "I", "u16", "U", "f32", "F", "level", "N"}
+
+// _sio_decode_Sample_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Sample_value(_sio_d *sioruntime.Decoder, _sio_v *Sample) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Sample_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.S)
+			sioruntime.ReadString(_sio_d, &_sio_v.S)
 		case 1:
-			_sio_err = sioruntime.DecodeBool(_sio_o.Value(), &_sio_v.B)
+			sioruntime.ReadBool(_sio_d, &_sio_v.B)
 		case 2:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.I8)
+			sioruntime.ReadInt(_sio_d, &_sio_v.I8)
 		case 3:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.I)
+			sioruntime.ReadInt(_sio_d, &_sio_v.I)
 		case 4:
-			_sio_err = sioruntime.DecodeUint(_sio_o.Value(), &_sio_v.U16)
+			sioruntime.ReadUint(_sio_d, &_sio_v.U16)
 		case 5:
-			_sio_err = sioruntime.DecodeUint(_sio_o.Value(), &_sio_v.U)
+			sioruntime.ReadUint(_sio_d, &_sio_v.U)
 		case 6:
-			_sio_err = sioruntime.DecodeFloat(_sio_o.Value(), &_sio_v.F32)
+			sioruntime.ReadFloat(_sio_d, &_sio_v.F32)
 		case 7:
-			_sio_err = sioruntime.DecodeFloat(_sio_o.Value(), &_sio_v.F)
+			sioruntime.ReadFloat(_sio_d, &_sio_v.F)
 		case 8:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.L)
+			sioruntime.ReadInt(_sio_d, &_sio_v.L)
 		case 9:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.N)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadString(_sio_d, &_sio_v.N)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
 }

@@ -241,7 +241,7 @@ func (ChatEventsEmitter) Many(to sioruntime.Target, first int, tags ...string) e
 func (ChatEventsEmitter) Nested(to sioruntime.Target, r Room) error {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	_sio_e.JSON(r)
+	_sio_encode_Room(_sio_e, &r)
 	return sioruntime.Emit(to, ChatEventsNestedEvent, _sio_e)
 }
 
@@ -406,7 +406,7 @@ func (ChatEventsEmitter) UserJoined(to sioruntime.Target, name string, count int
 	return sioruntime.Emit(to, ChatEventsUserJoinedEvent, _sio_e)
 }
 
-// _sio_encode_Message writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -420,7 +420,7 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.EndObject()
 }
 
-// _sio_encode_Question writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Question writes *_sio_v as encoding/json does.
 func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"text\":")
@@ -428,7 +428,27 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.EndObject()
 }
 
-// _sio_encode_Tagged writes *_sio_v as encoding/json does, field by field.
+// _sio_encode_Room writes *_sio_v as encoding/json does.
+func _sio_encode_Room(_sio_e *sioruntime.Encoder, _sio_v *Room) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"name\":")
+	_sio_e.String(_sio_v.Name)
+	_sio_e.Key("\"members\":")
+	_sio_encode_slice_string(_sio_e, &_sio_v.Members)
+	if _sio_v.Last != nil {
+		_sio_e.Key("\"last\":")
+		if _sio_v.Last == nil {
+			_sio_e.Null()
+		} else {
+			_sio_encode_Message(_sio_e, _sio_v.Last)
+		}
+	}
+	_sio_e.Key("\"Meta\":")
+	_sio_encode_map_int(_sio_e, &_sio_v.Meta)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_Tagged writes *_sio_v as encoding/json does.
 func _sio_encode_Tagged(_sio_e *sioruntime.Encoder, _sio_v *Tagged) {
 	_sio_e.BeginObject()
 	_sio_e.Key("\"name\":")
@@ -464,7 +484,34 @@ func _sio_encode_Tagged(_sio_e *sioruntime.Encoder, _sio_v *Tagged) {
 	_sio_e.EndObject()
 }
 
-var _sio_decode_Answer_fields = [...]string{"choice", "note"}
+// _sio_encode_map_int writes *_sio_v as encoding/json does.
+func _sio_encode_map_int(_sio_e *sioruntime.Encoder, _sio_v *map[string]int) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginObject()
+	for _, _sio_k := range sioruntime.SortedKeys(*_sio_v) {
+		_sio_e.MapKey(_sio_k)
+		_sio_x := (*_sio_v)[_sio_k]
+		_sio_e.Int(int64(_sio_x))
+	}
+	_sio_e.EndObject()
+}
+
+// _sio_encode_slice_string writes *_sio_v as encoding/json does.
+func _sio_encode_slice_string(_sio_e *sioruntime.Encoder, _sio_v *[]string) {
+	if *_sio_v == nil {
+		_sio_e.Null()
+		return
+	}
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.String((*_sio_v)[_sio_i])
+	}
+	_sio_e.EndArray()
+}
 
 // _sio_decode_Answer_arg decodes argument _sio_i with _sio_decode_Answer.
 func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error) {
@@ -476,28 +523,38 @@ func _sio_decode_Answer_arg(_sio_args *socketio.Args, _sio_i int) (Answer, error
 	return _sio_v, _sio_err
 }
 
-// _sio_decode_Answer decodes a JSON object into *_sio_v field by field. Anything
-// else (null, other JSON kinds), and any input the fast path finds wrong, is
-// left to encoding/json, so that an error is exactly encoding/json's.
+// _sio_decode_Answer decodes raw into *_sio_v, which must be the zero value. Any
+// input the generated code does not decode to the end (an error, null at the
+// top, deeper nesting than runtime.MaxDepth) is decoded again by
+// encoding/json, so that an error is exactly encoding/json's.
 func _sio_decode_Answer(_sio_raw []byte, _sio_v *Answer) error {
-	var _sio_o sioruntime.Object
-	if !_sio_o.Start(_sio_raw) {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
+	var _sio_d sioruntime.Decoder
+	_sio_d.Reset(_sio_raw)
+	_sio_decode_Answer_value(&_sio_d, _sio_v)
+	if _sio_d.End() {
+		return nil
 	}
-	for _sio_o.Next() {
-		var _sio_err error
-		switch sioruntime.FieldIndex(_sio_o.Key(), _sio_decode_Answer_fields[:]) {
+	var _sio_zero Answer
+	*_sio_v = _sio_zero
+	return sioruntime.Unmarshal(_sio_raw, _sio_v)
+}
+
+var _sio_decode_Answer_fields = [...]string{"choice", "note"}
+
+// _sio_decode_Answer_value reads a value into *_sio_v as encoding/json decodes it.
+func _sio_decode_Answer_value(_sio_d *sioruntime.Decoder, _sio_v *Answer) {
+	// null leaves a struct unchanged.
+	if _sio_d.Null() {
+		return
+	}
+	for _sio_ok := _sio_d.BeginObject(); _sio_ok; _sio_ok = _sio_d.NextMember() {
+		switch sioruntime.FieldIndex(_sio_d.Key(), _sio_decode_Answer_fields[:]) {
 		case 0:
-			_sio_err = sioruntime.DecodeInt(_sio_o.Value(), &_sio_v.Choice)
+			sioruntime.ReadInt(_sio_d, &_sio_v.Choice)
 		case 1:
-			_sio_err = sioruntime.DecodeString(_sio_o.Value(), &_sio_v.Note)
-		}
-		if _sio_err != nil {
-			return sioruntime.Unmarshal(_sio_raw, _sio_v)
+			sioruntime.ReadString(_sio_d, &_sio_v.Note)
+		default:
+			_sio_d.Skip()
 		}
 	}
-	if _sio_o.Err() != nil {
-		return sioruntime.Unmarshal(_sio_raw, _sio_v)
-	}
-	return nil
 }
