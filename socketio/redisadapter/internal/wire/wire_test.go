@@ -1,4 +1,4 @@
-package redisadapter
+package wire
 
 import (
 	"bytes"
@@ -324,7 +324,7 @@ func TestGoEncodingMatchesNode(t *testing.T) {
 	if err != nil {
 		skipOrFailInCI(t, "node not installed")
 	}
-	if _, err := os.Stat(filepath.Join("..", "..", "interop", "node_modules", "notepack.io")); err != nil {
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "..", "interop", "node_modules", "notepack.io")); err != nil {
 		skipOrFailInCI(t, "interop/node_modules not installed (cd interop && npm ci)")
 	}
 	cmd := exec.Command(node, filepath.Join("testdata", "node", "decode.cjs"))

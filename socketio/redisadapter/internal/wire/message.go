@@ -1,4 +1,4 @@
-package redisadapter
+package wire
 
 import (
 	"bytes"
@@ -85,10 +85,12 @@ func encodeKeyStrings(e *msgpack.Encoder, k string, v []string) error {
 	if err := e.EncodeString(k); err != nil {
 		return err
 	}
-	return encodeValue(e, nonNil(v), 1)
+	return encodeValue(e, NonNil(v), 1)
 }
 
-func nonNil(s []string) []string {
+// NonNil returns s, or an empty slice when s is nil: Node's adapter always
+// sends arrays where it sends rooms or ids, never null.
+func NonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
@@ -373,7 +375,7 @@ func toJSONOpts(o *BroadcastOptions) *jsonOpts {
 	if o == nil {
 		return nil
 	}
-	j := &jsonOpts{Rooms: nonNil(o.Rooms), Except: nonNil(o.Except)}
+	j := &jsonOpts{Rooms: NonNil(o.Rooms), Except: NonNil(o.Except)}
 	if o.Flags != nil {
 		j.Flags = &jsonFlags{
 			Volatile: o.Flags.Volatile, Compress: o.Flags.Compress, Local: o.Flags.Local,
