@@ -34,9 +34,11 @@
 // The msgpack written here follows notepack.io, the encoder Node uses: the
 // smallest integer form (unsigned for non-negative values), integral floats
 // written as integers, str8 for 32–255 byte strings, bin for []byte, and map
-// keys in a fixed order that matches the order Node's objects have. Object
-// values inside event data are decoded to map[string]any, which does not keep
-// key order; [JSONData] keeps it when encoding.
+// keys in a fixed order that matches the order Node's objects have. Objects
+// inside event data keep the order a JavaScript object gives them, both
+// ways: [JSONData] is written in its JSON order and decoded objects are
+// [Object]s, so [DataJSON] writes the packet text socket.io-parser writes on
+// a Node server for the same message.
 //
 // # Bounds
 //

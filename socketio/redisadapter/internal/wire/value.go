@@ -17,6 +17,7 @@ import (
 
 	"github.com/siogo/sio/internal/jsontext"
 	"github.com/siogo/sio/internal/placeholder"
+	"github.com/siogo/sio/socketio/parser"
 )
 
 // JSONData is event data given the way socketio holds it: a JSON value in
@@ -662,31 +663,14 @@ func (w *jsonValueWriter) write(v any, depth int) error {
 		// As JSON.stringify writes a Date.
 		w.buf = jsontext.AppendStringJS(w.buf, v.UTC().Format("2006-01-02T15:04:05.000Z"))
 	case []any:
-		w.buf = append(w.buf, '[')
-		for i, x := range v {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			if err := w.write(x, depth+1); err != nil {
-				return err
-			}
-		}
-		w.buf = append(w.buf, ']')
+		return w.members('[', ']', len(v), func(i int) error { return w.write(v[i], depth+1) })
 	case map[string]any:
 		return w.write(objectOf(v), depth)
 	case Object:
-		w.buf = append(w.buf, '{')
-		for i, m := range v {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.buf = jsontext.AppendStringJS(w.buf, m.Key)
-			w.buf = append(w.buf, ':')
-			if err := w.write(m.Value, depth+1); err != nil {
-				return err
-			}
-		}
-		w.buf = append(w.buf, '}')
+		return w.members('{', '}', len(v), func(i int) error {
+			w.buf = append(jsontext.AppendStringJS(w.buf, v[i].Key), ':')
+			return w.write(v[i].Value, depth+1)
+		})
 	default:
 		b, err := marshalJSON(v)
 		if err != nil {
@@ -697,14 +681,26 @@ func (w *jsonValueWriter) write(v any, depth int) error {
 	return nil
 }
 
-// marshalJSON is json.Marshal without HTML escaping, as JSON.stringify
-// writes <, > and & as they are.
-func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// members writes the n elements of an array or members of an object
+// between open and close, each by write, separated by commas.
+func (w *jsonValueWriter) members(open, close byte, n int, write func(i int) error) error {
+	w.buf = append(w.buf, open)
+	for i := range n {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		if err := write(i); err != nil {
+			return err
+		}
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	w.buf = append(w.buf, close)
+	return nil
+}
+
+// marshalJSON is json.Marshal without HTML escaping, as JSON.stringify
+// writes <, > and & as they are: socketio's parser writes a value of a type
+// it does not know so.
+func marshalJSON(v any) ([]byte, error) {
+	b, _, err := parser.AppendArg(nil, nil, v)
+	return b, err
 }

@@ -310,7 +310,7 @@ func goMessages(t testing.TB) []struct {
 func TestGoEncodingMatchesNode(t *testing.T) {
 	vectors := loadVectors(t)
 	msgs := goMessages(t)
-	var stdin strings.Builder
+	var raw [][]byte
 	for _, m := range msgs {
 		v := vectors[m.name]
 		if v == nil {
@@ -319,13 +319,9 @@ func TestGoEncodingMatchesNode(t *testing.T) {
 		if m.identical && !bytes.Equal(m.msg, v.bytes) {
 			t.Errorf("%s: bytes differ from Node's\n got %x\nwant %x", m.name, m.msg, v.bytes)
 		}
-		stdin.WriteString(hex.EncodeToString(m.msg) + "\n")
+		raw = append(raw, m.msg)
 	}
-
-	lines := runNode(t, "decode.cjs", stdin.String())
-	if len(lines) != len(msgs) {
-		t.Fatalf("node printed %d lines for %d messages", len(lines), len(msgs))
-	}
+	lines := runNode(t, "decode.cjs", raw)
 	for i, m := range msgs {
 		t.Run(m.name, func(t *testing.T) {
 			var got, want any
@@ -592,14 +588,11 @@ func TestBroadcastPacketMatchesNode(t *testing.T) {
 		}
 		inputs = append(inputs, input{d.name, msg})
 	}
-	var stdin strings.Builder
-	for _, in := range inputs {
-		stdin.WriteString(hex.EncodeToString(in.msg) + "\n")
+	raw := make([][]byte, len(inputs))
+	for i, in := range inputs {
+		raw[i] = in.msg
 	}
-	lines := runNode(t, "packet.cjs", stdin.String())
-	if len(lines) != len(inputs) {
-		t.Fatalf("node printed %d lines for %d messages", len(lines), len(inputs))
-	}
+	lines := runNode(t, "packet.cjs", raw)
 	for i, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
 			var want struct {
@@ -629,9 +622,9 @@ func TestBroadcastPacketMatchesNode(t *testing.T) {
 	}
 }
 
-// runNode runs script (in testdata/node) with stdin and returns the lines
-// it prints.
-func runNode(t *testing.T, script, stdin string) []string {
+// runNode runs script (in testdata/node) on msgs, given hex-encoded one a
+// line, and returns the line it prints for each.
+func runNode(t *testing.T, script string, msgs [][]byte) []string {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -641,12 +634,20 @@ func runNode(t *testing.T, script, stdin string) []string {
 		skipOrFailInCI(t, "interop/node_modules not installed (make deps)")
 	}
 	cmd := exec.Command(node, filepath.Join("testdata", "node", script))
-	cmd.Stdin = strings.NewReader(stdin)
+	var stdin strings.Builder
+	for _, m := range msgs {
+		stdin.WriteString(hex.EncodeToString(m) + "\n")
+	}
+	cmd.Stdin = strings.NewReader(stdin.String())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, stderr.String())
 	}
-	return strings.Split(strings.TrimSpace(string(out)), "\n")
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(msgs) {
+		t.Fatalf("node printed %d lines for %d messages", len(lines), len(msgs))
+	}
+	return lines
 }
