@@ -54,8 +54,15 @@ func ArrayIndex(k string) (uint32, bool) {
 	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(k, 10, 32)
-	if err != nil || n == math.MaxUint32 {
+	var n uint64
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if n >= math.MaxUint32 {
 		return 0, false
 	}
 	return uint32(n), true
@@ -67,6 +74,9 @@ func ArrayIndex(k string) (uint32, bool) {
 // JSON.parse, notepack.io's decoder and socket.io-parser all build objects
 // this way, so it is the order in which Node writes an object it received.
 func OrderKeys[M any](members []M, key func(M) string) {
+	if !slices.ContainsFunc(members, func(m M) bool { _, ok := ArrayIndex(key(m)); return ok }) {
+		return // the usual case: no index keys, nothing moves
+	}
 	slices.SortStableFunc(members, func(a, b M) int {
 		x, xi := ArrayIndex(key(a))
 		y, yi := ArrayIndex(key(b))

@@ -511,6 +511,12 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("%s: encoding not stable\n once %x\ntwice %x", k, once, twice)
 			}
 		}
+		// What a server writes to its clients for a broadcast is JSON.
+		if m, err := DecodeBroadcast(msg); err == nil {
+			if data, _, err := DataJSON(m.Packet.Data); err == nil && !json.Valid(data) {
+				t.Fatalf("DataJSON wrote invalid JSON %q", data)
+			}
+		}
 	})
 }
 
