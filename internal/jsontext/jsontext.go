@@ -1,8 +1,9 @@
 // Package jsontext finds the boundaries of JSON values in raw text without
-// decoding them, and writes JSON strings: the small steps that the packet
-// encoder and decoder (socketio/parser), the argument splitter
-// (socketio.Args) and the generated code's decoders and encoder (runtime)
-// share.
+// decoding them, writes JSON strings, and spells numbers and orders object
+// keys as JavaScript does: the small steps that the packet encoder and
+// decoder (socketio/parser), the argument splitter (socketio.Args), the
+// generated code's decoders and encoder (runtime) and the Redis adapter's
+// wire codec share.
 //
 // The functions check structure only (strings, brackets and braces), not
 // the spelling of numbers and literals; callers that need full validation
