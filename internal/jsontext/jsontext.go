@@ -1,8 +1,9 @@
 // Package jsontext finds the boundaries of JSON values in raw text without
-// decoding them, and writes JSON strings: the small steps that the packet
-// encoder and decoder (socketio/parser), the argument splitter
-// (socketio.Args) and the generated code's decoders and encoder (runtime)
-// share.
+// decoding them, writes JSON strings, and spells numbers and orders object
+// keys as JavaScript does: the small steps that the packet encoder and
+// decoder (socketio/parser), the argument splitter (socketio.Args), the
+// generated code's decoders and encoder (runtime) and the Redis adapter's
+// wire codec share.
 //
 // The functions check structure only (strings, brackets and braces), not
 // the spelling of numbers and literals; callers that need full validation
@@ -84,7 +85,17 @@ func ValueEnd(b []byte, i int) (int, bool) {
 // socketio's parser and the runtime's Encoder write): quotes, backslashes and control characters escaped
 // (\b, \f, \n, \r, \t by name), invalid UTF-8 as \ufffd, and U+2028 and
 // U+2029 escaped.
-func AppendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s, true) }
+
+// AppendStringJS appends s as JavaScript's JSON.stringify writes a string
+// decoded from valid UTF-8: as AppendString does, but with U+2028 and U+2029
+// as they are. (Invalid UTF-8 is written as \ufffd, as AppendString does;
+// JavaScript strings hold none.)
+func AppendStringJS(dst []byte, s string) []byte { return appendString(dst, s, false) }
+
+// appendString writes s as a JSON string, U+2028 and U+2029 escaped when
+// escapeSeparators is set.
+func appendString(dst []byte, s string, escapeSeparators bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -123,7 +134,7 @@ func AppendString(dst []byte, s string) []byte {
 			start = i
 			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
+		if escapeSeparators && (r == '\u2028' || r == '\u2029') {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
 			i += size

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/internal/placeholder"
 )
 
 // Encode returns the text message for p: the header (type, attachment
@@ -253,8 +254,6 @@ func (m *marshaler) placeholder(b []byte) {
 	if b == nil {
 		b = []byte{}
 	}
-	m.buf = append(m.buf, `{"_placeholder":true,"num":`...)
-	m.buf = strconv.AppendInt(m.buf, int64(len(m.attachments)), 10)
-	m.buf = append(m.buf, '}')
+	m.buf = placeholder.Append(m.buf, len(m.attachments))
 	m.attachments = append(m.attachments, b)
 }

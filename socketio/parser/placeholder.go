@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/internal/placeholder"
 )
 
 // checkPlaceholders applies Node's reconstruction rule to the JSON text data
@@ -62,7 +63,7 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 		return min(i+1, len(data)), bad
 	case '{':
 		start := i
-		var placeholder bool
+		var isPlaceholder bool
 		var num []byte
 		i = jsontext.SkipSpace(data, i+1)
 		for i < len(data) && data[i] == '"' {
@@ -81,7 +82,7 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 			}
 			switch keyName(key) {
 			case "_placeholder":
-				placeholder = string(data[valStart:i]) == "true"
+				isPlaceholder = string(data[valStart:i]) == "true"
 			case "num":
 				num = data[valStart:i]
 			}
@@ -90,9 +91,9 @@ func walkPlaceholders(data []byte, i, n int) (end, bad int) {
 				i = jsontext.SkipSpace(data, i+1)
 			}
 		}
-		if placeholder {
+		if isPlaceholder {
 			// Node replaces a valid placeholder without looking inside it.
-			if _, ok := placeholderIndex(num, n); ok {
+			if _, ok := placeholder.Index(num, n); ok {
 				bad = -1
 			} else {
 				bad = start
@@ -128,29 +129,6 @@ func keyName(key []byte) string {
 	return s
 }
 
-// placeholderIndex parses num, the JSON text of a placeholder's "num"
-// member, which must be an integer literal below n.
-func placeholderIndex(num []byte, n int) (int, bool) {
-	s := num
-	if len(s) > 0 && s[0] == '-' {
-		s = s[1:]
-	}
-	if len(s) == 0 || len(s) > 10 {
-		return 0, false
-	}
-	v := 0
-	for _, c := range s {
-		if !isDigit(c) {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	if num[0] == '-' && v != 0 {
-		return 0, false
-	}
-	return v, v < n
-}
-
 // jsNumberString returns the JSON number raw spelled as JavaScript's
 // String(Number) spells it, which is the event name Node's server sees for a
 // numeric first element.
@@ -159,20 +137,5 @@ func jsNumberString(raw []byte) (string, error) {
 	if err != nil && !math.IsInf(f, 0) {
 		return "", parseErr(-1, "bad numeric event name")
 	}
-	switch {
-	case math.IsInf(f, 1):
-		return "Infinity", nil
-	case math.IsInf(f, -1):
-		return "-Infinity", nil
-	case f == 0:
-		return "0", nil
-	}
-	if a := math.Abs(f); a >= 1e21 || a < 1e-6 {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
-		// Go writes e+21 and e-07; JavaScript e+21 and e-7.
-		k := strings.IndexByte(s, 'e')
-		mant, sign, exp := s[:k], s[k+1], strings.TrimLeft(s[k+2:], "0")
-		return mant + "e" + string(sign) + exp, nil
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64), nil
+	return string(jsontext.AppendNumber(nil, f)), nil
 }

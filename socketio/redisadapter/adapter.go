@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // DefaultRequestTimeout is how long a request (FetchSockets,
@@ -46,14 +47,16 @@ var ErrTimeout = errors.New("socketio: redis adapter request timed out")
 // TimeoutError reports a request that did not hear from every server. It
 // matches [ErrTimeout] with errors.Is and unwraps to the ctx error.
 type TimeoutError struct {
-	Type     RequestType // REMOTE_FETCH, SERVER_SIDE_EMIT, ALL_ROOMS
-	Got      int         // responses received
-	Expected int         // responses expected
-	Err      error       // the context error (context.DeadlineExceeded, context.Canceled)
+	// Type names the request as Node's adapter does: "REMOTE_FETCH",
+	// "SERVER_SIDE_EMIT" or "ALL_ROOMS".
+	Type     string
+	Got      int   // responses received
+	Expected int   // responses expected
+	Err      error // the context error (context.DeadlineExceeded, context.Canceled)
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("socketio: redis adapter %v: %d of %d responses: %v", e.Type, e.Got, e.Expected, e.Err)
+	return fmt.Sprintf("socketio: redis adapter %s: %d of %d responses: %v", e.Type, e.Got, e.Expected, e.Err)
 }
 
 // Is reports whether target is [ErrTimeout].
@@ -87,7 +90,7 @@ func (o *Options) clone() Options {
 		c = *o
 	}
 	if c.Key == "" {
-		c.Key = DefaultKey
+		c.Key = wire.DefaultKey
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
@@ -120,7 +123,7 @@ type Adapter struct {
 	fac  *factory
 	opts Options
 	uid  string
-	ch   Channels
+	ch   wire.Channels
 	log  *slog.Logger
 
 	ctx    context.Context // canceled by Close
@@ -180,7 +183,7 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		fac:           f,
 		opts:          f.opts,
 		uid:           uid,
-		ch:            NewChannels(f.opts.Key, nsp.Name(), uid),
+		ch:            wire.NewChannels(f.opts.Key, nsp.Name(), uid),
 		log:           f.opts.Logger.With("nsp", nsp.Name(), "uid", uid),
 		ready:         make(chan struct{}),
 		requests:      make(map[string]*pending),
@@ -204,9 +207,6 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 
 // UID returns the adapter's server id on the wire (6 characters, random).
 func (a *Adapter) UID() string { return a.uid }
-
-// Channels returns the channels the adapter uses.
-func (a *Adapter) Channels() Channels { return a.ch }
 
 // Ready is closed once Redis has confirmed the adapter's subscriptions.
 func (a *Adapter) Ready() <-chan struct{} { return a.ready }

@@ -9,6 +9,7 @@ import (
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // BenchmarkCrossNodeBroadcast measures broadcasts per second from one node
@@ -60,10 +61,10 @@ func BenchmarkCrossNodeBroadcast(b *testing.B) {
 	})
 
 	b.Run("raw-pubsub", func(b *testing.B) {
-		msg, err := redisadapter.EncodeBroadcast(&redisadapter.BroadcastMessage{
+		msg, err := wire.EncodeBroadcast(&wire.BroadcastMessage{
 			UID:    "bench1",
-			Packet: redisadapter.Packet{Type: 2, Nsp: "/", Data: []any{"news", "hello", 1}},
-			Opts:   redisadapter.BroadcastOptions{Flags: &redisadapter.BroadcastFlags{}},
+			Packet: wire.Packet{Type: 2, Nsp: "/", Data: []any{"news", "hello", 1}},
+			Opts:   wire.BroadcastOptions{Flags: &wire.BroadcastFlags{}},
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -89,7 +90,7 @@ func BenchmarkCrossNodeBroadcast(b *testing.B) {
 			}
 			for range n {
 				m := <-ch
-				if _, err := redisadapter.DecodeBroadcast([]byte(m.Payload)); err != nil {
+				if _, err := wire.DecodeBroadcast([]byte(m.Payload)); err != nil {
 					b.Fatal(err)
 				}
 			}

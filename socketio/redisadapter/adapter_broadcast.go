@@ -9,6 +9,7 @@ import (
 
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // ackRequest is a broadcast with acks this server sent, waiting for the
@@ -24,8 +25,8 @@ type ackRequest struct {
 // unreachable the other servers miss the packet (logged).
 func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
 	if !opts.Flags.Local {
-		msg := &BroadcastMessage{UID: a.uid, Packet: wirePacket(p), Opts: wireOpts(opts, nil)}
-		if b, err := EncodeBroadcast(msg); err != nil {
+		msg := &wire.BroadcastMessage{UID: a.uid, Packet: wirePacket(p), Opts: wireOpts(opts, nil)}
+		if b, err := wire.EncodeBroadcast(msg); err != nil {
 			a.log.Warn("socketio: redis adapter: cannot encode broadcast", "err", err)
 		} else {
 			a.enqueueBroadcast(a.ch.BroadcastTo(opts.Rooms), b)
@@ -50,8 +51,8 @@ func (a *Adapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *
 			return err
 		}
 		id := newUID()
-		req := &Request{UID: a.uid, RequestID: id, Type: Broadcast, Packet: newPtr(wirePacket(p)), Opts: newPtr(wireOpts(opts, &timeout))}
-		b, err := EncodeRequest(req)
+		req := &wire.Request{UID: a.uid, RequestID: id, Type: wire.Broadcast, Packet: newPtr(wirePacket(p)), Opts: newPtr(wireOpts(opts, &timeout))}
+		b, err := wire.EncodeRequest(req)
 		if err != nil {
 			return err
 		}
@@ -78,17 +79,17 @@ func newPtr[T any](v T) *T { return &v }
 
 // wirePacket converts a socketio EVENT packet to the packet object of the
 // wire format, binary attachments in place.
-func wirePacket(p *parser.Packet) Packet {
-	return Packet{Type: int(parser.Event), Nsp: p.Namespace, Data: JSONData{JSON: p.Data, Attachments: p.Attachments}}
+func wirePacket(p *parser.Packet) wire.Packet {
+	return wire.Packet{Type: int(parser.Event), Nsp: p.Namespace, Data: wire.JSONData{JSON: p.Data, Attachments: p.Attachments}}
 }
 
 // wireOpts converts broadcast options; timeout, when set, is the ack
 // timeout flag.
-func wireOpts(o *socketio.BroadcastOptions, timeout *time.Duration) BroadcastOptions {
-	return BroadcastOptions{
+func wireOpts(o *socketio.BroadcastOptions, timeout *time.Duration) wire.BroadcastOptions {
+	return wire.BroadcastOptions{
 		Rooms:  o.Rooms,
 		Except: dedupe(o.Except),
-		Flags:  &BroadcastFlags{Volatile: o.Flags.Volatile, Timeout: timeout},
+		Flags:  &wire.BroadcastFlags{Volatile: o.Flags.Volatile, Timeout: timeout},
 	}
 }
 
@@ -106,7 +107,7 @@ func dedupe(s []string) []string {
 }
 
 // localOpts converts received options to a local-only selection.
-func localOpts(o *BroadcastOptions, volatile bool) *socketio.BroadcastOptions {
+func localOpts(o *wire.BroadcastOptions, volatile bool) *socketio.BroadcastOptions {
 	if o == nil {
 		return &socketio.BroadcastOptions{Flags: socketio.BroadcastFlags{Local: true}}
 	}
@@ -115,11 +116,11 @@ func localOpts(o *BroadcastOptions, volatile bool) *socketio.BroadcastOptions {
 
 // eventPacket converts a received packet object to a socketio EVENT
 // packet; ok is false for anything but an event with an array payload.
-func eventPacket(p *Packet) (*parser.Packet, bool) {
+func eventPacket(p *wire.Packet) (*parser.Packet, bool) {
 	if p.Type != int(parser.Event) && p.Type != int(parser.BinaryEvent) {
 		return nil, false
 	}
-	data, att, err := DataJSON(p.Data)
+	data, att, err := wire.DataJSON(p.Data)
 	if err != nil || !bytes.HasPrefix(data, []byte("[")) {
 		return nil, false
 	}
@@ -137,7 +138,7 @@ func (a *Adapter) onBroadcast(channel string, payload []byte) {
 	if room != "" && len(a.MemoryAdapter.Sockets([]string{room})) == 0 {
 		return
 	}
-	m, err := DecodeBroadcast(payload)
+	m, err := wire.DecodeBroadcast(payload)
 	if err != nil {
 		a.malformed("broadcast", err)
 		return
@@ -157,7 +158,7 @@ func (a *Adapter) onBroadcast(channel string, payload []byte) {
 // onBroadcastRequest answers another server's broadcast with acks: the
 // local client count, then each client's first ack argument, until the
 // request's timeout.
-func (a *Adapter) onBroadcastRequest(r *Request) {
+func (a *Adapter) onBroadcastRequest(r *wire.Request) {
 	if r.UID == a.uid || r.Packet == nil || r.Packet.Nsp != a.nsp.Name() {
 		return
 	}
@@ -189,7 +190,7 @@ func (a *Adapter) onBroadcastRequest(r *Request) {
 	}
 	err := a.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(r.Opts, false),
 		func(n int) {
-			b, err := EncodeResponse(&Response{Type: BroadcastClientCount, RequestID: r.RequestID, ClientCount: n})
+			b, err := wire.EncodeResponse(&wire.Response{Type: wire.BroadcastClientCount, RequestID: r.RequestID, ClientCount: n})
 			if err == nil {
 				a.enqueueBroadcast(respCh, b)
 			}
@@ -199,12 +200,12 @@ func (a *Adapter) onBroadcastRequest(r *Request) {
 			mu.Unlock()
 		},
 		func(args *socketio.Args) {
-			resp := &Response{Type: BroadcastAck, RequestID: r.RequestID}
+			resp := &wire.Response{Type: wire.BroadcastAck, RequestID: r.RequestID}
 			if raw := args.Raw(0); raw != nil {
-				resp.Packet = JSONData{JSON: bytes.Clone(raw), Attachments: args.Attachments()}
+				resp.Packet = wire.JSONData{JSON: bytes.Clone(raw), Attachments: args.Attachments()}
 				resp.HasPacket = true
 			}
-			if b, err := EncodeResponse(resp); err == nil {
+			if b, err := wire.EncodeResponse(resp); err == nil {
 				a.enqueueBroadcast(respCh, b)
 			} else {
 				a.log.Warn("socketio: redis adapter: cannot encode ack", "err", err)
@@ -221,7 +222,7 @@ func (a *Adapter) onBroadcastRequest(r *Request) {
 
 // onAckResponse relays a BROADCAST_CLIENT_COUNT or BROADCAST_ACK to the
 // pending broadcast; it reports whether r belonged to one.
-func (a *Adapter) onAckResponse(r *Response) bool {
+func (a *Adapter) onAckResponse(r *wire.Response) bool {
 	a.mu.Lock()
 	req := a.ackRequests[r.RequestID]
 	a.mu.Unlock()
@@ -229,12 +230,12 @@ func (a *Adapter) onAckResponse(r *Response) bool {
 		return false
 	}
 	switch r.Type {
-	case BroadcastClientCount:
+	case wire.BroadcastClientCount:
 		req.clientCount(r.ClientCount)
-	case BroadcastAck:
+	case wire.BroadcastAck:
 		args := socketio.NewArgs([]byte("[]"), nil)
 		if r.HasPacket {
-			data, att, err := DataJSON(r.Packet)
+			data, att, err := wire.DataJSON(r.Packet)
 			if err != nil {
 				a.malformed("ack", err)
 				return true

@@ -17,6 +17,7 @@ import (
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // TestCallerDeadlineWithStalledRedis pauses Redis under a two-server
@@ -176,7 +177,7 @@ func TestStalledRedisLogs(t *testing.T) {
 				received <- -1
 				return
 			}
-			b, err := redisadapter.DecodeBroadcast([]byte(m.Payload))
+			b, err := wire.DecodeBroadcast([]byte(m.Payload))
 			if err == nil {
 				if d, _ := b.Packet.Data.([]any); len(d) > 0 && d[0] == "marker" {
 					received <- n

@@ -7,11 +7,12 @@ import (
 	"sync"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // pending is a request waiting for the other servers' responses.
 type pending struct {
-	typ      RequestType
+	typ      wire.RequestType
 	expected int // responses awaited (servers, or servers-1 for SERVER_SIDE_EMIT)
 
 	mu        sync.Mutex
@@ -51,8 +52,8 @@ func (a *Adapter) ServerCount(ctx context.Context) (int, error) {
 
 // request publishes r and waits for p.expected responses, the request
 // timeout or the end of ctx.
-func (a *Adapter) request(ctx context.Context, r *Request, p *pending) error {
-	b, err := EncodeRequest(r)
+func (a *Adapter) request(ctx context.Context, r *wire.Request, p *pending) error {
+	b, err := wire.EncodeRequest(r)
 	if err != nil {
 		return err
 	}
@@ -84,13 +85,13 @@ func (a *Adapter) request(ctx context.Context, r *Request, p *pending) error {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.finished = true
-		return &TimeoutError{Type: r.Type, Got: p.got, Expected: p.expected, Err: ctx.Err()}
+		return &TimeoutError{Type: r.Type.String(), Got: p.got, Expected: p.expected, Err: ctx.Err()}
 	}
 }
 
 // requestOpts converts a selection for a request (rooms and except only).
-func requestOpts(o *socketio.BroadcastOptions) *BroadcastOptions {
-	return &BroadcastOptions{Rooms: nonNil(o.Rooms), Except: nonNil(dedupe(o.Except))}
+func requestOpts(o *socketio.BroadcastOptions) *wire.BroadcastOptions {
+	return &wire.BroadcastOptions{Rooms: wire.NonNil(o.Rooms), Except: wire.NonNil(dedupe(o.Except))}
 }
 
 // FetchSockets implements [socketio.Adapter]: the local sockets, plus,
@@ -110,8 +111,8 @@ func (a *Adapter) FetchSockets(ctx context.Context, opts *socketio.BroadcastOpti
 	if n <= 1 {
 		return local, nil
 	}
-	p := &pending{typ: RemoteFetch, expected: n, got: 1, sockets: local}
-	r := &Request{UID: a.uid, RequestID: newUID(), Type: RemoteFetch, Opts: requestOpts(opts)}
+	p := &pending{typ: wire.RemoteFetch, expected: n, got: 1, sockets: local}
+	r := &wire.Request{UID: a.uid, RequestID: newUID(), Type: wire.RemoteFetch, Opts: requestOpts(opts)}
 	err = a.request(ctx, r, p)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -126,11 +127,11 @@ func (a *Adapter) AllRooms(ctx context.Context) ([]string, error) {
 	if err != nil || n <= 1 {
 		return local, err
 	}
-	p := &pending{typ: AllRooms, expected: n, got: 1, rooms: make(map[string]struct{})}
+	p := &pending{typ: wire.AllRooms, expected: n, got: 1, rooms: make(map[string]struct{})}
 	for _, r := range local {
 		p.rooms[r] = struct{}{}
 	}
-	err = a.request(ctx, &Request{UID: a.uid, RequestID: newUID(), Type: AllRooms}, p)
+	err = a.request(ctx, &wire.Request{UID: a.uid, RequestID: newUID(), Type: wire.AllRooms}, p)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]string, 0, len(p.rooms))
@@ -148,7 +149,7 @@ func (a *Adapter) AddSockets(ctx context.Context, opts *socketio.BroadcastOption
 	if opts.Flags.Local {
 		return nil
 	}
-	return a.fireAndForget(ctx, &Request{UID: a.uid, Type: RemoteJoin, Opts: requestOpts(opts), Rooms: nonNil(rooms)})
+	return a.fireAndForget(ctx, &wire.Request{UID: a.uid, Type: wire.RemoteJoin, Opts: requestOpts(opts), Rooms: wire.NonNil(rooms)})
 }
 
 // DelSockets implements [socketio.Adapter], as AddSockets with REMOTE_LEAVE.
@@ -157,7 +158,7 @@ func (a *Adapter) DelSockets(ctx context.Context, opts *socketio.BroadcastOption
 	if opts.Flags.Local {
 		return nil
 	}
-	return a.fireAndForget(ctx, &Request{UID: a.uid, Type: RemoteLeave, Opts: requestOpts(opts), Rooms: nonNil(rooms)})
+	return a.fireAndForget(ctx, &wire.Request{UID: a.uid, Type: wire.RemoteLeave, Opts: requestOpts(opts), Rooms: wire.NonNil(rooms)})
 }
 
 // DisconnectSockets implements [socketio.Adapter], as AddSockets with
@@ -167,11 +168,11 @@ func (a *Adapter) DisconnectSockets(ctx context.Context, opts *socketio.Broadcas
 	if opts.Flags.Local {
 		return nil
 	}
-	return a.fireAndForget(ctx, &Request{UID: a.uid, Type: RemoteDisconnect, Opts: requestOpts(opts), Close: close})
+	return a.fireAndForget(ctx, &wire.Request{UID: a.uid, Type: wire.RemoteDisconnect, Opts: requestOpts(opts), Close: close})
 }
 
-func (a *Adapter) fireAndForget(ctx context.Context, r *Request) error {
-	b, err := EncodeRequest(r)
+func (a *Adapter) fireAndForget(ctx context.Context, r *wire.Request) error {
+	b, err := wire.EncodeRequest(r)
 	if err != nil {
 		return err
 	}
@@ -188,7 +189,7 @@ func (a *Adapter) ServerSideEmit(ctx context.Context, data []byte, withAck bool)
 	if err := json.Unmarshal(data, &elems); err != nil || len(elems) == 0 {
 		return nil, fmt.Errorf("socketio: redis adapter server-side emit: data is not a JSON array")
 	}
-	r := &Request{UID: a.uid, Type: ServerSideEmit, Data: elems}
+	r := &wire.Request{UID: a.uid, Type: wire.ServerSideEmit, Data: elems}
 	if !withAck {
 		return nil, a.fireAndForget(ctx, r)
 	}
@@ -200,7 +201,7 @@ func (a *Adapter) ServerSideEmit(ctx context.Context, data []byte, withAck bool)
 		return nil, nil
 	}
 	r.RequestID = newUID()
-	p := &pending{typ: ServerSideEmit, expected: n - 1}
+	p := &pending{typ: wire.ServerSideEmit, expected: n - 1}
 	err = a.request(ctx, r, p)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -209,41 +210,41 @@ func (a *Adapter) ServerSideEmit(ctx context.Context, data []byte, withAck bool)
 
 // onRequest handles a message of the request channel, as Node's onrequest.
 func (a *Adapter) onRequest(payload []byte) {
-	r, err := DecodeRequest(payload)
+	r, err := wire.DecodeRequest(payload)
 	if err != nil {
 		a.malformed("request", err)
 		return
 	}
 	switch r.Type {
-	case Sockets:
+	case wire.Sockets:
 		if a.isOwn(r) {
 			return
 		}
 		ids := a.MemoryAdapter.Sockets(r.Rooms)
-		a.respond(r, &Response{Type: NoType, RequestID: r.RequestID, SocketIDs: nonNil(ids)})
-	case AllRooms:
+		a.respond(r, &wire.Response{Type: wire.NoType, RequestID: r.RequestID, SocketIDs: wire.NonNil(ids)})
+	case wire.AllRooms:
 		if a.isOwn(r) {
 			return
 		}
-		a.respond(r, &Response{Type: NoType, RequestID: r.RequestID, Rooms: nonNil(a.MemoryAdapter.Rooms())})
-	case RemoteJoin, RemoteLeave, RemoteDisconnect:
+		a.respond(r, &wire.Response{Type: wire.NoType, RequestID: r.RequestID, Rooms: wire.NonNil(a.MemoryAdapter.Rooms())})
+	case wire.RemoteJoin, wire.RemoteLeave, wire.RemoteDisconnect:
 		a.onRemoteRooms(r)
-	case RemoteFetch:
+	case wire.RemoteFetch:
 		if a.isOwn(r) {
 			return
 		}
 		a.onRemoteFetch(r)
-	case ServerSideEmit:
+	case wire.ServerSideEmit:
 		if r.UID != a.uid {
 			a.onServerSideEmit(r)
 		}
-	case Broadcast:
+	case wire.Broadcast:
 		a.onBroadcastRequest(r)
 	}
 }
 
 // isOwn reports whether r is one of this server's requests.
-func (a *Adapter) isOwn(r *Request) bool {
+func (a *Adapter) isOwn(r *wire.Request) bool {
 	if r.UID == a.uid {
 		return true
 	}
@@ -253,8 +254,8 @@ func (a *Adapter) isOwn(r *Request) bool {
 	return ok
 }
 
-func (a *Adapter) respond(r *Request, resp *Response) {
-	b, err := EncodeResponse(resp)
+func (a *Adapter) respond(r *wire.Request, resp *wire.Response) {
+	b, err := wire.EncodeResponse(resp)
 	if err != nil {
 		a.log.Warn("socketio: redis adapter: cannot encode response", "type", r.Type, "err", err)
 		return
@@ -264,16 +265,16 @@ func (a *Adapter) respond(r *Request, resp *Response) {
 
 // onRemoteRooms applies REMOTE_JOIN, REMOTE_LEAVE and REMOTE_DISCONNECT. This
 // server applied its own already.
-func (a *Adapter) onRemoteRooms(r *Request) {
+func (a *Adapter) onRemoteRooms(r *wire.Request) {
 	if r.UID == a.uid {
 		return
 	}
 	if r.Opts != nil {
 		opts := localOpts(r.Opts, false)
 		switch r.Type {
-		case RemoteJoin:
+		case wire.RemoteJoin:
 			_ = a.MemoryAdapter.AddSockets(a.ctx, opts, r.Rooms)
-		case RemoteLeave:
+		case wire.RemoteLeave:
 			_ = a.MemoryAdapter.DelSockets(a.ctx, opts, r.Rooms)
 		default:
 			_ = a.MemoryAdapter.DisconnectSockets(a.ctx, opts, r.Close)
@@ -286,26 +287,26 @@ func (a *Adapter) onRemoteRooms(r *Request) {
 		return
 	}
 	switch r.Type {
-	case RemoteJoin:
+	case wire.RemoteJoin:
 		s.Join(r.Room)
-	case RemoteLeave:
+	case wire.RemoteLeave:
 		s.Leave(r.Room)
 	default:
 		s.Disconnect(r.Close)
 	}
-	a.respond(r, &Response{Type: NoType, RequestID: r.RequestID})
+	a.respond(r, &wire.Response{Type: wire.NoType, RequestID: r.RequestID})
 }
 
-func (a *Adapter) onRemoteFetch(r *Request) {
+func (a *Adapter) onRemoteFetch(r *wire.Request) {
 	local, _ := a.MemoryAdapter.FetchSockets(a.ctx, localOpts(r.Opts, false))
-	socks := make([]RemoteSocket, 0, len(local))
+	socks := make([]wire.RemoteSocket, 0, len(local))
 	for _, s := range local {
 		socks = append(socks, a.wireSocket(s))
 	}
-	a.respond(r, &Response{Type: NoType, RequestID: r.RequestID, RemoteSockets: socks})
+	a.respond(r, &wire.Response{Type: wire.NoType, RequestID: r.RequestID, RemoteSockets: socks})
 }
 
-func (a *Adapter) onServerSideEmit(r *Request) {
+func (a *Adapter) onServerSideEmit(r *wire.Request) {
 	data := []byte{'['}
 	for i, e := range r.Data {
 		if i > 0 {
@@ -320,7 +321,7 @@ func (a *Adapter) onServerSideEmit(r *Request) {
 		ack = func(args ...any) error {
 			err := socketio.ErrAckSent
 			once.Do(func() {
-				resp := &Response{Type: ServerSideEmit, RequestID: r.RequestID}
+				resp := &wire.Response{Type: wire.ServerSideEmit, RequestID: r.RequestID}
 				if len(args) > 0 {
 					b, merr := json.Marshal(args[0])
 					if merr != nil {
@@ -329,7 +330,7 @@ func (a *Adapter) onServerSideEmit(r *Request) {
 					}
 					resp.Data = b
 				}
-				b, eerr := EncodeResponse(resp)
+				b, eerr := wire.EncodeResponse(resp)
 				if eerr != nil {
 					err = eerr
 					return
@@ -348,7 +349,7 @@ func (a *Adapter) onServerSideEmit(r *Request) {
 
 // onResponse handles a message of a response channel, as Node's onresponse.
 func (a *Adapter) onResponse(payload []byte) {
-	r, err := DecodeResponse(payload)
+	r, err := wire.DecodeResponse(payload)
 	if err != nil {
 		a.malformed("response", err)
 		return
@@ -368,17 +369,17 @@ func (a *Adapter) onResponse(payload []byte) {
 		return
 	}
 	switch p.typ {
-	case RemoteFetch:
+	case wire.RemoteFetch:
 		p.got++
 		for _, s := range r.RemoteSockets {
 			p.sockets = append(p.sockets, localSocket(&s))
 		}
-	case AllRooms:
+	case wire.AllRooms:
 		p.got++
 		for _, room := range r.Rooms {
 			p.rooms[room] = struct{}{}
 		}
-	case ServerSideEmit:
+	case wire.ServerSideEmit:
 		p.got++
 		raw := []byte("[]")
 		if r.Data != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // wireSocket describes a local socket the way Node's adapter answers
@@ -11,8 +12,8 @@ import (
 // socket.handshake from [socketio.Handshake.MarshalJSON], the one place
 // that shape is defined; data is sent as JSON (absent when nil or not
 // encodable).
-func (a *Adapter) wireSocket(s *socketio.RemoteSocket) RemoteSocket {
-	out := RemoteSocket{ID: s.ID, Rooms: nonNil(s.Rooms)}
+func (a *Adapter) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
+	out := wire.RemoteSocket{ID: s.ID, Rooms: wire.NonNil(s.Rooms)}
 	if s.Handshake != nil {
 		if b, err := json.Marshal(s.Handshake); err == nil {
 			_ = json.Unmarshal(b, &out.Handshake) // same fields, same tags
@@ -34,7 +35,7 @@ func (a *Adapter) wireSocket(s *socketio.RemoteSocket) RemoteSocket {
 // localSocket converts a socket of a REMOTE_FETCH response, reading its
 // handshake with [socketio.Handshake.UnmarshalJSON]. Its Data is the
 // json.RawMessage of socket.data, nil when absent.
-func localSocket(s *RemoteSocket) *socketio.RemoteSocket {
+func localSocket(s *wire.RemoteSocket) *socketio.RemoteSocket {
 	h := new(socketio.Handshake)
 	if b, err := json.Marshal(&s.Handshake); err == nil {
 		_ = h.UnmarshalJSON(b)

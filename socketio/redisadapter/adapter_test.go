@@ -14,6 +14,7 @@ import (
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // cluster starts n sio servers sharing one Redis and returns them with the
@@ -163,7 +164,7 @@ func TestNodeRequests(t *testing.T) {
 			srvs[0].Of("/").OnServerSideEmit("hi", func(_ context.Context, args *socketio.Args, ack socketio.AckFunc) {
 				_ = ack("hello " + string(args.Raw(0)))
 			})
-			ch := redisadapter.NewChannels("", "/", "NodeA1")
+			ch := wire.NewChannels("", "/", "NodeA1")
 			respCh := ch.ResponseChannelFor("NodeA1", specific)
 			sub := client.Subscribe(ctx, respCh, ch.Response)
 			defer sub.Close()
@@ -183,10 +184,10 @@ func TestNodeRequests(t *testing.T) {
 			if msg, err := sub.ReceiveMessage(ctx); err != nil || msg.Payload != "\xc1garbage" {
 				t.Fatalf("got %v, %v; want the garbage published on the response channel", msg, err)
 			}
-			bcast, err := redisadapter.EncodeRequest(&redisadapter.Request{
-				UID: "NodeA1", RequestID: "r5", Type: redisadapter.Broadcast,
-				Packet: &redisadapter.Packet{Type: 2, Nsp: "/", Data: []any{"ev", 1}},
-				Opts:   &redisadapter.BroadcastOptions{Flags: &redisadapter.BroadcastFlags{}},
+			bcast, err := wire.EncodeRequest(&wire.Request{
+				UID: "NodeA1", RequestID: "r5", Type: wire.Broadcast,
+				Packet: &wire.Packet{Type: 2, Nsp: "/", Data: []any{"ev", 1}},
+				Opts:   &wire.BroadcastOptions{Flags: &wire.BroadcastFlags{}},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -231,11 +232,11 @@ func TestBroadcastWire(t *testing.T) {
 		name        string
 		op          *socketio.BroadcastOperator
 		wantChannel string
-		wantOpts    redisadapter.BroadcastOptions
+		wantOpts    wire.BroadcastOptions
 	}{
-		{"all", srvs[0].Of("/").Except("a", "a"), "socket.io#/#", redisadapter.BroadcastOptions{Except: []string{"a"}}},
-		{"one room", srvs[0].To("room1"), "socket.io#/#room1#", redisadapter.BroadcastOptions{Rooms: []string{"room1"}}},
-		{"two rooms", srvs[0].To("r1", "r2"), "socket.io#/#", redisadapter.BroadcastOptions{Rooms: []string{"r1", "r2"}}},
+		{"all", srvs[0].Of("/").Except("a", "a"), "socket.io#/#", wire.BroadcastOptions{Except: []string{"a"}}},
+		{"one room", srvs[0].To("room1"), "socket.io#/#room1#", wire.BroadcastOptions{Rooms: []string{"room1"}}},
+		{"two rooms", srvs[0].To("r1", "r2"), "socket.io#/#", wire.BroadcastOptions{Rooms: []string{"r1", "r2"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,7 +252,7 @@ func TestBroadcastWire(t *testing.T) {
 			if msg.Channel != tc.wantChannel {
 				t.Errorf("channel %q, want %q", msg.Channel, tc.wantChannel)
 			}
-			m, err := redisadapter.DecodeBroadcast([]byte(msg.Payload))
+			m, err := wire.DecodeBroadcast([]byte(msg.Payload))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -280,7 +281,7 @@ func TestBroadcastWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := redisadapter.DecodeBroadcast([]byte(msg.Payload))
+	m, err := wire.DecodeBroadcast([]byte(msg.Payload))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,10 +14,10 @@
 // adds its four subscriptions to it and removes them when it closes), one
 // goroutine routing what it receives, and one publish queue with its
 // goroutine, as Node's adapter shares its two clients: a namespace costs
-// Redis no connection and the server no goroutine while idle. The wire
-// codec below (channels, messages) is exported too; docs/scaling.md
-// documents the wire format in full, its operations, and the trust the
-// adapter puts in whoever can publish on its channels.
+// Redis no connection and the server no goroutine while idle.
+// docs/scaling.md documents the wire format in full (channels, messages),
+// its operations, and the trust the adapter puts in whoever can publish on
+// its channels.
 //
 // # Concurrency and bounds
 //
@@ -43,48 +43,4 @@
 // happen (Redis answered an error, or no connection could be had);
 // otherwise its outcome is reported as unknown, since Redis may have
 // delivered it.
-//
-// # Channels
-//
-// With the default key "socket.io" and a namespace nsp, a server publishes and
-// subscribes on
-//
-//   - socket.io#<nsp>#          broadcasts to all sockets or to several rooms
-//   - socket.io#<nsp>#<room>#   broadcasts to exactly one room
-//   - socket.io-request#<nsp>#  requests to every server
-//   - socket.io-response#<nsp>#         responses (shared channel)
-//   - socket.io-response#<nsp>#<uid>#   responses to one server, when the
-//     requester asked for specific response channels
-//
-// [Channels] builds these names and [Channels.Room] recovers the room from a
-// broadcast channel.
-//
-// # Messages
-//
-// A broadcast is a msgpack array [uid, packet, opts], decoded by
-// [DecodeBroadcast] and encoded by [EncodeBroadcast]. Requests and responses
-// are JSON objects, except the BROADCAST request and the BROADCAST_ACK
-// response, which are msgpack maps because their packets may carry binary;
-// [DecodeRequest] and [DecodeResponse] tell the two apart the way Node does
-// (a message starting with '{' is JSON), and [EncodeRequest] and
-// [EncodeResponse] pick the format Node uses for each type.
-//
-// The msgpack written here follows notepack.io, the encoder Node uses: the
-// smallest integer form (unsigned for non-negative values), integral floats
-// written as integers, str8 for 32–255 byte strings, bin for []byte, and map
-// keys in a fixed order that matches the order Node's objects have. Object
-// values inside event data are decoded to map[string]any, which does not keep
-// key order; [JSONData] keeps it when encoding.
-//
-// # Bounds
-//
-// Decoders reject nesting deeper than [MaxDepth], array and map lengths larger
-// than the bytes left in the message, and trailing bytes. They keep no state;
-// the size of a message is bounded by the caller (the adapter reads them from
-// Redis, which caps a message at its proto-max-bulk-len).
-//
-// # Concurrency
-//
-// Every function in this package is safe to call from many goroutines at
-// once. Decoded values share no memory with the input message.
 package redisadapter

@@ -4,7 +4,7 @@
 "use strict";
 const path = require("path");
 const { createRequire } = require("module");
-const req = createRequire(path.resolve(__dirname, "../../../../interop/package.json"));
+const req = createRequire(path.resolve(__dirname, "../../../../../../interop/package.json"));
 const msgpack = req("notepack.io");
 const canon = require("./canon.cjs");
 

@@ -1,4 +1,4 @@
-package redisadapter
+package wire
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +14,10 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/internal/placeholder"
+	"github.com/siogo/sio/socketio/parser"
 )
 
 // JSONData is event data given the way socketio holds it: a JSON value in
@@ -41,10 +45,55 @@ func DataJSON(v any) (data []byte, attachments [][]byte, err error) {
 
 // ---- encoding ----
 
+// Object is a JSON or msgpack object that keeps its key order: decoded
+// objects come as Objects, their keys in the order Node's object holds them
+// (array-index keys first, ascending, then the others in the order they came;
+// a repeated key keeps its first place and takes its last value), so that
+// encoding them again, as msgpack or as JSON text, gives what Node gives.
+type Object []Member
+
+// Member is one key and value of an Object.
+type Member struct {
+	Key   string
+	Value any
+}
+
+func memberKey(m Member) string { return m.Key }
+
+// objectOf orders a map's keys as a JavaScript object built by adding them
+// in sorted order holds them.
+func objectOf(m map[string]any) Object {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	obj := make(Object, len(keys))
+	for i, k := range keys {
+		obj[i] = Member{k, m[k]}
+	}
+	jsontext.OrderKeys(obj, memberKey)
+	return obj
+}
+
+// valueEncoder writes values as msgpack; inside a JSONData, placeholder
+// objects are written as their attachment (placeholders true).
+type valueEncoder struct {
+	e            *msgpack.Encoder
+	attachments  [][]byte
+	placeholders bool
+}
+
 func encodeValue(e *msgpack.Encoder, v any, depth int) error {
+	w := valueEncoder{e: e}
+	return w.value(v, depth)
+}
+
+func (w *valueEncoder) value(v any, depth int) error {
 	if depth > MaxDepth {
 		return fmt.Errorf("%w: nesting deeper than %d", ErrUnsupported, MaxDepth)
 	}
+	e := w.e
 	switch v := v.(type) {
 	case nil:
 		return e.EncodeNil()
@@ -89,16 +138,6 @@ func encodeValue(e *msgpack.Encoder, v any, depth int) error {
 		return encodeNumber(e, f)
 	case time.Time:
 		return e.EncodeTime(v)
-	case []any:
-		if err := e.EncodeArrayLen(len(v)); err != nil {
-			return err
-		}
-		for _, x := range v {
-			if err := encodeValue(e, x, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
 	case []string:
 		if err := e.EncodeArrayLen(len(v)); err != nil {
 			return err
@@ -109,20 +148,35 @@ func encodeValue(e *msgpack.Encoder, v any, depth int) error {
 			}
 		}
 		return nil
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sortKeysJS(keys)
-		if err := e.EncodeMapLen(len(keys)); err != nil {
+	case []any:
+		if err := e.EncodeArrayLen(len(v)); err != nil {
 			return err
 		}
-		for _, k := range keys {
-			if err := e.EncodeString(k); err != nil {
+		for _, x := range v {
+			if err := w.value(x, depth+1); err != nil {
 				return err
 			}
-			if err := encodeValue(e, v[k], depth+1); err != nil {
+		}
+		return nil
+	case map[string]any:
+		return w.value(objectOf(v), depth)
+	case Object:
+		if w.placeholders {
+			if b, ok, err := resolve(v, w.attachments); ok || err != nil {
+				if err != nil {
+					return err
+				}
+				return e.EncodeBytes(b)
+			}
+		}
+		if err := e.EncodeMapLen(len(v)); err != nil {
+			return err
+		}
+		for _, m := range v {
+			if err := e.EncodeString(m.Key); err != nil {
+				return err
+			}
+			if err := w.value(m.Value, depth+1); err != nil {
 				return err
 			}
 		}
@@ -157,59 +211,35 @@ func encodeNumber(e *msgpack.Encoder, f float64) error {
 	return e.EncodeFloat64(f)
 }
 
-// isArrayIndex reports whether JavaScript treats k as an array index, which
-// puts it before the other keys of an object, in numeric order.
-func isArrayIndex(k string) (uint32, bool) {
-	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(k, 10, 32)
-	if err != nil || n == math.MaxUint32 {
-		return 0, false
-	}
-	return uint32(n), true
-}
-
-// sortKeysJS orders map keys as a JavaScript object built in sorted order
-// would hold them: array indices ascending, then the rest sorted.
-func sortKeysJS(keys []string) {
-	sort.Slice(keys, func(i, j int) bool {
-		a, ai := isArrayIndex(keys[i])
-		b, bi := isArrayIndex(keys[j])
-		switch {
-		case ai && bi:
-			return a < b
-		case ai != bi:
-			return ai
-		default:
-			return keys[i] < keys[j]
+// addMember adds k: v to obj as a JavaScript object assignment does: a
+// repeated key keeps its place and takes the new value. seen maps the keys
+// to their index, made when obj has more than a few members.
+func addMember(obj Object, seen map[string]int, k string, v any) (Object, map[string]int) {
+	if seen == nil && len(obj) >= 8 {
+		seen = make(map[string]int, 2*len(obj))
+		for i, m := range obj {
+			seen[m.Key] = i
 		}
-	})
-}
-
-// orderKeysJS moves array-index keys first (ascending), keeping the others in
-// insertion order, as JavaScript does for parsed objects.
-func orderKeysJS(fields []jsonField) {
-	sort.SliceStable(fields, func(i, j int) bool {
-		a, ai := isArrayIndex(fields[i].key)
-		b, bi := isArrayIndex(fields[j].key)
-		if ai && bi {
-			return a < b
+	}
+	if seen != nil {
+		if i, ok := seen[k]; ok {
+			obj[i].Value = v
+			return obj, seen
 		}
-		return ai && !bi
-	})
+		seen[k] = len(obj)
+	} else {
+		for i := range obj {
+			if obj[i].Key == k {
+				obj[i].Value = v
+				return obj, seen
+			}
+		}
+	}
+	return append(obj, Member{k, v}), seen
 }
 
-type jsonField struct {
-	key   string
-	value any
-}
-
-// jsonObject is a parsed JSON object that keeps its key order.
-type jsonObject []jsonField
-
-// parseJSON parses one JSON value keeping object key order (duplicate keys:
-// the last value wins at the first position, as in JSON.parse).
+// parseJSON parses one JSON value, objects as Objects in the order
+// JSON.parse gives them.
 func parseJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -246,8 +276,8 @@ func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
 			_, err := dec.Token()
 			return arr, err
 		case '{':
-			obj := jsonObject{}
-			seen := map[string]int{}
+			obj := Object{}
+			var seen map[string]int
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -258,15 +288,10 @@ func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
 				if err != nil {
 					return nil, err
 				}
-				if i, ok := seen[k]; ok {
-					obj[i].value = x
-					continue
-				}
-				seen[k] = len(obj)
-				obj = append(obj, jsonField{k, x})
+				obj, seen = addMember(obj, seen, k, x)
 			}
 			_, err := dec.Token()
-			orderKeysJS(obj)
+			jsontext.OrderKeys(obj, memberKey)
 			return obj, err
 		}
 		return nil, fmt.Errorf("%w: invalid JSON delimiter %v", ErrUnsupported, t)
@@ -282,68 +307,29 @@ func encodeJSON(e *msgpack.Encoder, data []byte, attachments [][]byte, placehold
 	if err != nil {
 		return err
 	}
-	return encodeParsed(e, v, attachments, placeholders, depth)
+	w := valueEncoder{e: e, attachments: attachments, placeholders: placeholders}
+	return w.value(v, depth)
 }
 
-func encodeParsed(e *msgpack.Encoder, v any, attachments [][]byte, placeholders bool, depth int) error {
-	if depth > MaxDepth {
-		return fmt.Errorf("%w: nesting deeper than %d", ErrUnsupported, MaxDepth)
-	}
-	switch v := v.(type) {
-	case []any:
-		if err := e.EncodeArrayLen(len(v)); err != nil {
-			return err
-		}
-		for _, x := range v {
-			if err := encodeParsed(e, x, attachments, placeholders, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	case jsonObject:
-		if placeholders {
-			if b, ok, err := placeholder(v, attachments); ok || err != nil {
-				if err != nil {
-					return err
-				}
-				return e.EncodeBytes(b)
-			}
-		}
-		if err := e.EncodeMapLen(len(v)); err != nil {
-			return err
-		}
-		for _, f := range v {
-			if err := e.EncodeString(f.key); err != nil {
-				return err
-			}
-			if err := encodeParsed(e, f.value, attachments, placeholders, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	default:
-		return encodeValue(e, v, depth)
-	}
-}
-
-// placeholder resolves a socket.io placeholder object the way
-// socket.io-parser does: any object whose _placeholder is true.
-func placeholder(obj jsonObject, attachments [][]byte) ([]byte, bool, error) {
+// resolve resolves a socket.io placeholder object the way socket.io-parser
+// does: any object whose _placeholder is true, with a num naming one of
+// the attachments (an integer, as socketio's parser requires).
+func resolve(obj Object, attachments [][]byte) ([]byte, bool, error) {
 	var isPlaceholder bool
 	var num json.Number
-	for _, f := range obj {
-		switch f.key {
+	for _, m := range obj {
+		switch m.Key {
 		case "_placeholder":
-			isPlaceholder = f.value == true
+			isPlaceholder = m.Value == true
 		case "num":
-			num, _ = f.value.(json.Number)
+			num, _ = m.Value.(json.Number)
 		}
 	}
 	if !isPlaceholder {
 		return nil, false, nil
 	}
-	n, err := strconv.Atoi(string(num))
-	if err != nil || n < 0 || n >= len(attachments) {
+	n, ok := placeholder.Index([]byte(num), len(attachments))
+	if !ok {
 		return nil, true, fmt.Errorf("%w: placeholder %q does not name one of %d attachments", ErrUnsupported, string(num), len(attachments))
 	}
 	b := attachments[n]
@@ -472,8 +458,9 @@ func (m *msgReader) key(field string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if s, ok := jsNumberString(v); ok {
-		return s, nil
+	if f, ok := toFloat(v); ok {
+		// As JavaScript turns the number notepack.io decoded into a key.
+		return string(jsontext.AppendNumber(nil, f)), nil
 	}
 	return "", m.fail(field, "map key of type %T", v)
 }
@@ -484,13 +471,8 @@ func (m *msgReader) number(field string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	switch n := v.(type) {
-	case int64:
-		return float64(n), nil
-	case uint64:
-		return float64(n), nil
-	case float64:
-		return n, nil
+	if f, ok := toFloat(v); ok {
+		return f, nil
 	}
 	return 0, m.fail(field, "want a number, got %T", v)
 }
@@ -592,16 +574,20 @@ func (m *msgReader) value(field string, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj := make(map[string]any, n)
+		obj := make(Object, 0, n)
+		var seen map[string]int
 		for range n {
 			k, err := m.key(field)
 			if err != nil {
 				return nil, err
 			}
-			if obj[k], err = m.value(field, depth+1); err != nil {
+			x, err := m.value(field, depth+1)
+			if err != nil {
 				return nil, err
 			}
+			obj, seen = addMember(obj, seen, k, x)
 		}
+		jsontext.OrderKeys(obj, memberKey)
 		return obj, nil
 	case msgpcode.IsExt(c):
 		return m.ext(field)
@@ -642,26 +628,10 @@ func (m *msgReader) ext(field string) (any, error) {
 	}
 }
 
-// jsNumberString formats a decoded number as JavaScript's String(n) would
-// for the integers and plain decimals rooms and keys use.
-func jsNumberString(v any) (string, bool) {
-	switch n := v.(type) {
-	case int64:
-		return strconv.FormatInt(n, 10), true
-	case uint64:
-		return strconv.FormatUint(n, 10), true
-	case float64:
-		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return "", false
-		}
-		return strconv.FormatFloat(n, 'f', -1, 64), true
-	}
-	return "", false
-}
-
 // ---- JSON output ----
 
-// jsonValueWriter writes decoded values as socket.io JSON with placeholders.
+// jsonValueWriter writes decoded values as socket.io JSON with placeholders,
+// as socket.io-parser writes the packet Node decoded.
 type jsonValueWriter struct {
 	buf         []byte
 	attachments [][]byte
@@ -677,54 +647,30 @@ func (w *jsonValueWriter) write(v any, depth int) error {
 	case bool:
 		w.buf = strconv.AppendBool(w.buf, v)
 	case int64:
-		w.buf = strconv.AppendInt(w.buf, v, 10)
+		// Node decodes every msgpack integer to a JavaScript number, so
+		// beyond 2⁵³ it writes the nearest double, as this does.
+		w.buf = jsontext.AppendNumber(w.buf, float64(v))
 	case uint64:
-		w.buf = strconv.AppendUint(w.buf, v, 10)
+		w.buf = jsontext.AppendNumber(w.buf, float64(v))
 	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			w.buf = append(w.buf, "null"...) // as JSON.stringify
-			return nil
-		}
-		b, _ := json.Marshal(v) // encoding/json formats floats as JavaScript does
-		w.buf = append(w.buf, b...)
+		w.buf = jsontext.AppendJSONNumber(w.buf, v)
 	case string:
-		w.buf = appendJSONString(w.buf, v)
+		w.buf = jsontext.AppendStringJS(w.buf, v)
 	case []byte:
-		w.buf = append(w.buf, `{"_placeholder":true,"num":`...)
-		w.buf = strconv.AppendInt(w.buf, int64(len(w.attachments)), 10)
-		w.buf = append(w.buf, '}')
+		w.buf = placeholder.Append(w.buf, len(w.attachments))
 		w.attachments = append(w.attachments, v)
 	case time.Time:
-		w.buf = appendJSONString(w.buf, v.UTC().Format("2006-01-02T15:04:05.000Z"))
+		// As JSON.stringify writes a Date.
+		w.buf = jsontext.AppendStringJS(w.buf, v.UTC().Format("2006-01-02T15:04:05.000Z"))
 	case []any:
-		w.buf = append(w.buf, '[')
-		for i, x := range v {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			if err := w.write(x, depth+1); err != nil {
-				return err
-			}
-		}
-		w.buf = append(w.buf, ']')
+		return w.members('[', ']', len(v), func(i int) error { return w.write(v[i], depth+1) })
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sortKeysJS(keys)
-		w.buf = append(w.buf, '{')
-		for i, k := range keys {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.buf = appendJSONString(w.buf, k)
-			w.buf = append(w.buf, ':')
-			if err := w.write(v[k], depth+1); err != nil {
-				return err
-			}
-		}
-		w.buf = append(w.buf, '}')
+		return w.write(objectOf(v), depth)
+	case Object:
+		return w.members('{', '}', len(v), func(i int) error {
+			w.buf = append(jsontext.AppendStringJS(w.buf, v[i].Key), ':')
+			return w.write(v[i].Value, depth+1)
+		})
 	default:
 		b, err := marshalJSON(v)
 		if err != nil {
@@ -735,22 +681,26 @@ func (w *jsonValueWriter) write(v any, depth int) error {
 	return nil
 }
 
-// marshalJSON is json.Marshal without HTML escaping, as JSON.stringify
-// writes <, > and & as they are.
-func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// members writes the n elements of an array or members of an object
+// between open and close, each by write, separated by commas.
+func (w *jsonValueWriter) members(open, close byte, n int, write func(i int) error) error {
+	w.buf = append(w.buf, open)
+	for i := range n {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		if err := write(i); err != nil {
+			return err
+		}
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	w.buf = append(w.buf, close)
+	return nil
 }
 
-func appendJSONString(dst []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = string([]rune(s)) // invalid bytes become U+FFFD, as encoding/json does
-	}
-	b, _ := marshalJSON(s)
-	return append(dst, b...)
+// marshalJSON is json.Marshal without HTML escaping, as JSON.stringify
+// writes <, > and & as they are: socketio's parser writes a value of a type
+// it does not know so.
+func marshalJSON(v any) ([]byte, error) {
+	b, _, err := parser.AppendArg(nil, nil, v)
+	return b, err
 }

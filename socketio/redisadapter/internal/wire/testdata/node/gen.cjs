@@ -8,11 +8,11 @@
 // "value" is the message as Node decodes it, in canonical form (Buffers as
 // {"$bin": "<hex>"}, undefined as {"$undefined": true}). Regenerate with
 //
-//   node socketio/redisadapter/testdata/node/gen.cjs > socketio/redisadapter/testdata/vectors.json
+//   node socketio/redisadapter/internal/wire/testdata/node/gen.cjs > socketio/redisadapter/internal/wire/testdata/vectors.json
 "use strict";
 const path = require("path");
 const { createRequire } = require("module");
-const req = createRequire(path.resolve(__dirname, "../../../../interop/package.json"));
+const req = createRequire(path.resolve(__dirname, "../../../../../../interop/package.json"));
 const canon = require("./canon.cjs");
 
 // Deterministic ids: replace uid2 before the adapter loads it.

@@ -1,4 +1,4 @@
-package redisadapter
+package wire
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/siogo/sio/internal/jsontext"
 )
 
 // newEncoder returns a msgpack encoder writing to a fresh buffer.
@@ -85,10 +87,12 @@ func encodeKeyStrings(e *msgpack.Encoder, k string, v []string) error {
 	if err := e.EncodeString(k); err != nil {
 		return err
 	}
-	return encodeValue(e, nonNil(v), 1)
+	return encodeValue(e, NonNil(v), 1)
 }
 
-func nonNil(s []string) []string {
+// NonNil returns s, or an empty slice when s is nil: Node's adapter always
+// sends arrays where it sends rooms or ids, never null.
+func NonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
@@ -119,22 +123,22 @@ func encodeOpts(e *msgpack.Encoder, o *BroadcastOptions) error {
 }
 
 // flagFields lists the set flags in wire order.
-func flagFields(f *BroadcastFlags) []jsonField {
-	var fs []jsonField
+func flagFields(f *BroadcastFlags) []Member {
+	var fs []Member
 	if f.Volatile {
-		fs = append(fs, jsonField{"volatile", true})
+		fs = append(fs, Member{"volatile", true})
 	}
 	if f.Compress != nil {
-		fs = append(fs, jsonField{"compress", *f.Compress})
+		fs = append(fs, Member{"compress", *f.Compress})
 	}
 	if f.Local {
-		fs = append(fs, jsonField{"local", true})
+		fs = append(fs, Member{"local", true})
 	}
 	if f.Timeout != nil {
-		fs = append(fs, jsonField{"timeout", float64(*f.Timeout) / float64(time.Millisecond)})
+		fs = append(fs, Member{"timeout", float64(*f.Timeout) / float64(time.Millisecond)})
 	}
 	if f.ExpectSingleResponse {
-		fs = append(fs, jsonField{"expectSingleResponse", true})
+		fs = append(fs, Member{"expectSingleResponse", true})
 	}
 	return fs
 }
@@ -145,10 +149,10 @@ func encodeFlags(e *msgpack.Encoder, f *BroadcastFlags) error {
 		return err
 	}
 	for _, x := range fs {
-		if err := e.EncodeString(x.key); err != nil {
+		if err := e.EncodeString(x.Key); err != nil {
 			return err
 		}
-		if err := encodeValue(e, x.value, 1); err != nil {
+		if err := encodeValue(e, x.Value, 1); err != nil {
 			return err
 		}
 	}
@@ -373,7 +377,7 @@ func toJSONOpts(o *BroadcastOptions) *jsonOpts {
 	if o == nil {
 		return nil
 	}
-	j := &jsonOpts{Rooms: nonNil(o.Rooms), Except: nonNil(o.Except)}
+	j := &jsonOpts{Rooms: NonNil(o.Rooms), Except: NonNil(o.Except)}
 	if o.Flags != nil {
 		j.Flags = &jsonFlags{
 			Volatile: o.Flags.Volatile, Compress: o.Flags.Compress, Local: o.Flags.Local,
@@ -484,7 +488,7 @@ func (r *jsRooms) UnmarshalJSON(b []byte) error {
 			if err != nil {
 				return err
 			}
-			out[i], _ = jsNumberString(f)
+			out[i] = string(jsontext.AppendNumber(nil, f))
 		default:
 			return fmt.Errorf("room of type %T", v)
 		}

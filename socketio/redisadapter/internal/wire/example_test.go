@@ -1,26 +1,26 @@
-package redisadapter_test
+package wire_test
 
 import (
 	"fmt"
 
-	"github.com/siogo/sio/socketio/redisadapter"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 func ExampleEncodeBroadcast() {
-	ch := redisadapter.NewChannels("", "/", "GoSrv1")
-	msg := &redisadapter.BroadcastMessage{
+	ch := wire.NewChannels("", "/", "GoSrv1")
+	msg := &wire.BroadcastMessage{
 		UID:    "GoSrv1",
-		Packet: redisadapter.Packet{Type: 2, Nsp: "/", Data: []any{"hello", []byte{1, 2}}},
-		Opts:   redisadapter.BroadcastOptions{Rooms: []string{"room1"}, Flags: &redisadapter.BroadcastFlags{}},
+		Packet: wire.Packet{Type: 2, Nsp: "/", Data: []any{"hello", []byte{1, 2}}},
+		Opts:   wire.BroadcastOptions{Rooms: []string{"room1"}, Flags: &wire.BroadcastFlags{}},
 	}
-	b, err := redisadapter.EncodeBroadcast(msg)
+	b, err := wire.EncodeBroadcast(msg)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(ch.BroadcastTo(msg.Opts.Rooms))
 	fmt.Printf("%x\n", b)
 
-	got, err := redisadapter.DecodeBroadcast(b)
+	got, err := wire.DecodeBroadcast(b)
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package redisadapter
+package wire
 
 import (
 	"encoding/json"
@@ -172,8 +172,9 @@ type Packet struct {
 	Nsp  string // namespace; "/" when the message names none
 	// Data is the event name followed by its arguments, as []any. Decoded
 	// values are nil, bool, int64, uint64 (above MaxInt64), float64, string,
-	// []byte (binary), []any, map[string]any and time.Time. Encoding also
-	// takes other integer and float types, []string, json.RawMessage,
+	// []byte (binary), []any, [Object] and time.Time. Encoding also takes
+	// other integer and float types, []string, map[string]any (keys in the
+	// order of a JavaScript object built in sorted order), json.RawMessage,
 	// [JSONData] and any value encoding/json can marshal.
 	Data any
 	ID   *int // ack id; never set by Node's adapter, which assigns ids per server
