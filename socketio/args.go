@@ -206,6 +206,30 @@ func appendJSONString(dst []byte, s string) []byte {
 	return b
 }
 
+// arrayBody returns the arguments' body: the elements and the closing
+// bracket, "]" for none.
+func (a *Args) arrayBody() []byte {
+	if a.body == nil {
+		return []byte("]")
+	}
+	return a.body
+}
+
+// MarshalAck returns the Data and the binary attachments of the ACK packet
+// that socketio's [AckFunc] sends when called with args: the arguments of
+// a single *Args as they are (the typed acknowledgements siogen generates
+// pass their arguments so, encoded already), anything else as
+// [parser.MarshalArgs] encodes it. A hand-written AckFunc (a test calling
+// a [Dispatcher]) uses it to see the bytes a client would receive. The
+// data is a copy; the attachments alias the values.
+func MarshalAck(args ...any) (data []byte, attachments [][]byte, err error) {
+	if a, ok := singleArgs(args); ok {
+		body := a.arrayBody()
+		return append(append(make([]byte, 0, 1+len(body)), '['), body...), a.attachments, nil
+	}
+	return parser.MarshalArgs(args...)
+}
+
 // empty reports whether the arguments' body holds no element.
 func (a *Args) empty() bool {
 	i := jsontext.SkipSpace(a.body, 0)
