@@ -345,12 +345,13 @@ func (r *renderer) encodeTop(ve valueEncoder, v *jen.Statement, ptr jen.Code) []
 	if !ve.cyclic {
 		return []jen.Code{call}
 	}
+	// A block: two such arguments each declare their mark.
 	m := jen.Id(prefix + "m")
-	return []jen.Code{
+	return []jen.Code{jen.Block(
 		m.Clone().Op(":=").Add(enc.Clone()).Dot("Mark").Call(),
 		call,
 		enc.Clone().Dot("Recheck").Call(m.Clone(), v),
-	}
+	)}
 }
 
 // writeValue renders the statements writing x, an addressable expression of
