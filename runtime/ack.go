@@ -26,5 +26,6 @@ func Ack(ack socketio.AckFunc, e *Encoder) error {
 	if e.err != nil {
 		return fmt.Errorf("socketio: cannot encode acknowledgement: %w", e.err)
 	}
-	return ack(socketio.NewArgs(e.finish(), e.att))
+	e.args.Reset(e.finish(), e.att)
+	return ack(&e.args)
 }

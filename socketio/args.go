@@ -39,15 +39,22 @@ var ErrBadArgs = errors.New("socketio: malformed arguments")
 // refer to. It is what the packet decoder produces; tests and hand-written
 // dispatchers can use it to call a [Dispatcher] directly.
 func NewArgs(raw []byte, attachments [][]byte) *Args {
-	a := &Args{attachments: attachments}
+	a := new(Args)
+	a.Reset(raw, attachments)
+	return a
+}
+
+// Reset makes a hold the arguments of raw and attachments, as [NewArgs]
+// returns them, reusing a: an encoder that sends many packets keeps one.
+func (a *Args) Reset(raw []byte, attachments [][]byte) {
+	*a = Args{attachments: attachments}
 	i := jsontext.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '[' {
 		a.err = fmt.Errorf("%w: not a JSON array", ErrBadArgs)
 		a.split = true
-		return a
+		return
 	}
 	a.body = raw[i+1:]
-	return a
 }
 
 // newArgsBody returns Args over body, the elements of an array after its
