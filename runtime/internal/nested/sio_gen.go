@@ -173,18 +173,14 @@ func (_sio_d *_sio_Store_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 			_sio_reply = func(_sio_r0 Tree, _sio_r1 ...Tree) error {
 				_sio_e := sioruntime.NewEncoder()
 				_sio_e.Next()
-				{
-					_sio_m := _sio_e.Mark()
-					_sio_encode_Tree(_sio_e, &_sio_r0)
-					_sio_e.Recheck(_sio_m, _sio_r0)
-				}
+				_sio_m := _sio_e.Mark()
+				_sio_encode_Tree(_sio_e, &_sio_r0)
+				_sio_e.Recheck(_sio_m, _sio_r0)
 				for _, _sio_x := range _sio_r1 {
 					_sio_e.Next()
-					{
-						_sio_m := _sio_e.Mark()
-						_sio_encode_Tree(_sio_e, &_sio_x)
-						_sio_e.Recheck(_sio_m, _sio_x)
-					}
+					_sio_m := _sio_e.Mark()
+					_sio_encode_Tree(_sio_e, &_sio_x)
+					_sio_e.Recheck(_sio_m, _sio_x)
 				}
 				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
@@ -276,11 +272,9 @@ type EventsEmitter struct{}
 func (EventsEmitter) Nest(to sioruntime.Target, n Nest) error {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	{
-		_sio_m := _sio_e.Mark()
-		_sio_encode_Nest(_sio_e, &n)
-		_sio_e.Recheck(_sio_m, n)
-	}
+	_sio_m := _sio_e.Mark()
+	_sio_encode_Nest(_sio_e, &n)
+	_sio_e.Recheck(_sio_m, n)
 	return sioruntime.Emit(to, EventsNestEvent, _sio_e)
 }
 
@@ -322,20 +316,16 @@ func (EventsEmitter) Shapes(to sioruntime.Target, _sio_a0 []Shape, byName map[st
 func (EventsEmitter) Tree(to sioruntime.Target, t Tree, next *Tree) error {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	{
-		_sio_m := _sio_e.Mark()
-		_sio_encode_Tree(_sio_e, &t)
-		_sio_e.Recheck(_sio_m, t)
-	}
+	_sio_m := _sio_e.Mark()
+	_sio_encode_Tree(_sio_e, &t)
+	_sio_e.Recheck(_sio_m, t)
 	_sio_e.Next()
 	if next == nil {
 		_sio_e.Null()
 	} else {
-		{
-			_sio_m := _sio_e.Mark()
-			_sio_encode_Tree(_sio_e, next)
-			_sio_e.Recheck(_sio_m, next)
-		}
+		_sio_m := _sio_e.Mark()
+		_sio_encode_Tree(_sio_e, next)
+		_sio_e.Recheck(_sio_m, next)
 	}
 	return sioruntime.Emit(to, EventsTreeEvent, _sio_e)
 }

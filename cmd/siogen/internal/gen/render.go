@@ -27,6 +27,9 @@ type renderer struct {
 	imports  map[string]string // path → package name, of every package the file refers to
 	decoders map[string]*structDecoder
 	encoders map[string]*structEncoder // of emitters' arguments, by type
+	// markDeclared: the function being rendered has declared the mark of
+	// a recursive argument in its body (encodeValue).
+	markDeclared bool
 }
 
 // structDecoder is the generated decoder of one struct, slice, array or map
@@ -715,6 +718,7 @@ func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
 	}
 	enc := jen.Id(prefix + "e")
 	body := []jen.Code{enc.Clone().Op(":=").Add(r.qual(runtimePath, "NewEncoder")).Call()}
+	r.markDeclared = false
 	for i := range n {
 		p := &param{typ: sig.Params().At(i).Type(), variadic: variadic && i == n-1}
 		body = append(body, r.encodeParam(p, jen.Id(fmt.Sprintf("%sr%d", prefix, i)))...)

@@ -86,11 +86,9 @@ func (_sio_d *_sio_Acks_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 			_sio_reply = func(_sio_r0 Line) error {
 				_sio_e := sioruntime.NewEncoder()
 				_sio_e.Next()
-				{
-					_sio_m := _sio_e.Mark()
-					_sio_encode_Line(_sio_e, &_sio_r0)
-					_sio_e.Recheck(_sio_m, _sio_r0)
-				}
+				_sio_m := _sio_e.Mark()
+				_sio_encode_Line(_sio_e, &_sio_r0)
+				_sio_e.Recheck(_sio_m, _sio_r0)
 				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
@@ -145,17 +143,13 @@ func (_sio_d *_sio_Acks_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 			_sio_reply = func(_sio_r0 Order, _sio_r1 []Line, _sio_r2 *Point) error {
 				_sio_e := sioruntime.NewEncoder()
 				_sio_e.Next()
-				{
-					_sio_m := _sio_e.Mark()
-					_sio_encode_Order(_sio_e, &_sio_r0)
-					_sio_e.Recheck(_sio_m, _sio_r0)
-				}
+				_sio_m := _sio_e.Mark()
+				_sio_encode_Order(_sio_e, &_sio_r0)
+				_sio_e.Recheck(_sio_m, _sio_r0)
 				_sio_e.Next()
-				{
-					_sio_m := _sio_e.Mark()
-					_sio_encode_slice_Line(_sio_e, &_sio_r1)
-					_sio_e.Recheck(_sio_m, _sio_r1)
-				}
+				_sio_m = _sio_e.Mark()
+				_sio_encode_slice_Line(_sio_e, &_sio_r1)
+				_sio_e.Recheck(_sio_m, _sio_r1)
 				_sio_e.Next()
 				if _sio_r2 == nil {
 					_sio_e.Null()

@@ -122,11 +122,9 @@ type OrderEventsEmitter struct{}
 func (OrderEventsEmitter) Shipped(to sioruntime.Target, lines []Line, by map[string]*Point) error {
 	_sio_e := sioruntime.NewEncoder()
 	_sio_e.Next()
-	{
-		_sio_m := _sio_e.Mark()
-		_sio_encode_slice_Line(_sio_e, &lines)
-		_sio_e.Recheck(_sio_m, lines)
-	}
+	_sio_m := _sio_e.Mark()
+	_sio_encode_slice_Line(_sio_e, &lines)
+	_sio_e.Recheck(_sio_m, lines)
 	_sio_e.Next()
 	_sio_encode_map_ptr_Point(_sio_e, &by)
 	return sioruntime.Emit(to, OrderEventsShippedEvent, _sio_e)
