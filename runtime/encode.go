@@ -35,7 +35,7 @@ type Encoder struct {
 	first bool          // in an object, no member written yet
 	depth int           // of the generated encoders of recursive types (Enter)
 	deep  bool          // depth went past maxDepth: Recheck writes the argument again
-	args  socketio.Args // what Ack hands the AckFunc, kept with e
+	args  socketio.Args // what Ack and Emit hand socketio, kept with e
 }
 
 // maxEncodeDepth is how deep the generated encoders of recursive types go
