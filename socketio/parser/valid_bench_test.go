@@ -3,15 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"testing"
-	"unicode/utf8"
 )
-
-// encodingJSONValid is how the parser checked JSON before jsontext.Valid:
-// json.Valid on the way in, json.Valid and utf8.Valid for a json.RawMessage
-// on the way out.
-func encodingJSONValid(b []byte, checkUTF8 bool) bool {
-	return json.Valid(b) && (!checkUTF8 || utf8.Valid(b))
-}
 
 // BenchmarkEchoRawMessage is the parser's share of an echo whose handler
 // acknowledges the json.RawMessage it received (the load benchmark's
