@@ -32,7 +32,8 @@ func Emit(to Target, event string, e *Encoder) error {
 	if e.err != nil {
 		return encodeError(event, e.err)
 	}
-	return to.EmitArgs(event, socketio.NewArgs(e.finish(), e.att))
+	e.args.Reset(e.finish(), e.att)
+	return to.EmitArgs(event, &e.args)
 }
 
 // EmitWithAck sends event with the arguments e holds to the client of s and

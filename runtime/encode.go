@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -30,10 +31,11 @@ type Encoder struct {
 	buf   []byte   // "[" and the arguments so far
 	att   [][]byte // the attachments so far
 	err   error
-	args  int  // arguments begun
-	first bool // in an object, no member written yet
-	depth int  // of the generated encoders of recursive types (Enter)
-	deep  bool // depth went past maxDepth: Recheck writes the argument again
+	nargs int           // arguments begun
+	first bool          // in an object, no member written yet
+	depth int           // of the generated encoders of recursive types (Enter)
+	deep  bool          // depth went past maxDepth: Recheck writes the argument again
+	args  socketio.Args // what Ack and Emit hand socketio, kept with e
 }
 
 // maxEncodeDepth is how deep the generated encoders of recursive types go
@@ -103,7 +105,8 @@ func (e *Encoder) release() {
 	if cap(e.buf) > maxPooled {
 		return
 	}
-	e.att, e.err, e.args, e.first, e.depth, e.deep = nil, nil, 0, false, 0, false
+	e.att, e.err, e.nargs, e.first, e.depth, e.deep = nil, nil, 0, false, 0, false
+	e.args = socketio.Args{}
 	encoderPool.Put(e)
 }
 
@@ -112,10 +115,10 @@ func (e *Encoder) Err() error { return e.err }
 
 // Next begins the next argument: every argument starts with it.
 func (e *Encoder) Next() {
-	if e.args > 0 {
+	if e.nargs > 0 {
 		e.buf = append(e.buf, ',')
 	}
-	e.args++
+	e.nargs++
 }
 
 // Null writes null (a nil optional argument).

@@ -39,15 +39,22 @@ var ErrBadArgs = errors.New("socketio: malformed arguments")
 // refer to. It is what the packet decoder produces; tests and hand-written
 // dispatchers can use it to call a [Dispatcher] directly.
 func NewArgs(raw []byte, attachments [][]byte) *Args {
-	a := &Args{attachments: attachments}
+	a := new(Args)
+	a.Reset(raw, attachments)
+	return a
+}
+
+// Reset makes a hold the arguments of raw and attachments, as [NewArgs]
+// returns them, reusing a: an encoder that sends many packets keeps one.
+func (a *Args) Reset(raw []byte, attachments [][]byte) {
+	*a = Args{attachments: attachments}
 	i := jsontext.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '[' {
 		a.err = fmt.Errorf("%w: not a JSON array", ErrBadArgs)
 		a.split = true
-		return a
+		return
 	}
 	a.body = raw[i+1:]
-	return a
 }
 
 // newArgsBody returns Args over body, the elements of an array after its
@@ -204,6 +211,30 @@ func placeholderNum(raw []byte) (int, bool) {
 func appendJSONString(dst []byte, s string) []byte {
 	b, _, _ := parser.AppendArg(dst, nil, s) // a string cannot fail
 	return b
+}
+
+// arrayBody returns the arguments' body: the elements and the closing
+// bracket, "]" for none.
+func (a *Args) arrayBody() []byte {
+	if a.body == nil {
+		return []byte("]")
+	}
+	return a.body
+}
+
+// MarshalAck returns the Data and the binary attachments of the ACK packet
+// that socketio's [AckFunc] sends when called with args: the arguments of
+// a single *Args as they are (the typed acknowledgements siogen generates
+// pass their arguments so, encoded already), anything else as
+// [parser.MarshalArgs] encodes it. A hand-written AckFunc (a test calling
+// a [Dispatcher]) uses it to see the bytes a client would receive. The
+// data is a copy; the attachments alias the values.
+func MarshalAck(args ...any) (data []byte, attachments [][]byte, err error) {
+	if a, ok := singleArgs(args); ok {
+		body := a.arrayBody()
+		return append(append(make([]byte, 0, 1+len(body)), '['), body...), a.attachments, nil
+	}
+	return parser.MarshalArgs(args...)
 }
 
 // empty reports whether the arguments' body holds no element.

@@ -8,7 +8,11 @@ import (
 // AckFunc answers an event's acknowledgement request with args. A handler
 // receives a nil AckFunc when the client asked for no acknowledgement. An
 // AckFunc may be called once; later calls return [ErrAckSent].
-// []byte arguments are sent as binary attachments.
+// []byte arguments are sent as binary attachments; a single *Args is sent
+// as the arguments it holds (received ones forwarded, or the typed
+// acknowledgements siogen generates, which encode their arguments first),
+// and is read only during the call. [MarshalAck] returns the packet data an
+// AckFunc's arguments make.
 type AckFunc func(args ...any) error
 
 // EventHandler handles one incoming event with its undecoded arguments. ack is

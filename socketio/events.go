@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -381,19 +382,28 @@ func (s *Socket) ackFunc(id int64) AckFunc {
 		if s.state.Load() == stateClosed {
 			return ErrDisconnected
 		}
-		var data []byte
-		var att [][]byte
+		p := parser.Packet{Type: parser.Ack, Namespace: s.nsp.name, ID: id}
 		if a, ok := singleArgs(args); ok {
-			data = append([]byte{'['}, a.body...)
-			att = a.attachments
-		} else {
-			var err error
-			data, att, err = parser.MarshalArgs(args...)
-			if err != nil {
-				return fmt.Errorf("socketio: cannot encode acknowledgement: %w", err)
+			// Arguments encoded already (forwarded, or written by the
+			// typed acknowledgements siogen generates): the packet is
+			// written around them in one buffer.
+			body := a.arrayBody()
+			p.Attachments = a.attachments
+			msg := p.AppendEncode(make([]byte, 0, len(p.Namespace)+len(body)+48))
+			msg = append(append(msg, '['), body...)
+			msgs := make([]engineio.Message, 1+len(p.Attachments))
+			msgs[0] = engineio.Message{Data: msg}
+			for i, b := range p.Attachments {
+				msgs[i+1] = engineio.Message{Data: b, Binary: true}
 			}
+			return s.client.conn.Send(msgs...)
 		}
-		return s.client.sendPacket(&parser.Packet{Type: parser.Ack, Namespace: s.nsp.name, ID: id, Data: data, Attachments: att})
+		var err error
+		p.Data, p.Attachments, err = parser.MarshalArgs(args...)
+		if err != nil {
+			return fmt.Errorf("socketio: cannot encode acknowledgement: %w", err)
+		}
+		return s.client.sendPacket(&p)
 	}
 }
 

@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -153,6 +154,38 @@ func TestAcknowledgements(t *testing.T) {
 			},
 			packet: []string{`21["e"]`},
 			want:   []string{`31[]`},
+		},
+		{
+			name: "encoded arguments",
+			handler: func(_ context.Context, _ *Socket, _ *Args, ack AckFunc) error {
+				return ack(NewArgs([]byte(` [{"x":1}, 2] `), nil))
+			},
+			packet: []string{`2/chat,12["e"]`},
+			want:   []string{`3/chat,12[{"x":1}, 2] `},
+		},
+		{
+			name: "received raw message echoed",
+			handler: func(_ context.Context, _ *Socket, args *Args, ack AckFunc) error {
+				return ack(args.Raw(0))
+			},
+			packet: []string{`24["e",{"a": [1, "é", null]}]`},
+			want:   []string{`34[{"a": [1, "é", null]}]`},
+		},
+		{
+			// A json.RawMessage the application built or changed is
+			// checked: nothing invalid is sent.
+			name: "invalid raw message refused",
+			handler: func(_ context.Context, s *Socket, args *Args, ack AckFunc) error {
+				cut := append(json.RawMessage(nil), args.Raw(0)...)
+				cut = cut[:len(cut)-1]
+				err := ack(cut)
+				if err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+					return s.Emit("unexpected", fmt.Sprint(err))
+				}
+				return nil
+			},
+			packet: []string{`25["e",{"a":1}]`},
+			want:   nil,
 		},
 	}
 	for _, tt := range tests {

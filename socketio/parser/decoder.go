@@ -205,7 +205,9 @@ func (d *Decoder) checkPayload(p *Packet, off int) error {
 	if p.Type == Disconnect {
 		return parseErr(off, "DISCONNECT packet with payload")
 	}
-	if !json.Valid(data) {
+	// What json.Valid accepts, several times faster. Neither checks UTF-8:
+	// Engine.IO refuses text messages that are not.
+	if !validJSON(data, false) {
 		return parseErr(off, "payload is not valid JSON")
 	}
 	j := jsontext.SkipSpace(data, 0)

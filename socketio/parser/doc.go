@@ -35,7 +35,8 @@
 //   - the type is a digit 0 to 6; an empty message is rejected too;
 //   - a binary packet announces 1 to MaxAttachments attachments;
 //   - an ack id has at most 16 digits and is at most [MaxID];
-//   - a payload is valid JSON (checked once with json.Valid);
+//   - a payload is valid JSON (checked once, accepting what json.Valid
+//     accepts);
 //   - CONNECT: an object, or no payload; DISCONNECT: no payload;
 //     CONNECT_ERROR: an object or a string; ACK and BINARY_ACK: an array;
 //     EVENT and BINARY_EVENT: an array whose first element is a string that

@@ -111,7 +111,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Result) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Result) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Result(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventJoin(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
@@ -123,7 +126,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Result) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Result) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Result(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventLeave(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -139,7 +145,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Result) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Result) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Result(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventMessage(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
@@ -266,6 +275,22 @@ func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.String(_sio_v.Text)
 	_sio_e.Key("\"time\":")
 	_sio_e.Int(_sio_v.Time)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_Result writes *_sio_v as encoding/json does.
+func _sio_encode_Result(_sio_e *sioruntime.Encoder, _sio_v *Result) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"ok\":")
+	_sio_e.Bool(_sio_v.OK)
+	if _sio_v.ID != 0 {
+		_sio_e.Key("\"id\":")
+		_sio_e.Int(_sio_v.ID)
+	}
+	if len(_sio_v.Error) != 0 {
+		_sio_e.Key("\"error\":")
+		_sio_e.String(_sio_v.Error)
+	}
 	_sio_e.EndObject()
 }
 

@@ -90,7 +90,10 @@ func (_sio_d *_sio_ChatConsumer_dispatcher) Dispatch(_sio_ctx context.Context, _
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Status) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Status(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventChatMessage(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -112,13 +115,24 @@ func (_sio_d *_sio_ChatConsumer_dispatcher) Dispatch(_sio_ctx context.Context, _
 		var _sio_reply func(StateStatus) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 StateStatus) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.JSON(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventUpdateState(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
 	default:
 		return socketio.ErrUnknownEvent
 	}
+}
+
+// _sio_encode_Status writes *_sio_v as encoding/json does.
+func _sio_encode_Status(_sio_e *sioruntime.Encoder, _sio_v *Status) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"status\":")
+	_sio_e.String(_sio_v.Status)
+	_sio_e.EndObject()
 }
 
 // _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any

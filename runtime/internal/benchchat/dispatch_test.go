@@ -2,7 +2,6 @@ package benchchat
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -120,7 +119,7 @@ func TestDispatchersAgree(t *testing.T) {
 			disp := d.make(c)
 			var acked []string
 			ack := func(args ...any) error {
-				b, err := json.Marshal(args)
+				b, _, err := socketio.MarshalAck(args...)
 				acked = append(acked, string(b))
 				return err
 			}

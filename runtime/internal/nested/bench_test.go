@@ -1,10 +1,12 @@
 package nested
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/siogo/sio/runtime"
+	"github.com/siogo/sio/socketio"
 )
 
 // The benchmarks decode the same inputs with the generated decoders and
@@ -85,4 +87,36 @@ func BenchmarkEncodeMap(b *testing.B) {
 	m := map[string]Shape{"a": {Name: "a"}, "b": {Name: "b"}, "c": {Name: "c"}}
 	b.Run("generated", func(b *testing.B) { benchEncode(b, &m, _sio_encode_map_Shape) })
 	b.Run("encoding-json", func(b *testing.B) { benchEncode(b, &m, untyped[map[string]Shape]) })
+}
+
+// benchAck dispatches event, whose handler acknowledges st.Reply (or its
+// corners), with an AckFunc that encodes its arguments as socketio's own
+// does (socketio.MarshalAck): the typed acknowledgement's generated
+// encoders, or the untyped AckFunc's []any and encoding/json.
+func benchAck(b *testing.B, event string) {
+	st := &Store{Reply: benchShape}
+	d := Dispatcher(st)
+	ctx := context.Background()
+	var sent int
+	ack := func(args ...any) error {
+		data, _, err := socketio.MarshalAck(args...)
+		sent += len(data)
+		return err
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := d.Dispatch(ctx, nil, event, nil, ack); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAckNestedStruct(b *testing.B) {
+	b.Run("generated", func(b *testing.B) { benchAck(b, StoreAckShapeEvent) })
+	b.Run("encoding-json", func(b *testing.B) { benchAck(b, StoreAckShapeJSONEvent) })
+}
+
+func BenchmarkAckSlice(b *testing.B) {
+	b.Run("generated", func(b *testing.B) { benchAck(b, StoreAckCornersEvent) })
+	b.Run("encoding-json", func(b *testing.B) { benchAck(b, StoreAckCornersJSONEvent) })
 }

@@ -113,6 +113,11 @@ type Nest []Nest
 type Store struct {
 	Items []Item
 	Trees []Tree
+	// Sent is what the last acknowledgement was called with, for the
+	// tests to encode with encoding/json too.
+	Sent []any
+	// Reply is what the ack_* events acknowledge with, for the benchmarks.
+	Reply Shape
 }
 
 // EventItem handles "item".
@@ -154,6 +159,58 @@ func (st *Store) EventOptional(ctx context.Context, s *socketio.Socket, it *Item
 // EventNest handles "nest".
 func (st *Store) EventNest(ctx context.Context, s *socketio.Socket, n Nest) error {
 	return nil
+}
+
+// EventEchoShape handles "echo_shape": the shape, decoded by
+// encoding/json, is acknowledged by generated code with its corners and
+// its center; one that does not decode is not.
+func (st *Store) EventEchoShape(ctx context.Context, s *socketio.Socket, raw json.RawMessage, ack func(Shape, []Point, *Point) error) error {
+	var sh Shape
+	if err := json.Unmarshal(raw, &sh); err != nil {
+		return nil
+	}
+	st.Sent = []any{sh, sh.Corners, sh.Center}
+	return ack(sh, sh.Corners, sh.Center)
+}
+
+// EventEchoTree handles "echo_tree": acknowledged, by generated code that
+// counts the depth, with the tree and its kids.
+func (st *Store) EventEchoTree(ctx context.Context, s *socketio.Socket, t Tree, ack func(Tree, ...Tree) error) error {
+	st.Sent = append([]any{t}, anys(t.Kids)...)
+	return ack(t, t.Kids...)
+}
+
+func anys[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// EventAckShape handles "ack_shape": acknowledged with st.Reply by
+// generated code.
+func (st *Store) EventAckShape(ctx context.Context, s *socketio.Socket, ack func(Shape) error) error {
+	return ack(st.Reply)
+}
+
+// EventAckShapeJSON handles "ack_shape_json": acknowledged with st.Reply
+// through the untyped socketio.AckFunc (encoding/json).
+func (st *Store) EventAckShapeJSON(ctx context.Context, s *socketio.Socket, ack socketio.AckFunc) error {
+	return ack(st.Reply)
+}
+
+// EventAckCorners handles "ack_corners": acknowledged with st.Reply's
+// corners by generated code.
+func (st *Store) EventAckCorners(ctx context.Context, s *socketio.Socket, ack func([]Point) error) error {
+	return ack(st.Reply.Corners)
+}
+
+// EventAckCornersJSON handles "ack_corners_json": acknowledged with
+// st.Reply's corners through the untyped socketio.AckFunc
+// (encoding/json).
+func (st *Store) EventAckCornersJSON(ctx context.Context, s *socketio.Socket, ack socketio.AckFunc) error {
+	return ack(st.Reply.Corners)
 }
 
 // Dispatcher returns the generated dispatcher of st, for tests.

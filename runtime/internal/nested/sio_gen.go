@@ -6,6 +6,7 @@ package nested
 
 import (
 	"context"
+	"encoding/json"
 	sioruntime "github.com/siogo/sio/runtime"
 	"github.com/siogo/sio/socketio"
 )
@@ -17,13 +18,19 @@ const _ = sioruntime.IsAtLeastVersion1
 // The handler signatures this file was generated from: a build error on one
 // of these lines names a method whose signature changed since; run go generate.
 var (
-	_ func(*Store, context.Context, *socketio.Socket, Item) error                       = (*Store).EventItem
-	_ func(*Store, context.Context, *socketio.Socket, []Item) error                     = (*Store).EventItems
-	_ func(*Store, context.Context, *socketio.Socket, Nest) error                       = (*Store).EventNest
-	_ func(*Store, context.Context, *socketio.Socket, *Item) error                      = (*Store).EventOptional
-	_ func(*Store, context.Context, *socketio.Socket, []Point) error                    = (*Store).EventPath
-	_ func(*Store, context.Context, *socketio.Socket, map[string]Point, [4]Point) error = (*Store).EventPoints
-	_ func(*Store, context.Context, *socketio.Socket, Tree) error                       = (*Store).EventTree
+	_ func(*Store, context.Context, *socketio.Socket, func([]Point) error) error                                 = (*Store).EventAckCorners
+	_ func(*Store, context.Context, *socketio.Socket, socketio.AckFunc) error                                    = (*Store).EventAckCornersJSON
+	_ func(*Store, context.Context, *socketio.Socket, func(Shape) error) error                                   = (*Store).EventAckShape
+	_ func(*Store, context.Context, *socketio.Socket, socketio.AckFunc) error                                    = (*Store).EventAckShapeJSON
+	_ func(*Store, context.Context, *socketio.Socket, json.RawMessage, func(Shape, []Point, *Point) error) error = (*Store).EventEchoShape
+	_ func(*Store, context.Context, *socketio.Socket, Tree, func(Tree, ...Tree) error) error                     = (*Store).EventEchoTree
+	_ func(*Store, context.Context, *socketio.Socket, Item) error                                                = (*Store).EventItem
+	_ func(*Store, context.Context, *socketio.Socket, []Item) error                                              = (*Store).EventItems
+	_ func(*Store, context.Context, *socketio.Socket, Nest) error                                                = (*Store).EventNest
+	_ func(*Store, context.Context, *socketio.Socket, *Item) error                                               = (*Store).EventOptional
+	_ func(*Store, context.Context, *socketio.Socket, []Point) error                                             = (*Store).EventPath
+	_ func(*Store, context.Context, *socketio.Socket, map[string]Point, [4]Point) error                          = (*Store).EventPoints
+	_ func(*Store, context.Context, *socketio.Socket, Tree) error                                                = (*Store).EventTree
 )
 
 // The //sio:emits methods this file was generated from: a build error on one
@@ -39,6 +46,24 @@ var (
 const (
 	// StoreNamespace is the namespace Store serves.
 	StoreNamespace = "/nested"
+
+	// StoreAckCornersEvent is the event Store.EventAckCorners handles.
+	StoreAckCornersEvent = "ack_corners"
+
+	// StoreAckCornersJSONEvent is the event Store.EventAckCornersJSON handles.
+	StoreAckCornersJSONEvent = "ack_corners_json"
+
+	// StoreAckShapeEvent is the event Store.EventAckShape handles.
+	StoreAckShapeEvent = "ack_shape"
+
+	// StoreAckShapeJSONEvent is the event Store.EventAckShapeJSON handles.
+	StoreAckShapeJSONEvent = "ack_shape_json"
+
+	// StoreEchoShapeEvent is the event Store.EventEchoShape handles.
+	StoreEchoShapeEvent = "echo_shape"
+
+	// StoreEchoTreeEvent is the event Store.EventEchoTree handles.
+	StoreEchoTreeEvent = "echo_tree"
 
 	// StoreItemEvent is the event Store.EventItem handles.
 	StoreItemEvent = "item"
@@ -86,9 +111,81 @@ var _sio_Store_spec = sioruntime.Spec[Store]{
 type _sio_Store_dispatcher Store
 
 // Dispatch decodes the arguments of event and calls its handler.
-func (_sio_d *_sio_Store_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _ socketio.AckFunc) error {
+func (_sio_d *_sio_Store_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_args *socketio.Args, _sio_ack socketio.AckFunc) error {
 	_sio_c := (*Store)(_sio_d)
 	switch _sio_event {
+	case "ack_corners":
+		var _sio_reply func([]Point) error
+		if _sio_ack != nil {
+			_sio_reply = func(_sio_r0 []Point) error {
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_slice_Point(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
+			}
+		}
+		return _sio_c.EventAckCorners(_sio_ctx, _sio_s, _sio_reply)
+	case "ack_corners_json":
+		return _sio_c.EventAckCornersJSON(_sio_ctx, _sio_s, _sio_ack)
+	case "ack_shape":
+		var _sio_reply func(Shape) error
+		if _sio_ack != nil {
+			_sio_reply = func(_sio_r0 Shape) error {
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Shape(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
+			}
+		}
+		return _sio_c.EventAckShape(_sio_ctx, _sio_s, _sio_reply)
+	case "ack_shape_json":
+		return _sio_c.EventAckShapeJSON(_sio_ctx, _sio_s, _sio_ack)
+	case "echo_shape":
+		_sio_a0, _sio_err := sioruntime.RawJSON[json.RawMessage](_sio_args, 0)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+		}
+		var _sio_reply func(Shape, []Point, *Point) error
+		if _sio_ack != nil {
+			_sio_reply = func(_sio_r0 Shape, _sio_r1 []Point, _sio_r2 *Point) error {
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Shape(_sio_e, &_sio_r0)
+				_sio_e.Next()
+				_sio_encode_slice_Point(_sio_e, &_sio_r1)
+				_sio_e.Next()
+				if _sio_r2 == nil {
+					_sio_e.Null()
+				} else {
+					_sio_encode_Point(_sio_e, _sio_r2)
+				}
+				return sioruntime.Ack(_sio_ack, _sio_e)
+			}
+		}
+		return _sio_c.EventEchoShape(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
+	case "echo_tree":
+		_sio_a0, _sio_err := _sio_decode_Tree_arg(_sio_args, 0)
+		if _sio_err != nil {
+			return sioruntime.DecodeFailed(_sio_event, 0, _sio_err)
+		}
+		var _sio_reply func(Tree, ...Tree) error
+		if _sio_ack != nil {
+			_sio_reply = func(_sio_r0 Tree, _sio_r1 ...Tree) error {
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_m := _sio_e.Mark()
+				_sio_encode_Tree(_sio_e, &_sio_r0)
+				_sio_e.Recheck(_sio_m, _sio_r0)
+				for _, _sio_x := range _sio_r1 {
+					_sio_e.Next()
+					_sio_m := _sio_e.Mark()
+					_sio_encode_Tree(_sio_e, &_sio_x)
+					_sio_e.Recheck(_sio_m, _sio_x)
+				}
+				return sioruntime.Ack(_sio_ack, _sio_e)
+			}
+		}
+		return _sio_c.EventEchoTree(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
 	case "item":
 		_sio_a0, _sio_err := _sio_decode_Item_arg(_sio_args, 0)
 		if _sio_err != nil {

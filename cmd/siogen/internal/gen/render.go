@@ -27,6 +27,9 @@ type renderer struct {
 	imports  map[string]string // path → package name, of every package the file refers to
 	decoders map[string]*structDecoder
 	encoders map[string]*structEncoder // of emitters' arguments, by type
+	// markDeclared: the function being rendered has declared the mark of
+	// a recursive argument in its body (encodeValue).
+	markDeclared bool
 }
 
 // structDecoder is the generated decoder of one struct, slice, array or map
@@ -680,10 +683,15 @@ func (r *renderer) eventBody(c *consumer, e *event) []jen.Code {
 }
 
 // ackFunc renders a function literal of type sig that sends its arguments
-// through the socketio.AckFunc. An argument of a binary type (see
-// binaryType) is converted to []byte, which socketio sends as an attachment.
+// through the socketio.AckFunc. The arguments are encoded as the emitters
+// encode theirs (generated encoders and runtime.Encoder, encoding/json for
+// what generated code does not encode; a binary type as an attachment) and
+// handed to the AckFunc as one *socketio.Args, which socketio sends as it
+// is (runtime.Ack). An acknowledgement that may be called with one value of
+// an interface type (func(any) error, func(...any) error) passes its
+// values on as they are: that value may be a *socketio.Args to forward.
 func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
-	var params, args []jen.Code
+	var params []jen.Code
 	n := sig.Params().Len()
 	variadic := sig.Variadic()
 	for i := range n {
@@ -694,30 +702,28 @@ func (r *renderer) ackFunc(sig *types.Signature) jen.Code {
 			continue
 		}
 		params = append(params, jen.Id(id).Add(r.typ(t)))
-		args = append(args, r.ackArg(t, jen.Id(id)))
 	}
-	var body []jen.Code
-	switch {
-	case !variadic:
-		body = append(body, jen.Return(jen.Id(prefix+"ack").Call(args...)))
-	case n == 1 && types.Identical(sig.Params().At(0).Type().(*types.Slice).Elem(), types.Universe.Lookup("any").Type()):
-		body = append(body, jen.Return(jen.Id(prefix+"ack").Call(jen.Id(prefix+"r0").Op("..."))))
-	default:
-		last := jen.Id(fmt.Sprintf("%sr%d", prefix, n-1))
-		elem := sig.Params().At(n - 1).Type().(*types.Slice).Elem()
-		size := jen.Len(last.Clone())
-		if n > 1 {
-			size = jen.Lit(n - 1).Op("+").Len(last.Clone())
+	if n == 1 {
+		t := sig.Params().At(0).Type()
+		if variadic {
+			t = t.(*types.Slice).Elem()
 		}
-		body = append(body, jen.Id(prefix+"x").Op(":=").Make(jen.Index().Any(), jen.Lit(0), size))
-		if n > 1 {
-			body = append(body, jen.Id(prefix+"x").Op("=").Append(append([]jen.Code{jen.Id(prefix + "x")}, args...)...))
+		if types.IsInterface(t) {
+			call := jen.Id(prefix + "ack").Call(jen.Id(prefix + "r0"))
+			if variadic {
+				call = jen.Id(prefix + "ack").Call(jen.Id(prefix + "r0").Op("..."))
+			}
+			return jen.Func().Params(params...).Error().Block(jen.Return(call))
 		}
-		body = append(body,
-			jen.For(jen.List(jen.Id("_"), jen.Id(prefix+"v")).Op(":=").Range().Add(last.Clone())).Block(
-				jen.Id(prefix+"x").Op("=").Append(jen.Id(prefix+"x"), r.ackArg(elem, jen.Id(prefix+"v")))),
-			jen.Return(jen.Id(prefix+"ack").Call(jen.Id(prefix+"x").Op("..."))))
 	}
+	enc := jen.Id(prefix + "e")
+	body := []jen.Code{enc.Clone().Op(":=").Add(r.qual(runtimePath, "NewEncoder")).Call()}
+	r.markDeclared = false
+	for i := range n {
+		p := &param{typ: sig.Params().At(i).Type(), variadic: variadic && i == n-1}
+		body = append(body, r.encodeParam(p, jen.Id(fmt.Sprintf("%sr%d", prefix, i)))...)
+	}
+	body = append(body, jen.Return(r.qual(runtimePath, "Ack").Call(jen.Id(prefix+"ack"), enc)))
 	return jen.Func().Params(params...).Error().Block(body...)
 }
 

@@ -159,6 +159,7 @@ func (r *renderer) emitMethods(ei *emitsIface, e *emitEvent) {
 	}
 	enc := jen.Id(prefix + "e")
 	body := []jen.Code{enc.Clone().Op(":=").Add(r.qual(runtimePath, "NewEncoder")).Call()}
+	r.markDeclared = false
 	for i, p := range e.params {
 		body = append(body, r.encodeParam(p, jen.Id(names[i]))...)
 	}
@@ -309,12 +310,14 @@ func (r *renderer) encodeParam(p *param, v *jen.Statement) []jen.Code {
 		return []jen.Code{jen.For(jen.List(jen.Id("_"), x.Clone()).Op(":=").Range().Add(v)).Block(
 			append([]jen.Code{enc.Clone().Dot("Next").Call()}, r.encodeValue(elem, x, false)...)...)}
 	}
-	return append([]jen.Code{enc.Clone().Dot("Next").Call()}, r.encodeValue(p.typ, v, false)...)
+	return append([]jen.Code{enc.Clone().Dot("Next").Call()}, r.encodeValue(p.typ, v, true)...)
 }
 
 // encodeValue renders the statements writing v, of type t (a pointer: nil
-// is null). addressable says whether &v may be taken.
-func (r *renderer) encodeValue(t types.Type, v *jen.Statement, addressable bool) []jen.Code {
+// is null). topLevel says that they are rendered in the function's body,
+// where the mark of a recursive argument is declared once (r.markDeclared)
+// and then assigned; elsewhere they have a block of their own.
+func (r *renderer) encodeValue(t types.Type, v *jen.Statement, topLevel bool) []jen.Code {
 	enc := jen.Id(prefix + "e")
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
 		ve := encoderFor(r.a.pkg, ptr.Elem())
@@ -323,7 +326,7 @@ func (r *renderer) encodeValue(t types.Type, v *jen.Statement, addressable bool)
 		}
 		var inner []jen.Code
 		if ve.generated() {
-			inner = r.encodeTop(ve, v.Clone(), v.Clone())
+			inner = r.encodeTop(ve, v.Clone(), v.Clone(), true)
 		} else {
 			inner = r.scalar(ve, jen.Op("*").Add(v.Clone()))
 		}
@@ -331,23 +334,32 @@ func (r *renderer) encodeValue(t types.Type, v *jen.Statement, addressable bool)
 	}
 	ve := encoderFor(r.a.pkg, t)
 	if ve.generated() {
-		return r.encodeTop(ve, v.Clone(), jen.Op("&").Add(v))
+		declare := !topLevel || !r.markDeclared
+		if topLevel && ve.cyclic {
+			r.markDeclared = true
+		}
+		return r.encodeTop(ve, v.Clone(), jen.Op("&").Add(v), declare)
 	}
 	return r.scalar(ve, v)
 }
 
 // encodeTop renders the call of ve's generated encoder on v, an argument
 // (ptr its address); when ve's type graph has a cycle, the argument is
-// written again by encoding/json if the generated code went too deep.
-func (r *renderer) encodeTop(ve valueEncoder, v *jen.Statement, ptr jen.Code) []jen.Code {
+// written again by encoding/json if the generated code went too deep, from
+// a mark the statements declare (declare) or assign.
+func (r *renderer) encodeTop(ve valueEncoder, v *jen.Statement, ptr jen.Code, declare bool) []jen.Code {
 	enc := jen.Id(prefix + "e")
 	call := jen.Id(r.encoderName(ve)).Call(enc.Clone(), ptr)
 	if !ve.cyclic {
 		return []jen.Code{call}
 	}
 	m := jen.Id(prefix + "m")
+	op := ":="
+	if !declare {
+		op = "="
+	}
 	return []jen.Code{
-		m.Clone().Op(":=").Add(enc.Clone()).Dot("Mark").Call(),
+		m.Clone().Op(op).Add(enc.Clone()).Dot("Mark").Call(),
 		call,
 		enc.Clone().Dot("Recheck").Call(m.Clone(), v),
 	}

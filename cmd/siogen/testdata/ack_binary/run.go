@@ -29,7 +29,7 @@ func main() {
 	} {
 		var sent *parser.Packet
 		ack := func(args ...any) error {
-			data, att, err := parser.MarshalArgs(args...)
+			data, att, err := socketio.MarshalAck(args...)
 			if err != nil {
 				return err
 			}

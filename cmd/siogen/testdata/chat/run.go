@@ -17,7 +17,7 @@ import (
 
 func recorder(out *[]string) socketio.AckFunc {
 	return func(args ...any) error {
-		b, err := json.Marshal(args)
+		b, _, err := socketio.MarshalAck(args...)
 		if err != nil {
 			return err
 		}

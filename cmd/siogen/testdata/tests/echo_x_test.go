@@ -21,11 +21,15 @@ func (e *Echo) EventEcho(ctx context.Context, s *socketio.Socket, text string, a
 
 // TestEchoDispatch dispatches "echo" through the generated spec.
 func TestEchoDispatch(t *testing.T) {
-	var got []any
-	ack := func(args ...any) error { got = args; return nil }
+	var got string
+	ack := func(args ...any) error {
+		data, _, err := socketio.MarshalAck(args...)
+		got = string(data)
+		return err
+	}
 	err := _sio_Echo_spec.Dispatcher(&Echo{}).Dispatch(context.Background(), nil, "echo", socketio.NewArgs([]byte(`["hi"]`), nil), ack)
-	if err != nil || len(got) != 1 || got[0] != "hi" {
-		t.Errorf("echo: err %v, ack %v", err, got)
+	if err != nil || got != `["hi"]` {
+		t.Errorf("echo: err %v, ack %s", err, got)
 	}
 	srv := socketio.NewServer(nil)
 	tests.RegisterRoom(srv, func() *tests.Room { return &tests.Room{} }) // from sio_gen.go

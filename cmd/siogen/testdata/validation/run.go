@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -36,7 +35,7 @@ func main() {
 	var log strings.Builder
 	var acks []string
 	ack := func(args ...any) error {
-		b, err := json.Marshal(args)
+		b, _, err := socketio.MarshalAck(args...)
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,10 @@ func (_sio_d *_sio_Files_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 		var _sio_reply func(Blob) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Blob) error {
-				return _sio_ack([]byte(_sio_r0))
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.Binary([]byte(_sio_r0))
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventEcho(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -88,12 +91,14 @@ func (_sio_d *_sio_Files_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 		var _sio_reply func(int, ...Blob) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 int, _sio_r1 ...Blob) error {
-				_sio_x := make([]any, 0, 1+len(_sio_r1))
-				_sio_x = append(_sio_x, _sio_r0)
-				for _, _sio_v := range _sio_r1 {
-					_sio_x = append(_sio_x, []byte(_sio_v))
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.Int(int64(_sio_r0))
+				for _, _sio_x := range _sio_r1 {
+					_sio_e.Next()
+					_sio_e.Binary([]byte(_sio_x))
 				}
-				return _sio_ack(_sio_x...)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventMany(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -105,7 +110,20 @@ func (_sio_d *_sio_Files_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 		var _sio_reply func(*Blob, []byte, Text, json.RawMessage) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 *Blob, _sio_r1 []byte, _sio_r2 Text, _sio_r3 json.RawMessage) error {
-				return _sio_ack(sioruntime.BinaryPtr(_sio_r0), _sio_r1, _sio_r2, _sio_r3)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				if _sio_r0 == nil {
+					_sio_e.Null()
+				} else {
+					_sio_e.Binary([]byte(*_sio_r0))
+				}
+				_sio_e.Next()
+				_sio_e.Binary(_sio_r1)
+				_sio_e.Next()
+				_sio_e.JSON(_sio_r2)
+				_sio_e.Next()
+				_sio_e.RawJSON(_sio_r3)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventMixed(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -113,11 +131,12 @@ func (_sio_d *_sio_Files_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 		var _sio_reply func(...Blob) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 ...Blob) error {
-				_sio_x := make([]any, 0, len(_sio_r0))
-				for _, _sio_v := range _sio_r0 {
-					_sio_x = append(_sio_x, []byte(_sio_v))
+				_sio_e := sioruntime.NewEncoder()
+				for _, _sio_x := range _sio_r0 {
+					_sio_e.Next()
+					_sio_e.Binary([]byte(_sio_x))
 				}
-				return _sio_ack(_sio_x...)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventOnly(_sio_ctx, _sio_s, _sio_reply)

@@ -120,7 +120,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Status) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Status(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventChatMessage(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -142,7 +145,12 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(string, int) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string, _sio_r1 int) error {
-				return _sio_ack(_sio_r0, _sio_r1)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				_sio_e.Next()
+				_sio_e.Int(int64(_sio_r1))
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventGetURL(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
@@ -160,7 +168,8 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func() error
 		if _sio_ack != nil {
 			_sio_reply = func() error {
-				return _sio_ack()
+				_sio_e := sioruntime.NewEncoder()
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventNoArgs(_sio_ctx, _sio_s, _sio_reply)
@@ -222,12 +231,14 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(int, ...string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 int, _sio_r1 ...string) error {
-				_sio_x := make([]any, 0, 1+len(_sio_r1))
-				_sio_x = append(_sio_x, _sio_r0)
-				for _, _sio_v := range _sio_r1 {
-					_sio_x = append(_sio_x, _sio_v)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.Int(int64(_sio_r0))
+				for _, _sio_x := range _sio_r1 {
+					_sio_e.Next()
+					_sio_e.String(_sio_x)
 				}
-				return _sio_ack(_sio_x...)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventVariadicAck(_sio_ctx, _sio_s, _sio_reply)
@@ -292,6 +303,14 @@ func (_sio_d *_sio_Lobby_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 // what the dispatcher returns.
 func _sio_Lobby_decodeError(_sio_c *Lobby, _sio_ctx context.Context, _sio_s *socketio.Socket, _sio_event string, _sio_i int, _sio_err error, _sio_ack socketio.AckFunc) error {
 	return _sio_c.DecodeError(_sio_ctx, _sio_s, _sio_event, sioruntime.DecodeFailed(_sio_event, _sio_i, _sio_err), _sio_ack)
+}
+
+// _sio_encode_Status writes *_sio_v as encoding/json does.
+func _sio_encode_Status(_sio_e *sioruntime.Encoder, _sio_v *Status) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"status\":")
+	_sio_e.String(_sio_v.Status)
+	_sio_e.EndObject()
 }
 
 // _sio_decode_Auth decodes raw into *_sio_v, which must be the zero value. Any

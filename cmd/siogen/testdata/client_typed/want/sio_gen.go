@@ -120,7 +120,8 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func() error
 		if _sio_ack != nil {
 			_sio_reply = func() error {
-				return _sio_ack()
+				_sio_e := sioruntime.NewEncoder()
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventDone(_sio_ctx, _sio_s, _sio_reply)
@@ -150,7 +151,18 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Answer, int, *string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Answer, _sio_r1 int, _sio_r2 *string) error {
-				return _sio_ack(_sio_r0, _sio_r1, _sio_r2)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Answer(_sio_e, &_sio_r0)
+				_sio_e.Next()
+				_sio_e.Int(int64(_sio_r1))
+				_sio_e.Next()
+				if _sio_r2 == nil {
+					_sio_e.Null()
+				} else {
+					_sio_e.String(*_sio_r2)
+				}
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventQuiz(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
@@ -162,7 +174,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(json.RawMessage) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 json.RawMessage) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.RawJSON(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventRaw(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -174,7 +189,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Status) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Status(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventSend(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -228,7 +246,18 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(int, Blob, *[]byte) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 int, _sio_r1 Blob, _sio_r2 *[]byte) error {
-				return _sio_ack(_sio_r0, []byte(_sio_r1), sioruntime.BinaryPtr(_sio_r2))
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.Int(int64(_sio_r0))
+				_sio_e.Next()
+				_sio_e.Binary([]byte(_sio_r1))
+				_sio_e.Next()
+				if _sio_r2 == nil {
+					_sio_e.Null()
+				} else {
+					_sio_e.Binary(*_sio_r2)
+				}
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventUpload(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_a2, _sio_a3, _sio_reply)
@@ -292,7 +321,10 @@ func (_sio_d *_sio_Plain_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventAuth(_sio_ctx, _sio_s, _sio_reply)
@@ -340,7 +372,10 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventWhere(_sio_ctx, _sio_s, _sio_reply)
@@ -583,6 +618,14 @@ func (PlainEventsEmitter) Tick(to sioruntime.Target) error {
 	return sioruntime.Emit(to, PlainEventsTickEvent, _sio_e)
 }
 
+// _sio_encode_Answer writes *_sio_v as encoding/json does.
+func _sio_encode_Answer(_sio_e *sioruntime.Encoder, _sio_v *Answer) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"choice\":")
+	_sio_e.Int(int64(_sio_v.Choice))
+	_sio_e.EndObject()
+}
+
 // _sio_encode_Message writes *_sio_v as encoding/json does.
 func _sio_encode_Message(_sio_e *sioruntime.Encoder, _sio_v *Message) {
 	_sio_e.BeginObject()
@@ -602,6 +645,16 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.String(_sio_v.Text)
 	_sio_e.Key("\"choices\":")
 	_sio_encode_slice_string(_sio_e, &_sio_v.Choices)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_Status writes *_sio_v as encoding/json does.
+func _sio_encode_Status(_sio_e *sioruntime.Encoder, _sio_v *Status) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"stored\":")
+	_sio_e.Bool(_sio_v.Stored)
+	_sio_e.Key("\"length\":")
+	_sio_e.Int(int64(_sio_v.Length))
 	_sio_e.EndObject()
 }
 

@@ -173,7 +173,10 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Status) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Status(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventSend(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -215,7 +218,18 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(*Tree, Blob) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 *Tree, _sio_r1 Blob) error {
-				return _sio_ack(_sio_r0, []byte(_sio_r1))
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				if _sio_r0 == nil {
+					_sio_e.Null()
+				} else {
+					_sio_m := _sio_e.Mark()
+					_sio_encode_Tree(_sio_e, _sio_r0)
+					_sio_e.Recheck(_sio_m, _sio_r0)
+				}
+				_sio_e.Next()
+				_sio_e.Binary([]byte(_sio_r1))
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventTree(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
@@ -233,7 +247,12 @@ func (_sio_d *_sio_Room_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(int, [4]byte) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 int, _sio_r1 [4]byte) error {
-				return _sio_ack(_sio_r0, _sio_r1)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.Int(int64(_sio_r0))
+				_sio_e.Next()
+				_sio_encode_array4_byte(_sio_e, &_sio_r1)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventUpload(_sio_ctx, _sio_s, _sio_a0, _sio_a1, _sio_reply)
@@ -279,7 +298,10 @@ func (_sio_d *_sio_Team_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventPing(_sio_ctx, _sio_s, _sio_reply)
@@ -506,6 +528,14 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.EndObject()
 }
 
+// _sio_encode_Status writes *_sio_v as encoding/json does.
+func _sio_encode_Status(_sio_e *sioruntime.Encoder, _sio_v *Status) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"ok\":")
+	_sio_e.Bool(_sio_v.OK)
+	_sio_e.EndObject()
+}
+
 // _sio_encode_Tree writes *_sio_v as encoding/json does.
 func _sio_encode_Tree(_sio_e *sioruntime.Encoder, _sio_v *Tree) {
 	if !_sio_e.Enter() {
@@ -520,6 +550,16 @@ func _sio_encode_Tree(_sio_e *sioruntime.Encoder, _sio_v *Tree) {
 	}
 	_sio_e.EndObject()
 	_sio_e.Leave()
+}
+
+// _sio_encode_array4_byte writes *_sio_v as encoding/json does.
+func _sio_encode_array4_byte(_sio_e *sioruntime.Encoder, _sio_v *[4]byte) {
+	_sio_e.BeginArray()
+	for _sio_i := range *_sio_v {
+		_sio_e.Element(_sio_i)
+		_sio_e.Uint(uint64((*_sio_v)[_sio_i]))
+	}
+	_sio_e.EndArray()
 }
 
 // _sio_encode_slice_ptr_Tree writes *_sio_v as encoding/json does.

@@ -89,7 +89,10 @@ func (_sio_d *_sio_Chat_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(Status) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 Status) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_encode_Status(_sio_e, &_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventChatMessage(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -210,6 +213,14 @@ func _sio_encode_Question(_sio_e *sioruntime.Encoder, _sio_v *Question) {
 	_sio_e.String(_sio_v.Text)
 	_sio_e.Key("\"choices\":")
 	_sio_encode_slice_string(_sio_e, &_sio_v.Choices)
+	_sio_e.EndObject()
+}
+
+// _sio_encode_Status writes *_sio_v as encoding/json does.
+func _sio_encode_Status(_sio_e *sioruntime.Encoder, _sio_v *Status) {
+	_sio_e.BeginObject()
+	_sio_e.Key("\"stored\":")
+	_sio_e.Bool(_sio_v.Stored)
 	_sio_e.EndObject()
 }
 

@@ -63,7 +63,10 @@ func (_sio_d *_sio_Echo_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s *s
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventEcho(_sio_ctx, _sio_s, _sio_a0, _sio_reply)

@@ -104,7 +104,10 @@ func (_sio_d *_sio_Hooked_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventBoom(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -132,7 +135,10 @@ func (_sio_d *_sio_Hooked_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventRename(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -233,7 +239,10 @@ func (_sio_d *_sio_Strict_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventBoom(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -267,7 +276,10 @@ func (_sio_d *_sio_Strict_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventMaybe(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
@@ -312,7 +324,10 @@ func (_sio_d *_sio_Strict_dispatcher) Dispatch(_sio_ctx context.Context, _sio_s 
 		var _sio_reply func(string) error
 		if _sio_ack != nil {
 			_sio_reply = func(_sio_r0 string) error {
-				return _sio_ack(_sio_r0)
+				_sio_e := sioruntime.NewEncoder()
+				_sio_e.Next()
+				_sio_e.String(_sio_r0)
+				return sioruntime.Ack(_sio_ack, _sio_e)
 			}
 		}
 		return _sio_c.EventRename(_sio_ctx, _sio_s, _sio_a0, _sio_reply)
