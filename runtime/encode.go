@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/internal/placeholder"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
 )
@@ -204,9 +205,7 @@ func (e *Encoder) Binary(b []byte) {
 	if b == nil {
 		b = []byte{}
 	}
-	e.buf = append(e.buf, `{"_placeholder":true,"num":`...)
-	e.buf = strconv.AppendInt(e.buf, int64(len(e.att)), 10)
-	e.buf = append(e.buf, '}')
+	e.buf = placeholder.Append(e.buf, len(e.att))
 	e.att = append(e.att, b)
 }
 
