@@ -25,7 +25,7 @@ type Session struct {
 	srv *Server
 	cfg *config
 	id  string
-	req *http.Request
+	hs  Handshake // the handshake request's facts, not the request
 
 	mu        sync.Mutex
 	state     sessionState
@@ -84,14 +84,11 @@ type inbound struct {
 }
 
 func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
-	req := r.WithContext(context.WithoutCancel(r.Context()))
-	req.Body = http.NoBody
-	req.GetBody = nil
 	return &Session{
 		srv:       srv,
 		cfg:       srv.cfg,
 		id:        id,
-		req:       req,
+		hs:        newHandshake(r),
 		transport: transport,
 		done:      make(chan struct{}),
 	}
@@ -100,9 +97,18 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 // ID returns the session id (the "sid" of the protocol).
 func (s *Session) ID() string { return s.id }
 
-// Request returns the handshake request: its headers, URL with query and
-// RemoteAddr. Its body is empty and its context is never canceled.
-func (s *Session) Request() *http.Request { return s.req }
+// Handshake returns what the session keeps of its handshake request:
+// headers, URL, remote address, TLS state. It is the same for the
+// session's whole life and must not be modified.
+func (s *Session) Handshake() *Handshake { return &s.hs }
+
+// Request returns the handshake request rebuilt from [Session.Handshake]
+// (see [Handshake.Request]): a new *http.Request on each call, with the
+// request's headers, URL with query, Host, RemoteAddr and TLS state, an
+// empty body and a background context. The session does not keep the
+// request itself, whose context and parsed form would stay in memory with
+// every idle connection.
+func (s *Session) Request() *http.Request { return s.hs.Request() }
 
 // Transport returns the name of the current transport, "polling" or
 // "websocket".

@@ -2,7 +2,6 @@ package socketio
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 type engineConn interface {
 	ID() string
 	Transport() string
-	Request() *http.Request
+	Handshake() *engineio.Handshake // nil when there is no request
 	Send(msgs ...engineio.Message) error
 	SendWait(ctx context.Context, msgs ...engineio.Message) error
 	SendVolatile(msgs ...engineio.Message) bool

@@ -26,7 +26,12 @@ type Socket struct {
 	pid       string // recovery session id; "" when recovery is off
 	nsp       *Namespace
 	client    *client
-	handshake *Handshake
+	// handshake is built from the connection's engineio.Handshake, auth
+	// and created on the first call of Handshake: an idle socket whose
+	// application never asks keeps only those.
+	handshake atomic.Pointer[Handshake]
+	created   time.Time
+	auth      []byte
 	ctx       context.Context
 	cancel    context.CancelCauseFunc
 	recovered *SessionState // the restored session, nil when not recovered
@@ -77,7 +82,7 @@ func newSocket(n *Namespace, c *client, auth []byte) *Socket {
 	if s.id == "" {
 		s.id = newID()
 	}
-	s.handshake = newHandshake(c.conn.Request(), auth, time.Now())
+	s.created, s.auth = time.Now(), auth
 	return s
 }
 
@@ -112,8 +117,19 @@ func (s *Socket) Server() *Server { return s.nsp.srv }
 func (s *Socket) Context() context.Context { return s.ctx }
 
 // Handshake describes the request that opened the connection and the
-// CONNECT packet's auth payload.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+// CONNECT packet's auth payload. It is built on the first call and the
+// same afterwards; treat it as read-only (its Headers are shared with the
+// connection's other sockets).
+func (s *Socket) Handshake() *Handshake {
+	if h := s.handshake.Load(); h != nil {
+		return h
+	}
+	h := newHandshake(s.client.conn.Handshake(), s.auth, s.created)
+	if !s.handshake.CompareAndSwap(nil, h) {
+		return s.handshake.Load()
+	}
+	return h
+}
 
 // Connected reports whether the socket is connected (its CONNECT reply
 // sent, not disconnected).
