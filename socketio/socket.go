@@ -22,10 +22,10 @@ const (
 
 // Socket is a client's connection to one namespace.
 type Socket struct {
-	id        string
-	pid       string // recovery session id; "" when recovery is off
-	nsp       *Namespace
-	client    *client
+	id     string
+	pid    string // recovery session id; "" when recovery is off
+	nsp    *Namespace
+	client *client
 	// handshake is built from the connection's engineio.Handshake, auth
 	// and created on the first call of Handshake: an idle socket whose
 	// application never asks keeps only those.
