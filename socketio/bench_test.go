@@ -26,7 +26,7 @@ func benchConnect(b *testing.B, s *Server) (*testClient, *Socket) {
 	tc.send("0")
 	for {
 		tc.c.mu.Lock()
-		so := tc.c.sockets["/"]
+		so := tc.c.socketLocked("/")
 		tc.c.mu.Unlock()
 		if so != nil && so.Connected() {
 			return tc, so

@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,10 +31,15 @@ type client struct {
 	dec  parser.Decoder // used only from onMessage, which engineio serializes
 	pkt  parser.Packet  // the packet being decoded, reused (onMessage only)
 
-	mu      sync.Mutex
-	sockets map[string]*Socket // by namespace name, connecting or connected
+	mu sync.Mutex // guards the fields below
+	// sockets are the connecting or connected sockets, one per namespace
+	// (at most Options.MaxNamespacesPerConnection; mostly one, which a
+	// slice holds in fewer bytes than a map).
+	sockets []*Socket
 	closed  bool
-	timer   *time.Timer // closes a connection that joins no namespace in time
+	// timer closes a connection that joins no namespace in time; nil once
+	// a namespace is joined.
+	timer *time.Timer
 	// expired is set when the timer fired while connect steps were still
 	// under way: the last of them to fail closes the connection.
 	expired bool
@@ -50,12 +56,22 @@ var (
 )
 
 func newClient(s *Server, conn engineConn) *client {
-	c := &client{srv: s, conn: conn, sockets: make(map[string]*Socket, 1)}
+	c := &client{srv: s, conn: conn}
 	c.dec.MaxAttachments = s.opts.MaxAttachments
 	c.mu.Lock()
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, c.connectTimeout)
 	c.mu.Unlock()
 	return c
+}
+
+// socketLocked returns the socket of namespace name, or nil. c.mu is held.
+func (c *client) socketLocked(name string) *Socket {
+	for _, s := range c.sockets {
+		if s.nsp.name == name {
+			return s
+		}
+	}
+	return nil
 }
 
 func (c *client) connectTimeout() {
@@ -95,7 +111,7 @@ func (c *client) onPacket(p *parser.Packet) {
 		c.mu.Unlock()
 		return
 	}
-	s := c.sockets[p.Namespace]
+	s := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	switch {
 	case s == nil && p.Type == parser.Connect:
@@ -144,7 +160,7 @@ func (c *client) connect(name string, auth []byte) {
 		s.releaseNamespace()
 		return
 	}
-	c.sockets[name] = s
+	c.sockets = append(c.sockets, s)
 	c.mu.Unlock()
 	s.push(item{kind: itemConnect, body: auth})
 }
@@ -157,7 +173,10 @@ func (c *client) refuse(name string, payload []byte) {
 // connected is called when a socket's CONNECT reply went out.
 func (c *client) connected() {
 	c.mu.Lock()
-	c.timer.Stop()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil // an idle connection keeps no timer
+	}
 	c.expired = false
 	c.mu.Unlock()
 }
@@ -168,8 +187,8 @@ func (c *client) connected() {
 func (c *client) remove(s *Socket) (idle bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.sockets[s.nsp.name] == s {
-		delete(c.sockets, s.nsp.name)
+	if i := slices.Index(c.sockets, s); i >= 0 {
+		c.sockets = slices.Delete(c.sockets, i, i+1)
 	}
 	return c.expired && len(c.sockets) == 0 && !c.closed
 }
@@ -190,11 +209,7 @@ func (c *client) disconnectAll() {
 func (c *client) snapshot() []*Socket {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		out = append(out, s)
-	}
-	return out
+	return slices.Clone(c.sockets)
 }
 
 // closeWith closes the sockets with reason, then the Engine.IO connection.
@@ -220,7 +235,9 @@ func (c *client) shut(reason DisconnectReason) bool {
 		return false
 	}
 	c.closed = true
-	c.timer.Stop()
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 	c.mu.Unlock()
 	for _, s := range c.snapshot() {
 		s.close(reason, false)

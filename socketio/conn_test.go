@@ -246,7 +246,7 @@ func (tc *testClient) connect(nsp string) *Socket {
 	}
 	synctest.Wait()
 	tc.c.mu.Lock()
-	s := tc.c.sockets[nsp]
+	s := tc.c.socketLocked(nsp)
 	tc.c.mu.Unlock()
 	if s == nil || !s.Connected() {
 		tc.t.Fatalf("connect %s: not connected; sent %q", nsp, tc.conn.take())

@@ -522,6 +522,7 @@ func (s *Socket) accept() bool {
 	missed := s.startReplayLocked()
 	s.state.Store(stateConnected)
 	s.connectTimer.Stop()
+	s.connectTimer = nil // a connected socket keeps no timer
 	pending := s.pending
 	s.pending = nil
 	deferred := s.deferDisconnect
