@@ -67,6 +67,34 @@ type wsConn struct {
 	*websocket.Conn
 	br  *bufio.Reader
 	raw syscall.RawConn // nil when the connection has no file descriptor
+	// handedOver is when the reader last moved to a fresh goroutine (see
+	// handOver); only the reader uses it.
+	handedOver time.Time
+}
+
+// wsHandOverEvery bounds how often a connection's reader moves to a fresh
+// goroutine to wait for input (see handOver).
+const wsHandOverEvery = time.Second
+
+// handOver reports whether the reader, which read a message on its
+// goroutine, is to wait for the next one on a fresh goroutine instead. A
+// goroutine's stack grows while it reads and handles a message (gorilla's
+// read path, the handlers), and the runtime does not shrink a stack below
+// 4 KiB while a goroutine waits in the network poller: a fresh goroutine
+// waits on the 2 KiB it started with. That halves the stack an idle
+// connection holds; at most once per wsHandOverEvery, so that a busy
+// connection does not pay a goroutine start and the stack's regrowth per
+// message. Only a reader with no buffered input hands over.
+func (c *wsConn) handOver() bool {
+	if c.br != nil && c.br.Buffered() > 0 {
+		return false
+	}
+	now := time.Now()
+	if !c.handedOver.IsZero() && now.Sub(c.handedOver) < wsHandOverEvery {
+		return false
+	}
+	c.handedOver = now
+	return true
 }
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
@@ -141,13 +169,19 @@ func (s *Session) startWebSocket(conn *wsConn) {
 // connection with a close frame whose code says why (see closeWebSocket).
 func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 	conn := wc.Conn
+	read := false // a message was read on this goroutine
 	for {
+		if read && wc.handOver() {
+			go s.readWebSocket(wc, probing)
+			return
+		}
 		wc.waitInput()
 		mt, data, err := conn.ReadMessage()
 		if err != nil {
 			s.webSocketFailed(conn, err, probing)
 			return
 		}
+		read = true
 		var p packet
 		if mt == websocket.BinaryMessage {
 			p = packet{typ: typeMessage, binary: true, data: data}
