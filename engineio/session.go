@@ -74,7 +74,9 @@ type Session struct {
 	closing          chan struct{} // made by Closing, closed by finishLocked
 	sendSpace        chan struct{} // non-nil while SendWait waits for room
 
-	done chan struct{} // closed after OnClose returned
+	// done is closed after OnClose returned; made by doneChan, when
+	// Shutdown waits, or set to closedChan once OnClose returned.
+	done chan struct{}
 }
 
 // inbound is an entry of the inbox: a message, or the final close event.
@@ -90,7 +92,6 @@ func newSession(srv *Server, id string, r *http.Request, transport string) *Sess
 		id:        id,
 		hs:        newHandshake(r),
 		transport: transport,
-		done:      make(chan struct{}),
 	}
 }
 
@@ -418,6 +419,16 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 }
 
+// doneChan returns a channel closed once OnClose returned.
+func (s *Session) doneChan() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		s.done = make(chan struct{})
+	}
+	return s.done
+}
+
 // closedChan is a closed channel, for Closing after the session closed.
 var closedChan = func() chan struct{} {
 	c := make(chan struct{})
@@ -529,7 +540,13 @@ func (s *Session) deliver() {
 			if onClose != nil {
 				s.guard("OnClose", func() { onClose(reason, err) })
 			}
-			close(s.done)
+			s.mu.Lock()
+			if s.done != nil {
+				close(s.done)
+			} else {
+				s.done = closedChan
+			}
+			s.mu.Unlock()
 			return // nothing follows the close entry
 		}
 		if onMessage != nil {

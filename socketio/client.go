@@ -28,8 +28,10 @@ type engineConn interface {
 type client struct {
 	srv  *Server
 	conn engineConn
-	dec  parser.Decoder // used only from onMessage, which engineio serializes
-	pkt  parser.Packet  // the packet being decoded, reused (onMessage only)
+	// dec is the decoding state while a binary packet awaits attachments,
+	// nil between packets (see onMessage); used only from onMessage,
+	// which engineio serializes.
+	dec *decoding
 
 	mu sync.Mutex // guards the fields below
 	// sockets are the connecting or connected sockets, one per namespace
@@ -57,7 +59,6 @@ var (
 
 func newClient(s *Server, conn engineConn) *client {
 	c := &client{srv: s, conn: conn}
-	c.dec.MaxAttachments = s.opts.MaxAttachments
 	c.mu.Lock()
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, c.connectTimeout)
 	c.mu.Unlock()
@@ -89,20 +90,50 @@ func (c *client) connectTimeout() {
 	}
 }
 
+// decoding is a packet decoder and the packet it decodes into.
+type decoding struct {
+	dec parser.Decoder
+	pkt parser.Packet
+}
+
+// decodings holds the decoders of connections between packets: a
+// connection takes one for a packet and gives it back once the packet is
+// handled (or keeps it while a binary packet awaits its attachments), so
+// that an idle connection holds none. The decoders' caches of event names
+// and namespaces are then shared by the connections, which is all they
+// are: strings equal to the bytes they were made of.
+var decodings = sync.Pool{New: func() any { return new(decoding) }}
+
 // onMessage handles one Engine.IO message.
 func (c *client) onMessage(m engineio.Message) {
-	done, err := c.dec.AddTo(&c.pkt, m.Data, m.Binary)
+	d := c.dec
+	if d == nil {
+		d = decodings.Get().(*decoding)
+		d.dec.MaxAttachments = c.srv.opts.MaxAttachments
+	}
+	done, err := d.dec.AddTo(&d.pkt, m.Data, m.Binary)
 	if err != nil {
+		c.dec = nil
+		d.release()
 		c.srv.log.Debug("socketio: closing connection", "engine_id", c.conn.ID(), "error", err)
 		c.closeWith(ReasonParseError)
 		return
 	}
-	if done {
-		c.onPacket(&c.pkt)
-		// Keep no reference to the message: a connection held by a
-		// blocked handler must not hold the last event's bytes.
-		c.pkt = parser.Packet{}
+	if !done {
+		c.dec = d // attachments to come
+		return
 	}
+	c.dec = nil
+	c.onPacket(&d.pkt)
+	d.release()
+}
+
+// release gives d back to decodings, keeping no reference to the last
+// message: a pooled decoder must not hold a connection's bytes.
+func (d *decoding) release() {
+	d.dec.Reset()
+	d.pkt = parser.Packet{}
+	decodings.Put(d)
 }
 
 func (c *client) onPacket(p *parser.Packet) {
