@@ -20,8 +20,6 @@ type Handshake struct {
 	// includes Host (Go keeps it apart, in http.Request.Host), as Node
 	// lists it with the other headers.
 	Header http.Header
-	// Host is the request's host (http.Request.Host).
-	Host string
 	// RequestURI is the request-target, e.g.
 	// "/socket.io/?EIO=4&transport=websocket": the path and the query
 	// string.
@@ -70,7 +68,6 @@ func newHandshake(r *http.Request) Handshake {
 	}
 	return Handshake{
 		Header:     h,
-		Host:       r.Host,
 		RequestURI: uri,
 		RemoteAddr: r.RemoteAddr,
 		Proto:      r.Proto,
@@ -79,13 +76,14 @@ func newHandshake(r *http.Request) Handshake {
 }
 
 // Request returns a new GET request rebuilt from h: its URL (path and
-// query), Host, headers (a copy, without Host, as on any server request),
-// RemoteAddr, RequestURI, Proto and TLS state, so that code written for an
-// *http.Request (r.Cookie, r.URL.Query, r.Header.Get) works on it. Its body
-// is empty and its context is context.Background(): values an HTTP
-// middleware put in the handshake request's context are not kept (read
-// them in Options.AllowRequest, which sees the request itself, and keep
-// what the application needs). Each call returns a new request.
+// query), Host (from the Host header), headers (a copy, without Host, as
+// on any server request), RemoteAddr, RequestURI, Proto and TLS state, so
+// that code written for an *http.Request (r.Cookie, r.URL.Query,
+// r.Header.Get) works on it. Its body is empty and its context is
+// context.Background(): values an HTTP middleware put in the handshake
+// request's context are not kept (read them in Options.AllowRequest, which
+// sees the request itself, and keep what the application needs). Each
+// call returns a new request.
 func (h *Handshake) Request() *http.Request {
 	u, err := url.ParseRequestURI(h.RequestURI)
 	if err != nil {
@@ -95,6 +93,7 @@ func (h *Handshake) Request() *http.Request {
 	if hdr == nil {
 		hdr = http.Header{}
 	}
+	host := hdr.Get("Host")
 	delete(hdr, "Host")
 	r := &http.Request{
 		Method:     http.MethodGet,
@@ -102,7 +101,7 @@ func (h *Handshake) Request() *http.Request {
 		Proto:      h.Proto,
 		Header:     hdr,
 		Body:       http.NoBody,
-		Host:       h.Host,
+		Host:       host,
 		RemoteAddr: h.RemoteAddr,
 		RequestURI: h.RequestURI,
 		TLS:        h.TLS,

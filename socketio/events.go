@@ -292,8 +292,11 @@ func (s *Socket) runConnect(auth []byte) {
 // runClose runs the disconnect hooks around leaving the rooms.
 func (s *Socket) runClose(reason DisconnectReason) {
 	ctx := context.WithoutCancel(s.ctx)
+	var disconnecting, disconnect []DisconnectHandler
 	s.mu.Lock()
-	disconnecting, disconnect := s.onDisconnecting, s.onDisconnect
+	if s.ls != nil {
+		disconnecting, disconnect = s.ls.onDisconnecting, s.ls.onDisconnect
+	}
 	s.mu.Unlock()
 	for _, h := range disconnecting {
 		_ = s.safely("disconnecting handler", "disconnecting", func() error { h(ctx, s, reason); return nil })
@@ -335,8 +338,11 @@ func (s *Socket) runEvent(it *item) {
 	if it.id != parser.NoID {
 		ack = s.ackFunc(it.id)
 	}
+	var anys []AnyHandler
 	s.mu.Lock()
-	anys := s.onAny
+	if s.ls != nil {
+		anys = s.ls.onAny
+	}
 	h := s.handlers[it.name]
 	d := s.dispatcher
 	s.mu.Unlock()

@@ -30,7 +30,7 @@ type Socket struct {
 	// and created on the first call of Handshake: an idle socket whose
 	// application never asks keeps only those.
 	handshake atomic.Pointer[Handshake]
-	created   time.Time
+	created   int64 // Unix nanoseconds
 	auth      []byte
 	ctx       context.Context
 	cancel    context.CancelCauseFunc
@@ -55,13 +55,28 @@ type Socket struct {
 	acks            map[int64]func(*Args)
 	handlers        map[string]EventHandler
 	dispatcher      Dispatcher
+	ls              *listeners // nil until a listener is added
+
+	q      queue
+	replay atomic.Pointer[replay] // non-nil during a recovery replay
+}
+
+// listeners are a socket's OnAny, OnAnyOutgoing, OnDisconnect and
+// OnDisconnecting listeners, allocated with the first one: a socket
+// without any (most of them idle) does not carry four empty slices.
+type listeners struct {
 	onDisconnect    []DisconnectHandler
 	onDisconnecting []DisconnectHandler
 	onAny           []AnyHandler
 	onAnyOut        []OutgoingHandler
+}
 
-	q      queue
-	replay atomic.Pointer[replay] // non-nil during a recovery replay
+// listenersLocked returns s.ls, allocating it first. s.mu is held.
+func (s *Socket) listenersLocked() *listeners {
+	if s.ls == nil {
+		s.ls = new(listeners)
+	}
+	return s.ls
 }
 
 type pendingEmit struct {
@@ -82,7 +97,7 @@ func newSocket(n *Namespace, c *client, auth []byte) *Socket {
 	if s.id == "" {
 		s.id = newID()
 	}
-	s.created, s.auth = time.Now(), auth
+	s.created, s.auth = time.Now().UnixNano(), auth
 	return s
 }
 
@@ -124,7 +139,7 @@ func (s *Socket) Handshake() *Handshake {
 	if h := s.handshake.Load(); h != nil {
 		return h
 	}
-	h := newHandshake(s.client.conn.Handshake(), s.auth, s.created)
+	h := newHandshake(s.client.conn.Handshake(), s.auth, time.Unix(0, s.created))
 	if !s.handshake.CompareAndSwap(nil, h) {
 		return s.handshake.Load()
 	}
@@ -189,7 +204,8 @@ func (s *Socket) On(event string, h EventHandler) {
 // event's handler.
 func (s *Socket) OnAny(h AnyHandler) {
 	s.mu.Lock()
-	s.onAny = append(s.onAny[:len(s.onAny):len(s.onAny)], h)
+	ls := s.listenersLocked()
+	ls.onAny = append(ls.onAny[:len(ls.onAny):len(ls.onAny)], h)
 	s.mu.Unlock()
 }
 
@@ -198,7 +214,8 @@ func (s *Socket) OnAny(h AnyHandler) {
 // goroutine and must not block.
 func (s *Socket) OnAnyOutgoing(h OutgoingHandler) {
 	s.mu.Lock()
-	s.onAnyOut = append(s.onAnyOut[:len(s.onAnyOut):len(s.onAnyOut)], h)
+	ls := s.listenersLocked()
+	ls.onAnyOut = append(ls.onAnyOut[:len(ls.onAnyOut):len(ls.onAnyOut)], h)
 	s.mu.Unlock()
 	s.hasOut.Store(true)
 }
@@ -207,7 +224,8 @@ func (s *Socket) OnAnyOutgoing(h OutgoingHandler) {
 // namespace, after the events received before, when it has left its rooms.
 func (s *Socket) OnDisconnect(h DisconnectHandler) {
 	s.mu.Lock()
-	s.onDisconnect = append(s.onDisconnect, h)
+	ls := s.listenersLocked()
+	ls.onDisconnect = append(ls.onDisconnect, h)
 	s.mu.Unlock()
 }
 
@@ -216,7 +234,8 @@ func (s *Socket) OnDisconnect(h DisconnectHandler) {
 // "disconnecting" event).
 func (s *Socket) OnDisconnecting(h DisconnectHandler) {
 	s.mu.Lock()
-	s.onDisconnecting = append(s.onDisconnecting, h)
+	ls := s.listenersLocked()
+	ls.onDisconnecting = append(ls.onDisconnecting, h)
 	s.mu.Unlock()
 }
 
@@ -395,8 +414,11 @@ func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile boo
 }
 
 func (s *Socket) notifyOutgoing(p *parser.Packet) {
+	var hs []OutgoingHandler
 	s.mu.Lock()
-	hs := s.onAnyOut
+	if s.ls != nil {
+		hs = s.ls.onAnyOut
+	}
 	s.mu.Unlock()
 	event, rest, err := p.EventName()
 	if err != nil {
