@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -68,21 +69,21 @@ func TestSessionHandshake(t *testing.T) {
 			if s.Handshake() != h {
 				t.Error("Handshake returns a different value on each call")
 			}
-			if got := h.Header.Get("Host"); got != host {
+			if got := h.Header().Get("Host"); got != host {
 				t.Errorf("Handshake().Header Host = %q, want %q", got, host)
 			}
-			if got := h.Header["X-Custom"]; !slices.Equal(got, []string{"v1", "v2"}) {
+			if got := h.Header()["X-Custom"]; !slices.Equal(got, []string{"v1", "v2"}) {
 				t.Errorf("Handshake().Header X-Custom = %q", got)
 			}
-			if !strings.HasPrefix(h.RemoteAddr, "127.0.0.1:") || h.Proto != "HTTP/1.1" || h.TLS != nil {
+			if !strings.HasPrefix(h.RemoteAddr(), "127.0.0.1:") || h.Proto() != "HTTP/1.1" || h.TLS() != nil {
 				t.Errorf("Handshake() = %+v", h)
 			}
-			if want := "/engine.io/?EIO=4&x=1&x=2&y=z&transport=" + tt.name; h.RequestURI != want {
-				t.Errorf("RequestURI = %q, want %q", h.RequestURI, want)
+			if want := "/engine.io/?EIO=4&x=1&x=2&y=z&transport=" + tt.name; h.RequestURI() != want {
+				t.Errorf("RequestURI = %q, want %q", h.RequestURI(), want)
 			}
 
 			r := s.Request()
-			if r.Method != http.MethodGet || r.Host != host || r.RemoteAddr != h.RemoteAddr || r.RequestURI != h.RequestURI || r.ProtoMajor != 1 || r.ProtoMinor != 1 {
+			if r.Method != http.MethodGet || r.Host != host || r.RemoteAddr != h.RemoteAddr() || r.RequestURI != h.RequestURI() || r.ProtoMajor != 1 || r.ProtoMinor != 1 {
 				t.Errorf("Request() = %+v", r)
 			}
 			if c, err := r.Cookie("b"); err != nil || c.Value != "2" {
@@ -102,7 +103,7 @@ func TestSessionHandshake(t *testing.T) {
 			}
 			// Each call is a new request: changing one changes nothing else.
 			r.Header.Set("X-Custom", "changed")
-			if again := s.Request(); again == r || again.Header.Get("X-Custom") != "v1" || h.Header.Get("X-Custom") != "v1" {
+			if again := s.Request(); again == r || again.Header.Get("X-Custom") != "v1" || h.Header().Get("X-Custom") != "v1" {
 				t.Error("a change to Request()'s header shows in the session's handshake")
 			}
 		})
@@ -132,10 +133,10 @@ func TestNewHandshake(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := NewHandshake(tt.req())
-			if h.RequestURI != tt.wantURI {
-				t.Errorf("RequestURI = %q, want %q", h.RequestURI, tt.wantURI)
+			if h.RequestURI() != tt.wantURI {
+				t.Errorf("RequestURI = %q, want %q", h.RequestURI(), tt.wantURI)
 			}
-			if got := h.Header.Get("Host"); got != "example.com" {
+			if got := h.Header().Get("Host"); got != "example.com" {
 				t.Errorf("Host header %q", got)
 			}
 			if r := h.Request(); r.URL.RequestURI() != tt.wantURI || r.Host != "example.com" {
@@ -176,4 +177,37 @@ func TestHandOver(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestHandshakePacking checks that the facts packed into a Handshake come
+// back as they went in: repeated and empty values, long ones (lengths of
+// several bytes), any bytes.
+func TestHandshakePacking(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	tests := []struct {
+		name   string
+		header http.Header
+		addr   string
+	}{
+		{"no headers", http.Header{}, ""},
+		{"repeated and empty values", http.Header{"A": {"1", "2", ""}, "B": {}, "Cookie": {"k=v"}}, "[::1]:1"},
+		{"long values", http.Header{"Long": {long, long + long}, "X-" + long: {"v"}}, long},
+		{"any bytes", http.Header{"Odd": {"é\x00\n\xff"}}, "1.2.3.4:5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/engine.io/?EIO=4&q="+long, nil)
+			r.Header = tt.header.Clone()
+			r.RemoteAddr = tt.addr
+			h := NewHandshake(r)
+			want := tt.header.Clone()
+			want["Host"] = []string{"example.com"}
+			if got := h.Header(); !reflect.DeepEqual(got, want) {
+				t.Errorf("Header() = %q, want %q", got, want)
+			}
+			if h.RemoteAddr() != tt.addr || h.RequestURI() != "/engine.io/?EIO=4&q="+long {
+				t.Errorf("RemoteAddr() = %q, RequestURI() = %q", h.RemoteAddr(), h.RequestURI())
+			}
+		})
+	}
 }

@@ -42,8 +42,7 @@ type Handshake struct {
 }
 
 // newHandshake builds a socket's Handshake from the facts its Engine.IO
-// session kept of the request (nil when there is none). It shares eh's
-// Header, which includes Host.
+// session kept of the request (nil when there is none).
 func newHandshake(eh *engineio.Handshake, auth []byte, now time.Time) *Handshake {
 	h := &Handshake{Time: now, Issued: now.UnixMilli(), Auth: json.RawMessage(auth)}
 	if eh == nil {
@@ -52,15 +51,12 @@ func newHandshake(eh *engineio.Handshake, auth []byte, now time.Time) *Handshake
 		h.Secure = true // as Node's, which counts a missing request as secure
 		return h
 	}
-	h.Headers = eh.Header
-	if h.Headers == nil {
-		h.Headers = http.Header{}
-	}
-	h.Address = eh.RemoteAddr
+	h.Headers = eh.Header() // with Host
+	h.Address = eh.RemoteAddr()
 	h.XDomain = h.Headers.Get("Origin") != ""
-	h.Secure = eh.TLS != nil
-	h.URL = eh.RequestURI
-	_, rawQuery, _ := strings.Cut(eh.RequestURI, "?")
+	h.Secure = eh.TLS() != nil
+	h.URL = eh.RequestURI()
+	_, rawQuery, _ := strings.Cut(h.URL, "?")
 	h.Query, _ = url.ParseQuery(rawQuery)
 	return h
 }

@@ -132,9 +132,8 @@ func (s *Socket) Server() *Server { return s.nsp.srv }
 func (s *Socket) Context() context.Context { return s.ctx }
 
 // Handshake describes the request that opened the connection and the
-// CONNECT packet's auth payload. It is built on the first call and the
-// same afterwards; treat it as read-only (its Headers are shared with the
-// connection's other sockets).
+// CONNECT packet's auth payload. It is built on the first call, from what
+// the connection kept of the request, and the same afterwards.
 func (s *Socket) Handshake() *Handshake {
 	if h := s.handshake.Load(); h != nil {
 		return h
