@@ -211,3 +211,22 @@ func TestHandshakePacking(t *testing.T) {
 		})
 	}
 }
+
+// TestReaderHandOver sends messages of several sizes to a WebSocket
+// session with pauses between them, so that the reader hands over to a
+// fresh goroutine and waits on the smallest read buffer in between: every
+// message arrives whole, in order.
+func TestReaderHandOver(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envOptions{inMemory: true})
+		c := e.dial(modeWebSocket)
+		for i, n := range []int{1, 15, 16, 17, 600, 5000} {
+			data := []byte(strings.Repeat(string(rune('a'+i)), n))
+			c.send(Message{Data: data})
+			if got := c.nextMessage(); string(got.Data) != string(data) {
+				t.Fatalf("message of %d bytes echoed as %d bytes", n, len(got.Data))
+			}
+			time.Sleep(wsHandOverEvery + time.Millisecond)
+		}
+	})
+}

@@ -68,8 +68,30 @@ type wsConn struct {
 	br  *bufio.Reader
 	raw syscall.RawConn // nil when the connection has no file descriptor
 	// handedOver is when the reader last moved to a fresh goroutine (see
-	// handOver); only the reader uses it.
-	handedOver time.Time
+	// handOver), in Unix nanoseconds; only the reader uses it.
+	handedOver int64
+}
+
+// wsIdleReadBufferSize is the read buffer of a connection whose reader
+// handed over and waits for input: bufio's smallest.
+const wsIdleReadBufferSize = 16
+
+// shrinkBuffer swaps the read buffer for one of wsIdleReadBufferSize bytes
+// while the reader waits after a hand-over, so that an idle connection
+// does not hold wsReadBufferSize bytes; growBuffer swaps it back once
+// input arrived. Only the reader calls them, with nothing buffered;
+// gorilla reads through the same *bufio.Reader.
+func (c *wsConn) shrinkBuffer() {
+	if c.br != nil && c.br.Buffered() == 0 {
+		*c.br = *bufio.NewReaderSize(c.NetConn(), wsIdleReadBufferSize)
+	}
+}
+
+// growBuffer restores the read buffer shrinkBuffer swapped out.
+func (c *wsConn) growBuffer() {
+	if c.br != nil && c.br.Size() < wsReadBufferSize && c.br.Buffered() == 0 {
+		*c.br = *bufio.NewReaderSize(c.NetConn(), wsReadBufferSize)
+	}
 }
 
 // wsHandOverEvery bounds how often a connection's reader moves to a fresh
@@ -84,13 +106,15 @@ const wsHandOverEvery = time.Second
 // waits on the 2 KiB it started with. That halves the stack an idle
 // connection holds; at most once per wsHandOverEvery, so that a busy
 // connection does not pay a goroutine start and the stack's regrowth per
-// message. Only a reader with no buffered input hands over.
+// message. Only a reader with no buffered input hands over, and while the
+// fresh goroutine waits, the read buffer is the smallest (see
+// shrinkBuffer).
 func (c *wsConn) handOver() bool {
 	if c.br != nil && c.br.Buffered() > 0 {
 		return false
 	}
-	now := time.Now()
-	if !c.handedOver.IsZero() && now.Sub(c.handedOver) < wsHandOverEvery {
+	now := time.Now().UnixNano()
+	if c.handedOver != 0 && now-c.handedOver < int64(wsHandOverEvery) {
 		return false
 	}
 	c.handedOver = now
@@ -172,10 +196,12 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 	read := false // a message was read on this goroutine
 	for {
 		if read && wc.handOver() {
+			wc.shrinkBuffer()
 			go s.readWebSocket(wc, probing)
 			return
 		}
 		wc.waitInput()
+		wc.growBuffer()
 		mt, data, err := conn.ReadMessage()
 		if err != nil {
 			s.webSocketFailed(conn, err, probing)
