@@ -66,7 +66,19 @@ func newHandshake(r *http.Request) Handshake {
 		b = binary.AppendUvarint(b, 1)
 		b = appendString(b, r.Host)
 	}
-	return Handshake{packed: string(b), proto: r.Proto, tls: r.TLS}
+	return Handshake{packed: string(b), proto: internProto(r.Proto), tls: r.TLS}
+}
+
+// internProto returns the usual protocol versions as constants: a server
+// request's Proto is part of its request line, which keeping it would
+// keep.
+func internProto(p string) string {
+	for _, c := range [...]string{"HTTP/1.1", "HTTP/1.0", "HTTP/2.0"} {
+		if p == c {
+			return c
+		}
+	}
+	return strings.Clone(p)
 }
 
 func appendString(b []byte, s string) []byte {
