@@ -81,7 +81,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	for _, sess := range all {
 		select {
-		case <-sess.done:
+		case <-sess.doneChan():
 		case <-ctx.Done():
 			for _, sess := range all {
 				sess.closeNow(ReasonServerShutdown, nil)

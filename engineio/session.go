@@ -25,7 +25,7 @@ type Session struct {
 	srv *Server
 	cfg *config
 	id  string
-	req *http.Request
+	hs  Handshake // the handshake request's facts, not the request
 
 	mu        sync.Mutex
 	state     sessionState
@@ -74,7 +74,9 @@ type Session struct {
 	closing          chan struct{} // made by Closing, closed by finishLocked
 	sendSpace        chan struct{} // non-nil while SendWait waits for room
 
-	done chan struct{} // closed after OnClose returned
+	// done is closed after OnClose returned; made by doneChan, when
+	// Shutdown waits, or set to closedChan once OnClose returned.
+	done chan struct{}
 }
 
 // inbound is an entry of the inbox: a message, or the final close event.
@@ -84,25 +86,30 @@ type inbound struct {
 }
 
 func newSession(srv *Server, id string, r *http.Request, transport string) *Session {
-	req := r.WithContext(context.WithoutCancel(r.Context()))
-	req.Body = http.NoBody
-	req.GetBody = nil
 	return &Session{
 		srv:       srv,
 		cfg:       srv.cfg,
 		id:        id,
-		req:       req,
+		hs:        newHandshake(r),
 		transport: transport,
-		done:      make(chan struct{}),
 	}
 }
 
 // ID returns the session id (the "sid" of the protocol).
 func (s *Session) ID() string { return s.id }
 
-// Request returns the handshake request: its headers, URL with query and
-// RemoteAddr. Its body is empty and its context is never canceled.
-func (s *Session) Request() *http.Request { return s.req }
+// Handshake returns what the session keeps of its handshake request:
+// headers, URL, remote address, TLS state. It is the same for the
+// session's whole life and must not be modified.
+func (s *Session) Handshake() *Handshake { return &s.hs }
+
+// Request returns the handshake request rebuilt from [Session.Handshake]
+// (see [Handshake.Request]): a new *http.Request on each call, with the
+// request's headers, URL with query, Host, RemoteAddr and TLS state, an
+// empty body and a background context. The session does not keep the
+// request itself, whose context and parsed form would stay in memory with
+// every idle connection.
+func (s *Session) Request() *http.Request { return s.hs.Request() }
 
 // Transport returns the name of the current transport, "polling" or
 // "websocket".
@@ -412,6 +419,16 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 	}
 }
 
+// doneChan returns a channel closed once OnClose returned.
+func (s *Session) doneChan() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		s.done = make(chan struct{})
+	}
+	return s.done
+}
+
 // closedChan is a closed channel, for Closing after the session closed.
 var closedChan = func() chan struct{} {
 	c := make(chan struct{})
@@ -523,7 +540,13 @@ func (s *Session) deliver() {
 			if onClose != nil {
 				s.guard("OnClose", func() { onClose(reason, err) })
 			}
-			close(s.done)
+			s.mu.Lock()
+			if s.done != nil {
+				close(s.done)
+			} else {
+				s.done = closedChan
+			}
+			s.mu.Unlock()
 			return // nothing follows the close entry
 		}
 		if onMessage != nil {

@@ -67,6 +67,58 @@ type wsConn struct {
 	*websocket.Conn
 	br  *bufio.Reader
 	raw syscall.RawConn // nil when the connection has no file descriptor
+	// handedOver is when the reader last moved to a fresh goroutine (see
+	// handOver), in Unix nanoseconds; only the reader uses it.
+	handedOver int64
+}
+
+// wsIdleReadBufferSize is the read buffer of a connection whose reader
+// handed over and waits for input: bufio's smallest.
+const wsIdleReadBufferSize = 16
+
+// shrinkBuffer swaps the read buffer for one of wsIdleReadBufferSize bytes
+// while the reader waits after a hand-over, so that an idle connection
+// does not hold wsReadBufferSize bytes; growBuffer swaps it back once
+// input arrived. Only the reader calls them, with nothing buffered;
+// gorilla reads through the same *bufio.Reader.
+func (c *wsConn) shrinkBuffer() {
+	if c.br != nil && c.br.Buffered() == 0 {
+		*c.br = *bufio.NewReaderSize(c.NetConn(), wsIdleReadBufferSize)
+	}
+}
+
+// growBuffer restores the read buffer shrinkBuffer swapped out.
+func (c *wsConn) growBuffer() {
+	if c.br != nil && c.br.Size() < wsReadBufferSize && c.br.Buffered() == 0 {
+		*c.br = *bufio.NewReaderSize(c.NetConn(), wsReadBufferSize)
+	}
+}
+
+// wsHandOverEvery bounds how often a connection's reader moves to a fresh
+// goroutine to wait for input (see handOver).
+const wsHandOverEvery = time.Second
+
+// handOver reports whether the reader, which read a message on its
+// goroutine, is to wait for the next one on a fresh goroutine instead. A
+// goroutine's stack grows while it reads and handles a message (gorilla's
+// read path, the handlers), and the runtime does not shrink a stack below
+// 4 KiB while a goroutine waits in the network poller: a fresh goroutine
+// waits on the 2 KiB it started with. That halves the stack an idle
+// connection holds; at most once per wsHandOverEvery, so that a busy
+// connection does not pay a goroutine start and the stack's regrowth per
+// message. Only a reader with no buffered input hands over, and while the
+// fresh goroutine waits, the read buffer is the smallest (see
+// shrinkBuffer).
+func (c *wsConn) handOver() bool {
+	if c.br != nil && c.br.Buffered() > 0 {
+		return false
+	}
+	now := time.Now().UnixNano()
+	if c.handedOver != 0 && now-c.handedOver < int64(wsHandOverEvery) {
+		return false
+	}
+	c.handedOver = now
+	return true
 }
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
@@ -141,13 +193,21 @@ func (s *Session) startWebSocket(conn *wsConn) {
 // connection with a close frame whose code says why (see closeWebSocket).
 func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 	conn := wc.Conn
+	read := false // a message was read on this goroutine
 	for {
+		if read && wc.handOver() {
+			wc.shrinkBuffer()
+			go s.readWebSocket(wc, probing)
+			return
+		}
 		wc.waitInput()
+		wc.growBuffer()
 		mt, data, err := conn.ReadMessage()
 		if err != nil {
 			s.webSocketFailed(conn, err, probing)
 			return
 		}
+		read = true
 		var p packet
 		if mt == websocket.BinaryMessage {
 			p = packet{typ: typeMessage, binary: true, data: data}

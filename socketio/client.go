@@ -2,7 +2,7 @@ package socketio
 
 import (
 	"context"
-	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,7 +15,7 @@ import (
 type engineConn interface {
 	ID() string
 	Transport() string
-	Request() *http.Request
+	Handshake() *engineio.Handshake // nil when there is no request
 	Send(msgs ...engineio.Message) error
 	SendWait(ctx context.Context, msgs ...engineio.Message) error
 	SendVolatile(msgs ...engineio.Message) bool
@@ -28,13 +28,20 @@ type engineConn interface {
 type client struct {
 	srv  *Server
 	conn engineConn
-	dec  parser.Decoder // used only from onMessage, which engineio serializes
-	pkt  parser.Packet  // the packet being decoded, reused (onMessage only)
+	// dec is the decoding state while a binary packet awaits attachments,
+	// nil between packets (see onMessage); used only from onMessage,
+	// which engineio serializes.
+	dec *decoding
 
-	mu      sync.Mutex
-	sockets map[string]*Socket // by namespace name, connecting or connected
+	mu sync.Mutex // guards the fields below
+	// sockets are the connecting or connected sockets, one per namespace
+	// (at most Options.MaxNamespacesPerConnection; mostly one, which a
+	// slice holds in fewer bytes than a map).
+	sockets []*Socket
 	closed  bool
-	timer   *time.Timer // closes a connection that joins no namespace in time
+	// timer closes a connection that joins no namespace in time; nil once
+	// a namespace is joined.
+	timer *time.Timer
 	// expired is set when the timer fired while connect steps were still
 	// under way: the last of them to fail closes the connection.
 	expired bool
@@ -51,12 +58,21 @@ var (
 )
 
 func newClient(s *Server, conn engineConn) *client {
-	c := &client{srv: s, conn: conn, sockets: make(map[string]*Socket, 1)}
-	c.dec.MaxAttachments = s.opts.MaxAttachments
+	c := &client{srv: s, conn: conn}
 	c.mu.Lock()
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, c.connectTimeout)
 	c.mu.Unlock()
 	return c
+}
+
+// socketLocked returns the socket of namespace name, or nil. c.mu is held.
+func (c *client) socketLocked(name string) *Socket {
+	for _, s := range c.sockets {
+		if s.nsp.name == name {
+			return s
+		}
+	}
+	return nil
 }
 
 func (c *client) connectTimeout() {
@@ -74,20 +90,50 @@ func (c *client) connectTimeout() {
 	}
 }
 
+// decoding is a packet decoder and the packet it decodes into.
+type decoding struct {
+	dec parser.Decoder
+	pkt parser.Packet
+}
+
+// decodings holds the decoders of connections between packets: a
+// connection takes one for a packet and gives it back once the packet is
+// handled (or keeps it while a binary packet awaits its attachments), so
+// that an idle connection holds none. The decoders' caches of event names
+// and namespaces are then shared by the connections, which is all they
+// are: strings equal to the bytes they were made of.
+var decodings = sync.Pool{New: func() any { return new(decoding) }}
+
 // onMessage handles one Engine.IO message.
 func (c *client) onMessage(m engineio.Message) {
-	done, err := c.dec.AddTo(&c.pkt, m.Data, m.Binary)
+	d := c.dec
+	if d == nil {
+		d = decodings.Get().(*decoding)
+		d.dec.MaxAttachments = c.srv.opts.MaxAttachments
+	}
+	done, err := d.dec.AddTo(&d.pkt, m.Data, m.Binary)
 	if err != nil {
+		c.dec = nil
+		d.release()
 		c.srv.log.Debug("socketio: closing connection", "engine_id", c.conn.ID(), "error", err)
 		c.closeWith(ReasonParseError)
 		return
 	}
-	if done {
-		c.onPacket(&c.pkt)
-		// Keep no reference to the message: a connection held by a
-		// blocked handler must not hold the last event's bytes.
-		c.pkt = parser.Packet{}
+	if !done {
+		c.dec = d // attachments to come
+		return
 	}
+	c.dec = nil
+	c.onPacket(&d.pkt)
+	d.release()
+}
+
+// release gives d back to decodings, keeping no reference to the last
+// message: a pooled decoder must not hold a connection's bytes.
+func (d *decoding) release() {
+	d.dec.Reset()
+	d.pkt = parser.Packet{}
+	decodings.Put(d)
 }
 
 func (c *client) onPacket(p *parser.Packet) {
@@ -96,7 +142,7 @@ func (c *client) onPacket(p *parser.Packet) {
 		c.mu.Unlock()
 		return
 	}
-	s := c.sockets[p.Namespace]
+	s := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	switch {
 	case s == nil && p.Type == parser.Connect:
@@ -145,7 +191,7 @@ func (c *client) connect(name string, auth []byte) {
 		s.releaseNamespace()
 		return
 	}
-	c.sockets[name] = s
+	c.sockets = append(c.sockets, s)
 	c.mu.Unlock()
 	s.push(item{kind: itemConnect, body: auth})
 }
@@ -158,7 +204,10 @@ func (c *client) refuse(name string, payload []byte) {
 // connected is called when a socket's CONNECT reply went out.
 func (c *client) connected() {
 	c.mu.Lock()
-	c.timer.Stop()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil // an idle connection keeps no timer
+	}
 	c.expired = false
 	c.mu.Unlock()
 }
@@ -169,8 +218,8 @@ func (c *client) connected() {
 func (c *client) remove(s *Socket) (idle bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.sockets[s.nsp.name] == s {
-		delete(c.sockets, s.nsp.name)
+	if i := slices.Index(c.sockets, s); i >= 0 {
+		c.sockets = slices.Delete(c.sockets, i, i+1)
 	}
 	return c.expired && len(c.sockets) == 0 && !c.closed
 }
@@ -191,11 +240,7 @@ func (c *client) disconnectAll() {
 func (c *client) snapshot() []*Socket {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		out = append(out, s)
-	}
-	return out
+	return slices.Clone(c.sockets)
 }
 
 // closeWith closes the sockets with reason, then the Engine.IO connection.
@@ -221,7 +266,9 @@ func (c *client) shut(reason DisconnectReason) bool {
 		return false
 	}
 	c.closed = true
-	c.timer.Stop()
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 	c.mu.Unlock()
 	for _, s := range c.snapshot() {
 		s.close(reason, false)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -41,10 +40,10 @@ func (f *fakeConn) ID() string { return f.id }
 
 func (f *fakeConn) Transport() string { return "polling" }
 
-func (f *fakeConn) Request() *http.Request {
+func (f *fakeConn) Handshake() *engineio.Handshake {
 	r := httptest.NewRequest("GET", "/socket.io/?EIO=4&transport=polling&x=1", nil)
 	r.Header.Set("Origin", "http://example.com")
-	return r
+	return engineio.NewHandshake(r)
 }
 
 func (f *fakeConn) Send(msgs ...engineio.Message) error {
@@ -247,7 +246,7 @@ func (tc *testClient) connect(nsp string) *Socket {
 	}
 	synctest.Wait()
 	tc.c.mu.Lock()
-	s := tc.c.sockets[nsp]
+	s := tc.c.socketLocked(nsp)
 	tc.c.mu.Unlock()
 	if s == nil || !s.Connected() {
 		tc.t.Fatalf("connect %s: not connected; sent %q", nsp, tc.conn.take())

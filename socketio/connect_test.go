@@ -547,7 +547,7 @@ func TestConnectStepTimeout(t *testing.T) {
 					t.Fatalf("rooms left behind: %q", rooms)
 				}
 				tc.c.mu.Lock()
-				kept := tc.c.sockets[tt.nsp]
+				kept := tc.c.socketLocked(tt.nsp)
 				tc.c.mu.Unlock()
 				if kept != nil && !kept.Connected() {
 					t.Fatal("the refused socket is still in the client")

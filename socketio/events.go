@@ -31,7 +31,7 @@ type item struct {
 
 // queue is a socket's bounded FIFO of work items with at most one worker
 // goroutine, which exists only while there is work: an idle socket holds
-// no goroutine, and no buffer beyond a few items. It is the one place
+// no goroutine and no buffer (see ringPool). It is the one place
 // where the order of a socket's events is kept and where a client faster
 // than its handlers is pushed back: a full queue blocks the connection's
 // reader (see push).
@@ -62,9 +62,26 @@ func (q *queue) fullLocked(o *Options, size int) bool {
 	return q.n+q.inflight >= o.EventQueueSize || (q.bytes > 0 && q.bytes+size > o.EventQueueBytes)
 }
 
-// idleQueueCap is the ring capacity a drained queue keeps; larger rings are
-// released when the worker exits.
+// idleQueueCap is the ring capacity dropEventsLocked shrinks a ring to.
 const idleQueueCap = 8
+
+// ringSize is the capacity of a queue's first ring; a ring grows by
+// doubling.
+const ringSize = 4
+
+// ringPool holds the rings of ringSize items of drained queues: a worker
+// that exits puts its ring back (when it has not grown), so that an idle
+// socket holds none and a busy one mostly allocates none.
+var ringPool = sync.Pool{New: func() any { return new([ringSize]item) }}
+
+// releaseLocked drops the ring of a drained queue, into ringPool when it
+// is of ringSize. q.mu is held.
+func (q *queue) releaseLocked() {
+	if len(q.buf) == ringSize {
+		ringPool.Put((*[ringSize]item)(q.buf))
+	}
+	q.buf, q.head = nil, 0
+}
 
 // push appends it to the queue, starting the worker when none runs.
 //
@@ -129,8 +146,10 @@ func (s *Socket) push(it item) bool {
 		}
 		q.roomLocked()
 	}
-	if q.n == len(q.buf) {
-		nb := make([]item, max(4, 2*len(q.buf)))
+	if q.buf == nil {
+		q.buf, q.head = ringPool.Get().(*[ringSize]item)[:], 0
+	} else if q.n == len(q.buf) {
+		nb := make([]item, 2*len(q.buf))
 		for i := 0; i < q.n; i++ {
 			nb[i] = q.buf[(q.head+i)%len(q.buf)]
 		}
@@ -163,9 +182,7 @@ func (s *Socket) work() {
 		}
 		if q.n == 0 {
 			q.running = false
-			if len(q.buf) > idleQueueCap {
-				q.buf, q.head = nil, 0
-			}
+			q.releaseLocked()
 			q.mu.Unlock()
 			return
 		}
@@ -276,8 +293,11 @@ func (s *Socket) runConnect(auth []byte) {
 // runClose runs the disconnect hooks around leaving the rooms.
 func (s *Socket) runClose(reason DisconnectReason) {
 	ctx := context.WithoutCancel(s.ctx)
+	var disconnecting, disconnect []DisconnectHandler
 	s.mu.Lock()
-	disconnecting, disconnect := s.onDisconnecting, s.onDisconnect
+	if s.ls != nil {
+		disconnecting, disconnect = s.ls.onDisconnecting, s.ls.onDisconnect
+	}
 	s.mu.Unlock()
 	for _, h := range disconnecting {
 		_ = s.safely("disconnecting handler", "disconnecting", func() error { h(ctx, s, reason); return nil })
@@ -319,8 +339,11 @@ func (s *Socket) runEvent(it *item) {
 	if it.id != parser.NoID {
 		ack = s.ackFunc(it.id)
 	}
+	var anys []AnyHandler
 	s.mu.Lock()
-	anys := s.onAny
+	if s.ls != nil {
+		anys = s.ls.onAny
+	}
 	h := s.handlers[it.name]
 	d := s.dispatcher
 	s.mu.Unlock()

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/siogo/sio/engineio"
 )
 
 // Handshake describes the HTTP request that opened a socket's Engine.IO
@@ -39,27 +41,23 @@ type Handshake struct {
 	Auth json.RawMessage
 }
 
-func newHandshake(r *http.Request, auth []byte, now time.Time) *Handshake {
+// newHandshake builds a socket's Handshake from the facts its Engine.IO
+// session kept of the request (nil when there is none).
+func newHandshake(eh *engineio.Handshake, auth []byte, now time.Time) *Handshake {
 	h := &Handshake{Time: now, Issued: now.UnixMilli(), Auth: json.RawMessage(auth)}
-	if r == nil {
+	if eh == nil {
 		h.Headers = http.Header{}
 		h.Query = url.Values{}
 		h.Secure = true // as Node's, which counts a missing request as secure
 		return h
 	}
-	h.Headers = r.Header
-	if r.Host != "" && r.Header.Get("Host") == "" {
-		// Go keeps the Host header apart; Node lists it with the others.
-		h.Headers = r.Header.Clone()
-		h.Headers.Set("Host", r.Host)
-	}
-	h.Address = r.RemoteAddr
-	h.XDomain = r.Header.Get("Origin") != ""
-	h.Secure = r.TLS != nil
-	if r.URL != nil {
-		h.URL = r.URL.RequestURI()
-		h.Query = r.URL.Query()
-	}
+	h.Headers = eh.Header() // with Host
+	h.Address = eh.RemoteAddr()
+	h.XDomain = h.Headers.Get("Origin") != ""
+	h.Secure = eh.TLS() != nil
+	h.URL = eh.RequestURI()
+	_, rawQuery, _ := strings.Cut(h.URL, "?")
+	h.Query, _ = url.ParseQuery(rawQuery)
 	return h
 }
 

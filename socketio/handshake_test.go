@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/siogo/sio/engineio"
 )
 
 // TestHandshakeJSONMatchesNode builds a Handshake from the request that
@@ -36,7 +38,7 @@ func TestHandshakeJSONMatchesNode(t *testing.T) {
 			r.Header.Set(k, v)
 		}
 	}
-	h := newHandshake(r, []byte(`{"token":"t"}`), time.UnixMilli(node.Issued).UTC())
+	h := newHandshake(engineio.NewHandshake(r), []byte(`{"token":"t"}`), time.UnixMilli(node.Issued).UTC())
 	got, err := json.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +96,11 @@ func TestHandshakeJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHandshake(tt.req(), tt.auth, at)
+			var eh *engineio.Handshake
+			if r := tt.req(); r != nil {
+				eh = engineio.NewHandshake(r)
+			}
+			h := newHandshake(eh, tt.auth, at)
 			got, err := json.Marshal(h)
 			if err != nil {
 				t.Fatal(err)

@@ -16,11 +16,22 @@ import (
 type MemoryAdapter struct {
 	nsp *Namespace
 
-	mu    sync.RWMutex
-	rooms map[string]map[string]struct{} // room -> socket ids
-	sids  map[string]map[string]struct{} // socket id -> rooms
+	mu sync.RWMutex // guards rooms and sids
+	// rooms maps a room to its sockets, except that a socket's own room
+	// (named by its id) is not listed for that socket: see sidRooms.
+	rooms map[string]map[string]struct{}
+	sids  map[string]sidRooms // socket id -> its rooms
 
 	rec *recoveryStore // nil when recovery is off
+}
+
+// sidRooms holds the rooms of one socket. Every socket joins the room
+// named by its own id, and most join no other: that membership is the
+// flag self, not an entry of MemoryAdapter.rooms, so that a socket in no
+// other room costs no map of its own.
+type sidRooms struct {
+	self   bool                // in the room named by the socket's id
+	others map[string]struct{} // the other rooms; nil until one
 }
 
 // NewMemoryAdapter returns the in-memory adapter of nsp.
@@ -28,7 +39,7 @@ func NewMemoryAdapter(nsp *Namespace) *MemoryAdapter {
 	a := &MemoryAdapter{
 		nsp:   nsp,
 		rooms: make(map[string]map[string]struct{}),
-		sids:  make(map[string]map[string]struct{}),
+		sids:  make(map[string]sidRooms),
 	}
 	if r := nsp.srv.opts.ConnectionStateRecovery; r != nil {
 		a.rec = newRecoveryStore(r)
@@ -44,12 +55,15 @@ func (a *MemoryAdapter) AddAll(id string, rooms []string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	mine := a.sids[id]
-	if mine == nil {
-		mine = make(map[string]struct{}, len(rooms))
-		a.sids[id] = mine
-	}
 	for _, r := range rooms {
-		mine[r] = struct{}{}
+		if r == id {
+			mine.self = true
+			continue
+		}
+		if mine.others == nil {
+			mine.others = make(map[string]struct{}, len(rooms))
+		}
+		mine.others[r] = struct{}{}
 		members := a.rooms[r]
 		if members == nil {
 			members = make(map[string]struct{}, 1)
@@ -57,19 +71,24 @@ func (a *MemoryAdapter) AddAll(id string, rooms []string) {
 		}
 		members[id] = struct{}{}
 	}
+	a.sids[id] = mine
 }
 
 // Del implements [Adapter].
 func (a *MemoryAdapter) Del(id, room string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if mine, ok := a.sids[id]; ok && room == id {
+		mine.self = false
+		a.sids[id] = mine
+		return
+	}
 	a.del(id, room)
 }
 
+// del removes id from room, which is not id's own. a.mu is held.
 func (a *MemoryAdapter) del(id, room string) {
-	if mine := a.sids[id]; mine != nil {
-		delete(mine, room)
-	}
+	delete(a.sids[id].others, room)
 	if members := a.rooms[room]; members != nil {
 		delete(members, id)
 		if len(members) == 0 {
@@ -82,7 +101,7 @@ func (a *MemoryAdapter) del(id, room string) {
 func (a *MemoryAdapter) DelAll(id string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for r := range a.sids[id] {
+	for r := range a.sids[id].others {
 		a.del(id, r)
 	}
 	delete(a.sids, id)
@@ -92,16 +111,30 @@ func (a *MemoryAdapter) DelAll(id string) {
 func (a *MemoryAdapter) SocketRooms(id string) []string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	mine := a.sids[id]
-	if mine == nil {
+	mine, ok := a.sids[id]
+	if !ok {
 		return nil
 	}
-	out := make([]string, 0, len(mine))
-	for r := range mine {
+	out := make([]string, 0, len(mine.others)+1)
+	if mine.self {
+		out = append(out, id)
+	}
+	for r := range mine.others {
 		out = append(out, r)
 	}
 	slices.Sort(out)
 	return out
+}
+
+// members calls fn for each socket id in room r. a.mu is held.
+func (a *MemoryAdapter) members(r string, fn func(id string)) {
+	for id := range a.rooms[r] {
+		fn(id)
+	}
+	// A socket in its own room is not in a.rooms[r] (see sidRooms).
+	if a.sids[r].self {
+		fn(r)
+	}
 }
 
 // Sockets implements [Adapter].
@@ -115,9 +148,14 @@ func (a *MemoryAdapter) Sockets(rooms []string) []string {
 func (a *MemoryAdapter) Rooms() []string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]string, 0, len(a.rooms))
+	out := make([]string, 0, len(a.rooms)+len(a.sids))
 	for r := range a.rooms {
 		out = append(out, r)
+	}
+	for id, mine := range a.sids {
+		if _, listed := a.rooms[id]; mine.self && !listed {
+			out = append(out, id)
+		}
 	}
 	slices.Sort(out)
 	return out
@@ -135,9 +173,7 @@ func (a *MemoryAdapter) collect(dst []*Socket, opts *BroadcastOptions) []*Socket
 	if len(opts.Except) > 0 {
 		except = make(map[string]struct{})
 		for _, r := range opts.Except {
-			for id := range a.rooms[r] {
-				except[id] = struct{}{}
-			}
+			a.members(r, func(id string) { except[id] = struct{}{} })
 		}
 	}
 	n := a.nsp
@@ -157,18 +193,16 @@ func (a *MemoryAdapter) collect(dst []*Socket, opts *BroadcastOptions) []*Socket
 			add(id)
 		}
 	case 1:
-		for id := range a.rooms[opts.Rooms[0]] {
-			add(id)
-		}
+		a.members(opts.Rooms[0], add)
 	default:
 		seen := make(map[string]struct{})
 		for _, r := range opts.Rooms {
-			for id := range a.rooms[r] {
+			a.members(r, func(id string) {
 				if _, ok := seen[id]; !ok {
 					seen[id] = struct{}{}
 					add(id)
 				}
-			}
+			})
 		}
 	}
 	return dst
@@ -261,7 +295,7 @@ func (a *MemoryAdapter) ServerCount(context.Context) (int, error) { return 1, ni
 func (a *MemoryAdapter) FetchSockets(_ context.Context, opts *BroadcastOptions) ([]*RemoteSocket, error) {
 	var out []*RemoteSocket
 	a.each(opts, func(s *Socket) {
-		out = append(out, &RemoteSocket{ID: s.id, Handshake: s.handshake, Rooms: a.SocketRooms(s.id), Data: s.Data(), nsp: a.nsp})
+		out = append(out, &RemoteSocket{ID: s.id, Handshake: s.Handshake(), Rooms: a.SocketRooms(s.id), Data: s.Data(), nsp: a.nsp})
 	})
 	return out, nil
 }

@@ -312,7 +312,7 @@ func TestDynamicNamespacesBoundedGrowth(t *testing.T) {
 		{"client leaves", func(tc *testClient, nsp string) { tc.send("1" + nsp + ",") }},
 		{"server disconnects", func(tc *testClient, nsp string) {
 			tc.c.mu.Lock()
-			so := tc.c.sockets[nsp]
+			so := tc.c.socketLocked(nsp)
 			tc.c.mu.Unlock()
 			so.Disconnect(false)
 		}},

@@ -22,11 +22,16 @@ const (
 
 // Socket is a client's connection to one namespace.
 type Socket struct {
-	id        string
-	pid       string // recovery session id; "" when recovery is off
-	nsp       *Namespace
-	client    *client
-	handshake *Handshake
+	id     string
+	pid    string // recovery session id; "" when recovery is off
+	nsp    *Namespace
+	client *client
+	// handshake is built from the connection's engineio.Handshake, auth
+	// and created on the first call of Handshake: an idle socket whose
+	// application never asks keeps only those.
+	handshake atomic.Pointer[Handshake]
+	created   int64 // Unix nanoseconds
+	auth      []byte
 	ctx       context.Context
 	cancel    context.CancelCauseFunc
 	recovered *SessionState // the restored session, nil when not recovered
@@ -50,13 +55,28 @@ type Socket struct {
 	acks            map[int64]func(*Args)
 	handlers        map[string]EventHandler
 	dispatcher      Dispatcher
+	ls              *listeners // nil until a listener is added
+
+	q      queue
+	replay atomic.Pointer[replay] // non-nil during a recovery replay
+}
+
+// listeners are a socket's OnAny, OnAnyOutgoing, OnDisconnect and
+// OnDisconnecting listeners, allocated with the first one: a socket
+// without any (most of them idle) does not carry four empty slices.
+type listeners struct {
 	onDisconnect    []DisconnectHandler
 	onDisconnecting []DisconnectHandler
 	onAny           []AnyHandler
 	onAnyOut        []OutgoingHandler
+}
 
-	q      queue
-	replay atomic.Pointer[replay] // non-nil during a recovery replay
+// listenersLocked returns s.ls, allocating it first. s.mu is held.
+func (s *Socket) listenersLocked() *listeners {
+	if s.ls == nil {
+		s.ls = new(listeners)
+	}
+	return s.ls
 }
 
 type pendingEmit struct {
@@ -77,7 +97,7 @@ func newSocket(n *Namespace, c *client, auth []byte) *Socket {
 	if s.id == "" {
 		s.id = newID()
 	}
-	s.handshake = newHandshake(c.conn.Request(), auth, time.Now())
+	s.created, s.auth = time.Now().UnixNano(), auth
 	return s
 }
 
@@ -112,8 +132,18 @@ func (s *Socket) Server() *Server { return s.nsp.srv }
 func (s *Socket) Context() context.Context { return s.ctx }
 
 // Handshake describes the request that opened the connection and the
-// CONNECT packet's auth payload.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+// CONNECT packet's auth payload. It is built on the first call, from what
+// the connection kept of the request, and the same afterwards.
+func (s *Socket) Handshake() *Handshake {
+	if h := s.handshake.Load(); h != nil {
+		return h
+	}
+	h := newHandshake(s.client.conn.Handshake(), s.auth, time.Unix(0, s.created))
+	if !s.handshake.CompareAndSwap(nil, h) {
+		return s.handshake.Load()
+	}
+	return h
+}
 
 // Connected reports whether the socket is connected (its CONNECT reply
 // sent, not disconnected).
@@ -173,7 +203,8 @@ func (s *Socket) On(event string, h EventHandler) {
 // event's handler.
 func (s *Socket) OnAny(h AnyHandler) {
 	s.mu.Lock()
-	s.onAny = append(s.onAny[:len(s.onAny):len(s.onAny)], h)
+	ls := s.listenersLocked()
+	ls.onAny = append(ls.onAny[:len(ls.onAny):len(ls.onAny)], h)
 	s.mu.Unlock()
 }
 
@@ -182,7 +213,8 @@ func (s *Socket) OnAny(h AnyHandler) {
 // goroutine and must not block.
 func (s *Socket) OnAnyOutgoing(h OutgoingHandler) {
 	s.mu.Lock()
-	s.onAnyOut = append(s.onAnyOut[:len(s.onAnyOut):len(s.onAnyOut)], h)
+	ls := s.listenersLocked()
+	ls.onAnyOut = append(ls.onAnyOut[:len(ls.onAnyOut):len(ls.onAnyOut)], h)
 	s.mu.Unlock()
 	s.hasOut.Store(true)
 }
@@ -191,7 +223,8 @@ func (s *Socket) OnAnyOutgoing(h OutgoingHandler) {
 // namespace, after the events received before, when it has left its rooms.
 func (s *Socket) OnDisconnect(h DisconnectHandler) {
 	s.mu.Lock()
-	s.onDisconnect = append(s.onDisconnect, h)
+	ls := s.listenersLocked()
+	ls.onDisconnect = append(ls.onDisconnect, h)
 	s.mu.Unlock()
 }
 
@@ -200,7 +233,8 @@ func (s *Socket) OnDisconnect(h DisconnectHandler) {
 // "disconnecting" event).
 func (s *Socket) OnDisconnecting(h DisconnectHandler) {
 	s.mu.Lock()
-	s.onDisconnecting = append(s.onDisconnecting, h)
+	ls := s.listenersLocked()
+	ls.onDisconnecting = append(ls.onDisconnecting, h)
 	s.mu.Unlock()
 }
 
@@ -379,8 +413,11 @@ func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile boo
 }
 
 func (s *Socket) notifyOutgoing(p *parser.Packet) {
+	var hs []OutgoingHandler
 	s.mu.Lock()
-	hs := s.onAnyOut
+	if s.ls != nil {
+		hs = s.ls.onAnyOut
+	}
 	s.mu.Unlock()
 	event, rest, err := p.EventName()
 	if err != nil {
@@ -506,6 +543,7 @@ func (s *Socket) accept() bool {
 	missed := s.startReplayLocked()
 	s.state.Store(stateConnected)
 	s.connectTimer.Stop()
+	s.connectTimer = nil // a connected socket keeps no timer
 	pending := s.pending
 	s.pending = nil
 	deferred := s.deferDisconnect
