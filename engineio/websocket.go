@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -65,16 +64,14 @@ func closeWebSocket(conn *websocket.Conn, code int) {
 // so that the reader can wait for input while holding a shallow stack.
 type wsConn struct {
 	*websocket.Conn
-	br  *bufio.Reader
-	raw syscall.RawConn // nil when the connection has no file descriptor
+	br *bufio.Reader
 }
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
-// the server's 4 KiB one.
+// the server's 4 KiB one, and a corkedConn to write to (see corked.go).
 type hijacker struct {
 	http.ResponseWriter
-	br   *bufio.Reader
-	conn net.Conn
+	br *bufio.Reader
 }
 
 func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -86,9 +83,9 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil || brw.Reader.Buffered() > 0 {
 		return conn, brw, err // gorilla refuses early data itself
 	}
-	h.conn = conn
-	h.br = bufio.NewReaderSize(conn, wsReadBufferSize)
-	return conn, bufio.NewReadWriter(h.br, brw.Writer), nil
+	cc := &corkedConn{Conn: conn}
+	h.br = bufio.NewReaderSize(cc, wsReadBufferSize)
+	return cc, bufio.NewReadWriter(h.br, brw.Writer), nil
 }
 
 // acceptWebSocket upgrades the request.
@@ -99,23 +96,21 @@ func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr htt
 		return nil, err
 	}
 	conn.SetReadLimit(int64(s.cfg.maxPayload))
-	wc := &wsConn{Conn: conn, br: hj.br}
-	if sc, ok := hj.conn.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			wc.raw = raw
-		}
-	}
-	return wc, nil
+	return &wsConn{Conn: conn, br: hj.br}, nil
 }
 
 // waitInput blocks until the connection has input (or fails), without
 // gorilla's deeper read path on the stack: an idle session's reader
-// goroutine parks here, and its stack can shrink to the minimum.
+// goroutine parks here, and its stack can shrink to the minimum. The
+// input is read into the buffer gorilla reads from (bufio's Peek), so it
+// is read once: one system call per wake-up. A read error is seen again
+// by gorilla's read (EOF and a closed connection stay; a reset reads as
+// EOF the second time, as it did when this peeked with MSG_PEEK).
 func (c *wsConn) waitInput() {
-	if c.raw == nil || c.br == nil || c.br.Buffered() > 0 {
+	if c.br == nil || c.br.Buffered() > 0 {
 		return
 	}
-	_ = c.raw.Read(socketReadable)
+	_, _ = c.br.Peek(1)
 }
 
 // attachWebSocket makes conn the transport of a new session whose first
@@ -274,9 +269,24 @@ func (s *Session) flushWebSocket() {
 		s.queue, s.spare = s.spare[:0], nil
 		s.tookLocked()
 		s.mu.Unlock()
+		// The frames of a batch go out together (see corked.go): held
+		// until the last one, which writes them all.
+		cc, _ := conn.NetConn().(*corkedConn)
+		if len(batch) < 2 {
+			cc = nil
+		}
+		if cc != nil {
+			cc.cork()
+		}
 		for i := range batch {
 			p := &batch[i]
+			if cc != nil && i == len(batch)-1 {
+				cc.release()
+			}
 			if err := s.writeWebSocket(conn, p); err != nil {
+				if cc != nil {
+					cc.discard()
+				}
 				s.closeNow(ReasonTransportError, err)
 				return
 			}
