@@ -47,6 +47,35 @@ type corkedConn struct {
 	mu     sync.Mutex
 	corked bool    // a batch is being written: hold the frames
 	held   *[]byte // the frames held (from corkPool); nil when none
+
+	// Input read ahead by the reader's wait (see waitInput), handed out
+	// by Read before anything else. Only the connection's reader uses
+	// them.
+	ahead    *[]byte // from readAheadPool; nil when none
+	aheadOff int     // the bytes of ahead already read
+}
+
+// readAheadPool holds the buffers of the input read by a waking reader
+// (*[]byte of capacity wsReadBufferSize), held until gorilla has read them
+// into the connection's own read buffer: at most one read buffer's worth,
+// so one Read takes all of it.
+var readAheadPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, wsReadBufferSize)
+	return &b
+}}
+
+// Read hands out the input read ahead, then reads the connection.
+func (c *corkedConn) Read(p []byte) (int, error) {
+	if c.ahead == nil {
+		return c.Conn.Read(p)
+	}
+	n := copy(p, (*c.ahead)[c.aheadOff:])
+	if c.aheadOff += n; c.aheadOff == len(*c.ahead) {
+		*c.ahead = (*c.ahead)[:0]
+		readAheadPool.Put(c.ahead)
+		c.ahead = nil
+	}
+	return n, nil
 }
 
 // cork makes the connection hold the frames written from now on, until

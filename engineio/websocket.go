@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -64,7 +65,10 @@ func closeWebSocket(conn *websocket.Conn, code int) {
 // so that the reader can wait for input while holding a shallow stack.
 type wsConn struct {
 	*websocket.Conn
-	br *bufio.Reader
+	br   *bufio.Reader
+	cc   *corkedConn
+	raw  syscall.RawConn // nil when the connection has no file descriptor
+	wait func(uintptr) bool
 }
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
@@ -72,6 +76,7 @@ type wsConn struct {
 type hijacker struct {
 	http.ResponseWriter
 	br *bufio.Reader
+	cc *corkedConn
 }
 
 func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -83,9 +88,9 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil || brw.Reader.Buffered() > 0 {
 		return conn, brw, err // gorilla refuses early data itself
 	}
-	cc := &corkedConn{Conn: conn}
-	h.br = bufio.NewReaderSize(cc, wsReadBufferSize)
-	return cc, bufio.NewReadWriter(h.br, brw.Writer), nil
+	h.cc = &corkedConn{Conn: conn}
+	h.br = bufio.NewReaderSize(h.cc, wsReadBufferSize)
+	return h.cc, bufio.NewReadWriter(h.br, brw.Writer), nil
 }
 
 // acceptWebSocket upgrades the request.
@@ -96,21 +101,30 @@ func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr htt
 		return nil, err
 	}
 	conn.SetReadLimit(int64(s.cfg.maxPayload))
-	return &wsConn{Conn: conn, br: hj.br}, nil
+	wc := &wsConn{Conn: conn, br: hj.br, cc: hj.cc}
+	if sc, ok := hj.cc.Conn.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			wc.raw, wc.wait = raw, hj.cc.readAhead
+		}
+	}
+	return wc, nil
 }
 
 // waitInput blocks until the connection has input (or fails), without
 // gorilla's deeper read path on the stack: an idle session's reader
 // goroutine parks here, and its stack can shrink to the minimum. The
-// input is read into the buffer gorilla reads from (bufio's Peek), so it
-// is read once: one system call per wake-up. A read error is seen again
-// by gorilla's read (EOF and a closed connection stay; a reset reads as
-// EOF the second time, as it did when this peeked with MSG_PEEK).
+// input is read there, once (see readAhead), and gorilla's read takes it
+// from the read-ahead buffer: one system call per wake-up. Without a file
+// descriptor, it waits in bufio's Peek.
 func (c *wsConn) waitInput() {
-	if c.br == nil || c.br.Buffered() > 0 {
+	if c.br == nil || c.br.Buffered() > 0 || c.cc.ahead != nil {
 		return
 	}
-	_, _ = c.br.Peek(1)
+	if c.raw == nil {
+		_, _ = c.br.Peek(1)
+		return
+	}
+	_ = c.raw.Read(c.wait)
 }
 
 // attachWebSocket makes conn the transport of a new session whose first
