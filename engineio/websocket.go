@@ -66,9 +66,9 @@ func closeWebSocket(conn *websocket.Conn, code int) {
 type wsConn struct {
 	*websocket.Conn
 	br   *bufio.Reader
-	cc   *corkedConn
-	raw  syscall.RawConn // nil when the connection has no file descriptor
-	wait func(uintptr) bool
+	cc   *corkedConn        // what gorilla reads from and writes to
+	raw  syscall.RawConn    // nil when the connection has no file descriptor
+	wait func(uintptr) bool // cc.readAhead, made once (a method value per wait would allocate)
 }
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
