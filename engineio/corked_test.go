@@ -504,3 +504,32 @@ func BenchmarkWebSocketBatch(b *testing.B) {
 		})
 	}
 }
+
+// TestWebSocketBatchThenClose: messages and the close packet queued
+// together go out in order, the close packet last, followed by the close
+// frame; the session closes as forced.
+func TestWebSocketBatchThenClose(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		e := newEnv(t, quietOptions(Options{}))
+		c, s := wsSession(e, m)
+		s.mu.Lock() // queue both before the flusher runs: one batch
+		s.enqueueLocked([]Message{{Data: []byte("a")}, {Data: []byte("b")}, {Data: []byte{1, 2}, Binary: true}})
+		s.mu.Unlock()
+		s.Close()
+		for _, want := range []string{"a", "b", "\x01\x02"} {
+			if got := c.nextMessage(); string(got.Data) != want {
+				t.Fatalf("got %q, want %q", got.Data, want)
+			}
+		}
+		if p := c.next(); p.typ != typeClose {
+			t.Fatalf("got packet %c %q, want the close packet", p.typ, p.data)
+		}
+		c.waitEnded() // the client's reader stops at the close packet
+		if _, _, err := c.ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+			t.Errorf("client read %v, want a normal close frame", err)
+		}
+		if ce := e.closed(); ce.reason != ReasonForcedClose {
+			t.Errorf("OnClose(%q, %v), want %q", ce.reason, ce.err, ReasonForcedClose)
+		}
+	}, modeWebSocket, modeUpgrade)
+}
