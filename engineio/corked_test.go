@@ -229,6 +229,19 @@ func wsSession(e *env, m mode) (*client, *Session) {
 	return c, s
 }
 
+// idleWS returns s's WebSocket once no flusher writes to it (the one that
+// wrote the open packet has stopped), for a test to write to it.
+func idleWS(e *env, s *Session) *websocket.Conn {
+	var conn *websocket.Conn
+	e.waitFor("the flusher to stop", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		conn = s.ws
+		return !s.flushing
+	})
+	return conn
+}
+
 // quietOptions: no heartbeat during the test, no echo; the server's
 // writes (on all its connections) are counted in writes when not nil.
 func quietOptions(o Options, writes ...*atomic.Int64) envOptions {
@@ -335,9 +348,7 @@ func TestWebSocketCloseFrameNotHeld(t *testing.T) {
 	e := newEnv(t, quietOptions(Options{}))
 	c, s := wsSession(e, modeWebSocket)
 	cc := corkedOf(t, s)
-	s.mu.Lock()
-	conn := s.ws
-	s.mu.Unlock()
+	conn := idleWS(e, s)
 	// Stand in for the flusher in the middle of a batch.
 	cc.cork()
 	defer cc.discard()
@@ -426,9 +437,7 @@ func TestWebSocketWriteDeadline(t *testing.T) {
 	run(t, func(t *testing.T, m mode) {
 		e := newEnv(t, quietOptions(Options{}))
 		_, s := wsSession(e, m)
-		s.mu.Lock()
-		conn := s.ws
-		s.mu.Unlock()
+		conn := idleWS(e, s)
 		// gorilla sets the deadline on the connection before each write.
 		if err := conn.SetWriteDeadline(time.Now().Add(-time.Second)); err != nil {
 			t.Fatal(err)
