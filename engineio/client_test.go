@@ -89,6 +89,8 @@ type envOptions struct {
 	opts     *Options
 	inMemory bool           // in-memory listener (for synctest bubbles)
 	onConn   func(*Session) // default: echo
+	// listener, when set, wraps the real listener (not the in-memory one).
+	listener func(net.Listener) net.Listener
 }
 
 // newEnv starts a server whose sessions echo every message (unless
@@ -134,7 +136,11 @@ func newEnv(t testing.TB, eo envOptions) *env {
 		})
 		return e
 	}
-	hs := httptest.NewServer(e.srv)
+	hs := httptest.NewUnstartedServer(e.srv)
+	if eo.listener != nil {
+		hs.Listener = eo.listener(hs.Listener)
+	}
+	hs.Start()
 	tr := &http.Transport{}
 	e.http = &http.Client{Transport: tr}
 	e.dialer = &websocket.Dialer{}

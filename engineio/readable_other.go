@@ -2,6 +2,6 @@
 
 package engineio
 
-// socketReadable reports input as available at once: on this platform the
-// reader waits inside gorilla's read instead.
-func socketReadable(uintptr) bool { return true }
+// readAhead reports input as available at once: on this platform the
+// reader waits in bufio's Peek instead (see waitInput).
+func (c *corkedConn) readAhead(uintptr) bool { return true }

@@ -65,8 +65,10 @@ func closeWebSocket(conn *websocket.Conn, code int) {
 // so that the reader can wait for input while holding a shallow stack.
 type wsConn struct {
 	*websocket.Conn
-	br  *bufio.Reader
-	raw syscall.RawConn // nil when the connection has no file descriptor
+	br   *bufio.Reader
+	cc   *corkedConn        // what gorilla reads from and writes to
+	raw  syscall.RawConn    // nil when the connection has no file descriptor
+	wait func(uintptr) bool // cc.readAhead, made once (a method value per wait would allocate)
 	// handedOver is when the reader last moved to a fresh goroutine (see
 	// handOver), in Unix nanoseconds; only the reader uses it.
 	handedOver int64
@@ -122,11 +124,11 @@ func (c *wsConn) handOver() bool {
 }
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
-// the server's 4 KiB one.
+// the server's 4 KiB one, and a corkedConn to write to (see corked.go).
 type hijacker struct {
 	http.ResponseWriter
-	br   *bufio.Reader
-	conn net.Conn
+	br *bufio.Reader
+	cc *corkedConn
 }
 
 func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -138,9 +140,9 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil || brw.Reader.Buffered() > 0 {
 		return conn, brw, err // gorilla refuses early data itself
 	}
-	h.conn = conn
-	h.br = bufio.NewReaderSize(conn, wsReadBufferSize)
-	return conn, bufio.NewReadWriter(h.br, brw.Writer), nil
+	h.cc = &corkedConn{Conn: conn}
+	h.br = bufio.NewReaderSize(h.cc, wsReadBufferSize)
+	return h.cc, bufio.NewReadWriter(h.br, brw.Writer), nil
 }
 
 // acceptWebSocket upgrades the request.
@@ -151,10 +153,10 @@ func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr htt
 		return nil, err
 	}
 	conn.SetReadLimit(int64(s.cfg.maxPayload))
-	wc := &wsConn{Conn: conn, br: hj.br}
-	if sc, ok := hj.conn.(syscall.Conn); ok {
+	wc := &wsConn{Conn: conn, br: hj.br, cc: hj.cc}
+	if sc, ok := hj.cc.Conn.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
-			wc.raw = raw
+			wc.raw, wc.wait = raw, hj.cc.readAhead
 		}
 	}
 	return wc, nil
@@ -162,12 +164,19 @@ func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr htt
 
 // waitInput blocks until the connection has input (or fails), without
 // gorilla's deeper read path on the stack: an idle session's reader
-// goroutine parks here, and its stack can shrink to the minimum.
+// goroutine parks here, and its stack can shrink to the minimum. The
+// input is read there, once (see readAhead), and gorilla's read takes it
+// from the read-ahead buffer: one system call per wake-up. Without a file
+// descriptor, it waits in bufio's Peek.
 func (c *wsConn) waitInput() {
-	if c.raw == nil || c.br == nil || c.br.Buffered() > 0 {
+	if c.br == nil || c.br.Buffered() > 0 || c.cc.ahead != nil {
 		return
 	}
-	_ = c.raw.Read(socketReadable)
+	if c.raw == nil {
+		_, _ = c.br.Peek(1)
+		return
+	}
+	_ = c.raw.Read(c.wait)
 }
 
 // attachWebSocket makes conn the transport of a new session whose first
@@ -334,9 +343,24 @@ func (s *Session) flushWebSocket() {
 		s.queue, s.spare = s.spare[:0], nil
 		s.tookLocked()
 		s.mu.Unlock()
+		// The frames of a batch go out together (see corked.go): held
+		// until the last one, which writes them all.
+		cc, _ := conn.NetConn().(*corkedConn)
+		if len(batch) < 2 {
+			cc = nil
+		}
+		if cc != nil {
+			cc.cork()
+		}
 		for i := range batch {
 			p := &batch[i]
+			if cc != nil && i == len(batch)-1 {
+				cc.release()
+			}
 			if err := s.writeWebSocket(conn, p); err != nil {
+				if cc != nil {
+					cc.discard()
+				}
 				s.closeNow(ReasonTransportError, err)
 				return
 			}

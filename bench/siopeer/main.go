@@ -3,10 +3,12 @@
 // bench/node/server.mjs is on Node's socket.io 4.8. The load generator
 // (bench/loadgen) drives both the same way.
 //
-//	siopeer [-addr 127.0.0.1:0]
+//	siopeer [-addr 127.0.0.1:0] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It prints "listening HOST:PORT" once it accepts connections, and exits on
-// SIGTERM or SIGINT.
+// SIGTERM or SIGINT. -cpuprofile profiles the CPU from the start and
+// -memprofile takes a heap profile (after a garbage collection) at the
+// end: both files are written when the signal arrives, for `go tool pprof`.
 //
 // The app: connecting to "/" needs no auth; "echo" is acknowledged with its
 // arguments, unchanged; "fanout" broadcasts "tick" with its arguments to
@@ -24,27 +26,71 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/siogo/sio/socketio"
 )
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run serves until a signal (nil) or a failure to serve, writing the
+// profiles the flags ask for in both cases.
+func run() (err error) {
 	addr := flag.String("addr", "127.0.0.1:0", "TCP address to listen on")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file on exit")
+	memProfile := flag.String("memprofile", "", "write a heap profile to this file on exit")
 	flag.Parse()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		log.Fatal(err)
+		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			err = errors.Join(err, f.Close())
+		}()
 	}
 	hs := &http.Server{Handler: newApp()}
 	fmt.Printf("listening %s\n", ln.Addr())
-	go func() {
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
-		<-sig
-		os.Exit(0)
-	}()
-	log.Fatal(hs.Serve(ln))
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	select {
+	case <-sig:
+	case err = <-serveErr:
+	}
+	if *memProfile != "" {
+		err = errors.Join(err, writeHeapProfile(*memProfile))
+	}
+	return err
+}
+
+// writeHeapProfile writes a heap profile to the file name.
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // up-to-date statistics
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // newApp returns the benchmark's app.
