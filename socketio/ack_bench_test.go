@@ -29,8 +29,8 @@ func BenchmarkEchoAck(b *testing.B) {
 				}
 				return nil
 			})
-			tc, so := benchConnect(b, s)
-			c := tc.c
+			_, so := benchConnect(b, s)
+			c := new(decoding)
 			msg := make([]byte, len(echo))
 			b.ReportAllocs()
 			for b.Loop() {
