@@ -11,7 +11,8 @@ import (
 // calls. gorilla writes to a corkedConn instead (hijacker hands it over at
 // Upgrade): while the flusher writes a batch, the frames are held in a
 // pooled buffer and go out together with the batch's last frame, in one
-// write.
+// write. A new session's handshake response is held the same way, and goes
+// out with its open packet (see acceptWebSocket).
 //
 // Every write to the connection still happens inside gorilla's own write
 // lock, as before: the held bytes are written by the Write call of a later

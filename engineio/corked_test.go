@@ -542,3 +542,37 @@ func TestWebSocketBatchThenClose(t *testing.T) {
 		}
 	}, modeWebSocket, modeUpgrade)
 }
+
+// TestWebSocketHandshakeWrites: a new WebSocket session's handshake
+// response goes out with its open packet, in one write; an upgrade's probe
+// connection is answered at once (its client waits for the response before
+// it sends the probe), so the upgrade completes.
+func TestWebSocketHandshakeWrites(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		m    mode
+		// want is the server's writes once the client has the open
+		// packet and the session its WebSocket transport (0: not
+		// checked).
+		want int64
+	}{
+		{name: "websocket", m: modeWebSocket, want: 1},
+		{name: "upgrade", m: modeUpgrade},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var writes atomic.Int64
+			e := newEnv(t, quietOptions(Options{}, &writes))
+			c, s := wsSession(e, tc.m)
+			idleWS(e, s)
+			if n := writes.Load(); tc.want != 0 && n != tc.want {
+				t.Errorf("the handshake took %d writes, want %d", n, tc.want)
+			}
+			if err := s.Send(Message{Data: []byte("after")}); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.nextMessage(); string(got.Data) != "after" {
+				t.Fatalf("got %q, want after", got.Data)
+			}
+		})
+	}
+}

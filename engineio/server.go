@@ -245,7 +245,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, q map[string]
 		s.startSession(sid, r, TransportPolling, nil, w)
 		return
 	}
-	conn, err := s.acceptWebSocket(w, r, cookie)
+	conn, err := s.acceptWebSocket(w, r, cookie, true)
 	if err != nil {
 		return // the upgrader answered
 	}

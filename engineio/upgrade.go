@@ -43,14 +43,14 @@ func (s *Session) serveUpgrade(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		// Upgrading, upgraded or closing: as Node.js's onWebSocket, the
 		// handshake completes, then the WebSocket is closed.
-		if wc, err := s.srv.acceptWebSocket(w, r, nil); err == nil {
+		if wc, err := s.srv.acceptWebSocket(w, r, nil, false); err == nil {
 			closeWebSocket(wc.Conn, websocket.CloseNoStatusReceived)
 		}
 		return
 	}
 	s.upg = upgradeProbing // reserved while the handshake runs
 	s.mu.Unlock()
-	wc, err := s.srv.acceptWebSocket(w, r, nil)
+	wc, err := s.srv.acceptWebSocket(w, r, nil, false)
 	s.mu.Lock()
 	if err != nil {
 		s.upg = upgradeNone

@@ -125,10 +125,13 @@ func (c *wsConn) handOver() bool {
 
 // hijacker hands gorilla's Upgrade our own small read buffer instead of
 // the server's 4 KiB one, and a corkedConn to write to (see corked.go).
+// With hold, the corkedConn holds the handshake's response (see
+// acceptWebSocket).
 type hijacker struct {
 	http.ResponseWriter
-	br *bufio.Reader
-	cc *corkedConn
+	hold bool
+	br   *bufio.Reader
+	cc   *corkedConn
 }
 
 func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -140,17 +143,24 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil || brw.Reader.Buffered() > 0 {
 		return conn, brw, err // gorilla refuses early data itself
 	}
-	h.cc = &corkedConn{Conn: conn}
+	h.cc = &corkedConn{Conn: conn, corked: h.hold}
 	h.br = bufio.NewReaderSize(h.cc, wsReadBufferSize)
 	return h.cc, bufio.NewReadWriter(h.br, brw.Writer), nil
 }
 
-// acceptWebSocket upgrades the request.
-func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr http.Header) (*wsConn, error) {
-	hj := &hijacker{ResponseWriter: w}
+// acceptWebSocket upgrades the request. With hold, the handshake's
+// response is held and goes out with the first frame the server writes, in
+// one write: for a new session, whose open packet follows at once (a
+// probing connection must answer at once: its client waits for the
+// response before it sends anything).
+func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request, hdr http.Header, hold bool) (*wsConn, error) {
+	hj := &hijacker{ResponseWriter: w, hold: hold}
 	conn, err := s.upgrader.Upgrade(hj, r, s.cfg.upgradeHeaders(hdr, r))
 	if err != nil {
 		return nil, err
+	}
+	if hold {
+		hj.cc.release() // the response stays held until the next write
 	}
 	conn.SetReadLimit(int64(s.cfg.maxPayload))
 	wc := &wsConn{Conn: conn, br: hj.br, cc: hj.cc}
