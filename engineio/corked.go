@@ -3,6 +3,7 @@ package engineio
 import (
 	"net"
 	"sync"
+	"time"
 )
 
 // Coalesced WebSocket writes. gorilla/websocket writes every frame to its
@@ -42,12 +43,14 @@ var corkPool = sync.Pool{New: func() any {
 type corkedConn struct {
 	net.Conn
 
-	// mu guards corked and held. It is held across the writes to Conn,
-	// all of which run inside gorilla's write lock (see above): only the
-	// flusher's cork and release wait for it besides gorilla's writers.
-	mu     sync.Mutex
-	corked bool    // a batch is being written: hold the frames
-	held   *[]byte // the frames held (from corkPool); nil when none
+	// mu guards corked, held and deadline. It is held across the writes
+	// to Conn, all of which run inside gorilla's write lock (see above):
+	// only the flusher's cork and release wait for it besides gorilla's
+	// writers.
+	mu       sync.Mutex
+	corked   bool      // a batch is being written: hold the frames
+	held     *[]byte   // the frames held (from corkPool); nil when none
+	deadline time.Time // the write deadline set on Conn (see SetWriteDeadline)
 
 	// Input read ahead by the reader's wait (see waitInput), handed out
 	// by Read before anything else. Only the connection's reader uses
@@ -151,4 +154,32 @@ func (c *corkedConn) putLocked() {
 		corkPool.Put(c.held)
 		c.held = nil
 	}
+}
+
+// SetWriteDeadline sets the connection's write deadline unless it is t
+// already: gorilla sets it before every frame it writes, nearly always to
+// the zero time, and setting it costs a call into the runtime's poller.
+func (c *corkedConn) SetWriteDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.Equal(c.deadline) {
+		return nil
+	}
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		return err
+	}
+	c.deadline = t
+	return nil
+}
+
+// SetDeadline sets the connection's read and write deadlines, keeping
+// track of the write deadline for SetWriteDeadline.
+func (c *corkedConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.Conn.SetDeadline(t); err != nil {
+		return err
+	}
+	c.deadline = t
+	return nil
 }

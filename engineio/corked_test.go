@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -572,6 +573,63 @@ func TestWebSocketHandshakeWrites(t *testing.T) {
 			}
 			if got := c.nextMessage(); string(got.Data) != "after" {
 				t.Fatalf("got %q, want after", got.Data)
+			}
+		})
+	}
+}
+
+// deadlineConn records the write deadlines set on it.
+type deadlineConn struct {
+	net.Conn // nil: only the deadline setters are used
+	set      []time.Time
+}
+
+func (d *deadlineConn) SetWriteDeadline(t time.Time) error {
+	d.set = append(d.set, t)
+	return nil
+}
+
+func (d *deadlineConn) SetDeadline(t time.Time) error {
+	d.set = append(d.set, t)
+	return nil
+}
+
+// TestCorkedConnDeadlines: a write deadline reaches the connection only
+// when it changes (gorilla sets one before every frame, nearly always the
+// zero time a new connection has); SetDeadline is tracked too.
+func TestCorkedConnDeadlines(t *testing.T) {
+	d1 := time.Unix(1000, 0)
+	d2 := time.Unix(2000, 0)
+	type call struct {
+		both bool // SetDeadline rather than SetWriteDeadline
+		t    time.Time
+	}
+	for _, tc := range []struct {
+		name  string
+		calls []call
+		want  []time.Time
+	}{
+		{name: "zero on a new connection", calls: []call{{t: time.Time{}}, {t: time.Time{}}}, want: nil},
+		{name: "set and reset", calls: []call{{t: d1}, {t: d1}, {t: time.Time{}}, {t: time.Time{}}}, want: []time.Time{d1, {}}},
+		{name: "changes", calls: []call{{t: d1}, {t: d2}, {t: d1}}, want: []time.Time{d1, d2, d1}},
+		{name: "SetDeadline tracked", calls: []call{{both: true, t: d1}, {t: d1}, {t: time.Time{}}}, want: []time.Time{d1, {}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dc := &deadlineConn{}
+			c := &corkedConn{Conn: dc}
+			for _, cl := range tc.calls {
+				var err error
+				if cl.both {
+					err = c.SetDeadline(cl.t)
+				} else {
+					err = c.SetWriteDeadline(cl.t)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.EqualFunc(dc.set, tc.want, time.Time.Equal) {
+				t.Errorf("deadlines set %v, want %v", dc.set, tc.want)
 			}
 		})
 	}
