@@ -196,4 +196,43 @@
 // goroutine (see Ordering). [*Args] passed to an event handler is valid
 // only during the call; Args returned by EmitWithAck stay valid. Emits never
 // wait for the network.
+//
+// # Adapter lifecycle
+//
+// Options.Adapter runs when a namespace is made, never under a lock of the
+// server, and must be cheap; an adapter that must do I/O first implements
+// [AdapterStarter], whose Start the server calls on a goroutine of its own
+// (in the background for [Server.Of], and awaited by the first CONNECTs,
+// which a failed start refuses with "Namespace unavailable" until a later
+// CONNECT's start succeeds). A dynamic namespace is a placeholder without a
+// cluster adapter: its broadcasts go through its children's adapters (Node's
+// ParentBroadcastAdapter). [Server.Shutdown] closes every adapter the
+// server made, each once; so does the removal of an empty child. Adapter
+// calls made for an emit or a session recovery get a context that ends with
+// the server's Shutdown.
+//
+// # Lock order
+//
+// No lock is held while calling into foreign code: an adapter's methods or
+// factory, a match function, a handler, middleware, the Engine.IO
+// connection (Send, Close). The mutexes, each taken before those below it
+// when two are held at once, and never the other way round:
+//
+//  1. Server.mu: the namespace registry, clients, child counts and
+//     Namespace.refs;
+//  2. Namespace.mu of a dynamic namespace (its children), taken under
+//     Server.mu when a child is added or removed;
+//  3. Namespace.startMu (the adapter start): a leaf;
+//  4. MemoryAdapter.mu (rooms), then Namespace.mu (sockets) when a
+//     broadcast collects its receivers;
+//  5. Socket.mu (a socket's state, acks, handlers, pending packets), then
+//     hooks.mu (the namespace's registrations, otherwise a leaf);
+//     client.mu (a client's sockets), queue.mu (a socket's event queue),
+//     replay.mu (a recovery replay) and the recovery store's mu are leaves:
+//     nothing is taken under them;
+//  6. the Redis adapter's own: factory.mu, Adapter.mu, Adapter.inMu and
+//     hub.mu are leaves, never held across a Redis call or a call into
+//     another adapter or the namespace.
+//
+// tracker.mu (Shutdown's count of goroutines) is a leaf too.
 package socketio
