@@ -215,24 +215,22 @@
 //
 // No lock is held while calling into foreign code: an adapter's methods or
 // factory, a match function, a handler, middleware, the Engine.IO
-// connection (Send, Close). The mutexes, each taken before those below it
-// when two are held at once, and never the other way round:
+// connection (Send, Close). Two mutexes are held at once only in this
+// order, never the other way round:
 //
-//  1. Server.mu: the namespace registry, clients, child counts and
-//     Namespace.refs;
-//  2. Namespace.mu of a dynamic namespace (its children), taken under
-//     Server.mu when a child is added or removed;
-//  3. Namespace.startMu (the adapter start): a leaf;
-//  4. MemoryAdapter.mu (rooms), then Namespace.mu (sockets) when a
-//     broadcast collects its receivers;
-//  5. Socket.mu (a socket's state, acks, handlers, pending packets), then
-//     hooks.mu (the namespace's registrations, otherwise a leaf);
-//     client.mu (a client's sockets), queue.mu (a socket's event queue),
-//     replay.mu (a recovery replay) and the recovery store's mu are leaves:
-//     nothing is taken under them;
-//  6. the Redis adapter's own: factory.mu, Adapter.mu, Adapter.inMu and
-//     hub.mu are leaves, never held across a Redis call or a call into
-//     another adapter or the namespace.
+//  1. Server.mu (the namespace registry, clients, child counts,
+//     Namespace.refs), then a dynamic namespace's Namespace.mu (its
+//     children), when a child is added or removed;
+//  2. MemoryAdapter.mu (rooms), then Namespace.mu (sockets), when a
+//     broadcast collects its receivers.
+//
+// Every other mutex is a leaf, nothing is taken under it: Namespace.startMu
+// (the adapter start), hooks.mu (a namespace's registrations), Socket.mu (a
+// socket's state, acks, handlers, pending packets), client.mu (a client's
+// sockets), queue.mu (a socket's event queue), replay.mu (a recovery
+// replay), the recovery store's mu, and the Redis adapter's factory.mu,
+// Adapter.mu, Adapter.inMu and hub.mu (never held across a Redis call or a
+// call into another adapter or the namespace).
 //
 // tracker.mu (Shutdown's count of goroutines) is a leaf too.
 package socketio
