@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"context"
+	"errors"
 
 	"github.com/siogo/sio/socketio/parser"
 )
@@ -23,7 +24,16 @@ import (
 //
 // Room methods (AddAll, Del, DelAll, SocketRooms, Sockets, Rooms) are local
 // and must not block. The other methods may do network I/O and take a
-// context. All methods are called from many goroutines at once.
+// context. All methods are called from many goroutines at once, never with
+// a lock of the server held.
+//
+// The factory (Options.Adapter) must be cheap: it runs when a namespace is
+// made, also when a client's CONNECT makes a dynamic namespace's child, and
+// its adapter may be thrown away (closed unused) when another goroutine made
+// the same namespace first. An adapter that must do I/O before it serves
+// (subscribe, connect) implements [AdapterStarter]. A dynamic namespace
+// ([Server.OfFunc]) is only a placeholder: it gets no adapter from the
+// factory, and its broadcasts go to its children's adapters.
 type Adapter interface {
 	// AddAll adds the socket with id to rooms.
 	AddAll(id string, rooms []string)
@@ -74,10 +84,45 @@ type Adapter interface {
 	// expired, or offset no longer known).
 	RestoreSession(ctx context.Context, pid, offset string) (*SessionState, error)
 
-	// Close releases the adapter's resources; the server calls it on
-	// shutdown.
+	// Close releases the adapter's resources. The server calls it once:
+	// on Shutdown, when a dynamic namespace's child is removed, or when
+	// the adapter was made for a namespace another goroutine made first
+	// (then maybe before or without Start).
 	Close() error
 }
+
+// AdapterStarter is implemented by an [Adapter] that must do I/O before it
+// serves its namespace, such as subscribing to a cluster's channels. The
+// factory that makes the adapter stays cheap, and the server calls Start
+// apart from it, never holding a lock, on a goroutine of its own, with a
+// context that ends with [Server.Shutdown]:
+//
+//   - [Server.Of] starts it in the background;
+//   - a CONNECT to the namespace waits for the start before the namespace's
+//     middleware runs, bounded by Options.ConnectTimeout, while connections
+//     to other namespaces go on; concurrent CONNECTs wait for the same
+//     start;
+//   - when Start fails, the waiting CONNECTs are refused with
+//     [ErrNamespaceUnavailable] (the error itself is logged), and the next
+//     CONNECT starts it again; [Namespace.Start] returns the error.
+//
+// Start is not called again once it succeeded. Before it returns, the
+// adapter may already get calls (a broadcast the application makes, a
+// session to restore): it should serve them locally. Close may come before
+// or during Start, which should then return.
+type AdapterStarter interface {
+	Start(ctx context.Context) error
+}
+
+// ErrNamespaceUnavailable refuses a CONNECT when the namespace's adapter
+// could not start (see [AdapterStarter]): the client gets a CONNECT_ERROR
+// "Namespace unavailable" (the start's error, which may name hosts, is
+// logged, not sent), and its next CONNECT tries again.
+var ErrNamespaceUnavailable = errors.New("socketio: namespace unavailable")
+
+// namespaceUnavailableMessage is the CONNECT_ERROR message of
+// ErrNamespaceUnavailable.
+const namespaceUnavailableMessage = "Namespace unavailable"
 
 // BroadcastOptions selects the receivers of a broadcast, as Node's
 // BroadcastOptions: the sockets in any of Rooms (every socket when Rooms is

@@ -81,21 +81,11 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	return b.broadcast(p)
 }
 
-// broadcast sends the EVENT packet p to the selected sockets.
+// broadcast sends the EVENT packet p to the selected sockets, through the
+// namespace's adapter (a dynamic namespace's adapter sends it to each
+// child's). The adapter's ctx ends with the server.
 func (b *BroadcastOperator) broadcast(p *parser.Packet) error {
-	opts := b.Options()
-	for _, n := range b.targets() {
-		q := p
-		if n != b.nsp {
-			c := *p
-			c.Namespace = n.name
-			q = &c
-		}
-		if err := n.adapter.Broadcast(context.Background(), q, opts); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.nsp.adapter.Broadcast(b.nsp.srv.ctx, p, b.Options())
 }
 
 // EmitWithAck sends an event to the selected sockets, cluster wide, and

@@ -196,4 +196,41 @@
 // goroutine (see Ordering). [*Args] passed to an event handler is valid
 // only during the call; Args returned by EmitWithAck stay valid. Emits never
 // wait for the network.
+//
+// # Adapter lifecycle
+//
+// Options.Adapter runs when a namespace is made, never under a lock of the
+// server, and must be cheap; an adapter that must do I/O first implements
+// [AdapterStarter], whose Start the server calls on a goroutine of its own
+// (in the background for [Server.Of], and awaited by the first CONNECTs,
+// which a failed start refuses with "Namespace unavailable" until a later
+// CONNECT's start succeeds). A dynamic namespace is a placeholder without a
+// cluster adapter: its broadcasts go through its children's adapters (Node's
+// ParentBroadcastAdapter). [Server.Shutdown] closes every adapter the
+// server made, each once; so does the removal of an empty child. Adapter
+// calls made for an emit or a session recovery get a context that ends with
+// the server's Shutdown.
+//
+// # Lock order
+//
+// No lock is held while calling into foreign code: an adapter's methods or
+// factory, a match function, a handler, middleware, the Engine.IO
+// connection (Send, Close). Two mutexes are held at once only in this
+// order, never the other way round:
+//
+//  1. Server.mu (the namespace registry, clients, child counts,
+//     Namespace.refs), then a dynamic namespace's Namespace.mu (its
+//     children), when a child is added or removed;
+//  2. MemoryAdapter.mu (rooms), then Namespace.mu (sockets), when a
+//     broadcast collects its receivers.
+//
+// Every other mutex is a leaf, nothing is taken under it: Namespace.startMu
+// (the adapter start), hooks.mu (a namespace's registrations), Socket.mu (a
+// socket's state, acks, handlers, pending packets), client.mu (a client's
+// sockets), queue.mu (a socket's event queue), replay.mu (a recovery
+// replay), the recovery store's mu, and the Redis adapter's factory.mu,
+// Adapter.mu, Adapter.inMu and hub.mu (never held across a Redis call or a
+// call into another adapter or the namespace).
+//
+// tracker.mu (Shutdown's count of goroutines) is a leaf too.
 package socketio

@@ -262,6 +262,15 @@ func (s *Socket) runConnect(auth []byte) {
 	if s.state.Load() != stateConnecting {
 		return
 	}
+	// The adapter's start (see AdapterStarter), shared with the other
+	// sockets connecting to n; s.ctx ends at the connect timeout.
+	if err := n.Start(s.ctx); err != nil {
+		if s.ctx.Err() == nil {
+			n.srv.log.Warn("socketio: refusing a connection, the namespace's adapter did not start", "namespace", n.name, "socket", s.id, "error", err)
+			s.reject(ErrNamespaceUnavailable)
+		}
+		return
+	}
 	if s.recovered != nil {
 		n.adapter.AddAll(s.id, s.recovered.Rooms)
 	}

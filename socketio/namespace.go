@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -64,8 +65,23 @@ type Namespace struct {
 	// CONNECT to their end (see Server.acquire and Server.release);
 	// guarded by srv.mu.
 	refs int
+
+	startMu  sync.Mutex // guards started and starting
+	started  bool       // the adapter's Start succeeded (or it has none)
+	starting *startCall // the Start running, nil when none
+
+	closeOnce sync.Once // closes the adapter once (see closeAdapter)
 }
 
+// startCall is one run of an adapter's Start, which the callers of
+// [Namespace.Start] share.
+type startCall struct {
+	done chan struct{} // closed when the run ended; err is set then
+	err  error
+}
+
+// newNamespace makes a namespace with its adapter. It runs the adapter
+// factory (the application's code): never call it with a lock held.
 func newNamespace(s *Server, name string, h *hooks, parent *Namespace) *Namespace {
 	n := &Namespace{srv: s, name: name, hooks: h, parent: parent, sockets: make(map[string]*Socket)}
 	if s.opts.Adapter != nil {
@@ -73,7 +89,83 @@ func newNamespace(s *Server, name string, h *hooks, parent *Namespace) *Namespac
 	} else {
 		n.adapter = NewMemoryAdapter(n)
 	}
+	if _, ok := n.adapter.(AdapterStarter); !ok {
+		n.started = true
+	}
 	return n
+}
+
+// newParentNamespace makes a dynamic namespace: a placeholder, with no
+// sockets of its own and no cluster adapter, whose adapter broadcasts to
+// its children (see parentAdapter).
+func newParentNamespace(s *Server, name string, match func(string, []byte) bool) *Namespace {
+	n := &Namespace{srv: s, name: name, hooks: newHooks(), match: match, sockets: make(map[string]*Socket),
+		children: make(map[string]*Namespace), started: true}
+	n.adapter = &parentAdapter{MemoryAdapter: NewMemoryAdapter(n), nsp: n}
+	return n
+}
+
+// Start starts the namespace's adapter when it implements [AdapterStarter]
+// and has not started yet, and waits until it has, or until ctx is done.
+// The adapter's Start runs once at a time, on its own goroutine, with a
+// context that ends with the server's [Server.Shutdown]; callers arriving
+// meanwhile wait for the same run. When it fails, Start returns its error
+// and the next call (the next CONNECT) tries again.
+//
+// The server calls Start itself: in the background when [Server.Of] makes a
+// namespace, and before a socket's middleware runs (a CONNECT waits for the
+// start, and is refused with [ErrNamespaceUnavailable] when it fails), so an
+// application needs it only to learn early that an adapter cannot start.
+func (n *Namespace) Start(ctx context.Context) error {
+	n.startMu.Lock()
+	if n.started {
+		n.startMu.Unlock()
+		return nil
+	}
+	c := n.starting
+	if c == nil {
+		c = &startCall{done: make(chan struct{})}
+		n.starting = c
+		n.srv.wg.Add(1)
+		go n.runStart(c)
+	}
+	n.startMu.Unlock()
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// runStart runs the adapter's Start for c.
+func (n *Namespace) runStart(c *startCall) {
+	defer n.srv.wg.Done()
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return n.adapter.(AdapterStarter).Start(n.srv.ctx)
+	}()
+	if err != nil {
+		err = fmt.Errorf("socketio: starting the adapter of namespace %s: %w", n.name, err)
+	}
+	n.startMu.Lock()
+	c.err = err
+	n.started = err == nil
+	n.starting = nil
+	n.startMu.Unlock()
+	close(c.done)
+}
+
+// closeAdapter closes the namespace's adapter, once; it is never called
+// with a lock held.
+func (n *Namespace) closeAdapter() error {
+	var err error
+	n.closeOnce.Do(func() { err = n.adapter.Close() })
+	return err
 }
 
 // Name returns the namespace's name, e.g. "/chat". A dynamic namespace's

@@ -21,6 +21,8 @@ type Server struct {
 	engine *engineio.Server
 	log    *slog.Logger
 
+	// mu guards the fields below and Namespace.refs. Held briefly: never
+	// across an adapter factory, an adapter method or a match function.
 	mu       sync.RWMutex
 	nsps     map[string]*Namespace
 	parents  []*Namespace // dynamic namespaces, in creation order
@@ -30,7 +32,12 @@ type Server struct {
 	children int // live children of the dynamic namespaces
 
 	closed atomic.Bool
-	wg     tracker // event workers, close callbacks
+	wg     tracker // event workers, close callbacks, adapter starts
+
+	// ctx ends when Shutdown starts: the context of adapter starts, and
+	// of the adapter calls made for Emit and session recovery.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // NewServer returns a server configured by opts (nil means defaults). The
@@ -43,6 +50,7 @@ func NewServer(opts *Options) *Server {
 		nsps:    make(map[string]*Namespace),
 		clients: make(map[*client]struct{}),
 	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.engine = engineio.NewServer(o.Engine)
 	s.engine.OnConnection(func(sess *engineio.Session) {
 		c := s.attach(sess)
@@ -72,7 +80,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Engine() *engineio.Server { return s.engine }
 
 // Of returns the namespace named name ("/" is added in front when missing),
-// creating it on first use.
+// creating it on first use. A namespace made by Of starts its adapter in
+// the background (see [AdapterStarter]); [Namespace.Start] waits for it.
 func (s *Server) Of(name string) *Namespace {
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
@@ -83,13 +92,43 @@ func (s *Server) Of(name string) *Namespace {
 	if n != nil {
 		return n
 	}
+	// The factory is the application's: run it unlocked, and drop its
+	// adapter if another goroutine made the namespace meanwhile.
+	made := newNamespace(s, name, newHooks(), nil)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n = s.nsps[name]; n == nil {
-		n = newNamespace(s, name, newHooks(), nil)
-		s.nsps[name] = n
+	if n = s.nsps[name]; n != nil {
+		s.mu.Unlock()
+		_ = made.closeAdapter()
+		return n
 	}
-	return n
+	s.nsps[name] = made
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		// Shutdown has closed the adapters already, or is closing them.
+		_ = made.closeAdapter()
+		return made
+	}
+	made.startInBackground()
+	return made
+}
+
+// startInBackground starts the namespace's adapter, logging a failure (the
+// next CONNECT tries again).
+func (n *Namespace) startInBackground() {
+	n.startMu.Lock()
+	started := n.started
+	n.startMu.Unlock()
+	if started {
+		return
+	}
+	n.srv.wg.Add(1)
+	go func() {
+		defer n.srv.wg.Done()
+		if err := n.Start(n.srv.ctx); err != nil && n.srv.ctx.Err() == nil {
+			n.srv.log.Warn("socketio: adapter start failed; the next CONNECT retries", "namespace", n.name, "error", err)
+		}
+	}()
 }
 
 // OfRegexp returns a dynamic namespace: a client connecting to a namespace
@@ -110,9 +149,7 @@ func (s *Server) OfFunc(match func(name string, auth []byte) bool) *Namespace {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.parentID++
-	p := newNamespace(s, "/_"+strconv.Itoa(s.parentID), newHooks(), nil)
-	p.match = match
-	p.children = make(map[string]*Namespace)
+	p := newParentNamespace(s, "/_"+strconv.Itoa(s.parentID), match)
 	s.parents = append(s.parents, p)
 	return p
 }
@@ -149,7 +186,8 @@ func (s *Server) acquire(name string, auth []byte) (*Namespace, []byte) {
 		return n, nil
 	}
 	// The adapter factory is the application's too: make the child
-	// unlocked, and drop it if another socket made it meanwhile.
+	// unlocked, and drop it if another socket made it meanwhile. Its
+	// adapter starts when the socket's connect step begins.
 	child := newNamespace(s, name, parent.hooks, parent)
 	s.mu.Lock()
 	if n := s.nsps[name]; n != nil {
@@ -157,12 +195,17 @@ func (s *Server) acquire(name string, auth []byte) (*Namespace, []byte) {
 			n.refs++
 		}
 		s.mu.Unlock()
-		_ = child.adapter.Close()
+		_ = child.closeAdapter()
 		return n, nil
+	}
+	if s.closing {
+		s.mu.Unlock()
+		_ = child.closeAdapter()
+		return nil, invalidNamespace
 	}
 	if s.children >= s.opts.MaxDynamicNamespaces {
 		s.mu.Unlock()
-		_ = child.adapter.Close()
+		_ = child.closeAdapter()
 		s.log.Warn("socketio: too many dynamic namespaces, refusing a new one", "limit", s.opts.MaxDynamicNamespaces)
 		return nil, tooManyNamespaces
 	}
@@ -208,7 +251,7 @@ func (s *Server) release(n *Namespace) {
 	}
 	n.parent.mu.Unlock()
 	s.mu.Unlock()
-	_ = n.adapter.Close()
+	_ = n.closeAdapter()
 }
 
 func (s *Server) attach(conn engineConn) *client {
@@ -241,8 +284,11 @@ func (s *Server) namespaces() []*Namespace {
 }
 
 // Shutdown disconnects every socket with reason "server shutting down",
-// closes every Engine.IO connection, closes the adapters, and waits for the
-// handlers still running, or for ctx to be done.
+// closes every Engine.IO connection, closes the adapters (of every
+// namespace, dynamic namespaces' children included), and waits for the
+// handlers and adapter starts still running, or for ctx to be done. The
+// context of adapter starts and of the adapter calls made for
+// [Namespace.Emit] ends when it begins.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
@@ -252,6 +298,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.closed.Store(true)
+	s.cancel()
 	for _, n := range s.namespaces() {
 		for _, so := range n.localSockets() {
 			so.close(ReasonServerShuttingDown, false)
@@ -262,8 +309,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		c.conn.Close()
 		c.onEngineClose(ReasonServerShuttingDown, nil)
 	}
-	for _, n := range s.namespaces() {
-		if cerr := n.adapter.Close(); cerr != nil && err == nil {
+	s.mu.RLock()
+	parents := s.parents
+	s.mu.RUnlock()
+	for _, n := range append(s.namespaces(), parents...) {
+		if cerr := n.closeAdapter(); cerr != nil && err == nil {
 			err = cerr
 		}
 	}

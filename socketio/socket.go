@@ -47,10 +47,13 @@ type Socket struct {
 	// (see Server.release).
 	released atomic.Bool
 
+	// mu guards the fields below and the state changes out of
+	// stateConnecting; never held across a call into an adapter, the
+	// connection or a handler.
 	mu              sync.Mutex
 	closeReason     DisconnectReason // set when the socket closes
 	data            any
-	pending         []pendingEmit // emits made before the CONNECT reply
+	pending         []pendingEmit // packets waiting for the CONNECT reply
 	deferDisconnect bool          // Disconnect called before the CONNECT reply
 	acks            map[int64]func(*Args)
 	handlers        map[string]EventHandler
@@ -79,8 +82,11 @@ func (s *Socket) listenersLocked() *listeners {
 	return s.ls
 }
 
+// pendingEmit is a packet waiting for the CONNECT reply: an emit of the
+// socket's, or (msgs set) a broadcast's, encoded.
 type pendingEmit struct {
 	p        *parser.Packet
+	msgs     []engineio.Message
 	volatile bool
 }
 
@@ -110,7 +116,10 @@ func restore(n *Namespace, auth []byte) *SessionState {
 	if len(auth) == 0 || json.Unmarshal(auth, &a) != nil || a.PID == nil || a.Offset == nil {
 		return nil
 	}
-	st, err := n.adapter.RestoreSession(context.Background(), *a.PID, *a.Offset)
+	// The adapter may ask other servers: bound it as the connect step.
+	ctx, cancel := context.WithTimeout(n.srv.ctx, n.srv.opts.ConnectTimeout)
+	defer cancel()
+	st, err := n.adapter.RestoreSession(ctx, *a.PID, *a.Offset)
 	if err != nil {
 		n.srv.log.Debug("socketio: cannot restore session", "error", err)
 		return nil
@@ -370,7 +379,7 @@ func (s *Socket) emitPacket(p *parser.Packet, volatile bool) error {
 	case stateConnecting:
 		s.mu.Lock()
 		if s.state.Load() == stateConnecting {
-			s.pending = append(s.pending, pendingEmit{p, volatile})
+			s.pending = append(s.pending, pendingEmit{p: p, volatile: volatile})
 			s.mu.Unlock()
 			return nil
 		}
@@ -379,7 +388,7 @@ func (s *Socket) emitPacket(p *parser.Packet, volatile bool) error {
 		return ErrDisconnected
 	}
 	if s.nsp.srv.opts.ConnectionStateRecovery != nil && p.ID == parser.NoID {
-		return s.nsp.adapter.Broadcast(context.Background(), p, &BroadcastOptions{Rooms: []string{s.id}, Flags: BroadcastFlags{Volatile: volatile}})
+		return s.nsp.adapter.Broadcast(s.nsp.srv.ctx, p, &BroadcastOptions{Rooms: []string{s.id}, Flags: BroadcastFlags{Volatile: volatile}})
 	}
 	s.deliver(p, encodeMessages(p), volatile)
 	return nil
@@ -390,14 +399,24 @@ func (s *Socket) emitPacket(p *parser.Packet, volatile bool) error {
 func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile bool) bool {
 	st := s.state.Load()
 	if st == stateConnecting {
-		// The CONNECT reply is being sent under s.mu; wait for it.
 		s.mu.Lock()
 		st = s.state.Load()
+		if st == stateConnecting && s.replied.Load() {
+			// accept is sending the CONNECT reply: the packet follows it.
+			s.pending = append(s.pending, pendingEmit{p: p, msgs: msgs, volatile: volatile})
+			s.mu.Unlock()
+			return true
+		}
 		s.mu.Unlock()
 	}
 	if st != stateConnected {
 		return false
 	}
+	return s.send(p, msgs, volatile)
+}
+
+// send writes an encoded packet to the connected client.
+func (s *Socket) send(p *parser.Packet, msgs []engineio.Message, volatile bool) bool {
 	if s.hasOut.Load() {
 		s.notifyOutgoing(p)
 	}
@@ -520,7 +539,12 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 }
 
 // accept sends the CONNECT reply and makes the socket visible to
-// broadcasts; it reports false when the socket closed meanwhile.
+// broadcasts; it reports false when the socket closed meanwhile. It holds
+// s.mu only to change the socket's state: the adapter (AddAll) and the
+// connection (the reply) are called unlocked. From the moment s.replied is
+// set until the state is connected, packets for the socket wait in
+// s.pending (see deliver and emitPacket), and accept sends them after the
+// reply, in order.
 func (s *Socket) accept() bool {
 	n := s.nsp
 	reply := struct {
@@ -534,32 +558,63 @@ func (s *Socket) accept() bool {
 		s.releaseNamespace()
 		return false
 	}
-	n.add(s)
-	n.adapter.AddAll(s.id, []string{s.id})
 	// The client may answer the reply before this function returns; mark
-	// the reply sent first so that its events are taken (see onPacket).
+	// the reply sent first so that its events are taken (see onPacket),
+	// and so that a connect timeout firing now gives up (see reject).
 	s.replied.Store(true)
-	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
-	missed := s.startReplayLocked()
-	s.state.Store(stateConnected)
 	s.connectTimer.Stop()
 	s.connectTimer = nil // a connected socket keeps no timer
-	pending := s.pending
-	s.pending = nil
-	deferred := s.deferDisconnect
+	missed := s.startReplayLocked()
 	s.mu.Unlock()
+	n.add(s)
+	n.adapter.AddAll(s.id, []string{s.id})
+	_ = s.client.sendPacket(&parser.Packet{Type: parser.Connect, Namespace: n.name, ID: parser.NoID, Data: data})
 	if missed != nil {
 		s.nsp.srv.wg.Add(1)
 		go s.runReplay(missed)
 	}
-	s.client.connected()
-	for _, e := range pending {
-		_ = s.emitPacket(e.p, e.volatile)
+	for {
+		s.mu.Lock()
+		if s.state.Load() != stateConnecting {
+			// Closed meanwhile (the connection ended); close did the
+			// rest, the caller drops the rooms.
+			s.mu.Unlock()
+			n.remove(s)
+			return false
+		}
+		pending := s.pending
+		s.pending = nil
+		if len(pending) == 0 {
+			s.state.Store(stateConnected)
+			deferred := s.deferDisconnect
+			s.mu.Unlock()
+			s.client.connected()
+			if deferred {
+				s.close(ReasonServerDisconnect, true)
+			}
+			return true
+		}
+		s.mu.Unlock()
+		for _, e := range pending {
+			s.sendPending(e)
+		}
 	}
-	if deferred {
-		s.close(ReasonServerDisconnect, true)
+}
+
+// sendPending sends a packet that waited for the CONNECT reply: encoded
+// (msgs set) when it came from a broadcast, else an emit of the socket's,
+// which goes through the adapter when it must be kept for recovery (and
+// comes back encoded to s.pending).
+func (s *Socket) sendPending(e pendingEmit) {
+	if e.msgs != nil {
+		s.send(e.p, e.msgs, e.volatile)
+		return
 	}
-	return true
+	if s.nsp.srv.opts.ConnectionStateRecovery != nil && e.p.ID == parser.NoID {
+		_ = s.nsp.adapter.Broadcast(s.nsp.srv.ctx, e.p, &BroadcastOptions{Rooms: []string{s.id}, Flags: BroadcastFlags{Volatile: e.volatile}})
+		return
+	}
+	s.send(e.p, encodeMessages(e.p), e.volatile)
 }
 
 // stopConnectTimer stops the connect step's timer.
@@ -588,6 +643,12 @@ func (s *Socket) connectTimedOut() {
 // handler, or timed out (err is ErrConnectTimeout).
 func (s *Socket) reject(err error) {
 	s.mu.Lock()
+	if s.replied.Load() {
+		// A connect timeout firing while accept sends the reply: too
+		// late, the socket is accepted.
+		s.mu.Unlock()
+		return
+	}
 	wasConnecting := s.state.CompareAndSwap(stateConnecting, stateClosed)
 	s.acks = nil
 	s.pending = nil
@@ -610,6 +671,8 @@ func (s *Socket) reject(err error) {
 	}{Message: err.Error()}
 	if errors.Is(err, ErrConnectTimeout) {
 		payload.Message = connectTimeoutMessage
+	} else if errors.Is(err, ErrNamespaceUnavailable) {
+		payload.Message = namespaceUnavailableMessage
 	} else if _, ok := errors.AsType[*panicError](err); ok {
 		// A panic's text may hold anything (a query, a password); it was
 		// logged with its stack, and the client gets a generic message.

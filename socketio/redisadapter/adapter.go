@@ -158,16 +158,17 @@ type outMsg struct {
 // New returns an adapter factory for [socketio.Options].Adapter: each
 // namespace gets an [*Adapter] publishing through client. The adapters
 // share one subscriber connection of client (opened with the first
-// adapter, closed with the last), so a namespace costs Redis no
-// connection. Use one New per
-// server. opts may be nil; it is copied.
+// adapter, closed with the last), so a namespace, static or a dynamic
+// namespace's child, costs Redis no connection. Use one New per server.
+// opts may be nil; it is copied.
 //
-// The factory subscribes; for a namespace the application makes (not a
-// dynamic namespace's child, made when a client connects) it also waits,
-// up to the request timeout, for Redis to confirm the subscriptions; when
-// Redis is unreachable it logs and returns an adapter that works locally
-// and subscribes once Redis is back. Requests wait for the confirmation
-// too, within their ctx.
+// The factory does no I/O: it registers the namespace's subscriptions with
+// the shared connection, which sends them to Redis on its own goroutine.
+// [Adapter.Start], which the server calls apart from the factory and
+// outside its locks, waits for Redis to confirm them (see
+// [socketio.AdapterStarter]). Requests wait for the confirmation too,
+// within their ctx. A dynamic namespace ([socketio.Server.OfFunc]) gets no
+// adapter of its own: its broadcasts go through its children's.
 func New(client redis.UniversalClient, opts *Options) func(nsp *socketio.Namespace) socketio.Adapter {
 	f := &factory{client: client, opts: opts.clone()}
 	return func(nsp *socketio.Namespace) socketio.Adapter {
@@ -192,17 +193,34 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.hub = f.attach()
 	a.hub.register(a)
-	if nsp.Parent() != nil {
-		return a
+	return a
+}
+
+// Start implements [socketio.AdapterStarter]: for a namespace the
+// application makes, it waits, up to the request timeout, for Redis to
+// confirm the namespace's subscriptions, so that the first sockets get the
+// other servers' broadcasts. When Redis is unreachable it logs and returns
+// nil: the adapter works locally and receives once Redis is back. A
+// dynamic namespace's child (made when a client connects) does not wait.
+// Start fails only when ctx ends first (the server shuts down) or the
+// adapter is closed.
+func (a *Adapter) Start(ctx context.Context) error {
+	if a.nsp.Parent() != nil {
+		return nil
 	}
 	t := time.NewTimer(a.opts.RequestTimeout)
 	defer t.Stop()
 	select {
 	case <-a.ready:
+		return nil
 	case <-t.C:
 		a.log.Warn("socketio: redis adapter: subscriptions not confirmed in time; receiving once Redis answers")
+		return nil
+	case <-a.ctx.Done():
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return a
 }
 
 // UID returns the adapter's server id on the wire (6 characters, random).
@@ -402,3 +420,5 @@ func newUID() string {
 	}
 	return string(b[:])
 }
+
+var _ socketio.AdapterStarter = (*Adapter)(nil)

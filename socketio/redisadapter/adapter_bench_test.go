@@ -28,7 +28,9 @@ func BenchmarkCrossNodeBroadcast(b *testing.B) {
 		var srvs [2]*socketio.Server
 		for i := range srvs {
 			srvs[i] = socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(client, nil)})
-			srvs[i].Of("/")
+			if err := srvs[i].Of("/").Start(ctx); err != nil {
+				b.Fatal(err)
+			}
 		}
 		defer func() {
 			for _, s := range srvs {

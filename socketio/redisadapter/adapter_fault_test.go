@@ -300,6 +300,11 @@ func TestReceiveQueueBound(t *testing.T) {
 	})
 	fast := make(chan struct{}, 1)
 	srv.Of("/").OnServerSideEmit("ev", func(context.Context, *socketio.Args, socketio.AckFunc) { fast <- struct{}{} })
+	for _, name := range []string{"/slow", "/"} {
+		if err := srv.Of(name).Start(ctx); err != nil { // subscribed
+			t.Fatal(err)
+		}
+	}
 	sse := `{"uid":"other","type":6,"data":["ev"]}`
 	publish := func(ch string, n int) {
 		t.Helper()

@@ -26,7 +26,10 @@ func cluster(t *testing.T, rs *redistest.Server, n int, opts *redisadapter.Optio
 	srvs := make([]*socketio.Server, n)
 	for i := range srvs {
 		srv := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(client, opts)})
-		srv.Of("/")
+		// Wait for Redis to confirm the main namespace's subscriptions.
+		if err := srv.Of("/").Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 		srvs[i] = srv
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
