@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/siogo/sio/internal/jsontext"
 	"github.com/siogo/sio/socketio"
 )
 
@@ -201,7 +202,7 @@ func DecodeBool[T ~bool](raw []byte, dst *T) error {
 // DecodeInt decodes raw, a JSON integer, into *dst; null leaves *dst
 // unchanged.
 func DecodeInt[T Signed](raw []byte, dst *T) error {
-	if end, integer, ok := scanNumber(raw, 0); ok && integer && end == len(raw) {
+	if end, integer, ok := jsontext.ScanNumber(raw, 0); ok && integer && end == len(raw) {
 		bits := int(reflect.TypeFor[T]().Size() * 8)
 		if n, err := strconv.ParseInt(string(raw), 10, bits); err == nil {
 			*dst = T(n)
@@ -214,7 +215,7 @@ func DecodeInt[T Signed](raw []byte, dst *T) error {
 // DecodeUint decodes raw, a JSON non-negative integer, into *dst; null
 // leaves *dst unchanged.
 func DecodeUint[T Unsigned](raw []byte, dst *T) error {
-	if end, integer, ok := scanNumber(raw, 0); ok && integer && end == len(raw) && raw[0] != '-' {
+	if end, integer, ok := jsontext.ScanNumber(raw, 0); ok && integer && end == len(raw) && raw[0] != '-' {
 		bits := int(reflect.TypeFor[T]().Size() * 8)
 		if n, err := strconv.ParseUint(string(raw), 10, bits); err == nil {
 			*dst = T(n)
@@ -227,7 +228,7 @@ func DecodeUint[T Unsigned](raw []byte, dst *T) error {
 // DecodeFloat decodes raw, a JSON number, into *dst; null leaves *dst
 // unchanged.
 func DecodeFloat[T Floats](raw []byte, dst *T) error {
-	if end, _, ok := scanNumber(raw, 0); ok && end == len(raw) {
+	if end, _, ok := jsontext.ScanNumber(raw, 0); ok && end == len(raw) {
 		bits := int(reflect.TypeFor[T]().Size() * 8)
 		if f, err := strconv.ParseFloat(string(raw), bits); err == nil {
 			*dst = T(f)

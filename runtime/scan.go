@@ -77,7 +77,7 @@ func scanValue(b []byte, i, depth int) (int, error) {
 			i = jsontext.SkipSpace(b, i+1)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
-		end, _, ok := scanNumber(b, i)
+		end, _, ok := jsontext.ScanNumber(b, i)
 		if !ok {
 			return 0, syntaxErr(b, end, "malformed number")
 		}
@@ -129,7 +129,7 @@ func scanString(b []byte, i int) (end int, complex bool, err error) {
 					return 0, false, syntaxErr(b, i, "malformed \\u escape")
 				}
 				for _, h := range b[i+1 : i+5] {
-					if !isHex(h) {
+					if !jsontext.IsHex(h) {
 						return 0, false, syntaxErr(b, i, "malformed \\u escape")
 					}
 				}
@@ -140,56 +140,6 @@ func scanString(b []byte, i int) (end int, complex bool, err error) {
 		}
 	}
 	return 0, false, syntaxErr(b, i, "unterminated string")
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// scanNumber scans the JSON number starting at b[i]:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-// It returns the end, whether the number is an integer (no fraction or
-// exponent), and whether it is well formed.
-func scanNumber(b []byte, i int) (end int, integer bool, ok bool) {
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i++; i < len(b) && isDigit(b[i]); i++ {
-		}
-	default:
-		return i, false, false
-	}
-	integer = true
-	if i < len(b) && b[i] == '.' {
-		integer = false
-		i++
-		if i >= len(b) || !isDigit(b[i]) {
-			return i, false, false
-		}
-		for i < len(b) && isDigit(b[i]) {
-			i++
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		integer = false
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i >= len(b) || !isDigit(b[i]) {
-			return i, false, false
-		}
-		for i < len(b) && isDigit(b[i]) {
-			i++
-		}
-	}
-	return i, integer, true
 }
 
 // Object iterates over the members of a JSON object without decoding them

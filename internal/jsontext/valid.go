@@ -44,7 +44,7 @@ value:
 		}
 		goto value
 	case c == '-' || (c >= '0' && c <= '9'):
-		end, ok := validNumber(b, i)
+		end, _, ok := ScanNumber(b, i)
 		if !ok {
 			return false
 		}
@@ -128,7 +128,7 @@ func validString(b []byte, i int, checkUTF8 bool) (int, bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
-				if len(b)-i < 6 || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
+				if len(b)-i < 6 || !IsHex(b[i+2]) || !IsHex(b[i+3]) || !IsHex(b[i+4]) || !IsHex(b[i+5]) {
 					return 0, false
 				}
 				i += 6
@@ -150,17 +150,19 @@ func validString(b []byte, i int, checkUTF8 bool) (int, bool) {
 	return 0, false
 }
 
-func isHex(c byte) bool {
+// IsHex reports whether c is a hexadecimal digit.
+func IsHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// validNumber returns the offset just past the number that starts at b[i],
-// and whether it is well formed:
+// ScanNumber scans the JSON number starting at b[i]:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func validNumber(b []byte, i int) (int, bool) {
-	if b[i] == '-' {
+// It returns the end, whether the number is an integer (no fraction or
+// exponent), and whether it is well formed.
+func ScanNumber(b []byte, i int) (end int, integer bool, ok bool) {
+	if i < len(b) && b[i] == '-' {
 		i++
 	}
 	switch {
@@ -170,28 +172,31 @@ func validNumber(b []byte, i int) (int, bool) {
 		for i++; i < len(b) && isDigit(b[i]); i++ {
 		}
 	default:
-		return 0, false
+		return i, false, false
 	}
+	integer = true
 	if i < len(b) && b[i] == '.' {
+		integer = false
 		i++
 		if i >= len(b) || !isDigit(b[i]) {
-			return 0, false
+			return i, false, false
 		}
 		for i < len(b) && isDigit(b[i]) {
 			i++
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		integer = false
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
 		if i >= len(b) || !isDigit(b[i]) {
-			return 0, false
+			return i, false, false
 		}
 		for i < len(b) && isDigit(b[i]) {
 			i++
 		}
 	}
-	return i, true
+	return i, integer, true
 }
