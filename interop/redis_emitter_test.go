@@ -46,6 +46,7 @@ func (r *recordingRedis) Publish(ctx context.Context, channel string, message an
 // js/redis-emitter.mjs (which documents the fields).
 type emitterOp struct {
 	Name   string          `json:"name"`
+	Key    string          `json:"key,omitempty"`
 	Nsp    string          `json:"nsp,omitempty"`
 	To     []string        `json:"to,omitempty"`
 	Except []string        `json:"except,omitempty"`
@@ -96,8 +97,9 @@ func reviveArgs(t *testing.T, raw json.RawMessage) []any {
 	return args
 }
 
-func runEmitterOp(t *testing.T, e *emitter.Emitter, op emitterOp) error {
+func runEmitterOp(t *testing.T, rc redis.UniversalClient, op emitterOp) error {
 	ctx := context.Background()
+	e := emitter.New(rc, &emitter.Options{Key: op.Key}) // "" is the default key
 	if op.Nsp != "" {
 		e = e.Of(op.Nsp)
 	}
@@ -152,6 +154,8 @@ func TestRedisEmitterBytes(t *testing.T) {
 		{Name: "disconnectSockets", Action: "disconnect"},
 		{Name: "disconnectSockets close", Except: []string{"r"}, Action: "disconnect", Close: true},
 		{Name: "serverSideEmit", Action: "sse", Event: "ping", Args: json.RawMessage(`["a",{"b":[1,2.5]},null]`)},
+		{Name: "custom key", Key: "app", Nsp: "/chat", To: []string{"r"}, Action: "emit", Event: "ev"},
+		{Name: "custom key request", Key: "app", Action: "disconnect"},
 		{Name: "serverSideEmit no args", Nsp: "/chat", Action: "sse", Event: "ping"},
 	}
 	js, err := json.Marshal(ops)
@@ -163,14 +167,13 @@ func TestRedisEmitterBytes(t *testing.T) {
 		t.Fatalf("node printed %d lines for %d ops: %q", len(lines), len(ops), lines)
 	}
 	rr := &recordingRedis{}
-	e := emitter.New(rr, nil)
 	for i, op := range ops {
 		t.Run(op.Name, func(t *testing.T) {
 			var want struct{ Name, Channel, Hex string }
 			if err := json.Unmarshal([]byte(lines[i]), &want); err != nil || want.Name != op.Name {
 				t.Fatalf("node line %q (%v), want op %q", lines[i], err, op.Name)
 			}
-			if err := runEmitterOp(t, e, op); err != nil {
+			if err := runEmitterOp(t, rr, op); err != nil {
 				t.Fatal(err)
 			}
 			rr.mu.Lock()

@@ -2,7 +2,7 @@
 // @socket.io/redis-emitter 5.1.0 on a stand-in Redis client that records
 // what the emitter publishes, and prints one line per op:
 // {"name", "channel", "hex"} (the message bytes in hex). An op is
-// {name, nsp, to, except, flags: [[flag, value]...] (applied in order),
+// {name, key, nsp, to, except, flags: [[flag, value]...] (applied in order),
 // action: emit|join|leave|disconnect|sse, event, args, rooms, close}; an
 // argument {"$bin": HEX} (at any depth) is a Buffer.
 import { Emitter } from "@socket.io/redis-emitter";
@@ -27,7 +27,8 @@ const revive = (v) => {
 const root = new Emitter(client);
 for (const op of ops) {
   last = undefined;
-  const e = op.nsp ? root.of(op.nsp) : root;
+  const base = op.key ? new Emitter(client, { key: op.key }) : root;
+  const e = op.nsp ? base.of(op.nsp) : base;
   let sel = e;
   if (op.to?.length) sel = sel.to(op.to);
   if (op.except?.length) sel = sel.except(op.except);
