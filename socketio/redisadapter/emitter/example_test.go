@@ -1,0 +1,41 @@
+package emitter_test
+
+import (
+	"context"
+	"log"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/socketio/redisadapter/emitter"
+)
+
+// A process that serves no clients (a worker, a cron job) talks to the
+// clients of a cluster of servers, Go or Node.js, that share the Redis with
+// the classic adapter.
+func ExampleNew() {
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	e := emitter.New(client, nil) // the main namespace, key "socket.io"
+
+	// Every socket of "/" on every server.
+	if err := e.Emit(ctx, "announcement", "maintenance at noon"); err != nil {
+		log.Print(err)
+	}
+	// Operators are immutable: admins stays "room admins" whatever is
+	// derived from it.
+	admins := e.Of("/chat").To("admins")
+	_ = admins.Except("muted").Volatile().Emit(ctx, "stats", map[string]int{"users": 42})
+	_ = admins.Emit(ctx, "report", []byte{0x25, 0x50, 0x44, 0x46}) // binary attachment
+
+	// Room membership and disconnection, on every server.
+	_ = e.In("user:42").SocketsJoin(ctx, "premium")
+	_ = e.In("banned").DisconnectSockets(ctx, true)
+
+	// The servers' handlers set with Namespace.OnServerSideEmit (or
+	// io.on("reload", ...) in Node) receive this, with no ack.
+	_ = e.ServerSideEmit(ctx, "reload", "config.json")
+}
