@@ -1,0 +1,55 @@
+package interop
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/internal/redistest"
+	"github.com/siogo/sio/socketio/redisadapter/sharded"
+)
+
+// startShardedNode serves a sio node named name with the sharded adapter
+// on a Redis Cluster (one cluster client per node, as separate processes
+// have) and waits for its subscriptions.
+func startShardedNode(t *testing.T, name string, addrs []string, mode sharded.SubscriptionMode) string {
+	t.Helper()
+	client := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	t.Cleanup(func() { _ = client.Close() })
+	srv := newAdapterNode(name, sharded.New(client, &sharded.Options{SubscriptionMode: mode}))
+	url := startAdapterNode(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.Of("/").Adapter().(*sharded.Adapter).Ready():
+	case <-ctx.Done():
+		t.Fatalf("%s: subscriptions not confirmed", name)
+	}
+	return url
+}
+
+// TestShardedRedisCluster runs the cluster scenarios of js/redis.mjs on
+// three sio nodes with the sharded adapter on a three-master Redis Cluster,
+// in each subscription mode and over each transport mode.
+func TestShardedRedisCluster(t *testing.T) {
+	requireNode(t)
+	for _, mode := range []sharded.SubscriptionMode{sharded.Static, sharded.Dynamic, sharded.DynamicPrivate} {
+		t.Run(string(mode), func(t *testing.T) {
+			addrs := redistest.StartCluster(t, 3)
+			for _, transport := range []string{"polling", "websocket", "upgrade"} {
+				t.Run(transport, func(t *testing.T) {
+					urls := make([]string, 3)
+					for i := range urls {
+						urls[i] = startShardedNode(t, "s"+string(rune('0'+i)), addrs[i:], mode)
+					}
+					checkRedisScenarios(t, transport, urls)
+				})
+			}
+		})
+	}
+}
