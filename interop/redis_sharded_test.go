@@ -2,6 +2,8 @@ package interop
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,10 +38,21 @@ func startShardedNode(t *testing.T, name string, addrs []string, mode sharded.Su
 // TestShardedRedisCluster runs the cluster scenarios of js/redis.mjs on
 // three sio nodes with the sharded adapter on a three-master Redis Cluster,
 // in each subscription mode and over each transport mode.
+//
+// In the dynamic modes join-leave is left out: it broadcasts to a room
+// right after a socketsJoin filled it on another server, which subscribes
+// to the room's channel only when it handles the join (as Node's adapter
+// does), so the broadcast races the subscription (see docs/scaling.md).
+// TestSocketsJoinThenEmit covers those modes, waiting for the subscription.
 func TestShardedRedisCluster(t *testing.T) {
 	requireNode(t)
 	for _, mode := range []sharded.SubscriptionMode{sharded.Static, sharded.Dynamic, sharded.DynamicPrivate} {
 		t.Run(string(mode), func(t *testing.T) {
+			var want []string
+			if mode != sharded.Static {
+				want = slices.DeleteFunc(slices.Clone(redisScenarios), func(s string) bool { return s == "join-leave" })
+				t.Setenv("REDIS_SCENARIOS", strings.Join(want, ","))
+			}
 			addrs := redistest.StartCluster(t, 3)
 			for _, transport := range []string{"polling", "websocket", "upgrade"} {
 				t.Run(transport, func(t *testing.T) {
@@ -47,7 +60,7 @@ func TestShardedRedisCluster(t *testing.T) {
 					for i := range urls {
 						urls[i] = startShardedNode(t, "s"+string(rune('0'+i)), addrs[i:], mode)
 					}
-					checkRedisScenarios(t, transport, urls)
+					checkRedisScenarios(t, transport, urls, want...)
 				})
 			}
 		})

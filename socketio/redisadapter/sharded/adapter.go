@@ -100,7 +100,7 @@ type Adapter struct {
 	// roomMu guards rooms and orders the room subscriptions; taken
 	// before hub.mu.
 	roomMu sync.Mutex
-	rooms  map[string]bool // rooms whose channel this adapter subscribed
+	rooms  map[string]int // local members of the rooms with a channel of their own
 	closed bool
 }
 
@@ -125,10 +125,12 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		mode:    f.opts.SubscriptionMode,
 		timeout: f.opts.RequestTimeout,
 		ready:   make(chan struct{}),
-		rooms:   make(map[string]bool),
+		rooms:   make(map[string]int),
 	}
 	a.cluster = newCluster(nsp, a, f.opts.RequestTimeout, f.opts.Logger)
-	a.roomsChanged = a.resync
+	if a.mode != Static {
+		a.local = dynamicRooms{a}
+	}
 	a.channel = f.opts.ChannelPrefix + "#" + nsp.Name() + "#"
 	a.response = a.channel + a.uid + "#"
 	a.hub = f.attach()
@@ -238,27 +240,48 @@ func (a *Adapter) deliver(channel, payload string) {
 	a.cluster.deliver(payload, channel == a.response)
 }
 
-// syncRooms subscribes to the channels of rooms that now have local
-// sockets and unsubscribes from those of rooms that have none, in the
-// dynamic modes. Called with roomMu held.
-func (a *Adapter) syncRooms(rooms []string) {
-	if a.closed {
-		return
-	}
+// The room methods below keep, in the dynamic modes, the number of local
+// members of each room that has a channel of its own, subscribing to the
+// channel when the first socket joins and unsubscribing when the last one
+// leaves, as Node's create-room and delete-room handlers do. roomMu
+// serializes them, so subscriptions follow the room changes in order.
+
+// joined counts id's new rooms; called with roomMu held.
+func (a *Adapter) joined(before map[string]bool, rooms []string) {
 	for _, r := range rooms {
-		if !a.separateChannel(r) {
+		if before[r] || !a.separateChannel(r) {
 			continue
 		}
-		has := len(a.MemoryAdapter.Sockets([]string{r})) > 0
-		switch {
-		case has && !a.rooms[r]:
-			a.rooms[r] = true
+		before[r] = true // a room listed twice counts once
+		a.rooms[r]++
+		if a.rooms[r] == 1 && !a.closed {
 			a.hub.subscribe(a.roomChannel(r), a)
-		case !has && a.rooms[r]:
-			delete(a.rooms, r)
-			a.hub.unsubscribe(a.roomChannel(r), a)
 		}
 	}
+}
+
+// left uncounts rooms that id left; called with roomMu held.
+func (a *Adapter) left(rooms []string) {
+	for _, r := range rooms {
+		if a.rooms[r] == 0 {
+			continue
+		}
+		a.rooms[r]--
+		if a.rooms[r] == 0 {
+			delete(a.rooms, r)
+			if !a.closed {
+				a.hub.unsubscribe(a.roomChannel(r), a)
+			}
+		}
+	}
+}
+
+func (a *Adapter) roomSet(id string) map[string]bool {
+	set := make(map[string]bool)
+	for _, r := range a.MemoryAdapter.SocketRooms(id) {
+		set[r] = true
+	}
+	return set
 }
 
 // AddAll implements [socketio.Adapter], subscribing to new rooms' channels.
@@ -269,8 +292,9 @@ func (a *Adapter) AddAll(id string, rooms []string) {
 	}
 	a.roomMu.Lock()
 	defer a.roomMu.Unlock()
+	before := a.roomSet(id)
 	a.MemoryAdapter.AddAll(id, rooms)
-	a.syncRooms(rooms)
+	a.joined(before, rooms)
 }
 
 // Del implements [socketio.Adapter], unsubscribing from emptied rooms.
@@ -281,8 +305,11 @@ func (a *Adapter) Del(id, room string) {
 	}
 	a.roomMu.Lock()
 	defer a.roomMu.Unlock()
+	if !a.roomSet(id)[room] {
+		return
+	}
 	a.MemoryAdapter.Del(id, room)
-	a.syncRooms([]string{room})
+	a.left([]string{room})
 }
 
 // DelAll implements [socketio.Adapter], unsubscribing from emptied rooms.
@@ -295,28 +322,28 @@ func (a *Adapter) DelAll(id string) {
 	defer a.roomMu.Unlock()
 	rooms := a.MemoryAdapter.SocketRooms(id)
 	a.MemoryAdapter.DelAll(id)
-	a.syncRooms(rooms)
+	a.left(rooms)
 }
 
-// AddSockets implements [socketio.Adapter].
-func (a *Adapter) AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
-	err := a.cluster.AddSockets(ctx, opts, rooms)
-	a.resync(rooms)
-	return err
-}
+// dynamicRooms is the local part of AddSockets and DelSockets in the
+// dynamic modes: each selected socket joins or leaves through the
+// Adapter's AddAll and Del, which count the rooms.
+type dynamicRooms struct{ a *Adapter }
 
-// DelSockets implements [socketio.Adapter].
-func (a *Adapter) DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
-	err := a.cluster.DelSockets(ctx, opts, rooms)
-	a.resync(rooms)
-	return err
-}
-
-func (a *Adapter) resync(rooms []string) {
-	if a.mode == Static {
-		return
+func (d dynamicRooms) AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+	socks, _ := d.a.MemoryAdapter.FetchSockets(ctx, opts)
+	for _, s := range socks {
+		d.a.AddAll(s.ID, rooms)
 	}
-	a.roomMu.Lock()
-	defer a.roomMu.Unlock()
-	a.syncRooms(rooms)
+	return nil
+}
+
+func (d dynamicRooms) DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+	socks, _ := d.a.MemoryAdapter.FetchSockets(ctx, opts)
+	for _, s := range socks {
+		for _, r := range rooms {
+			d.a.Del(s.ID, r)
+		}
+	}
+	return nil
 }

@@ -49,9 +49,10 @@ type cluster struct {
 	t       transport
 	timeout time.Duration
 	log     *slog.Logger
-	// roomsChanged, when set, is called after received SOCKETS_JOIN and
-	// SOCKETS_LEAVE messages changed the local rooms.
-	roomsChanged func(rooms []string)
+	// local makes local sockets join and leave rooms, for AddSockets,
+	// DelSockets and the other servers' SOCKETS_JOIN and SOCKETS_LEAVE:
+	// the MemoryAdapter, unless the transport must see each room change.
+	local localRooms
 
 	ctx    context.Context // canceled by close
 	cancel context.CancelFunc
@@ -67,6 +68,12 @@ type cluster struct {
 	inbox   []*Message
 	working bool
 	wg      sync.WaitGroup // the inbox goroutine
+}
+
+// localRooms are the local parts of AddSockets and DelSockets.
+type localRooms interface {
+	AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
+	DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
 }
 
 type ackRequest struct {
@@ -107,6 +114,7 @@ func newCluster(nsp *socketio.Namespace, t transport, timeout time.Duration, log
 		requests:      make(map[string]*pending),
 		ackRequests:   make(map[string]*ackRequest),
 	}
+	c.local = c.MemoryAdapter
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
 }
@@ -221,7 +229,7 @@ func (c *cluster) AddSockets(ctx context.Context, opts *socketio.BroadcastOption
 			return err
 		}
 	}
-	return c.MemoryAdapter.AddSockets(ctx, opts, rooms)
+	return c.local.AddSockets(ctx, opts, rooms)
 }
 
 // DelSockets implements [socketio.Adapter].
@@ -233,7 +241,7 @@ func (c *cluster) DelSockets(ctx context.Context, opts *socketio.BroadcastOption
 			return err
 		}
 	}
-	return c.MemoryAdapter.DelSockets(ctx, opts, rooms)
+	return c.local.DelSockets(ctx, opts, rooms)
 }
 
 // DisconnectSockets implements [socketio.Adapter].
@@ -422,15 +430,10 @@ func (c *cluster) onMessage(m *Message) {
 			return
 		}
 		c.onBroadcastWithAck(m, p)
-	case SocketsJoin, SocketsLeave:
-		if m.Type == SocketsJoin {
-			_ = c.MemoryAdapter.AddSockets(c.ctx, localOpts(m.Opts), m.Rooms)
-		} else {
-			_ = c.MemoryAdapter.DelSockets(c.ctx, localOpts(m.Opts), m.Rooms)
-		}
-		if c.roomsChanged != nil {
-			c.roomsChanged(m.Rooms)
-		}
+	case SocketsJoin:
+		_ = c.local.AddSockets(c.ctx, localOpts(m.Opts), m.Rooms)
+	case SocketsLeave:
+		_ = c.local.DelSockets(c.ctx, localOpts(m.Opts), m.Rooms)
 	case DisconnectSockets:
 		_ = c.MemoryAdapter.DisconnectSockets(c.ctx, localOpts(m.Opts), m.Close)
 	case FetchSockets:
