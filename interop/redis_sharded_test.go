@@ -45,6 +45,18 @@ func startShardedNode(t *testing.T, name string, addrs []string, mode sharded.Su
 // does), so the broadcast races the subscription (see docs/scaling.md).
 // TestSocketsJoinThenEmit covers those modes, waiting for the subscription.
 func TestShardedRedisCluster(t *testing.T) {
+	testShardedCluster(t, false)
+}
+
+// TestShardedRedisMixedCluster runs the same scenarios with a Node.js
+// socket.io 4.8 server using createShardedAdapter of
+// @socket.io/redis-adapter 8.3.0 (node-redis 4.7 cluster clients) as the
+// middle node.
+func TestShardedRedisMixedCluster(t *testing.T) {
+	testShardedCluster(t, true)
+}
+
+func testShardedCluster(t *testing.T, mixed bool) {
 	requireNode(t)
 	for _, mode := range []sharded.SubscriptionMode{sharded.Static, sharded.Dynamic, sharded.DynamicPrivate} {
 		t.Run(string(mode), func(t *testing.T) {
@@ -58,7 +70,12 @@ func TestShardedRedisCluster(t *testing.T) {
 				t.Run(transport, func(t *testing.T) {
 					urls := make([]string, 3)
 					for i := range urls {
-						urls[i] = startShardedNode(t, "s"+string(rune('0'+i)), addrs[i:], mode)
+						name := "s" + string(rune('0'+i))
+						if mixed && i == 1 {
+							urls[i] = startNodeServer(t, "redis-node-server.mjs", name, "redis://"+addrs[i], "sharded:"+string(mode))
+							continue
+						}
+						urls[i] = startShardedNode(t, name, addrs[i:], mode)
 					}
 					checkRedisScenarios(t, transport, urls, want...)
 				})

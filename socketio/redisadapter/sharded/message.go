@@ -87,13 +87,13 @@ type jsonPacket struct {
 }
 
 type jsonData struct {
-	Packet      json.RawMessage     `json:"packet,omitempty"`
-	RequestID   string              `json:"requestId,omitempty"`
-	Opts        *jsonOpts           `json:"opts,omitempty"`
-	Rooms       []string            `json:"rooms,omitempty"`
-	Close       *bool               `json:"close,omitempty"`
-	ClientCount *int                `json:"clientCount,omitempty"`
-	Sockets     []wire.RemoteSocket `json:"sockets,omitempty"`
+	Packet      json.RawMessage      `json:"packet,omitempty"`
+	RequestID   string               `json:"requestId,omitempty"`
+	Opts        *jsonOpts            `json:"opts,omitempty"`
+	Rooms       *[]string            `json:"rooms,omitempty"`
+	Close       *bool                `json:"close,omitempty"`
+	ClientCount *int                 `json:"clientCount,omitempty"`
+	Sockets     *[]wire.RemoteSocket `json:"sockets,omitempty"`
 }
 
 type jsonMessage struct {
@@ -111,7 +111,7 @@ func Encode(m *Message) ([]byte, error) {
 		return encodeMsgpack(m)
 	}
 	j := jsonMessage{Type: int(m.Type), UID: m.UID, Nsp: m.Nsp}
-	d := &jsonData{RequestID: m.RequestID, Rooms: m.Rooms}
+	d := &jsonData{RequestID: m.RequestID}
 	if m.Opts != nil {
 		d.Opts = toJSONOpts(m.Opts)
 	}
@@ -126,15 +126,19 @@ func Encode(m *Message) ([]byte, error) {
 		d.Packet = m.Data
 	case BroadcastAck, ServerSideEmitResponse:
 		d.Packet = m.Data
+	case SocketsJoin, SocketsLeave:
+		rooms := wire.NonNil(m.Rooms)
+		d.Rooms = &rooms
 	case DisconnectSockets:
 		d.Close = &m.Close
 	case BroadcastClientCount:
 		d.ClientCount = &m.ClientCount
 	case FetchSocketsResponse:
-		d.Sockets = m.Sockets
-		if d.Sockets == nil {
-			d.Sockets = []wire.RemoteSocket{}
+		socks := m.Sockets
+		if socks == nil {
+			socks = []wire.RemoteSocket{}
 		}
+		d.Sockets = &socks
 	case InitialHeartbeat, Heartbeat, AdapterClose:
 		d = nil
 	}
@@ -233,7 +237,9 @@ func Decode(b []byte) (*Message, error) {
 		return nil, fmt.Errorf("%w: type %d without data", ErrMalformed, j.Type)
 	}
 	m.RequestID = d.RequestID
-	m.Rooms = d.Rooms
+	if d.Rooms != nil {
+		m.Rooms = *d.Rooms
+	}
 	if d.Opts != nil {
 		m.Opts = &Opts{Rooms: d.Opts.Rooms, Except: d.Opts.Except}
 		if f := d.Opts.Flags; f != nil {
@@ -272,7 +278,10 @@ func Decode(b []byte) (*Message, error) {
 			m.ClientCount = *d.ClientCount
 		}
 	case FetchSocketsResponse:
-		m.Sockets = d.Sockets
+		if d.Sockets == nil {
+			return nil, fmt.Errorf("%w: fetch response without sockets", ErrMalformed)
+		}
+		m.Sockets = *d.Sockets
 	}
 	return m, nil
 }
