@@ -2,7 +2,10 @@ package sharded_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,5 +116,101 @@ func TestRoomChannels(t *testing.T) {
 			c.Disconnect()
 			waitNumSub(t, rc, "socket.io#/#"+s.ID()+"#", 0)
 		})
+	}
+}
+
+// clientCount returns the connections Redis has (CLIENT LIST).
+func clientCount(t *testing.T, rc redis.UniversalClient) int {
+	t.Helper()
+	list, err := rc.ClientList(context.Background()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(strings.Split(strings.TrimSpace(list), "\n"))
+}
+
+// TestNamespacesShareConnection makes 200 namespaces on a server in static
+// mode: Redis sees no connection beyond the first namespace's, every
+// namespace's channels are subscribed, and Shutdown unsubscribes them all
+// and leaves no goroutine (TestMain checks).
+func TestNamespacesShareConnection(t *testing.T) {
+	rs := redistest.Start(t)
+	rc := redis.NewClient(&redis.Options{Addr: rs.Addr, PoolSize: 1})
+	t.Cleanup(func() { _ = rc.Close() })
+	srv := socketio.NewServer(&socketio.Options{Adapter: sharded.New(rc, &sharded.Options{SubscriptionMode: sharded.Static})})
+	ctx := t.Context()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-srv.Of("/").Adapter().(*sharded.Adapter).Ready()
+	before := clientCount(t, rc)
+	const n = 200
+	for i := range n {
+		nsp := srv.Of(fmt.Sprintf("/n%d", i))
+		if err := nsp.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		<-nsp.Adapter().(*sharded.Adapter).Ready()
+	}
+	if after := clientCount(t, rc); after != before {
+		t.Errorf("%d namespaces: %d Redis connections, want %d", n, after, before)
+	}
+	if got := numSub(t, rc, "socket.io#/n199#"); got != 1 {
+		t.Errorf("/n199 channel: %d subscribers, want 1", got)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Fatal(err)
+	}
+	chans, err := rc.PubSubShardChannels(context.Background(), "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chans) != 0 {
+		t.Errorf("after Shutdown: subscribed to %v", chans)
+	}
+}
+
+// TestClusterClientServerCount runs three servers on a Redis Cluster, one
+// cluster client each: ServerCount sums SHARDNUMSUB over the masters, and
+// server-side emits with acks reach the other two.
+func TestClusterClientServerCount(t *testing.T) {
+	addrs := redistest.StartCluster(t, 3)
+	srvs := make([]*socketio.Server, 3)
+	for i := range srvs {
+		rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs[i:]})
+		t.Cleanup(func() { _ = rc.Close() })
+		n := startNode(t, rc, nil)
+		srvs[i] = n.srv
+		n.srv.Of("/").OnServerSideEmit("whoami", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
+			if ack != nil {
+				_ = ack(i)
+			}
+		})
+		<-n.srv.Of("/").Adapter().(*sharded.Adapter).Ready()
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	for i, srv := range srvs {
+		if n, err := srv.Of("/").Adapter().ServerCount(ctx); err != nil || n != 3 {
+			t.Errorf("server %d: ServerCount = %d, %v; want 3", i, n, err)
+		}
+	}
+	resps, err := srvs[0].Of("/").ServerSideEmitWithAck(ctx, "whoami")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, r := range resps {
+		var n int
+		if err := r.Decode(0, &n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []int{1, 2}) {
+		t.Errorf("acks from servers %v, want [1 2]", got)
 	}
 }

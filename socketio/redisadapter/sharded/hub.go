@@ -69,7 +69,6 @@ type hub struct {
 	conns     map[int]*slotConn     // slot (-1 for a plain client) -> connection
 	confirmed map[string]bool       // channels Redis confirmed
 	ops       []subOp               // (un)subscriptions for the manager, in order
-	managing  bool
 }
 
 // slotConn is one pub/sub connection and the channels it carries.
