@@ -2,6 +2,7 @@ package sharded
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -207,9 +208,30 @@ func (a *Adapter) separateChannel(room string) bool {
 
 func (a *Adapter) roomChannel(room string) string { return a.channel + room + "#" }
 
+// waitReady waits, within ctx, until Redis has confirmed the namespace's
+// channels, so that this server counts in ServerCount and the responses to
+// its requests reach it.
+func (a *Adapter) waitReady(ctx context.Context) error {
+	select {
+	case <-a.ready:
+		return nil
+	case <-a.ctx.Done():
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("socketio: sharded redis adapter: subscriptions not confirmed: %w", ctx.Err())
+	}
+}
+
 // publish implements transport: Node's computeChannel picks the room's
-// channel for a single-room broadcast without acks in the dynamic modes.
+// channel for a single-room broadcast without acks in the dynamic modes. A
+// request (a message with a request id) first waits for the
+// subscriptions.
 func (a *Adapter) publish(ctx context.Context, m *Message) error {
+	if m.RequestID != "" {
+		if err := a.waitReady(ctx); err != nil {
+			return err
+		}
+	}
 	b, err := Encode(m)
 	if err != nil {
 		return err
@@ -230,8 +252,12 @@ func (a *Adapter) publishResponse(ctx context.Context, requester string, m *Mess
 	return a.hub.client.SPublish(ctx, a.channel+requester+"#", b).Err()
 }
 
-// serverCount implements transport.
+// serverCount implements transport, once the namespace's subscriptions
+// are confirmed.
 func (a *Adapter) serverCount(ctx context.Context) (int, error) {
+	if err := a.waitReady(ctx); err != nil {
+		return 0, err
+	}
 	return a.hub.shardNumSub(ctx, a.channel)
 }
 

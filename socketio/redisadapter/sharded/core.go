@@ -370,11 +370,11 @@ func (c *cluster) deliver(payload string, response bool) {
 	}
 	c.inMu.Unlock()
 	if start {
-		go c.work(response)
+		go c.work()
 	}
 }
 
-func (c *cluster) work(bool) {
+func (c *cluster) work() {
 	defer c.wg.Done()
 	for {
 		c.inMu.Lock()
