@@ -67,6 +67,7 @@ type cluster struct {
 	inMu    sync.Mutex
 	inbox   []*Message
 	working bool
+	dropped int            // messages dropped since the queue was last drained
 	wg      sync.WaitGroup // the inbox goroutine
 }
 
@@ -358,8 +359,12 @@ func (c *cluster) deliver(payload string, response bool) {
 		return
 	}
 	if len(c.inbox) >= ReceiveQueueSize {
+		c.dropped++
+		first := c.dropped == 1
 		c.inMu.Unlock()
-		c.log.Warn("socketio: sharded redis adapter: receive queue full; message dropped", "type", int(m.Type))
+		if first {
+			c.log.Warn("socketio: sharded redis adapter: receive queue full; dropping messages from other servers")
+		}
 		return
 	}
 	c.inbox = append(c.inbox, m)
@@ -381,7 +386,12 @@ func (c *cluster) work() {
 		if len(c.inbox) == 0 || c.ctx.Err() != nil {
 			c.working = false
 			c.inbox = nil
+			dropped := c.dropped
+			c.dropped = 0
 			c.inMu.Unlock()
+			if dropped > 0 {
+				c.log.Warn("socketio: sharded redis adapter: receive queue drained", "dropped", dropped)
+			}
 			return
 		}
 		m := c.inbox[0]
