@@ -122,6 +122,9 @@ func startNodeServer(tb testing.TB, script string, args ...string) string {
 			_ = cmd.Process.Kill()
 			<-done
 		}
+		if tb.Failed() && stderr.String() != "" {
+			tb.Logf("%s %s stderr:\n%s", script, strings.Join(args, " "), stderr.String())
+		}
 	})
 	select {
 	case url, ok := <-lines:

@@ -37,7 +37,13 @@ type redisOp struct {
 // newRedisNode returns a sio server named name using the Redis adapter on
 // client, serving js/redis.mjs's "op" requests.
 func newRedisNode(name string, client redis.UniversalClient) *socketio.Server {
-	srv := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(client, nil)})
+	return newAdapterNode(name, redisadapter.New(client, nil))
+}
+
+// newAdapterNode returns a sio server named name using adapter, serving
+// js/redis.mjs's "op" requests.
+func newAdapterNode(name string, adapter func(*socketio.Namespace) socketio.Adapter) *socketio.Server {
+	srv := socketio.NewServer(&socketio.Options{Adapter: adapter})
 	nsp := srv.Of("/")
 	nsp.OnServerSideEmit("hello", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
 		if ack != nil {
@@ -133,7 +139,12 @@ func runRedisOp(ctx context.Context, nsp *socketio.Namespace, op *redisOp) (any,
 // startRedisNode serves a sio node on 127.0.0.1 and stops it at cleanup.
 func startRedisNode(t *testing.T, name string, client redis.UniversalClient) string {
 	t.Helper()
-	srv := newRedisNode(name, client)
+	return startAdapterNode(t, newRedisNode(name, client))
+}
+
+// startAdapterNode serves srv on 127.0.0.1 and stops it at cleanup.
+func startAdapterNode(t *testing.T, srv *socketio.Server) string {
+	t.Helper()
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

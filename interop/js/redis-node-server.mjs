@@ -1,27 +1,35 @@
-// redis-node-server.mjs NAME REDIS_URL — a Node.js socket.io 4.8.4 server
-// with @socket.io/redis-adapter 8.3.0 on REDIS_URL, serving the "op"
+// redis-node-server.mjs NAME REDIS_URL [sharded:MODE] — a Node.js socket.io 4.8.4 server
+// with @socket.io/redis-adapter 8.3.0 on REDIS_URL (with a third argument
+// sharded:MODE, createShardedAdapter in subscription mode MODE on the Redis
+// Cluster of REDIS_URL), serving the "op"
 // requests of redis.mjs the way redis_test.go's sio nodes do. It listens on
 // 127.0.0.1, port 0, prints its URL on the first stdout line and exits when
 // stdin closes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
-import { createAdapter } from "@socket.io/redis-adapter";
-import { createClient } from "redis";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import { createClient, createCluster } from "redis";
 
-const [name, redisURL] = process.argv.slice(2);
+const [name, redisURL, variant] = process.argv.slice(2);
+const shardedMode = variant?.startsWith("sharded:") ? variant.slice("sharded:".length) : undefined;
 if (!name || !redisURL) {
   console.error("usage: node redis-node-server.mjs NAME REDIS_URL");
   process.exit(2);
 }
 
-const pub = createClient({ url: redisURL });
+const pub = shardedMode
+  ? createCluster({ rootNodes: [{ url: redisURL }] })
+  : createClient({ url: redisURL });
 const sub = pub.duplicate();
 pub.on("error", (e) => console.error("redis pub:", e.message));
 sub.on("error", (e) => console.error("redis sub:", e.message));
 await Promise.all([pub.connect(), sub.connect()]);
 
 const http = createServer();
-const io = new Server(http, { adapter: createAdapter(pub, sub) });
+const adapter = shardedMode
+  ? createShardedAdapter(pub, sub, { subscriptionMode: shardedMode })
+  : createAdapter(pub, sub);
+const io = new Server(http, { adapter });
 
 io.on("hello", (cb) => cb(name));
 
@@ -81,6 +89,6 @@ http.listen(0, "127.0.0.1", () => {
 process.stdin.resume();
 process.stdin.on("end", async () => {
   io.close();
-  await Promise.allSettled([pub.quit(), sub.quit()]);
+  await Promise.allSettled([pub.quit?.() ?? pub.disconnect(), sub.quit?.() ?? sub.disconnect()]);
   process.exit(0);
 });

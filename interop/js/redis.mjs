@@ -173,9 +173,12 @@ async function redisRestart() {
 let failed = false;
 try {
   for (let i = 0; i < 3; i++) clients.push(await connect(i));
+  // REDIS_SCENARIOS (comma-separated) runs only those scenarios.
   const plan = process.env.REDIS_CONTROL
     ? ["broadcast", "redis-restart", "broadcast", "server-side-emit"]
-    : Object.keys(scenarios);
+    : process.env.REDIS_SCENARIOS
+      ? process.env.REDIS_SCENARIOS.split(",")
+      : Object.keys(scenarios);
   scenarios["redis-restart"] = redisRestart;
   for (const name of plan) {
     const fn = scenarios[name];

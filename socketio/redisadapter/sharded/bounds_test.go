@@ -1,0 +1,116 @@
+package sharded_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/internal/redistest"
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/sharded"
+)
+
+// countHandler counts the records logging that the receive queue is full
+// (full) and adds up the "dropped" counts of the drained records (dropped).
+type countHandler struct {
+	full, dropped *atomic.Int64
+}
+
+func (h countHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h countHandler) Handle(_ context.Context, r slog.Record) error {
+	if strings.Contains(r.Message, "receive queue full") {
+		h.full.Add(1)
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "dropped" {
+			h.dropped.Add(a.Value.Int64())
+		}
+		return true
+	})
+	return nil
+}
+func (h countHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h countHandler) WithGroup(string) slog.Handler      { return h }
+
+// TestReceiveQueueBound blocks a namespace's handling on one message, then
+// floods it: it keeps ReceiveQueueSize messages, drops the rest (logged
+// once when it starts dropping, and with the count once drained), and
+// handles what it kept once unblocked. Malformed messages are dropped
+// without reaching the queue.
+func TestReceiveQueueBound(t *testing.T) {
+	rs := redistest.Start(t)
+	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { _ = rc.Close() })
+	var full, dropped atomic.Int64
+	log := slog.New(countHandler{full: &full, dropped: &dropped})
+	n := startNode(t, rc, &sharded.Options{SubscriptionMode: sharded.Static, Logger: log})
+	<-n.srv.Of("/").Adapter().(*sharded.Adapter).Ready()
+	var (
+		handled atomic.Int64
+		once    sync.Once
+	)
+	entered, release := make(chan struct{}), make(chan struct{})
+	n.srv.Of("/").OnServerSideEmit("e", func(context.Context, *socketio.Args, socketio.AckFunc) {
+		handled.Add(1)
+		once.Do(func() {
+			close(entered)
+			<-release
+		})
+	})
+	ctx := t.Context()
+	msg := `{"type":9,"data":{"packet":["e"]},"uid":"0123456789abcdef","nsp":"/"}`
+	publish := func(m string) {
+		if err := rc.SPublish(ctx, "socket.io#/#", m).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(msg)
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("first message not handled")
+	}
+	const extra = 76
+	for range sharded.ReceiveQueueSize + extra {
+		publish(msg)
+		publish("\xc1 malformed")
+	}
+	// Wait until the queue was full while the handler blocked, then let
+	// it go: every message is handled or dropped, the queue kept
+	// ReceiveQueueSize of them, and each drop is counted in a drained log.
+	deadline := time.Now().Add(10 * time.Second)
+	for full.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("queue full not logged (handled %d)", handled.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(release)
+	const total = 1 + sharded.ReceiveQueueSize + extra
+	for handled.Load()+dropped.Load() < total {
+		if time.Now().After(deadline) {
+			t.Fatalf("handled %d + dropped %d, want %d", handled.Load(), dropped.Load(), total)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// A marker sent last is handled once the queue drained.
+	publish(msg)
+	for handled.Load()+dropped.Load() < total+1 {
+		if time.Now().After(deadline) {
+			t.Fatal("marker not handled")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if h, d := handled.Load(), dropped.Load(); h+d != total+1 || h < 1+sharded.ReceiveQueueSize+1 || d == 0 {
+		t.Errorf("handled %d, dropped %d: want %d in all, at least %d handled, some dropped", h, d, total+1, 2+sharded.ReceiveQueueSize)
+	}
+	if got := full.Load(); got != 1 {
+		t.Errorf("queue full logged %d times, want once per overflow", got)
+	}
+}

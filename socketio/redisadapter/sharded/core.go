@@ -1,0 +1,619 @@
+package sharded
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/parser"
+	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
+)
+
+// ReceiveQueueSize bounds the messages received and not yet handled, per
+// namespace (and the buffer of each pub/sub connection): a namespace whose
+// handling lags that far behind drops what it receives next (logged).
+const ReceiveQueueSize = 1024
+
+// ErrClosed is returned by the adapter's methods after Close.
+var ErrClosed = errors.New("socketio: sharded redis adapter closed")
+
+// ErrTimeout is wrapped by the error of a request that did not get all its
+// responses in time.
+var ErrTimeout = errors.New("socketio: sharded redis adapter request timed out")
+
+// transport is what the cluster core needs from the message bus: Node's
+// doPublish, doPublishResponse and serverCount.
+type transport interface {
+	publish(ctx context.Context, m *Message) error
+	publishResponse(ctx context.Context, requester string, m *Message) error
+	serverCount(ctx context.Context) (int, error)
+}
+
+// cluster is Node's ClusterAdapter: the local part of each operation on the
+// embedded MemoryAdapter, the remote part as [Message]s through a
+// transport, and the handling of the other servers' messages (onMessage).
+// It knows nothing of Redis, so other transports can carry it.
+type cluster struct {
+	*socketio.MemoryAdapter
+	nsp     *socketio.Namespace
+	uid     string
+	t       transport
+	timeout time.Duration
+	log     *slog.Logger
+	// local makes local sockets join and leave rooms, for AddSockets,
+	// DelSockets and the other servers' SOCKETS_JOIN and SOCKETS_LEAVE:
+	// the MemoryAdapter, unless the transport must see each room change.
+	local localRooms
+
+	ctx    context.Context // canceled by close
+	cancel context.CancelFunc
+
+	// mu guards the maps and closed; never held across a foreign call.
+	mu          sync.Mutex
+	closed      bool
+	requests    map[string]*pending
+	ackRequests map[string]*ackRequest
+
+	// inMu guards the inbox, bounded by ReceiveQueueSize.
+	inMu    sync.Mutex
+	inbox   []*Message
+	working bool
+	dropped int            // messages dropped since the queue was last drained
+	wg      sync.WaitGroup // the inbox goroutine
+}
+
+// localRooms are the local parts of AddSockets and DelSockets.
+type localRooms interface {
+	AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
+	DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
+}
+
+type ackRequest struct {
+	clientCount func(int)
+	ack         func(*socketio.Args)
+}
+
+// pending is a request (FETCH_SOCKETS, SERVER_SIDE_EMIT with ack) waiting
+// for expected responses; responses beyond expected are ignored.
+type pending struct {
+	typ      MessageType
+	expected int
+
+	mu        sync.Mutex // guards the fields below
+	got       int
+	sockets   []*socketio.RemoteSocket
+	responses []*socketio.Args
+	done      chan struct{}
+	finished  bool
+}
+
+func (p *pending) finish() {
+	if !p.finished {
+		p.finished = true
+		close(p.done)
+	}
+}
+
+func newCluster(nsp *socketio.Namespace, t transport, timeout time.Duration, log *slog.Logger) *cluster {
+	uid := newUID()
+	c := &cluster{
+		MemoryAdapter: socketio.NewMemoryAdapter(nsp),
+		nsp:           nsp,
+		uid:           uid,
+		t:             t,
+		timeout:       timeout,
+		log:           log.With("nsp", nsp.Name(), "uid", uid),
+		requests:      make(map[string]*pending),
+		ackRequests:   make(map[string]*ackRequest),
+	}
+	c.local = c.MemoryAdapter
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	return c
+}
+
+// newUID returns 16 hex digits, as Node's randomId.
+func newUID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// close fails the pending requests, drops the inbox and waits for the
+// inbox goroutine.
+func (c *cluster) close() {
+	c.mu.Lock()
+	c.closed = true
+	for id, p := range c.requests {
+		delete(c.requests, id)
+		p.mu.Lock()
+		p.finish()
+		p.mu.Unlock()
+	}
+	clear(c.ackRequests)
+	c.mu.Unlock()
+	c.cancel()
+	c.inMu.Lock()
+	c.inbox = nil
+	c.inMu.Unlock()
+	c.wg.Wait()
+}
+
+func wireOpts(o *socketio.BroadcastOptions) *Opts {
+	return &Opts{Rooms: o.Rooms, Except: o.Except, Volatile: o.Flags.Volatile}
+}
+
+func localOpts(o *Opts) *socketio.BroadcastOptions {
+	if o == nil {
+		return &socketio.BroadcastOptions{Flags: socketio.BroadcastFlags{Local: true}}
+	}
+	return &socketio.BroadcastOptions{Rooms: o.Rooms, Except: o.Except, Flags: socketio.BroadcastFlags{Local: true, Volatile: o.Volatile}}
+}
+
+func (c *cluster) message(t MessageType) *Message {
+	return &Message{Type: t, UID: c.uid, Nsp: c.nsp.Name()}
+}
+
+// Broadcast implements [socketio.Adapter]: it publishes p (unless
+// opts.Flags.Local), then delivers it locally, as Node's ClusterAdapter. A
+// failed publish is logged; the local sockets get p all the same.
+func (c *cluster) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
+	if !opts.Flags.Local {
+		m := c.message(Broadcast)
+		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
+		if err := c.t.publish(ctx, m); err != nil {
+			c.log.Warn("socketio: sharded redis adapter: broadcast not published", "err", err)
+		}
+	}
+	return c.MemoryAdapter.Broadcast(ctx, p, opts)
+}
+
+// BroadcastWithAck implements [socketio.Adapter]: the other servers answer
+// with their client counts and their clients' first ack arguments until
+// ctx is done (whose deadline, or the request timeout, is the timeout
+// flag).
+func (c *cluster) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions, clientCount func(int), ack func(*socketio.Args)) error {
+	if !opts.Flags.Local {
+		timeout := c.timeout
+		if d, ok := ctx.Deadline(); ok {
+			timeout = max(time.Until(d), time.Millisecond)
+		}
+		id := newUID()
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return ErrClosed
+		}
+		c.ackRequests[id] = &ackRequest{clientCount: clientCount, ack: ack}
+		c.mu.Unlock()
+		context.AfterFunc(ctx, func() {
+			c.mu.Lock()
+			delete(c.ackRequests, id)
+			c.mu.Unlock()
+		})
+		m := c.message(Broadcast)
+		m.RequestID = id
+		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
+		m.Opts.Timeout = timeout
+		if err := c.t.publish(ctx, m); err != nil {
+			return err
+		}
+	}
+	return c.MemoryAdapter.BroadcastWithAck(ctx, p, opts, clientCount, ack)
+}
+
+// ServerCount implements [socketio.Adapter] with the transport's count.
+func (c *cluster) ServerCount(ctx context.Context) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	return c.t.serverCount(ctx)
+}
+
+func (c *cluster) fireAndForget(ctx context.Context, m *Message) error {
+	return c.t.publish(ctx, m)
+}
+
+// AddSockets implements [socketio.Adapter].
+func (c *cluster) AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+	if !opts.Flags.Local {
+		m := c.message(SocketsJoin)
+		m.Opts, m.Rooms = wireOpts(opts), wire.NonNil(rooms)
+		if err := c.fireAndForget(ctx, m); err != nil {
+			return err
+		}
+	}
+	return c.local.AddSockets(ctx, opts, rooms)
+}
+
+// DelSockets implements [socketio.Adapter].
+func (c *cluster) DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+	if !opts.Flags.Local {
+		m := c.message(SocketsLeave)
+		m.Opts, m.Rooms = wireOpts(opts), wire.NonNil(rooms)
+		if err := c.fireAndForget(ctx, m); err != nil {
+			return err
+		}
+	}
+	return c.local.DelSockets(ctx, opts, rooms)
+}
+
+// DisconnectSockets implements [socketio.Adapter].
+func (c *cluster) DisconnectSockets(ctx context.Context, opts *socketio.BroadcastOptions, close bool) error {
+	if !opts.Flags.Local {
+		m := c.message(DisconnectSockets)
+		m.Opts, m.Close = wireOpts(opts), close
+		if err := c.fireAndForget(ctx, m); err != nil {
+			return err
+		}
+	}
+	return c.MemoryAdapter.DisconnectSockets(ctx, opts, close)
+}
+
+// request publishes m and waits for p.expected responses, until the
+// request timeout or the end of ctx.
+func (c *cluster) request(ctx context.Context, m *Message, p *pending) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	p.done = make(chan struct{})
+	m.RequestID = newUID()
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	c.requests[m.RequestID] = p
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.requests, m.RequestID)
+		c.mu.Unlock()
+	}()
+	if err := c.t.publish(ctx, m); err != nil {
+		return err
+	}
+	select {
+	case <-p.done:
+		if c.ctx.Err() != nil {
+			return ErrClosed
+		}
+		return nil
+	case <-ctx.Done():
+		p.mu.Lock()
+		got := p.got
+		p.mu.Unlock()
+		return fmt.Errorf("%w: %d of %d responses: %w", ErrTimeout, got, p.expected, ctx.Err())
+	}
+}
+
+// FetchSockets implements [socketio.Adapter]: the local sockets and, unless
+// opts.Flags.Local, those of the other servers (ServerCount-1 responses).
+func (c *cluster) FetchSockets(ctx context.Context, opts *socketio.BroadcastOptions) ([]*socketio.RemoteSocket, error) {
+	local, _ := c.MemoryAdapter.FetchSockets(ctx, opts)
+	if opts.Flags.Local {
+		return local, nil
+	}
+	n, err := c.ServerCount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n-1 <= 0 {
+		return local, nil
+	}
+	m := c.message(FetchSockets)
+	m.Opts = wireOpts(opts)
+	p := &pending{typ: FetchSockets, expected: n - 1, sockets: local}
+	err = c.request(ctx, m, p)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sockets, err
+}
+
+// ServerSideEmit implements [socketio.Adapter].
+func (c *cluster) ServerSideEmit(ctx context.Context, data []byte, withAck bool) ([]*socketio.Args, error) {
+	if !bytes.HasPrefix(data, []byte("[")) {
+		return nil, errors.New("socketio: sharded redis adapter server-side emit: data is not a JSON array")
+	}
+	m := c.message(ServerSideEmit)
+	m.Data = data
+	if !withAck {
+		return nil, c.fireAndForget(ctx, m)
+	}
+	n, err := c.ServerCount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n-1 <= 0 {
+		return nil, nil
+	}
+	p := &pending{typ: ServerSideEmit, expected: n - 1}
+	err = c.request(ctx, m, p)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.responses, err
+}
+
+// deliver decodes a received message and queues it for the namespace's
+// goroutine; response is true for the server's own response channel.
+// Malformed messages are logged (Debug) and dropped, as is what arrives
+// when ReceiveQueueSize messages wait.
+func (c *cluster) deliver(payload string, response bool) {
+	m, err := Decode([]byte(payload))
+	if err != nil {
+		c.log.Debug("socketio: sharded redis adapter: ignoring malformed message", "err", err)
+		return
+	}
+	if !response && (m.UID == c.uid || m.Nsp != c.nsp.Name()) {
+		return
+	}
+	c.inMu.Lock()
+	if c.ctx.Err() != nil {
+		c.inMu.Unlock()
+		return
+	}
+	if len(c.inbox) >= ReceiveQueueSize {
+		c.dropped++
+		first := c.dropped == 1
+		c.inMu.Unlock()
+		if first {
+			c.log.Warn("socketio: sharded redis adapter: receive queue full; dropping messages from other servers")
+		}
+		return
+	}
+	c.inbox = append(c.inbox, m)
+	start := !c.working
+	c.working = true
+	if start {
+		c.wg.Add(1)
+	}
+	c.inMu.Unlock()
+	if start {
+		go c.work()
+	}
+}
+
+func (c *cluster) work() {
+	defer c.wg.Done()
+	for {
+		c.inMu.Lock()
+		if len(c.inbox) == 0 || c.ctx.Err() != nil {
+			c.working = false
+			c.inbox = nil
+			dropped := c.dropped
+			c.dropped = 0
+			c.inMu.Unlock()
+			if dropped > 0 {
+				c.log.Warn("socketio: sharded redis adapter: receive queue drained", "dropped", dropped)
+			}
+			return
+		}
+		m := c.inbox[0]
+		c.inbox[0] = nil
+		c.inbox = c.inbox[1:]
+		c.inMu.Unlock()
+		c.handle(m)
+	}
+}
+
+func (c *cluster) handle(m *Message) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("socketio: sharded redis adapter: panic handling a message", "panic", r)
+		}
+	}()
+	switch m.Type {
+	case BroadcastClientCount, BroadcastAck, FetchSocketsResponse, ServerSideEmitResponse:
+		c.onResponse(m)
+	default:
+		c.onMessage(m)
+	}
+}
+
+// respond publishes a response to the requester, bounded by the request
+// timeout.
+func (c *cluster) respond(requester string, m *Message) {
+	ctx, cancel := context.WithTimeout(c.ctx, c.timeout)
+	defer cancel()
+	if err := c.t.publishResponse(ctx, requester, m); err != nil && c.ctx.Err() == nil {
+		c.log.Warn("socketio: sharded redis adapter: response not published", "err", err)
+	}
+}
+
+// onMessage handles another server's message, as Node's
+// ClusterAdapter.onMessage.
+func (c *cluster) onMessage(m *Message) {
+	if m.UID == c.uid || m.Nsp != c.nsp.Name() {
+		return
+	}
+	switch m.Type {
+	case Broadcast:
+		p := &parser.Packet{Type: parser.Event, Namespace: c.nsp.Name(), ID: parser.NoID, Data: m.Data, Attachments: m.Attachments}
+		if m.RequestID == "" {
+			_ = c.MemoryAdapter.Broadcast(c.ctx, p, localOpts(m.Opts))
+			return
+		}
+		c.onBroadcastWithAck(m, p)
+	case SocketsJoin:
+		_ = c.local.AddSockets(c.ctx, localOpts(m.Opts), m.Rooms)
+	case SocketsLeave:
+		_ = c.local.DelSockets(c.ctx, localOpts(m.Opts), m.Rooms)
+	case DisconnectSockets:
+		_ = c.MemoryAdapter.DisconnectSockets(c.ctx, localOpts(m.Opts), m.Close)
+	case FetchSockets:
+		local, _ := c.MemoryAdapter.FetchSockets(c.ctx, localOpts(m.Opts))
+		r := c.message(FetchSocketsResponse)
+		r.RequestID = m.RequestID
+		r.Sockets = make([]wire.RemoteSocket, 0, len(local))
+		for _, s := range local {
+			r.Sockets = append(r.Sockets, c.wireSocket(s))
+		}
+		c.respond(m.UID, r)
+	case ServerSideEmit:
+		c.onServerSideEmit(m)
+	}
+}
+
+func (c *cluster) onBroadcastWithAck(m *Message, p *parser.Packet) {
+	timeout := c.timeout
+	if m.Opts != nil && m.Opts.Timeout > 0 {
+		timeout = m.Opts.Timeout
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, timeout)
+	var (
+		mu       sync.Mutex // guards expected and acked
+		expected = -1
+		acked    int
+	)
+	done := func() {
+		if expected >= 0 && acked >= expected {
+			cancel()
+		}
+	}
+	err := c.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(m.Opts),
+		func(n int) {
+			r := c.message(BroadcastClientCount)
+			r.RequestID, r.ClientCount = m.RequestID, n
+			c.respond(m.UID, r)
+			mu.Lock()
+			expected = n
+			done()
+			mu.Unlock()
+		},
+		func(args *socketio.Args) {
+			r := c.message(BroadcastAck)
+			r.RequestID = m.RequestID
+			if raw := args.Raw(0); raw != nil {
+				r.Data, r.Attachments = bytes.Clone(raw), args.Attachments()
+			}
+			c.respond(m.UID, r)
+			mu.Lock()
+			acked++
+			done()
+			mu.Unlock()
+		})
+	if err != nil {
+		cancel()
+	}
+}
+
+func (c *cluster) onServerSideEmit(m *Message) {
+	var ack socketio.AckFunc
+	if m.RequestID != "" {
+		var once sync.Once
+		ack = func(args ...any) error {
+			err := socketio.ErrAckSent
+			once.Do(func() {
+				r := c.message(ServerSideEmitResponse)
+				r.RequestID = m.RequestID
+				if len(args) > 0 {
+					b, merr := json.Marshal(args[0])
+					if merr != nil {
+						err = fmt.Errorf("socketio: sharded redis adapter server-side ack: %w", merr)
+						return
+					}
+					r.Data = b
+				}
+				go c.respond(m.UID, r)
+				err = nil
+			})
+			return err
+		}
+	}
+	if err := c.nsp.HandleServerSideEmit(c.ctx, m.Data, ack); err != nil {
+		c.log.Debug("socketio: sharded redis adapter: server-side event not handled", "err", err)
+	}
+}
+
+// onResponse handles a response to one of this server's requests, as
+// Node's ClusterAdapter.onResponse; responses to unknown requests are
+// dropped.
+func (c *cluster) onResponse(m *Message) {
+	c.mu.Lock()
+	req := c.ackRequests[m.RequestID]
+	p := c.requests[m.RequestID]
+	c.mu.Unlock()
+	switch m.Type {
+	case BroadcastClientCount:
+		if req != nil {
+			req.clientCount(m.ClientCount)
+		}
+	case BroadcastAck:
+		if req != nil {
+			req.ack(argsOf(m))
+		}
+	case FetchSocketsResponse, ServerSideEmitResponse:
+		if p == nil || p.typ+1 != m.Type {
+			return
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.finished {
+			return
+		}
+		p.got++
+		if m.Type == FetchSocketsResponse {
+			for i := range m.Sockets {
+				p.sockets = append(p.sockets, c.localSocket(&m.Sockets[i]))
+			}
+		} else {
+			p.responses = append(p.responses, argsOf(m))
+		}
+		if p.got >= p.expected {
+			p.finish()
+		}
+	}
+}
+
+// argsOf makes the Args of an ack argument: [arg], or [] when absent.
+func argsOf(m *Message) *socketio.Args {
+	if m.Data == nil {
+		return socketio.NewArgs([]byte("[]"), nil)
+	}
+	raw := make([]byte, 0, len(m.Data)+2)
+	raw = append(append(append(raw, '['), m.Data...), ']')
+	return socketio.NewArgs(raw, m.Attachments)
+}
+
+// wireSocket describes a local socket as Node's FETCH_SOCKETS_RESPONSE
+// does; its handshake takes socketio.Handshake's JSON shape.
+func (c *cluster) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
+	out := wire.RemoteSocket{ID: s.ID, Rooms: wire.NonNil(s.Rooms)}
+	if s.Handshake != nil {
+		if b, err := json.Marshal(s.Handshake); err == nil {
+			_ = json.Unmarshal(b, &out.Handshake)
+		}
+	}
+	if len(out.Handshake.Auth) == 0 {
+		out.Handshake.Auth = json.RawMessage("{}")
+	}
+	if s.Data != nil {
+		if b, err := json.Marshal(s.Data); err == nil {
+			out.Data = b
+		} else {
+			c.log.Debug("socketio: sharded redis adapter: socket data not sent, not JSON-encodable", "sid", s.ID, "err", err)
+		}
+	}
+	return out
+}
+
+// localSocket converts a socket of a FETCH_SOCKETS_RESPONSE; its Data is
+// the json.RawMessage of socket.data, nil when absent. Its methods act
+// through this namespace.
+func (c *cluster) localSocket(s *wire.RemoteSocket) *socketio.RemoteSocket {
+	h := new(socketio.Handshake)
+	if b, err := json.Marshal(&s.Handshake); err == nil {
+		_ = h.UnmarshalJSON(b)
+	}
+	out := &socketio.RemoteSocket{ID: s.ID, Handshake: h, Rooms: slices.Clone(s.Rooms)}
+	if len(s.Data) > 0 {
+		out.Data = s.Data
+	}
+	return out
+}

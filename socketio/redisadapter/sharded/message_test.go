@@ -1,0 +1,138 @@
+package sharded
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// vectors are the messages Node's sharded adapter published, recorded by
+// testdata/node/gen.cjs.
+type vectors struct {
+	UID     string `json:"uid"`
+	Vectors []struct {
+		Name    string `json:"name"`
+		Channel string `json:"channel"`
+		Hex     string `json:"hex"`
+	} `json:"vectors"`
+}
+
+// TestNodeVectors decodes each message Node published and encodes it
+// again: msgpack messages give Node's bytes, JSON messages Node's value
+// (key order aside).
+func TestNodeVectors(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs vectors
+	if err := json.Unmarshal(b, &vs); err != nil {
+		t.Fatal(err)
+	}
+	if len(vs.Vectors) == 0 {
+		t.Fatal("no vectors")
+	}
+	for _, v := range vs.Vectors {
+		t.Run(v.Name, func(t *testing.T) {
+			node, err := hex.DecodeString(v.Hex)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Decode(node)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if m.UID != vs.UID || m.Nsp != "/" {
+				t.Errorf("uid %q nsp %q, want %q /", m.UID, m.Nsp, vs.UID)
+			}
+			out, err := Encode(m)
+			if err != nil {
+				t.Fatalf("Encode: %v", err)
+			}
+			if node[0] != '{' {
+				if !bytes.Equal(out, node) {
+					t.Errorf("msgpack:\n got %x\nwant %x", out, node)
+				}
+				return
+			}
+			var got, want any
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("Encode wrote %s: %v", out, err)
+			}
+			_ = json.Unmarshal(node, &want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("JSON:\n got %s\nwant %s", out, node)
+			}
+		})
+	}
+}
+
+// TestDecodeMalformed checks that bad messages are refused with
+// ErrMalformed.
+func TestDecodeMalformed(t *testing.T) {
+	tests := []struct {
+		name string
+		msg  string
+	}{
+		{"empty", ""},
+		{"not JSON", "{oops"},
+		{"trailing", `{"type":2,"uid":"a","nsp":"/"} {}`},
+		{"unknown type", `{"type":99,"data":{},"uid":"a","nsp":"/"}`},
+		{"no data", `{"type":3,"uid":"a","nsp":"/"}`},
+		{"broadcast without opts", `{"type":3,"data":{"packet":{"type":2,"data":["e"]}},"uid":"a","nsp":"/"}`},
+		{"broadcast data not an array", `{"type":3,"data":{"packet":{"type":2,"data":"e"},"opts":{"rooms":[],"except":[]}},"uid":"a","nsp":"/"}`},
+		{"join without opts", `{"type":4,"data":{"rooms":["r"]},"uid":"a","nsp":"/"}`},
+		{"fetch response without sockets", `{"type":8,"data":{"requestId":"x"},"uid":"a","nsp":"/"}`},
+		{"server-side emit not an array", `{"type":9,"data":{"packet":{}},"uid":"a","nsp":"/"}`},
+		{"truncated msgpack", "\x84\xa4type"},
+		{"msgpack not a map", "\xc1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if m, err := Decode([]byte(tc.msg)); !errors.Is(err, ErrMalformed) {
+				t.Errorf("Decode = %+v, %v; want ErrMalformed", m, err)
+			}
+		})
+	}
+}
+
+// TestHeartbeatsDecode: the heartbeat variant's messages, which have no
+// data, are understood (and ignored by the adapter).
+func TestHeartbeatsDecode(t *testing.T) {
+	for _, typ := range []MessageType{InitialHeartbeat, Heartbeat, AdapterClose} {
+		b, err := Encode(&Message{Type: typ, UID: "u", Nsp: "/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Decode(b)
+		if err != nil || m.Type != typ {
+			t.Errorf("type %d: %s decoded as %+v, %v", typ, b, m, err)
+		}
+	}
+}
+
+// TestSlot checks the hash slots against values Redis gives (CLUSTER
+// KEYSLOT).
+func TestSlot(t *testing.T) {
+	tests := []struct {
+		key  string
+		want int
+	}{
+		{"foo", 12182},
+		{"bar", 5061},
+		{"{user1000}.following", 3443},
+		{"{user1000}.followers", 3443},
+		{"foo{}{bar}", 8363},
+		{"", 0},
+	}
+	for _, tc := range tests {
+		if got := slot(tc.key); got != tc.want {
+			t.Errorf("slot(%q) = %d, want %d", tc.key, got, tc.want)
+		}
+	}
+}
