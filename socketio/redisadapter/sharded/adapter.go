@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
@@ -86,7 +87,7 @@ func (o *Options) clone() Options {
 // Cluster's masters). It embeds the namespace's *socketio.MemoryAdapter
 // for the local part of every operation.
 type Adapter struct {
-	*cluster
+	*cluster.Core
 	hub      *hub
 	fac      *factory
 	mode     SubscriptionMode
@@ -128,20 +129,17 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		ready:   make(chan struct{}),
 		rooms:   make(map[string]int),
 	}
-	a.cluster = newCluster(nsp, a, f.opts.RequestTimeout, f.opts.Logger)
+	a.Core = cluster.New(nsp, bus{a}, f.opts.RequestTimeout, f.opts.Logger.With("adapter", "sharded-redis"))
 	if a.mode != Static {
-		a.local = dynamicRooms{a}
+		a.SetLocalRooms(dynamicRooms{a})
 	}
 	a.channel = f.opts.ChannelPrefix + "#" + nsp.Name() + "#"
-	a.response = a.channel + a.uid + "#"
+	a.response = a.channel + a.UID() + "#"
 	a.hub = f.attach()
 	a.hub.subscribe(a.channel, a)
 	a.hub.subscribe(a.response, a)
 	return a
 }
-
-// UID returns the adapter's server id on the wire (16 hex digits).
-func (a *Adapter) UID() string { return a.uid }
 
 // Ready is closed once Redis has confirmed the namespace's two channels.
 func (a *Adapter) Ready() <-chan struct{} { return a.ready }
@@ -164,9 +162,9 @@ func (a *Adapter) Start(ctx context.Context) error {
 	case <-a.ready:
 		return nil
 	case <-t.C:
-		a.log.Warn("socketio: sharded redis adapter: subscriptions not confirmed in time; receiving once Redis answers")
+		a.Logger().Warn("socketio: sharded redis adapter: subscriptions not confirmed in time; receiving once Redis answers")
 		return nil
-	case <-a.ctx.Done():
+	case <-a.Done():
 		return ErrClosed
 	case <-ctx.Done():
 		return ctx.Err()
@@ -188,7 +186,7 @@ func (a *Adapter) Close() error {
 		a.roomMu.Unlock()
 		a.hub.unsubscribe(a.channel, a)
 		a.hub.unsubscribe(a.response, a)
-		a.cluster.close()
+		a.Core.Close()
 		a.fac.detach(a.hub)
 	})
 	return nil
@@ -215,46 +213,53 @@ func (a *Adapter) waitReady(ctx context.Context) error {
 	select {
 	case <-a.ready:
 		return nil
-	case <-a.ctx.Done():
+	case <-a.Done():
 		return ErrClosed
 	case <-ctx.Done():
 		return fmt.Errorf("socketio: sharded redis adapter: subscriptions not confirmed: %w", ctx.Err())
 	}
 }
 
-// publish implements transport: Node's computeChannel picks the room's
+// bus is the adapter's [cluster.Transport] (its methods would clash with
+// the adapter's own ServerCount).
+type bus struct{ a *Adapter }
+
+// Publish implements [cluster.Transport]: Node's computeChannel picks the room's
 // channel for a single-room broadcast without acks in the dynamic modes. A
 // request (a message with a request id) first waits for the
 // subscriptions.
-func (a *Adapter) publish(ctx context.Context, m *Message) error {
+func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
+	a := b.a
 	if m.RequestID != "" {
 		if err := a.waitReady(ctx); err != nil {
 			return err
 		}
 	}
-	b, err := Encode(m)
+	enc, err := cluster.Encode(m)
 	if err != nil {
 		return err
 	}
 	ch := a.channel
-	if m.Type == Broadcast && m.RequestID == "" && m.Opts != nil && len(m.Opts.Rooms) == 1 && a.separateChannel(m.Opts.Rooms[0]) {
+	if m.Type == cluster.Broadcast && m.RequestID == "" && m.Opts != nil && len(m.Opts.Rooms) == 1 && a.separateChannel(m.Opts.Rooms[0]) {
 		ch = a.roomChannel(m.Opts.Rooms[0])
 	}
-	return a.hub.client.SPublish(ctx, ch, b).Err()
+	return a.hub.client.SPublish(ctx, ch, enc).Err()
 }
 
-// publishResponse implements transport.
-func (a *Adapter) publishResponse(ctx context.Context, requester string, m *Message) error {
-	b, err := Encode(m)
+// PublishResponse implements [cluster.Transport].
+func (b bus) PublishResponse(ctx context.Context, requester string, m *cluster.Message) error {
+	a := b.a
+	enc, err := cluster.Encode(m)
 	if err != nil {
 		return err
 	}
-	return a.hub.client.SPublish(ctx, a.channel+requester+"#", b).Err()
+	return a.hub.client.SPublish(ctx, a.channel+requester+"#", enc).Err()
 }
 
-// serverCount implements transport, once the namespace's subscriptions
-// are confirmed.
-func (a *Adapter) serverCount(ctx context.Context) (int, error) {
+// ServerCount implements [cluster.Transport], once the namespace's
+// subscriptions are confirmed.
+func (b bus) ServerCount(ctx context.Context) (int, error) {
+	a := b.a
 	if err := a.waitReady(ctx); err != nil {
 		return 0, err
 	}
@@ -263,7 +268,7 @@ func (a *Adapter) serverCount(ctx context.Context) (int, error) {
 
 // deliver takes a message the hub received on one of a's channels.
 func (a *Adapter) deliver(channel, payload string) {
-	a.cluster.deliver(payload, channel == a.response)
+	a.Core.Deliver(payload, channel == a.response)
 }
 
 // The room methods below keep, in the dynamic modes, the number of local

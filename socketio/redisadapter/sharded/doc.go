@@ -7,10 +7,10 @@
 // The messages are those of Node's ClusterAdapter (socket.io-adapter 2.5):
 // {type, data, uid, nsp} objects, written as JSON, or as msgpack (the
 // notepack.io encoding of the classic adapter's wire codec) when they carry
-// binary; [Encode] and [Decode] implement them. The cluster logic (what to
-// publish for each operation, how to answer the other servers, how to
-// collect responses) is separate from the Redis transport, so that other
-// message buses can carry it.
+// binary. The cluster logic (what to publish for each operation, how to
+// answer the other servers, how to collect responses) and the codec live in
+// socketio/redisadapter/internal/cluster, shared with the other adapters
+// built on Node's ClusterAdapter; this package is the Redis transport.
 //
 // # Bounds
 //

@@ -8,11 +8,11 @@
 //
 // Regenerate with
 //
-//   node socketio/redisadapter/sharded/testdata/node/gen.cjs > socketio/redisadapter/sharded/testdata/vectors.json
+//   node socketio/redisadapter/internal/cluster/testdata/node/gen.cjs > socketio/redisadapter/internal/cluster/testdata/vectors.json
 "use strict";
 const path = require("path");
 const { createRequire } = require("module");
-const req = createRequire(path.resolve(__dirname, "../../../../../interop/package.json"));
+const req = createRequire(path.resolve(__dirname, "../../../../../../interop/package.json"));
 
 const { Server } = req("socket.io");
 const { createShardedAdapter } = req("@socket.io/redis-adapter");

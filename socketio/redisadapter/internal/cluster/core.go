@@ -1,4 +1,4 @@
-package sharded
+package cluster
 
 import (
 	"bytes"
@@ -24,35 +24,36 @@ import (
 const ReceiveQueueSize = 1024
 
 // ErrClosed is returned by the adapter's methods after Close.
-var ErrClosed = errors.New("socketio: sharded redis adapter closed")
+var ErrClosed = errors.New("socketio: cluster adapter closed")
 
 // ErrTimeout is wrapped by the error of a request that did not get all its
 // responses in time.
-var ErrTimeout = errors.New("socketio: sharded redis adapter request timed out")
+var ErrTimeout = errors.New("socketio: cluster adapter request timed out")
 
-// transport is what the cluster core needs from the message bus: Node's
+// Transport is what the cluster core needs from the message bus: Node's
 // doPublish, doPublishResponse and serverCount.
-type transport interface {
-	publish(ctx context.Context, m *Message) error
-	publishResponse(ctx context.Context, requester string, m *Message) error
-	serverCount(ctx context.Context) (int, error)
+type Transport interface {
+	Publish(ctx context.Context, m *Message) error
+	PublishResponse(ctx context.Context, requester string, m *Message) error
+	ServerCount(ctx context.Context) (int, error)
 }
 
-// cluster is Node's ClusterAdapter: the local part of each operation on the
+// Core is Node's ClusterAdapter: the local part of each operation on the
 // embedded MemoryAdapter, the remote part as [Message]s through a
-// transport, and the handling of the other servers' messages (onMessage).
-// It knows nothing of Redis, so other transports can carry it.
-type cluster struct {
+// [Transport], and the handling of the other servers' messages
+// (onMessage). It knows nothing of Redis, so other transports can carry it.
+// An adapter embeds it; its exported methods implement [socketio.Adapter].
+type Core struct {
 	*socketio.MemoryAdapter
 	nsp     *socketio.Namespace
 	uid     string
-	t       transport
+	t       Transport
 	timeout time.Duration
 	log     *slog.Logger
 	// local makes local sockets join and leave rooms, for AddSockets,
 	// DelSockets and the other servers' SOCKETS_JOIN and SOCKETS_LEAVE:
 	// the MemoryAdapter, unless the transport must see each room change.
-	local localRooms
+	local LocalRooms
 
 	ctx    context.Context // canceled by close
 	cancel context.CancelFunc
@@ -71,8 +72,8 @@ type cluster struct {
 	wg      sync.WaitGroup // the inbox goroutine
 }
 
-// localRooms are the local parts of AddSockets and DelSockets.
-type localRooms interface {
+// LocalRooms are the local parts of AddSockets and DelSockets.
+type LocalRooms interface {
 	AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
 	DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
 }
@@ -103,9 +104,11 @@ func (p *pending) finish() {
 	}
 }
 
-func newCluster(nsp *socketio.Namespace, t transport, timeout time.Duration, log *slog.Logger) *cluster {
+// New returns the core of nsp's adapter, which publishes through t and
+// bounds each request by timeout and logs to log.
+func New(nsp *socketio.Namespace, t Transport, timeout time.Duration, log *slog.Logger) *Core {
 	uid := newUID()
-	c := &cluster{
+	c := &Core{
 		MemoryAdapter: socketio.NewMemoryAdapter(nsp),
 		nsp:           nsp,
 		uid:           uid,
@@ -127,9 +130,24 @@ func newUID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// close fails the pending requests, drops the inbox and waits for the
+// UID returns the server's id on the wire (16 hex digits, as Node's
+// randomId).
+func (c *Core) UID() string { return c.uid }
+
+// Logger returns the core's logger, tagged with the namespace and uid.
+func (c *Core) Logger() *slog.Logger { return c.log }
+
+// Done is closed when the core is closed.
+func (c *Core) Done() <-chan struct{} { return c.ctx.Done() }
+
+// SetLocalRooms replaces the local part of AddSockets, DelSockets and the
+// other servers' SOCKETS_JOIN and SOCKETS_LEAVE (the MemoryAdapter), for a
+// transport that must see each room change. Call it before use.
+func (c *Core) SetLocalRooms(l LocalRooms) { c.local = l }
+
+// Close fails the pending requests, drops the inbox and waits for the
 // inbox goroutine.
-func (c *cluster) close() {
+func (c *Core) Close() {
 	c.mu.Lock()
 	c.closed = true
 	for id, p := range c.requests {
@@ -158,19 +176,19 @@ func localOpts(o *Opts) *socketio.BroadcastOptions {
 	return &socketio.BroadcastOptions{Rooms: o.Rooms, Except: o.Except, Flags: socketio.BroadcastFlags{Local: true, Volatile: o.Volatile}}
 }
 
-func (c *cluster) message(t MessageType) *Message {
+func (c *Core) message(t MessageType) *Message {
 	return &Message{Type: t, UID: c.uid, Nsp: c.nsp.Name()}
 }
 
 // Broadcast implements [socketio.Adapter]: it publishes p (unless
 // opts.Flags.Local), then delivers it locally, as Node's ClusterAdapter. A
 // failed publish is logged; the local sockets get p all the same.
-func (c *cluster) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
+func (c *Core) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
 	if !opts.Flags.Local {
 		m := c.message(Broadcast)
 		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
-		if err := c.t.publish(ctx, m); err != nil {
-			c.log.Warn("socketio: sharded redis adapter: broadcast not published", "err", err)
+		if err := c.t.Publish(ctx, m); err != nil {
+			c.log.Warn("socketio: cluster adapter: broadcast not published", "err", err)
 		}
 	}
 	return c.MemoryAdapter.Broadcast(ctx, p, opts)
@@ -180,7 +198,7 @@ func (c *cluster) Broadcast(ctx context.Context, p *parser.Packet, opts *socketi
 // with their client counts and their clients' first ack arguments until
 // ctx is done (whose deadline, or the request timeout, is the timeout
 // flag).
-func (c *cluster) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions, clientCount func(int), ack func(*socketio.Args)) error {
+func (c *Core) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions, clientCount func(int), ack func(*socketio.Args)) error {
 	if !opts.Flags.Local {
 		timeout := c.timeout
 		if d, ok := ctx.Deadline(); ok {
@@ -203,7 +221,7 @@ func (c *cluster) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *
 		m.RequestID = id
 		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
 		m.Opts.Timeout = timeout
-		if err := c.t.publish(ctx, m); err != nil {
+		if err := c.t.Publish(ctx, m); err != nil {
 			return err
 		}
 	}
@@ -211,18 +229,18 @@ func (c *cluster) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *
 }
 
 // ServerCount implements [socketio.Adapter] with the transport's count.
-func (c *cluster) ServerCount(ctx context.Context) (int, error) {
+func (c *Core) ServerCount(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	return c.t.serverCount(ctx)
+	return c.t.ServerCount(ctx)
 }
 
-func (c *cluster) fireAndForget(ctx context.Context, m *Message) error {
-	return c.t.publish(ctx, m)
+func (c *Core) fireAndForget(ctx context.Context, m *Message) error {
+	return c.t.Publish(ctx, m)
 }
 
 // AddSockets implements [socketio.Adapter].
-func (c *cluster) AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+func (c *Core) AddSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
 	if !opts.Flags.Local {
 		m := c.message(SocketsJoin)
 		m.Opts, m.Rooms = wireOpts(opts), wire.NonNil(rooms)
@@ -234,7 +252,7 @@ func (c *cluster) AddSockets(ctx context.Context, opts *socketio.BroadcastOption
 }
 
 // DelSockets implements [socketio.Adapter].
-func (c *cluster) DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
+func (c *Core) DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error {
 	if !opts.Flags.Local {
 		m := c.message(SocketsLeave)
 		m.Opts, m.Rooms = wireOpts(opts), wire.NonNil(rooms)
@@ -246,7 +264,7 @@ func (c *cluster) DelSockets(ctx context.Context, opts *socketio.BroadcastOption
 }
 
 // DisconnectSockets implements [socketio.Adapter].
-func (c *cluster) DisconnectSockets(ctx context.Context, opts *socketio.BroadcastOptions, close bool) error {
+func (c *Core) DisconnectSockets(ctx context.Context, opts *socketio.BroadcastOptions, close bool) error {
 	if !opts.Flags.Local {
 		m := c.message(DisconnectSockets)
 		m.Opts, m.Close = wireOpts(opts), close
@@ -259,7 +277,7 @@ func (c *cluster) DisconnectSockets(ctx context.Context, opts *socketio.Broadcas
 
 // request publishes m and waits for p.expected responses, until the
 // request timeout or the end of ctx.
-func (c *cluster) request(ctx context.Context, m *Message, p *pending) error {
+func (c *Core) request(ctx context.Context, m *Message, p *pending) error {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	p.done = make(chan struct{})
@@ -276,7 +294,7 @@ func (c *cluster) request(ctx context.Context, m *Message, p *pending) error {
 		delete(c.requests, m.RequestID)
 		c.mu.Unlock()
 	}()
-	if err := c.t.publish(ctx, m); err != nil {
+	if err := c.t.Publish(ctx, m); err != nil {
 		return err
 	}
 	select {
@@ -295,7 +313,7 @@ func (c *cluster) request(ctx context.Context, m *Message, p *pending) error {
 
 // FetchSockets implements [socketio.Adapter]: the local sockets and, unless
 // opts.Flags.Local, those of the other servers (ServerCount-1 responses).
-func (c *cluster) FetchSockets(ctx context.Context, opts *socketio.BroadcastOptions) ([]*socketio.RemoteSocket, error) {
+func (c *Core) FetchSockets(ctx context.Context, opts *socketio.BroadcastOptions) ([]*socketio.RemoteSocket, error) {
 	local, _ := c.MemoryAdapter.FetchSockets(ctx, opts)
 	if opts.Flags.Local {
 		return local, nil
@@ -317,9 +335,9 @@ func (c *cluster) FetchSockets(ctx context.Context, opts *socketio.BroadcastOpti
 }
 
 // ServerSideEmit implements [socketio.Adapter].
-func (c *cluster) ServerSideEmit(ctx context.Context, data []byte, withAck bool) ([]*socketio.Args, error) {
+func (c *Core) ServerSideEmit(ctx context.Context, data []byte, withAck bool) ([]*socketio.Args, error) {
 	if !bytes.HasPrefix(data, []byte("[")) {
-		return nil, errors.New("socketio: sharded redis adapter server-side emit: data is not a JSON array")
+		return nil, errors.New("socketio: cluster adapter server-side emit: data is not a JSON array")
 	}
 	m := c.message(ServerSideEmit)
 	m.Data = data
@@ -340,14 +358,14 @@ func (c *cluster) ServerSideEmit(ctx context.Context, data []byte, withAck bool)
 	return p.responses, err
 }
 
-// deliver decodes a received message and queues it for the namespace's
+// Deliver decodes a received message and queues it for the namespace's
 // goroutine; response is true for the server's own response channel.
 // Malformed messages are logged (Debug) and dropped, as is what arrives
 // when ReceiveQueueSize messages wait.
-func (c *cluster) deliver(payload string, response bool) {
+func (c *Core) Deliver(payload string, response bool) {
 	m, err := Decode([]byte(payload))
 	if err != nil {
-		c.log.Debug("socketio: sharded redis adapter: ignoring malformed message", "err", err)
+		c.log.Debug("socketio: cluster adapter: ignoring malformed message", "err", err)
 		return
 	}
 	if !response && (m.UID == c.uid || m.Nsp != c.nsp.Name()) {
@@ -363,7 +381,7 @@ func (c *cluster) deliver(payload string, response bool) {
 		first := c.dropped == 1
 		c.inMu.Unlock()
 		if first {
-			c.log.Warn("socketio: sharded redis adapter: receive queue full; dropping messages from other servers")
+			c.log.Warn("socketio: cluster adapter: receive queue full; dropping messages from other servers")
 		}
 		return
 	}
@@ -379,7 +397,7 @@ func (c *cluster) deliver(payload string, response bool) {
 	}
 }
 
-func (c *cluster) work() {
+func (c *Core) work() {
 	defer c.wg.Done()
 	for {
 		c.inMu.Lock()
@@ -390,7 +408,7 @@ func (c *cluster) work() {
 			c.dropped = 0
 			c.inMu.Unlock()
 			if dropped > 0 {
-				c.log.Warn("socketio: sharded redis adapter: receive queue drained", "dropped", dropped)
+				c.log.Warn("socketio: cluster adapter: receive queue drained", "dropped", dropped)
 			}
 			return
 		}
@@ -402,10 +420,10 @@ func (c *cluster) work() {
 	}
 }
 
-func (c *cluster) handle(m *Message) {
+func (c *Core) handle(m *Message) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("socketio: sharded redis adapter: panic handling a message", "panic", r)
+			c.log.Error("socketio: cluster adapter: panic handling a message", "panic", r)
 		}
 	}()
 	switch m.Type {
@@ -418,17 +436,17 @@ func (c *cluster) handle(m *Message) {
 
 // respond publishes a response to the requester, bounded by the request
 // timeout.
-func (c *cluster) respond(requester string, m *Message) {
+func (c *Core) respond(requester string, m *Message) {
 	ctx, cancel := context.WithTimeout(c.ctx, c.timeout)
 	defer cancel()
-	if err := c.t.publishResponse(ctx, requester, m); err != nil && c.ctx.Err() == nil {
-		c.log.Warn("socketio: sharded redis adapter: response not published", "err", err)
+	if err := c.t.PublishResponse(ctx, requester, m); err != nil && c.ctx.Err() == nil {
+		c.log.Warn("socketio: cluster adapter: response not published", "err", err)
 	}
 }
 
 // onMessage handles another server's message, as Node's
 // ClusterAdapter.onMessage.
-func (c *cluster) onMessage(m *Message) {
+func (c *Core) onMessage(m *Message) {
 	if m.UID == c.uid || m.Nsp != c.nsp.Name() {
 		return
 	}
@@ -460,7 +478,7 @@ func (c *cluster) onMessage(m *Message) {
 	}
 }
 
-func (c *cluster) onBroadcastWithAck(m *Message, p *parser.Packet) {
+func (c *Core) onBroadcastWithAck(m *Message, p *parser.Packet) {
 	timeout := c.timeout
 	if m.Opts != nil && m.Opts.Timeout > 0 {
 		timeout = m.Opts.Timeout
@@ -503,7 +521,7 @@ func (c *cluster) onBroadcastWithAck(m *Message, p *parser.Packet) {
 	}
 }
 
-func (c *cluster) onServerSideEmit(m *Message) {
+func (c *Core) onServerSideEmit(m *Message) {
 	var ack socketio.AckFunc
 	if m.RequestID != "" {
 		var once sync.Once
@@ -515,7 +533,7 @@ func (c *cluster) onServerSideEmit(m *Message) {
 				if len(args) > 0 {
 					b, merr := json.Marshal(args[0])
 					if merr != nil {
-						err = fmt.Errorf("socketio: sharded redis adapter server-side ack: %w", merr)
+						err = fmt.Errorf("socketio: cluster adapter server-side ack: %w", merr)
 						return
 					}
 					r.Data = b
@@ -527,14 +545,14 @@ func (c *cluster) onServerSideEmit(m *Message) {
 		}
 	}
 	if err := c.nsp.HandleServerSideEmit(c.ctx, m.Data, ack); err != nil {
-		c.log.Debug("socketio: sharded redis adapter: server-side event not handled", "err", err)
+		c.log.Debug("socketio: cluster adapter: server-side event not handled", "err", err)
 	}
 }
 
 // onResponse handles a response to one of this server's requests, as
 // Node's ClusterAdapter.onResponse; responses to unknown requests are
 // dropped.
-func (c *cluster) onResponse(m *Message) {
+func (c *Core) onResponse(m *Message) {
 	c.mu.Lock()
 	req := c.ackRequests[m.RequestID]
 	p := c.requests[m.RequestID]
@@ -583,7 +601,7 @@ func argsOf(m *Message) *socketio.Args {
 
 // wireSocket describes a local socket as Node's FETCH_SOCKETS_RESPONSE
 // does; its handshake takes socketio.Handshake's JSON shape.
-func (c *cluster) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
+func (c *Core) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
 	out := wire.RemoteSocket{ID: s.ID, Rooms: wire.NonNil(s.Rooms)}
 	if s.Handshake != nil {
 		if b, err := json.Marshal(s.Handshake); err == nil {
@@ -597,7 +615,7 @@ func (c *cluster) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
 		if b, err := json.Marshal(s.Data); err == nil {
 			out.Data = b
 		} else {
-			c.log.Debug("socketio: sharded redis adapter: socket data not sent, not JSON-encodable", "sid", s.ID, "err", err)
+			c.log.Debug("socketio: cluster adapter: socket data not sent, not JSON-encodable", "sid", s.ID, "err", err)
 		}
 	}
 	return out
@@ -606,7 +624,7 @@ func (c *cluster) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
 // localSocket converts a socket of a FETCH_SOCKETS_RESPONSE; its Data is
 // the json.RawMessage of socket.data, nil when absent. Its methods act
 // through this namespace.
-func (c *cluster) localSocket(s *wire.RemoteSocket) *socketio.RemoteSocket {
+func (c *Core) localSocket(s *wire.RemoteSocket) *socketio.RemoteSocket {
 	h := new(socketio.Handshake)
 	if b, err := json.Marshal(&s.Handshake); err == nil {
 		_ = h.UnmarshalJSON(b)

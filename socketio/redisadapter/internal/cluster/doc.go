@@ -1,0 +1,23 @@
+// Package cluster is Node's ClusterAdapter (socket.io-adapter 2.5) without
+// its message bus: [Core] does the local part of each adapter operation on
+// a [socketio.MemoryAdapter], publishes the remote part as [Message]s
+// through a [Transport], answers the other servers' messages and collects
+// their responses. [Encode] and [Decode] are the messages' wire form (JSON,
+// or msgpack when they carry binary), byte-compatible with Node's.
+//
+// The sharded Redis adapter is a Transport over SPUBLISH/SSUBSCRIBE.
+//
+// # Bounds
+//
+// A Core keeps at most [ReceiveQueueSize] received messages waiting;
+// malformed messages are logged at Debug and dropped; a request waits for
+// at most ServerCount-1 responses, until the request timeout or its ctx.
+//
+// # Concurrency
+//
+// A Core's methods are safe for concurrent use. Received messages are
+// handled one at a time, in order, on a goroutine that runs while some are
+// waiting. Lock order: Core.mu, then a pending request's mu; Core.inMu is
+// never held with another; none is held across a Transport call or a call
+// into foreign code.
+package cluster
