@@ -79,7 +79,9 @@ var benchAdapters = []struct {
 	{"classic", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
 		return redisadapter.New(c, nil)
 	}},
-	{"sharded", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter { return sharded.New(c, nil) }},
+	{"sharded", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+		return sharded.New(c, nil)
+	}},
 }
 
 // startBenchSioNode serves a sio node with the cluster adapter factory

@@ -44,6 +44,8 @@ func TestParseConfig(t *testing.T) {
 			want{addr: "127.0.0.1:8000", adapter: "sharded", redis: "redis.internal:6380", user: "sio", pw: "secret", db: 2}},
 		{"TLS URL", []string{"-redis", "rediss://redis.internal:6380"}, nil,
 			want{addr: "127.0.0.1:8000", adapter: "classic", redis: "redis.internal:6380", tls: true}},
+		{"unix socket URL", []string{"-redis", "unix:///run/redis/redis.sock?db=1"}, nil,
+			want{addr: "127.0.0.1:8000", adapter: "classic", redis: "/run/redis/redis.sock", db: 1}},
 		{"cluster list", []string{"-adapter", "sharded", "-redis-cluster", "-redis", "10.0.0.1:7000,10.0.0.2:7000"}, nil,
 			want{addr: "127.0.0.1:8000", adapter: "sharded", cluster: []string{"10.0.0.1:7000", "10.0.0.2:7000"}}},
 		{"cluster URL", []string{"-adapter", "sharded", "-redis-cluster", "-redis", "redis://sio:secret@10.0.0.1:7000?addr=10.0.0.2:7000"}, nil,

@@ -1,5 +1,6 @@
 // Command chat serves sio's chat example: a web page at the printed URL and
-// Socket.IO at /socket.io/, one process, rooms and history in memory.
+// Socket.IO at /socket.io/, rooms and history in memory; with -redis,
+// several chat processes share the rooms.
 //
 //	make demo                                  # installs the npm bundle, then runs this
 //	go run ./examples/chat -addr 127.0.0.1:8000

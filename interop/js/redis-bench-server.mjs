@@ -1,10 +1,10 @@
 // redis-bench-server.mjs ADAPTER REDIS_URL — a Node.js socket.io 4.8.4
 // server with the cluster adapter named ADAPTER (a key of adapters below) on
-// REDIS_URL for redis_bench_test.go's BenchmarkRedisCrossNode. Besides Socket.IO it answers GET /trigger?n=N
-// by calling io.emit("tick", i) for i = 0..N-1 in one synchronous loop,
-// and GET /trigger?warm=1 by one io.emit("warm"). It listens on 127.0.0.1,
-// port 0, prints its URL on the first stdout line and exits when stdin
-// closes.
+// REDIS_URL for redis_bench_test.go's BenchmarkRedisCrossNode. Besides
+// Socket.IO it answers GET /trigger?n=N by calling io.emit("tick", i) for
+// i = 0..N-1 in one synchronous loop, and GET /trigger?warm=1 by one
+// io.emit("warm"). It listens on 127.0.0.1, port 0, prints its URL on the
+// first stdout line and exits when stdin closes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
