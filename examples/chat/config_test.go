@@ -99,7 +99,7 @@ func TestParseConfigErrors(t *testing.T) {
 		printed bool     // the flag package printed it (with the usage)
 	}{
 		{"unknown adapter", []string{"-adapter", "kafka", "-redis", "127.0.0.1:6379"}, nil,
-			[]string{`-adapter "kafka" is not an adapter`, "classic", "sharded"}, false},
+			[]string{`-adapter "kafka" is not an adapter; use one of classic, sharded`}, false},
 		{"unknown adapter from the environment", []string{"-redis", "127.0.0.1:6379"}, map[string]string{"SIO_ADAPTER": "Sharded"},
 			[]string{`-adapter "Sharded" is not an adapter`}, false},
 		{"adapter without redis", []string{"-adapter", "sharded"}, nil, []string{"-adapter sharded needs -redis"}, false},
@@ -162,7 +162,7 @@ func TestExitStatus(t *testing.T) {
 		status int
 		stderr string
 	}{
-		{"unknown adapter", []string{"-adapter", "kafka", "-redis", "127.0.0.1:6379"}, 2, `chat: -adapter "kafka" is not an adapter; use one of classic, sharded`},
+		{"unknown adapter", []string{"-adapter", "kafka", "-redis", "127.0.0.1:6379"}, 2, `chat: -adapter "kafka" is not an adapter; use one of ` + adapterNames()},
 		{"bad URL", []string{"-adapter", "sharded", "-redis", "redis://127.0.0.1:6379/x"}, 2, `chat: -redis "redis://127.0.0.1:6379/x"`},
 		{"unknown flag", []string{"-adaptor", "sharded"}, 2, "flag provided but not defined: -adaptor"},
 		{"help", []string{"-h"}, 0, "usage: chat"},
