@@ -16,15 +16,27 @@ import (
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
+	"github.com/siogo/sio/socketio/redisadapter/sharded"
 )
 
 // The cross-node workload: benchClients socket.io-clients on server B,
-// benchEvents broadcasts from server A per round.
+// benchEvents broadcasts from server A per round. A round stays within the
+// bound of each sio adapter's receive queue (see the compile-time checks
+// below): a larger burst measures what an adapter does when the other
+// server falls that far behind (sio's drop what comes next, logged; Node's
+// queue without bound), not throughput.
 const (
 	benchClients = 50
-	benchEvents  = 2000
+	benchEvents  = 1000
 	// benchTimeout bounds one run of js/redis-bench-client.mjs.
 	benchTimeout = 90 * time.Second
+)
+
+// A round of benchEvents fits each adapter's receive queue (these fail to
+// compile otherwise).
+const (
+	_ = uint(redisadapter.ReceiveQueueSize - benchEvents)
+	_ = uint(sharded.ReceiveQueueSize - benchEvents)
 )
 
 // benchTrigger answers GET /trigger?n=N with N nsp.Emit("tick", i) calls,
@@ -55,13 +67,30 @@ func (t benchTrigger) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	_, _ = io.WriteString(w, "ok")
 }
 
-// startBenchSioNode serves a sio node with the Redis adapter on client at
-// 127.0.0.1, with /trigger next to Socket.IO, and stops it at cleanup. It
-// returns the node's base URL.
-func startBenchSioNode(tb testing.TB, client redis.UniversalClient) string {
+// benchAdapters are the cluster adapters BenchmarkRedisCrossNode compares,
+// each with its defaults on both sides: name is the sub-benchmark's and the
+// key of js/redis-bench-server.mjs's adapters table (Node's counterpart),
+// newSio makes sio's factory from the Redis client, once per server (as
+// separate processes would).
+var benchAdapters = []struct {
+	name   string
+	newSio func(redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter
+}{
+	{"classic", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+		return redisadapter.New(c, nil)
+	}},
+	{"sharded", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+		return sharded.New(c, nil)
+	}},
+}
+
+// startBenchSioNode serves a sio node with the cluster adapter factory
+// adapter at 127.0.0.1, with /trigger next to Socket.IO, and stops it at
+// cleanup. It returns the node's base URL.
+func startBenchSioNode(tb testing.TB, adapter func(*socketio.Namespace) socketio.Adapter) string {
 	tb.Helper()
 	srv := socketio.NewServer(&socketio.Options{
-		Adapter: redisadapter.New(client, nil),
+		Adapter: adapter,
 		// A round is a burst of benchEvents packets per client, more than
 		// the default bound (engineio.DefaultSendQueueSize) when the
 		// clients read slower than the server writes; Node's queue has no
@@ -114,45 +143,50 @@ func runBenchClient(tb testing.TB, url, trigger string, rounds int) []benchRound
 	return out
 }
 
-// BenchmarkRedisCrossNode measures cross-node broadcast throughput: two
-// servers share one redis-server, benchClients websocket clients are on
-// server B, and each of the b.N rounds has server A broadcast benchEvents
-// small events (Emit("tick", i)) to every socket, so they all go A → Redis
-// → B → clients. deliveries/s is benchClients×benchEvents×b.N over the
-// time from the trigger request to the last delivery seen by the clients
-// (one Node.js process). "sio" runs two sio nodes with redisadapter;
-// "node" runs two Node.js socket.io 4.8.4 servers with
-// @socket.io/redis-adapter 8.3.0; compare the two in the same run. ns/op
-// also counts starting the client process and connecting, and B/op and
-// allocs/op count the Go process only (nothing of the Node servers).
+// BenchmarkRedisCrossNode measures cross-node broadcast throughput, for
+// each adapter of benchAdapters: two servers share one redis-server,
+// benchClients websocket clients are on server B, and each of the b.N
+// rounds has server A broadcast benchEvents small events (Emit("tick", i))
+// to every socket, so they all go A → Redis → B → clients. deliveries/s is
+// benchClients×benchEvents×b.N over the time from the trigger request to
+// the last delivery seen by the clients (one Node.js process).
+// "<adapter>/sio" runs two sio nodes with sio's adapter; "<adapter>/node"
+// runs two Node.js socket.io 4.8.4 servers with its @socket.io counterpart
+// (js/redis-bench-server.mjs); compare the two of an adapter, measured in
+// the same run. ns/op also counts starting the client process and
+// connecting, and B/op and allocs/op count the Go process only (nothing of
+// the Node servers).
 func BenchmarkRedisCrossNode(b *testing.B) {
 	requireNode(b)
-	servers := []struct {
-		name  string
-		start func(b *testing.B, r *redistest.Server) (a, bURL string)
-	}{
-		{"sio", func(b *testing.B, r *redistest.Server) (string, string) {
-			client := redis.NewClient(&redis.Options{Addr: r.Addr})
-			b.Cleanup(func() { _ = client.Close() })
-			return startBenchSioNode(b, client), startBenchSioNode(b, client)
-		}},
-		{"node", func(b *testing.B, r *redistest.Server) (string, string) {
-			return startNodeServer(b, "redis-bench-server.mjs", "redis://"+r.Addr), startNodeServer(b, "redis-bench-server.mjs", "redis://"+r.Addr)
-		}},
-	}
-	for _, s := range servers {
-		b.Run(s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			r := redistest.Start(b)
-			a, nodeB := s.start(b, r)
-			b.ResetTimer()
-			rounds := runBenchClient(b, nodeB, a+"/trigger", b.N)
-			b.StopTimer()
-			var ms float64
-			for _, r := range rounds {
-				ms += r.MS
-			}
-			b.ReportMetric(float64(benchClients*benchEvents*b.N)/(ms/1000), "deliveries/s")
-		})
+	for _, ad := range benchAdapters {
+		servers := []struct {
+			name  string
+			start func(b *testing.B, r *redistest.Server) (a, bURL string)
+		}{
+			{"sio", func(b *testing.B, r *redistest.Server) (string, string) {
+				client := redis.NewClient(&redis.Options{Addr: r.Addr})
+				b.Cleanup(func() { _ = client.Close() })
+				return startBenchSioNode(b, ad.newSio(client)), startBenchSioNode(b, ad.newSio(client))
+			}},
+			{"node", func(b *testing.B, r *redistest.Server) (string, string) {
+				url := "redis://" + r.Addr
+				return startNodeServer(b, "redis-bench-server.mjs", ad.name, url), startNodeServer(b, "redis-bench-server.mjs", ad.name, url)
+			}},
+		}
+		for _, s := range servers {
+			b.Run(ad.name+"/"+s.name, func(b *testing.B) {
+				b.ReportAllocs()
+				r := redistest.Start(b)
+				a, nodeB := s.start(b, r)
+				b.ResetTimer()
+				rounds := runBenchClient(b, nodeB, a+"/trigger", b.N)
+				b.StopTimer()
+				var ms float64
+				for _, r := range rounds {
+					ms += r.MS
+				}
+				b.ReportMetric(float64(benchClients*benchEvents*b.N)/(ms/1000), "deliveries/s")
+			})
+		}
 	}
 }

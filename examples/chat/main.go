@@ -1,20 +1,36 @@
 // Command chat serves sio's chat example: a web page at the printed URL and
-// Socket.IO at /socket.io/, one process, rooms and history in memory.
+// Socket.IO at /socket.io/, rooms and history in memory; with -redis,
+// several chat processes share the rooms.
 //
 //	make demo                                  # installs the npm bundle, then runs this
 //	go run ./examples/chat -addr 127.0.0.1:8000
 //
 // Flags: -addr (default $SIO_ADDR, else 127.0.0.1:8000), -web-dir (the
 // folder holding node_modules/socket.io-client, default: the source folder
-// examples/chat/web), -bundle (the path of socket.io.min.js itself) and
-// -redis (default $SIO_REDIS): the host:port of a Redis server through which
-// several chat processes share their rooms and messages, e.g.
+// examples/chat/web) and -bundle (the path of socket.io.min.js itself).
 //
-//	go run ./examples/chat -addr 127.0.0.1:8000 -redis 127.0.0.1:6379 &
-//	go run ./examples/chat -addr 127.0.0.1:8001 -redis 127.0.0.1:6379
+// Without -redis the process is the whole chat (rooms in its memory). With
+// -redis (default $SIO_REDIS), several chat processes share rooms and
+// messages through that Redis, with the cluster adapter -adapter names
+// (default $SIO_ADAPTER, else classic):
+//
+//   - classic: Redis pub/sub, socketio/redisadapter (Node's createAdapter);
+//   - sharded: Redis 7 sharded pub/sub, socketio/redisadapter/sharded
+//     (Node's createShardedAdapter), which needs Redis 7 or later.
+//
+// -redis is host:port or a URL read by go-redis's redis.ParseURL
+// (redis://user:password@host:port/db, rediss:// for TLS, unix:///path).
+// With -redis-cluster it names the seed nodes of a Redis Cluster instead:
+// host:port,host:port,... or a URL read by redis.ParseClusterURL
+// (redis://host:port?addr=host2:port2). For example, two processes:
+//
+//	go run ./examples/chat -addr 127.0.0.1:8000 -adapter sharded -redis 127.0.0.1:6379 &
+//	go run ./examples/chat -addr 127.0.0.1:8001 -adapter sharded -redis 127.0.0.1:6379
 //
 // Messages then reach every process's clients; each process keeps the
-// history of the messages its own clients sent.
+// history of the messages its own clients sent. docs/scaling.md says which
+// adapter to choose. An unknown adapter or a malformed -redis exits with
+// status 2; a Redis that does not answer PING at start, with status 1.
 // Ctrl-C (SIGINT) or SIGTERM disconnects the clients and stops gracefully.
 package main
 
@@ -31,64 +47,75 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/siogo/sio/examples/chat/chat"
 	"github.com/siogo/sio/socketio"
-	"github.com/siogo/sio/socketio/redisadapter"
 )
 
 func main() {
-	defAddr := os.Getenv("SIO_ADDR")
-	if defAddr == "" {
-		defAddr = "127.0.0.1:8000"
+	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
 	}
-	addr := flag.String("addr", defAddr, "address to listen on (env SIO_ADDR)")
-	webDir := flag.String("web-dir", "", "folder holding node_modules/socket.io-client (default: examples/chat/web)")
-	bundle := flag.String("bundle", "", "path of socket.io.min.js (overrides -web-dir)")
-	redisAddr := flag.String("redis", os.Getenv("SIO_REDIS"), "host:port of a Redis shared with other chat processes (env SIO_REDIS)")
-	flag.Parse()
-
-	opts := &chat.Options{WebDir: *webDir, Bundle: *bundle}
-	var rdb *redis.Client
-	if *redisAddr != "" {
-		rdb = redis.NewClient(&redis.Options{Addr: *redisAddr})
-		opts.SocketIO = &socketio.Options{Adapter: redisadapter.New(rdb, nil)}
-		fmt.Printf("chat: sharing rooms through Redis at %s\n", *redisAddr)
+	if err != nil {
+		if !errors.Is(err, errFlagPrinted) {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		os.Exit(2)
 	}
-	err := run(*addr, opts)
-	if rdb != nil {
-		_ = rdb.Close()
-	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Once stopping, a second Ctrl-C kills the process.
+	context.AfterFunc(ctx, stop)
+	err = run(ctx, cfg, func(addr net.Addr) {
+		fmt.Printf("chat: open http://%s/ in a browser (?transport=polling or ?transport=websocket to force one; Ctrl-C stops)\n", addr)
+	})
+	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, opts *chat.Options) error {
+// redisPingTimeout bounds the PING that checks -redis at start.
+const redisPingTimeout = 5 * time.Second
+
+// run serves the chat cfg describes until ctx is done, then shuts it down
+// gracefully. It calls listening with the address once it accepts
+// connections.
+func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
+	opts := &chat.Options{WebDir: cfg.webDir, Bundle: cfg.bundle}
+	if cfg.adapter != nil {
+		rdb := cfg.newRedisClient()
+		// Closed after srv.Shutdown (deferred first, run last), which
+		// closes the adapters.
+		defer func() { _ = rdb.Close() }()
+		pctx, cancel := context.WithTimeout(ctx, redisPingTimeout)
+		err := rdb.Ping(pctx).Err()
+		cancel()
+		if err != nil {
+			return fmt.Errorf("chat: Redis at %s: %w", cfg.redisShown, err)
+		}
+		opts.SocketIO = &socketio.Options{Adapter: cfg.adapter.factory(rdb)}
+		fmt.Printf("chat: sharing rooms through Redis at %s with the %s adapter\n", cfg.redisShown, cfg.adapter.name)
+	}
 	srv, err := chat.NewServer(opts)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("chat: %w", err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	fmt.Printf("chat: open http://%s/ in a browser (?transport=polling or ?transport=websocket to force one; Ctrl-C stops)\n", ln.Addr())
+	listening(ln.Addr())
 
 	select {
 	case err := <-served:
 		return fmt.Errorf("chat: %w", err)
 	case <-ctx.Done():
 	}
-	stop() // a second Ctrl-C kills the process
 	slog.Info("chat: shutting down")
 	// Socket.IO first: it sends every client a close packet and ends the
 	// long-polling requests and WebSockets, which http.Server.Shutdown would
@@ -106,6 +133,13 @@ func run(addr string, opts *chat.Options) error {
 	hctx, cancel2 := context.WithTimeout(context.Background(), httpGrace)
 	defer cancel2()
 	err = hs.Shutdown(hctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Connections still busy after httpGrace; net/http counts among
+		// them those that never sent a request (a browser's speculative
+		// preconnect, an HTTP client's unused dial) for 5 s.
+		slog.Warn("chat: some HTTP connections were still open after the grace period; closed them")
+		err = hs.Close()
+	}
 	if e := <-served; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}

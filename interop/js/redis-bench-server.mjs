@@ -1,18 +1,30 @@
-// redis-bench-server.mjs REDIS_URL — a Node.js socket.io 4.8.4 server with
-// @socket.io/redis-adapter 8.3.0 on REDIS_URL for redis_bench_test.go's
-// BenchmarkRedisCrossNode. Besides Socket.IO it answers GET /trigger?n=N
-// by calling io.emit("tick", i) for i = 0..N-1 in one synchronous loop,
-// and GET /trigger?warm=1 by one io.emit("warm"). It listens on 127.0.0.1,
-// port 0, prints its URL on the first stdout line and exits when stdin
-// closes.
+// redis-bench-server.mjs ADAPTER REDIS_URL — a Node.js socket.io 4.8.4
+// server with the cluster adapter named ADAPTER (a key of adapters below) on
+// REDIS_URL for redis_bench_test.go's BenchmarkRedisCrossNode. Besides
+// Socket.IO it answers GET /trigger?n=N by calling io.emit("tick", i) for
+// i = 0..N-1 in one synchronous loop, and GET /trigger?warm=1 by one
+// io.emit("warm"). It listens on 127.0.0.1, port 0, prints its URL on the
+// first stdout line and exits when stdin closes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
-import { createAdapter } from "@socket.io/redis-adapter";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 
-const [redisURL] = process.argv.slice(2);
-if (!redisURL) {
-  console.error("usage: node redis-bench-server.mjs REDIS_URL");
+// adapters are the Node counterparts of the sio adapters that
+// BenchmarkRedisCrossNode's benchAdapters table names, each made from the
+// two Redis clients with its defaults.
+const adapters = {
+  // @socket.io/redis-adapter 8.3.0's classic pub/sub adapter.
+  classic: (pub, sub) => createAdapter(pub, sub),
+  // @socket.io/redis-adapter 8.3.0's sharded adapter (SPUBLISH/SSUBSCRIBE,
+  // Redis 7), in its default subscription mode, dynamic.
+  sharded: (pub, sub) => createShardedAdapter(pub, sub),
+};
+
+const [adapterName, redisURL] = process.argv.slice(2);
+const makeAdapter = Object.hasOwn(adapters, adapterName ?? "") ? adapters[adapterName] : undefined;
+if (!makeAdapter || !redisURL) {
+  console.error(`usage: node redis-bench-server.mjs ${Object.keys(adapters).join("|")} REDIS_URL`);
   process.exit(2);
 }
 
@@ -36,7 +48,7 @@ const http = createServer((req, res) => {
   }
   res.end("ok");
 });
-const io = new Server(http, { adapter: createAdapter(pub, sub) });
+const io = new Server(http, { adapter: makeAdapter(pub, sub) });
 
 http.listen(0, "127.0.0.1", () => {
   console.log(`http://127.0.0.1:${http.address().port}`);
