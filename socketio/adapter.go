@@ -82,7 +82,10 @@ type Adapter interface {
 	PersistSession(s *SessionState)
 	// RestoreSession returns the session pid with the packets sent after
 	// offset to its rooms, or nil when it cannot be recovered (unknown,
-	// expired, or offset no longer known).
+	// expired, or offset no longer known). The server calls it in a
+	// socket's connect step, after Start, off the connection's reading
+	// goroutine, with a ctx that ends at Options.ConnectTimeout or
+	// Shutdown; an error gives the socket a new session.
 	RestoreSession(ctx context.Context, pid, offset string) (*SessionState, error)
 
 	// Close releases the adapter's resources. The server calls it once:

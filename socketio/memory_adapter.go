@@ -195,10 +195,12 @@ func (a *MemoryAdapter) collectIDs(dst []string, opts *BroadcastOptions) []strin
 	}
 	switch len(opts.Rooms) {
 	case 0:
+		dst = slices.Grow(dst, len(a.sids))
 		for id := range a.sids {
 			add(id)
 		}
 	case 1:
+		dst = slices.Grow(dst, len(a.rooms[opts.Rooms[0]])+1)
 		a.members(opts.Rooms[0], add)
 	default:
 		seen := make(map[string]struct{})

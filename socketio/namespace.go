@@ -3,6 +3,7 @@ package socketio
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -288,6 +289,7 @@ func (n *Namespace) remove(s *Socket) {
 
 // AppendSockets implements [AdapterNamespace].
 func (n *Namespace) AppendSockets(dst []*Socket, ids []string) []*Socket {
+	dst = slices.Grow(dst, len(ids))
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	for _, id := range ids {

@@ -706,7 +706,7 @@ func (s *Socket) reject(err error) {
 	}
 	s.stopConnectTimer()
 	s.releaseNamespace()
-	idle := s.client.remove(s)
+	s.client.startRefusal(s)
 	payload := struct {
 		Message string `json:"message"`
 		Data    any    `json:"data,omitempty"`
@@ -729,7 +729,7 @@ func (s *Socket) reject(err error) {
 		}{payload.Message})
 	}
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: s.nsp.name, ID: parser.NoID, Data: data})
-	if idle {
+	if s.client.endRefusal() {
 		// Options.ConnectTimeout has passed and no namespace is joined:
 		// close, as Node does, once the refusal is on its way.
 		s.nsp.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", s.client.conn.ID())
