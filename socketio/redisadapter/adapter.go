@@ -214,7 +214,10 @@ func (a *Adapter) Start(ctx context.Context) error {
 	case <-a.ready:
 		return nil
 	case <-t.C:
-		a.log.Warn("socketio: redis adapter: subscriptions not confirmed in time; receiving once Redis answers")
+		// Logged once, then counted: while Redis is unreachable every new
+		// dynamic namespace's child comes here.
+		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: subscriptions not confirmed in time; receiving once Redis answers", 1,
+			slog.String("nsp", a.nsp.Name()))
 		return nil
 	case <-a.ctx.Done():
 		return ErrClosed
