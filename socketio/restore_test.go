@@ -28,6 +28,9 @@ type restoreAdapter struct {
 	calls   []restoreCall
 }
 
+// errPanic makes restoreAdapter.RestoreSession panic.
+var errPanic = errors.New("panic")
+
 // restoreCall is what one RestoreSession saw.
 type restoreCall struct {
 	started bool  // after the adapter's Start
@@ -72,6 +75,9 @@ func (a *restoreAdapter) RestoreSession(ctx context.Context, pid, offset string)
 	a.calls = append(a.calls, restoreCall{started: started, ctxErr: ctxErr})
 	a.mu.Unlock()
 	if fail != nil {
+		if fail == errPanic {
+			panic("restore exploded")
+		}
 		return nil, fail
 	}
 	if ctxErr != nil && !ignore {
@@ -199,21 +205,13 @@ func TestRestoreSessionInConnectStep(t *testing.T) {
 		{
 			name: "a failed restore gives a new session",
 			run: func(t *testing.T, s *Server, a *restoreAdapter, sid, auth string) {
-				close(a.startGate)
-				a.mu.Lock()
-				a.fail = errDown
-				a.mu.Unlock()
-				tc := dial(t, s)
-				tc.send("0" + auth)
-				got := tc.settle()
-				var r struct{ SID, PID string }
-				if len(got) != 1 || json.Unmarshal([]byte(got[0][1:]), &r) != nil || r.SID == sid || r.SID == "" || r.PID == "" {
-					t.Fatalf("got %q, want a new session (not %s)", got, sid)
-				}
-				so, ok := s.main().Socket(r.SID)
-				if !ok || so.Recovered() {
-					t.Fatalf("socket %s: found %v, recovered", r.SID, ok)
-				}
+				failedRestore(t, s, a, sid, auth, errDown)
+			},
+		},
+		{
+			name: "a panicking restore gives a new session",
+			run: func(t *testing.T, s *Server, a *restoreAdapter, sid, auth string) {
+				failedRestore(t, s, a, sid, auth, errPanic)
 			},
 		},
 		{
@@ -272,5 +270,26 @@ func TestRestoreSessionInConnectStep(t *testing.T) {
 				tt.run(t, s, a, sid, auth)
 			})
 		})
+	}
+}
+
+// failedRestore connects with auth while RestoreSession fails with err
+// (errPanic: panics): the socket gets a new session.
+func failedRestore(t *testing.T, s *Server, a *restoreAdapter, sid, auth string, err error) {
+	t.Helper()
+	close(a.startGate)
+	a.mu.Lock()
+	a.fail = err
+	a.mu.Unlock()
+	tc := dial(t, s)
+	tc.send("0" + auth)
+	got := tc.settle()
+	var r struct{ SID, PID string }
+	if len(got) != 1 || json.Unmarshal([]byte(got[0][1:]), &r) != nil || r.SID == sid || r.SID == "" || r.PID == "" {
+		t.Fatalf("got %q, want a new session (not %s)", got, sid)
+	}
+	so, ok := s.main().Socket(r.SID)
+	if !ok || so.Recovered() {
+		t.Fatalf("socket %s: found %v, recovered", r.SID, ok)
 	}
 }

@@ -113,8 +113,8 @@ func newSocket(n *Namespace, c *client, auth []byte) *Socket {
 // adapter's start (a cluster adapter may ask other servers), and never
 // under a lock; the adapter's ctx ends with the connect step (at
 // Options.ConnectTimeout, or when the socket closes) and with Shutdown.
-// When the adapter fails, or the session is unknown, the socket keeps its
-// fresh session, as Node's. When the connect step ended meanwhile, a
+// When the adapter fails (or panics), or the session is unknown, the socket
+// keeps its fresh session, as Node's. When the connect step ended meanwhile, a
 // restored session is handed back to the adapter (PersistSession) for the
 // client's next attempt.
 func (s *Socket) restore(auth []byte) {
@@ -129,7 +129,14 @@ func (s *Socket) restore(auth []byte) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	defer context.AfterFunc(n.srv.ctx, cancel)()
-	st, err := n.adapter.RestoreSession(ctx, *a.PID, *a.Offset)
+	st, err := func() (st *SessionState, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				st, err = nil, fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return n.adapter.RestoreSession(ctx, *a.PID, *a.Offset)
+	}()
 	if err != nil {
 		if s.ctx.Err() == nil {
 			n.srv.log.Warn("socketio: cannot restore session, starting a new one", "namespace", n.name, "error", err)
