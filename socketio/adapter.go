@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -81,7 +82,10 @@ type Adapter interface {
 	PersistSession(s *SessionState)
 	// RestoreSession returns the session pid with the packets sent after
 	// offset to its rooms, or nil when it cannot be recovered (unknown,
-	// expired, or offset no longer known).
+	// expired, or offset no longer known). The server calls it in a
+	// socket's connect step, after Start, off the connection's reading
+	// goroutine, with a ctx that ends at Options.ConnectTimeout or
+	// Shutdown; an error gives the socket a new session.
 	RestoreSession(ctx context.Context, pid, offset string) (*SessionState, error)
 
 	// Close releases the adapter's resources. The server calls it once:
@@ -90,6 +94,46 @@ type Adapter interface {
 	// (then maybe before or without Start).
 	Close() error
 }
+
+// AdapterNamespace is what an [Adapter] needs of its namespace, as Node's
+// adapter sees its nsp: the name, the connected local sockets by id, the
+// encoder, acknowledgement ids, the hook for the events other servers send
+// with ServerSideEmit, and the recovery options. *[Namespace] implements it.
+//
+// [MemoryAdapter] uses nothing else of its namespace, and of the sockets
+// only their exported methods ([Socket.ID], [Socket.Deliver],
+// [Socket.ExpectAck], [Socket.CancelAck], [Socket.Handshake], [Socket.Data],
+// [Socket.Disconnect]): an adapter written in another package can do all
+// it does. The methods take no lock of the adapter's and call no adapter
+// method, so an adapter may call them from its own methods, but not while
+// holding its own lock (see Lock order in the package doc).
+type AdapterNamespace interface {
+	// Name returns the namespace's name, e.g. "/chat".
+	Name() string
+	// Socket returns the connected local socket with id.
+	Socket(id string) (*Socket, bool)
+	// AppendSockets appends to dst the connected local sockets whose ids
+	// are in ids, in that order, skipping the ids of no such socket, and
+	// returns the extended slice. It looks them up under one read lock,
+	// for a broadcast's receivers.
+	AppendSockets(dst []*Socket, ids []string) []*Socket
+	// Encode returns the Engine.IO messages of p (its text, then its
+	// binary attachments), to be written with [Socket.Deliver] to every
+	// receiver: a broadcast is encoded once.
+	Encode(p *parser.Packet) []engineio.Message
+	// NextAckID returns an acknowledgement id unique in the namespace, for
+	// a packet that expects acknowledgements ([Socket.ExpectAck]).
+	NextAckID() int64
+	// HandleServerSideEmit delivers an event another server sent with
+	// ServerSideEmit to the namespace's handler; see
+	// [Namespace.HandleServerSideEmit].
+	HandleServerSideEmit(ctx context.Context, data []byte, ack AckFunc) error
+	// ConnectionStateRecovery returns a copy of the server's
+	// Options.ConnectionStateRecovery, nil when recovery is off.
+	ConnectionStateRecovery() *RecoveryOptions
+}
+
+var _ AdapterNamespace = (*Namespace)(nil)
 
 // AdapterStarter is implemented by an [Adapter] that must do I/O before it
 // serves its namespace, such as subscribing to a cluster's channels. The
@@ -144,7 +188,8 @@ type BroadcastFlags struct {
 
 // RemoteSocket describes a socket that may live on another server, as
 // returned by FetchSockets. Its methods act through the adapter, so they
-// work wherever the socket lives.
+// work wherever the socket lives. An adapter's FetchSockets leaves the
+// namespace unset: [BroadcastOperator.FetchSockets] sets it.
 type RemoteSocket struct {
 	ID        string
 	Handshake *Handshake
@@ -154,23 +199,39 @@ type RemoteSocket struct {
 	nsp *Namespace
 }
 
+// errNoNamespace is the error of the methods of a RemoteSocket that did
+// not come from FetchSockets.
+var errNoNamespace = errors.New("socketio: remote socket without namespace (not returned by FetchSockets)")
+
 // Emit sends an event to the socket.
 func (r *RemoteSocket) Emit(event string, args ...any) error {
+	if r.nsp == nil {
+		return errNoNamespace
+	}
 	return r.nsp.To(r.ID).Emit(event, args...)
 }
 
 // Join makes the socket join rooms.
 func (r *RemoteSocket) Join(ctx context.Context, rooms ...string) error {
+	if r.nsp == nil {
+		return errNoNamespace
+	}
 	return r.nsp.In(r.ID).SocketsJoin(ctx, rooms...)
 }
 
 // Leave makes the socket leave rooms.
 func (r *RemoteSocket) Leave(ctx context.Context, rooms ...string) error {
+	if r.nsp == nil {
+		return errNoNamespace
+	}
 	return r.nsp.In(r.ID).SocketsLeave(ctx, rooms...)
 }
 
 // Disconnect disconnects the socket; close closes its client connection.
 func (r *RemoteSocket) Disconnect(ctx context.Context, close bool) error {
+	if r.nsp == nil {
+		return errNoNamespace
+	}
 	return r.nsp.In(r.ID).DisconnectSockets(ctx, close)
 }
 

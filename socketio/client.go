@@ -45,6 +45,10 @@ type client struct {
 	// expired is set when the timer fired while connect steps were still
 	// under way: the last of them to fail closes the connection.
 	expired bool
+	// refusing counts the refusals (Socket.reject) between removing their
+	// socket and sending its CONNECT_ERROR: the timer leaves the closing to
+	// them, so that the refusal goes out before the connection closes.
+	refusing int
 }
 
 // CONNECT_ERROR payloads of a CONNECT the server refuses by itself.
@@ -77,7 +81,7 @@ func (c *client) socketLocked(name string) *Socket {
 
 func (c *client) connectTimeout() {
 	c.mu.Lock()
-	idle := len(c.sockets) == 0 && !c.closed
+	idle := len(c.sockets) == 0 && c.refusing == 0 && !c.closed
 	if !idle {
 		// Connect steps are under way; each is bounded by ConnectTimeout
 		// too, and the last to fail closes the connection (Socket.reject).
@@ -212,16 +216,37 @@ func (c *client) connected() {
 	c.mu.Unlock()
 }
 
-// remove forgets s; it reports whether the connection is now idle past
-// Options.ConnectTimeout (no namespace joined, none being joined) and must
-// be closed.
-func (c *client) remove(s *Socket) (idle bool) {
+// remove forgets s.
+func (c *client) remove(s *Socket) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.removeLocked(s)
+}
+
+// removeLocked forgets s. c.mu is held.
+func (c *client) removeLocked(s *Socket) {
 	if i := slices.Index(c.sockets, s); i >= 0 {
 		c.sockets = slices.Delete(c.sockets, i, i+1)
 	}
-	return c.expired && len(c.sockets) == 0 && !c.closed
+}
+
+// startRefusal forgets s, whose CONNECT is refused; the caller sends the
+// CONNECT_ERROR and then calls endRefusal.
+func (c *client) startRefusal(s *Socket) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.removeLocked(s)
+	c.refusing++
+}
+
+// endRefusal ends a refusal begun by startRefusal; it reports whether the
+// connection is now idle past Options.ConnectTimeout (no namespace joined,
+// none being joined or refused) and must be closed.
+func (c *client) endRefusal() (idle bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refusing--
+	return c.expired && len(c.sockets) == 0 && c.refusing == 0 && !c.closed
 }
 
 func (c *client) sendPacket(p *parser.Packet) error {

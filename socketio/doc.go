@@ -208,27 +208,35 @@
 // cluster adapter: its broadcasts go through its children's adapters (Node's
 // ParentBroadcastAdapter). [Server.Shutdown] closes every adapter the
 // server made, each once; so does the removal of an empty child. Adapter
-// calls made for an emit or a session recovery get a context that ends with
-// the server's Shutdown.
+// calls made for an emit get a context that ends with the server's
+// Shutdown. A session recovery (RestoreSession, which a cluster adapter
+// may answer from other servers) runs in the connect step, after the
+// adapter's start, on the socket's worker rather than the connection's
+// reading goroutine, with a context that ends with the connect step
+// (Options.ConnectTimeout) and with Shutdown: a failed restore gives the
+// socket a new session, as in Node, and a restore outliving the connect
+// step refuses the CONNECT with "Connection timeout" (a session restored
+// too late is handed back to the adapter, PersistSession, for the client's
+// next attempt). An adapter sees its namespace through [AdapterNamespace].
 //
 // # Lock order
 //
 // No lock is held while calling into foreign code: an adapter's methods or
 // factory, a match function, a handler, middleware, the Engine.IO
 // connection (Send, Close). Two mutexes are held at once only in this
-// order, never the other way round:
+// order, never the other way round: Server.mu (the namespace registry,
+// clients, child counts, Namespace.refs), then a dynamic namespace's
+// Namespace.mu (its children), when a child is added or removed.
 //
-//  1. Server.mu (the namespace registry, clients, child counts,
-//     Namespace.refs), then a dynamic namespace's Namespace.mu (its
-//     children), when a child is added or removed;
-//  2. MemoryAdapter.mu (rooms), then Namespace.mu (sockets), when a
-//     broadcast collects its receivers.
-//
-// Every other mutex is a leaf, nothing is taken under it: Namespace.startMu
-// (the adapter start), hooks.mu (a namespace's registrations), Socket.mu (a
-// socket's state, acks, handlers, pending packets), client.mu (a client's
-// sockets), queue.mu (a socket's event queue), replay.mu (a recovery
-// replay), the recovery store's mu, and the Redis adapter's factory.mu,
+// Every other mutex is a leaf, nothing is taken under it: Namespace.mu
+// otherwise (the sockets, looked up by [AdapterNamespace] methods),
+// Namespace.startMu (the adapter start), hooks.mu (a namespace's
+// registrations), Socket.mu (a socket's state, acks, handlers, pending
+// packets, and its id while it connects), client.mu (a client's sockets),
+// queue.mu (a socket's event queue), replay.mu (a recovery replay),
+// MemoryAdapter.mu (rooms: a broadcast collects the ids of its receivers
+// under it, and looks their sockets up from the namespace after releasing
+// it), the recovery store's mu, and the Redis adapter's factory.mu,
 // Adapter.mu, Adapter.inMu and hub.mu (never held across a Redis call or a
 // call into another adapter or the namespace).
 //

@@ -271,6 +271,12 @@ func (s *Socket) runConnect(auth []byte) {
 		}
 		return
 	}
+	if n.srv.opts.ConnectionStateRecovery != nil {
+		s.restore(auth)
+		if s.state.Load() != stateConnecting {
+			return // timed out, or closed, meanwhile
+		}
+	}
 	if s.recovered != nil {
 		n.adapter.AddAll(s.id, s.recovered.Rooms)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/siogo/sio/socketio/parser"
 )
 
 // startAdapter is a MemoryAdapter with a Start that blocks until release is
@@ -298,6 +300,105 @@ func TestParentBroadcastAdapter(t *testing.T) {
 			if n := ad.closes.Load(); n != 1 {
 				t.Errorf("adapter %d (%s) closed %d times, want 1", i, ad.Namespace().Name(), n)
 			}
+		}
+	})
+}
+
+// ctxAdapter is a startAdapter that records the ctx of its broadcasts.
+type ctxAdapter struct {
+	*startAdapter
+	onClose func()
+
+	mu   sync.Mutex // guards ctxs
+	ctxs []context.Context
+}
+
+func (a *ctxAdapter) Broadcast(ctx context.Context, p *parser.Packet, opts *BroadcastOptions) error {
+	a.mu.Lock()
+	a.ctxs = append(a.ctxs, ctx)
+	a.mu.Unlock()
+	return a.startAdapter.Broadcast(ctx, p, opts)
+}
+
+func (a *ctxAdapter) Close() error {
+	if a.onClose != nil {
+		a.onClose()
+	}
+	return a.startAdapter.Close()
+}
+
+// TestAdapterCallsUnlocked checks the lifecycle's rules about locks and
+// contexts: the adapter factory runs without the server's lock (a factory
+// that blocks, as one doing I/O would, holds only its own CONNECT, and a
+// factory may call the server), the adapter of a removed child is closed
+// without it (its Close may call the server), and the ctx of an Emit's
+// adapter call ends with Shutdown.
+func TestAdapterCallsUnlocked(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var s *Server
+		var (
+			mu   sync.Mutex // guards made
+			made = map[string]*ctxAdapter{}
+		)
+		factory := func(n *Namespace) Adapter {
+			a := &ctxAdapter{startAdapter: &startAdapter{MemoryAdapter: NewMemoryAdapter(n)}}
+			switch n.Name() {
+			case "/slow-1":
+				<-release
+				s.Of("/from-factory")
+			case "/slow-2":
+				a.onClose = func() { s.Of("/from-close") }
+			}
+			mu.Lock()
+			made[n.Name()] = a
+			mu.Unlock()
+			return a
+		}
+		s = NewServer(&Options{Adapter: factory, Logger: quietLog})
+		s.OfFunc(func(name string, _ []byte) bool { return strings.HasPrefix(name, "/slow-") })
+		a, b := dial(t, s), dial(t, s)
+		sent := make(chan struct{})
+		go func() {
+			a.send("0/slow-1,") // runs the blocking factory
+			close(sent)
+		}()
+		synctest.Wait()
+		// The server goes on meanwhile.
+		b.connect("/")
+		b.connect("/slow-2")
+		s.Of("/static")
+		close(release)
+		<-sent
+		if got := a.settle(); len(got) != 1 || !strings.HasPrefix(got[0], `0/slow-1,{"sid":`) {
+			t.Fatalf("after the factory returned: %q", got)
+		}
+		// The empty child is removed and its adapter closed, unlocked.
+		b.send("1/slow-2,")
+		synctest.Wait()
+		mu.Lock()
+		child := made["/slow-2"]
+		_, fromClose := made["/from-close"]
+		_, fromFactory := made["/from-factory"]
+		root := made["/"]
+		mu.Unlock()
+		if child.closes.Load() != 1 || !fromClose || !fromFactory {
+			t.Fatalf("child closed %d times, namespaces made by Close %v, by the factory %v", child.closes.Load(), fromClose, fromFactory)
+		}
+		if err := s.Emit("hi"); err != nil {
+			t.Fatal(err)
+		}
+		root.mu.Lock()
+		ctxs := slices.Clone(root.ctxs)
+		root.mu.Unlock()
+		if len(ctxs) != 1 || ctxs[0].Err() != nil {
+			t.Fatalf("%d broadcasts, want 1 with a live ctx", len(ctxs))
+		}
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if ctxs[0].Err() == nil {
+			t.Fatal("the Emit's ctx did not end with Shutdown")
 		}
 	})
 }

@@ -13,8 +13,12 @@ import (
 // server, plus, when connection state recovery is on, the sessions and
 // packets kept for recovery. A cluster adapter embeds it for the local
 // part of its work.
+//
+// It sees its namespace only through [AdapterNamespace], and its sockets
+// through their exported methods: an adapter of another package could be
+// written the same way.
 type MemoryAdapter struct {
-	nsp *Namespace
+	nsp AdapterNamespace
 
 	mu sync.RWMutex // guards rooms and sids
 	// rooms maps a room to its sockets, except that a socket's own room
@@ -34,21 +38,22 @@ type sidRooms struct {
 	others map[string]struct{} // the other rooms; nil until one
 }
 
-// NewMemoryAdapter returns the in-memory adapter of nsp.
-func NewMemoryAdapter(nsp *Namespace) *MemoryAdapter {
+// NewMemoryAdapter returns the in-memory adapter of nsp (a *[Namespace],
+// as the factory of Options.Adapter gets).
+func NewMemoryAdapter(nsp AdapterNamespace) *MemoryAdapter {
 	a := &MemoryAdapter{
 		nsp:   nsp,
 		rooms: make(map[string]map[string]struct{}),
 		sids:  make(map[string]sidRooms),
 	}
-	if r := nsp.srv.opts.ConnectionStateRecovery; r != nil {
+	if r := nsp.ConnectionStateRecovery(); r != nil {
 		a.rec = newRecoveryStore(r)
 	}
 	return a
 }
 
 // Namespace returns the adapter's namespace.
-func (a *MemoryAdapter) Namespace() *Namespace { return a.nsp }
+func (a *MemoryAdapter) Namespace() AdapterNamespace { return a.nsp }
 
 // AddAll implements [Adapter].
 func (a *MemoryAdapter) AddAll(id string, rooms []string) {
@@ -140,7 +145,7 @@ func (a *MemoryAdapter) members(r string, fn func(id string)) {
 // Sockets implements [Adapter].
 func (a *MemoryAdapter) Sockets(rooms []string) []string {
 	var out []string
-	a.each(&BroadcastOptions{Rooms: rooms}, func(s *Socket) { out = append(out, s.id) })
+	a.each(&BroadcastOptions{Rooms: rooms}, func(s *Socket) { out = append(out, s.ID()) })
 	return out
 }
 
@@ -161,12 +166,19 @@ func (a *MemoryAdapter) Rooms() []string {
 	return out
 }
 
-// socketLists recycles the receiver lists of broadcasts, so that a
-// broadcast allocates nothing per receiver.
-var socketLists = sync.Pool{New: func() any { return new([]*Socket) }}
+// selection is the scratch space of a broadcast: the ids it selects, then
+// their sockets. selections recycles them, so that a broadcast allocates
+// nothing per receiver.
+type selection struct {
+	ids     []string
+	sockets []*Socket
+}
 
-// collect appends the local connected sockets that opts selects.
-func (a *MemoryAdapter) collect(dst []*Socket, opts *BroadcastOptions) []*Socket {
+var selections = sync.Pool{New: func() any { return new(selection) }}
+
+// collectIDs appends the ids of the local sockets that opts selects, each
+// once.
+func (a *MemoryAdapter) collectIDs(dst []string, opts *BroadcastOptions) []string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	var except map[string]struct{}
@@ -176,23 +188,19 @@ func (a *MemoryAdapter) collect(dst []*Socket, opts *BroadcastOptions) []*Socket
 			a.members(r, func(id string) { except[id] = struct{}{} })
 		}
 	}
-	n := a.nsp
-	n.mu.RLock()
-	defer n.mu.RUnlock()
 	add := func(id string) {
-		if _, ok := except[id]; ok {
-			return
-		}
-		if s := n.sockets[id]; s != nil {
-			dst = append(dst, s)
+		if _, ok := except[id]; !ok {
+			dst = append(dst, id)
 		}
 	}
 	switch len(opts.Rooms) {
 	case 0:
+		dst = slices.Grow(dst, len(a.sids))
 		for id := range a.sids {
 			add(id)
 		}
 	case 1:
+		dst = slices.Grow(dst, len(a.rooms[opts.Rooms[0]])+1)
 		a.members(opts.Rooms[0], add)
 	default:
 		seen := make(map[string]struct{})
@@ -215,10 +223,14 @@ func (a *MemoryAdapter) each(opts *BroadcastOptions, fn func(s *Socket)) {
 }
 
 // eachOf is each, calling before (when not nil) with the number of
-// selected sockets first.
+// selected sockets first. The ids are collected under a.mu, and their
+// sockets looked up from the namespace after a.mu is released.
 func (a *MemoryAdapter) eachOf(opts *BroadcastOptions, before func(n int), fn func(s *Socket)) {
-	lp := socketLists.Get().(*[]*Socket)
-	list := a.collect((*lp)[:0], opts)
+	sel := selections.Get().(*selection)
+	sel.ids = a.collectIDs(sel.ids[:0], opts)
+	sel.sockets = a.nsp.AppendSockets(sel.sockets[:0], sel.ids)
+	clear(sel.ids)
+	list := sel.sockets
 	if before != nil {
 		before(len(list))
 	}
@@ -226,8 +238,7 @@ func (a *MemoryAdapter) eachOf(opts *BroadcastOptions, before func(n int), fn fu
 		fn(s)
 	}
 	clear(list)
-	*lp = list[:0]
-	socketLists.Put(lp)
+	selections.Put(sel)
 }
 
 // Broadcast implements [Adapter]: it encodes p once and queues the same
@@ -246,9 +257,9 @@ func (a *MemoryAdapter) Broadcast(_ context.Context, p *parser.Packet, opts *Bro
 // selects, without keeping it for recovery: for cluster adapters that add
 // offsets of their own (a stream's, say) before delivering.
 func (a *MemoryAdapter) Deliver(p *parser.Packet, opts *BroadcastOptions) {
-	msgs := encodeMessages(p)
+	msgs := a.nsp.Encode(p)
 	volatile := opts.Flags.Volatile
-	a.eachOf(opts, func(n int) { shareMessages(msgs, n) }, func(s *Socket) { s.deliver(p, msgs, volatile) })
+	a.eachOf(opts, func(n int) { shareMessages(msgs, n) }, func(s *Socket) { s.Deliver(p, msgs, volatile) })
 }
 
 // shareMessages turns msgs into shared Engine.IO messages when they go to
@@ -267,21 +278,21 @@ func shareMessages(msgs []engineio.Message, receivers int) {
 // unique in the namespace, so the packet is encoded once.
 func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *BroadcastOptions, clientCount func(int), ack func(*Args)) error {
 	q := *p
-	q.ID = a.nsp.nextAckID()
-	msgs := encodeMessages(&q)
+	q.ID = a.nsp.NextAckID()
+	msgs := a.nsp.Encode(&q)
 	var sent []*Socket
 	a.eachOf(opts, func(n int) { shareMessages(msgs, n) }, func(s *Socket) {
-		if s.addAck(q.ID, ack) && s.deliver(&q, msgs, opts.Flags.Volatile) {
+		if s.ExpectAck(q.ID, ack) && s.Deliver(&q, msgs, opts.Flags.Volatile) {
 			sent = append(sent, s)
 		} else {
-			s.removeAck(q.ID)
+			s.CancelAck(q.ID)
 		}
 	})
 	clientCount(len(sent))
 	if len(sent) > 0 {
 		context.AfterFunc(ctx, func() {
 			for _, s := range sent {
-				s.removeAck(q.ID)
+				s.CancelAck(q.ID)
 			}
 		})
 	}
@@ -295,14 +306,14 @@ func (a *MemoryAdapter) ServerCount(context.Context) (int, error) { return 1, ni
 func (a *MemoryAdapter) FetchSockets(_ context.Context, opts *BroadcastOptions) ([]*RemoteSocket, error) {
 	var out []*RemoteSocket
 	a.each(opts, func(s *Socket) {
-		out = append(out, &RemoteSocket{ID: s.id, Handshake: s.Handshake(), Rooms: a.SocketRooms(s.id), Data: s.Data(), nsp: a.nsp})
+		out = append(out, &RemoteSocket{ID: s.ID(), Handshake: s.Handshake(), Rooms: a.SocketRooms(s.ID()), Data: s.Data()})
 	})
 	return out, nil
 }
 
 // AddSockets implements [Adapter] for the local sockets.
 func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
-	a.each(opts, func(s *Socket) { a.AddAll(s.id, rooms) })
+	a.each(opts, func(s *Socket) { a.AddAll(s.ID(), rooms) })
 	return nil
 }
 
@@ -310,7 +321,7 @@ func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, ro
 func (a *MemoryAdapter) DelSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
 	a.each(opts, func(s *Socket) {
 		for _, r := range rooms {
-			a.Del(s.id, r)
+			a.Del(s.ID(), r)
 		}
 	})
 	return nil

@@ -3,9 +3,11 @@ package socketio
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -285,7 +287,34 @@ func (n *Namespace) remove(s *Socket) {
 	s.releaseNamespace()
 }
 
-func (n *Namespace) nextAckID() int64 { return n.ackIDs.Add(1) - 1 }
+// AppendSockets implements [AdapterNamespace].
+func (n *Namespace) AppendSockets(dst []*Socket, ids []string) []*Socket {
+	dst = slices.Grow(dst, len(ids))
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, id := range ids {
+		if s := n.sockets[id]; s != nil {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// Encode implements [AdapterNamespace].
+func (n *Namespace) Encode(p *parser.Packet) []engineio.Message { return encodeMessages(p) }
+
+// NextAckID implements [AdapterNamespace].
+func (n *Namespace) NextAckID() int64 { return n.ackIDs.Add(1) - 1 }
+
+// ConnectionStateRecovery implements [AdapterNamespace].
+func (n *Namespace) ConnectionStateRecovery() *RecoveryOptions {
+	r := n.srv.opts.ConnectionStateRecovery
+	if r == nil {
+		return nil
+	}
+	c := *r
+	return &c
+}
 
 func (n *Namespace) operator() *BroadcastOperator { return &BroadcastOperator{nsp: n} }
 

@@ -22,8 +22,12 @@ const (
 
 // Socket is a client's connection to one namespace.
 type Socket struct {
+	// id and pid (the recovery session id, "" when recovery is off) are
+	// fresh, or the restored session's: restore sets them, with data
+	// and recovered, in the connect step, under mu; other goroutines read
+	// them under mu until the socket is connected.
 	id     string
-	pid    string // recovery session id; "" when recovery is off
+	pid    string
 	nsp    *Namespace
 	client *client
 	// handshake is built from the connection's engineio.Handshake, auth
@@ -90,41 +94,66 @@ type pendingEmit struct {
 	volatile bool
 }
 
+// newSocket makes a connecting socket with a fresh id (and, with
+// recovery on, a fresh session id): a session is restored, with its id,
+// later, in the connect step (see restore).
 func newSocket(n *Namespace, c *client, auth []byte) *Socket {
-	s := &Socket{nsp: n, client: c}
+	s := &Socket{nsp: n, client: c, id: newID()}
 	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	if n.srv.opts.ConnectionStateRecovery != nil {
-		if st := restore(n, auth); st != nil {
-			s.id, s.pid, s.data, s.recovered = st.SID, st.PID, st.Data, st
-		} else {
-			s.pid = newID()
-		}
-	}
-	if s.id == "" {
-		s.id = newID()
+		s.pid = newID()
 	}
 	s.created, s.auth = time.Now().UnixNano(), auth
 	return s
 }
 
-// restore returns the recoverable session that auth names, or nil.
-func restore(n *Namespace, auth []byte) *SessionState {
+// restore gives the connecting socket the state of the session its auth
+// names, when the adapter can restore it. It runs in the connect step, on
+// the socket's worker (not the connection's reading goroutine), after the
+// adapter's start (a cluster adapter may ask other servers), and never
+// under a lock; the adapter's ctx ends with the connect step (at
+// Options.ConnectTimeout, or when the socket closes) and with Shutdown.
+// When the adapter fails (or panics), or the session is unknown, the socket
+// keeps its fresh session, as Node's. When the connect step ended meanwhile, a
+// restored session is handed back to the adapter (PersistSession) for the
+// client's next attempt.
+func (s *Socket) restore(auth []byte) {
 	var a struct {
 		PID    *string `json:"pid"`
 		Offset *string `json:"offset"`
 	}
 	if len(auth) == 0 || json.Unmarshal(auth, &a) != nil || a.PID == nil || a.Offset == nil {
-		return nil
+		return
 	}
-	// The adapter may ask other servers: bound it as the connect step.
-	ctx, cancel := context.WithTimeout(n.srv.ctx, n.srv.opts.ConnectTimeout)
+	n := s.nsp
+	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
-	st, err := n.adapter.RestoreSession(ctx, *a.PID, *a.Offset)
+	defer context.AfterFunc(n.srv.ctx, cancel)()
+	st, err := func() (st *SessionState, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				st, err = nil, fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return n.adapter.RestoreSession(ctx, *a.PID, *a.Offset)
+	}()
 	if err != nil {
-		n.srv.log.Debug("socketio: cannot restore session", "error", err)
-		return nil
+		if s.ctx.Err() == nil {
+			n.srv.log.Warn("socketio: cannot restore session, starting a new one", "namespace", n.name, "error", err)
+		}
+		return
 	}
-	return st
+	if st == nil {
+		return
+	}
+	s.mu.Lock()
+	if s.state.Load() != stateConnecting {
+		s.mu.Unlock()
+		n.adapter.PersistSession(&SessionState{SID: st.SID, PID: st.PID, Rooms: st.Rooms, Data: st.Data})
+		return
+	}
+	s.id, s.pid, s.data, s.recovered = st.SID, st.PID, st.Data, st
+	s.mu.Unlock()
 }
 
 // ID returns the socket's id: random, 128 bits, distinct from the Engine.IO
@@ -313,27 +342,34 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (*A
 	if err != nil {
 		return nil, err
 	}
-	p.ID = s.nsp.nextAckID()
+	p.ID = s.nsp.NextAckID()
 	ch := make(chan *Args, 1)
-	if !s.addAck(p.ID, func(a *Args) { ch <- a }) {
+	if !s.ExpectAck(p.ID, func(a *Args) { ch <- a }) {
 		return nil, ErrDisconnected
 	}
 	if err := s.emitPacket(p, false); err != nil {
-		s.removeAck(p.ID)
+		s.CancelAck(p.ID)
 		return nil, err
 	}
 	select {
 	case a := <-ch:
 		return a, nil
 	case <-ctx.Done():
-		s.removeAck(p.ID)
+		s.CancelAck(p.ID)
 		return nil, fmt.Errorf("socketio: acknowledgement of %q: %w", event, ctx.Err())
 	case <-s.ctx.Done():
 		return nil, ErrDisconnected
 	}
 }
 
-func (s *Socket) addAck(id int64, fn func(*Args)) bool {
+// ExpectAck registers fn for the client's acknowledgement of the packet
+// with ack id (from [AdapterNamespace.NextAckID]), which the caller sends
+// next; fn runs once, on the connection's reading goroutine, when the
+// acknowledgement arrives, and must not block. It reports false, and
+// registers nothing, when the socket has disconnected. Adapters use it for
+// broadcasts with acknowledgements; [Socket.EmitWithAck] is the
+// application's way.
+func (s *Socket) ExpectAck(id int64, fn func(*Args)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state.Load() == stateClosed {
@@ -346,7 +382,9 @@ func (s *Socket) addAck(id int64, fn func(*Args)) bool {
 	return true
 }
 
-func (s *Socket) removeAck(id int64) {
+// CancelAck forgets the acknowledgement registered for id by
+// [Socket.ExpectAck], once it is no longer awaited.
+func (s *Socket) CancelAck(id int64) {
 	s.mu.Lock()
 	delete(s.acks, id)
 	s.mu.Unlock()
@@ -390,13 +428,20 @@ func (s *Socket) emitPacket(p *parser.Packet, volatile bool) error {
 	if s.nsp.srv.opts.ConnectionStateRecovery != nil && p.ID == parser.NoID {
 		return s.nsp.adapter.Broadcast(s.nsp.srv.ctx, p, &BroadcastOptions{Rooms: []string{s.id}, Flags: BroadcastFlags{Volatile: volatile}})
 	}
-	s.deliver(p, encodeMessages(p), volatile)
+	s.Deliver(p, encodeMessages(p), volatile)
 	return nil
 }
 
-// deliver writes an encoded packet to the client; adapters call it for
-// every receiver of a broadcast with the same msgs.
-func (s *Socket) deliver(p *parser.Packet, msgs []engineio.Message, volatile bool) bool {
+// Deliver writes the packet p, encoded as msgs by
+// [AdapterNamespace.Encode], to the socket's client, and reports whether it
+// was queued. Adapters call it for every receiver of a broadcast with the
+// same msgs (p and msgs must not change afterwards). A packet for a socket
+// whose CONNECT reply is on its way follows the reply; a socket still in
+// its connect step, or disconnected, gets nothing (false). volatile drops
+// the packet (false) when the transport cannot write right now. The
+// socket's [Socket.OnAnyOutgoing] listeners see it. Deliver does not wait
+// for the network.
+func (s *Socket) Deliver(p *parser.Packet, msgs []engineio.Message, volatile bool) bool {
 	st := s.state.Load()
 	if st == stateConnecting {
 		s.mu.Lock()
@@ -543,7 +588,7 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 // s.mu only to change the socket's state: the adapter (AddAll) and the
 // connection (the reply) are called unlocked. From the moment s.replied is
 // set until the state is connected, packets for the socket wait in
-// s.pending (see deliver and emitPacket), and accept sends them after the
+// s.pending (see Deliver and emitPacket), and accept sends them after the
 // reply, in order.
 func (s *Socket) accept() bool {
 	n := s.nsp
@@ -635,7 +680,10 @@ func (s *Socket) connectTimedOut() {
 	if s.state.Load() != stateConnecting {
 		return
 	}
-	s.nsp.srv.log.Warn("socketio: connect step timed out, refusing the connection", "namespace", s.nsp.name, "socket", s.id, "engine_id", s.client.conn.ID(), "timeout", s.nsp.srv.opts.ConnectTimeout)
+	s.mu.Lock()
+	id := s.id // set by a restore in the connect step
+	s.mu.Unlock()
+	s.nsp.srv.log.Warn("socketio: connect step timed out, refusing the connection", "namespace", s.nsp.name, "socket", id, "engine_id", s.client.conn.ID(), "timeout", s.nsp.srv.opts.ConnectTimeout)
 	s.reject(ErrConnectTimeout)
 }
 
@@ -652,8 +700,9 @@ func (s *Socket) reject(err error) {
 	wasConnecting := s.state.CompareAndSwap(stateConnecting, stateClosed)
 	s.acks = nil
 	s.pending = nil
+	id := s.id // set by a restore in the connect step
 	s.mu.Unlock()
-	s.nsp.adapter.DelAll(s.id)
+	s.nsp.adapter.DelAll(id)
 	var cause error
 	if errors.Is(err, ErrConnectTimeout) {
 		cause = ErrConnectTimeout
@@ -664,7 +713,7 @@ func (s *Socket) reject(err error) {
 	}
 	s.stopConnectTimer()
 	s.releaseNamespace()
-	idle := s.client.remove(s)
+	s.client.startRefusal(s)
 	payload := struct {
 		Message string `json:"message"`
 		Data    any    `json:"data,omitempty"`
@@ -687,7 +736,7 @@ func (s *Socket) reject(err error) {
 		}{payload.Message})
 	}
 	_ = s.client.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: s.nsp.name, ID: parser.NoID, Data: data})
-	if idle {
+	if s.client.endRefusal() {
 		// Options.ConnectTimeout has passed and no namespace is joined:
 		// close, as Node does, once the refusal is on its way.
 		s.nsp.srv.log.Debug("socketio: no namespace joined in time, closing", "engine_id", s.client.conn.ID())

@@ -196,25 +196,28 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 	return a
 }
 
-// Start implements [socketio.AdapterStarter]: for a namespace the
-// application makes, it waits, up to the request timeout, for Redis to
-// confirm the namespace's subscriptions, so that the first sockets get the
-// other servers' broadcasts. When Redis is unreachable it logs and returns
-// nil: the adapter works locally and receives once Redis is back. A
-// dynamic namespace's child (made when a client connects) does not wait.
-// Start fails only when ctx ends first (the server shuts down) or the
-// adapter is closed.
+// Start implements [socketio.AdapterStarter]: it waits, up to the request
+// timeout, for Redis to confirm the namespace's subscriptions, so that the
+// first sockets get the other servers' broadcasts. The server calls it in
+// the background for a namespace the application makes, and a CONNECT
+// waits for it, also the CONNECT that makes a dynamic namespace's child:
+// the child subscribes on the server's shared connection (no connection of
+// its own), and its first socket is connected once Redis has confirmed.
+// When Redis is unreachable it logs and returns nil: the adapter works
+// locally and receives once Redis is back. Start fails only when ctx ends
+// first (the server shuts down, or the CONNECT's connect timeout passed)
+// or the adapter is closed.
 func (a *Adapter) Start(ctx context.Context) error {
-	if a.nsp.Parent() != nil {
-		return nil
-	}
 	t := time.NewTimer(a.opts.RequestTimeout)
 	defer t.Stop()
 	select {
 	case <-a.ready:
 		return nil
 	case <-t.C:
-		a.log.Warn("socketio: redis adapter: subscriptions not confirmed in time; receiving once Redis answers")
+		// Logged once, then counted: while Redis is unreachable every new
+		// dynamic namespace's child comes here.
+		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: subscriptions not confirmed in time; receiving once Redis answers", 1,
+			slog.String("nsp", a.nsp.Name()))
 		return nil
 	case <-a.ctx.Done():
 		return ErrClosed

@@ -223,3 +223,84 @@ func TestParentBroadcastAcrossNodes(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownLeavesNoGoroutine shuts down two nodes sharing one Redis
+// while clients are connected to static namespaces, or to children of a
+// dynamic namespace, after traffic between the nodes (broadcasts, a
+// FetchSockets request, server-side emits with acks): no goroutine is
+// left behind (goleak), and Redis keeps no subscription of theirs.
+func TestShutdownLeavesNoGoroutine(t *testing.T) {
+	tests := []struct {
+		name    string
+		dynamic bool
+		nsps    []string
+	}{
+		{"static", false, []string{"/", "/chat"}},
+		{"dynamic", true, []string{"/dyn-a", "/dyn-b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := redistest.Start(t)
+			rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
+			t.Cleanup(func() { _ = rc.Close() })
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := rc.Ping(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+			ignore := goleak.IgnoreCurrent()
+
+			nodes := []*node{startNode(t, rc, nil), startNode(t, rc, nil)}
+			var managers []*client.Manager
+			for _, n := range nodes {
+				if tt.dynamic {
+					n.srv.OfRegexp(regexp.MustCompile(`^/dyn-\w+$`))
+				}
+				for _, name := range tt.nsps {
+					nsp := name
+					if !tt.dynamic {
+						if err := n.srv.Of(nsp).Start(ctx); err != nil {
+							t.Fatal(err)
+						}
+					}
+					m := dialNode(t, n)
+					managers = append(managers, m)
+					if err := m.Socket(nsp, nil).Connect(ctx); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for _, n := range nodes {
+				n.srv.Of(tt.nsps[1]).OnServerSideEmit("ping", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
+					if ack != nil {
+						_ = ack("pong")
+					}
+				})
+			}
+			nsp := nodes[0].srv.Of(tt.nsps[1])
+			if err := nsp.Emit("hi"); err != nil {
+				t.Fatal(err)
+			}
+			if socks, err := nsp.FetchSockets(ctx); err != nil || len(socks) != 2 {
+				t.Fatalf("FetchSockets: %d sockets, %v; want 2", len(socks), err)
+			}
+			if res, err := nsp.ServerSideEmitWithAck(ctx, "ping"); err != nil || len(res) != 1 {
+				t.Fatalf("ServerSideEmitWithAck: %d responses, %v; want 1", len(res), err)
+			}
+
+			for _, n := range nodes {
+				n.stop(t)
+			}
+			for _, m := range managers {
+				_ = m.Close()
+				<-m.Done()
+			}
+			eventually(t, "subscriptions dropped", func() (bool, string) {
+				p, err := rc.PubSubNumPat(ctx).Result()
+				chs, cerr := rc.PubSubChannels(ctx, "socket.io*").Result()
+				return err == nil && cerr == nil && p == 0 && len(chs) == 0, fmt.Sprintf("%d patterns, channels %q (%v, %v)", p, chs, err, cerr)
+			})
+			goleak.VerifyNone(t, ignore)
+		})
+	}
+}
