@@ -431,9 +431,16 @@ func TestHandlersMayBlock(t *testing.T) {
 						_ = mgr.Close()
 					})
 				})
+				// The handler may close the Manager before the five
+				// emits are made: an emit after that fails as closed.
 				for range 5 {
 					if err := s.Emit("room", "flood", "flood", 1); err != nil {
-						t.Fatal(err)
+						select {
+						case <-mgr.Done():
+						default:
+							t.Fatal(err)
+						}
+						break
 					}
 				}
 				if tt.emitWithAck {

@@ -87,13 +87,17 @@ func TestScalingDocACL(t *testing.T) {
 	}
 	for _, nsp := range []string{"/", "/chat"} {
 		t.Run("sio "+nsp, func(t *testing.T) {
+			// Every server's subscriptions first: a server counts the
+			// others' subscribers.
 			for i, srv := range srvs {
-				a := srv.Of(nsp).Adapter().(*redisadapter.Adapter)
 				select {
-				case <-a.Ready():
+				case <-srv.Of(nsp).Adapter().(*redisadapter.Adapter).Ready():
 				case <-ctx.Done():
 					t.Fatalf("server %d: subscriptions of %s not confirmed", i, nsp)
 				}
+			}
+			for i, srv := range srvs {
+				a := srv.Of(nsp).Adapter().(*redisadapter.Adapter)
 				if n, err := a.ServerCount(ctx); err != nil || n != 2 {
 					t.Errorf("server %d: ServerCount = %d, %v; want 2", i, n, err)
 				}
