@@ -11,13 +11,14 @@ import (
 
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // DefaultRequestTimeout is how long a request (FetchSockets,
 // ServerSideEmit with acks) waits for the other servers, and Start for the
 // subscriptions, when Options.RequestTimeout is zero (Node's 5 s).
-const DefaultRequestTimeout = 5 * time.Second
+const DefaultRequestTimeout = request.DefaultTimeout
 
 // SubscriptionMode says which channels a namespace subscribes to, as
 // Node's subscriptionMode option.
@@ -63,12 +64,8 @@ func (o *Options) clone() Options {
 	if c.SubscriptionMode == "" {
 		c.SubscriptionMode = Dynamic
 	}
-	if c.RequestTimeout <= 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.RequestTimeout = request.Timeout(c.RequestTimeout)
+	c.Logger = request.Logger(c.Logger)
 	return c
 }
 

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 )
 
 // factory is the state behind one [New]: the hub its adapters share, made
@@ -15,30 +17,15 @@ import (
 type factory struct {
 	client redis.UniversalClient
 	opts   Options
-
-	mu  sync.Mutex // guards hub
-	hub *hub
+	hubs   request.Shared[*hub]
 }
 
 func (f *factory) attach() *hub {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.hub == nil {
-		f.hub = newHub(f.client, f.opts.Logger)
-	}
-	f.hub.adapters++
-	return f.hub
+	return f.hubs.Attach(func() *hub { return newHub(f.client, f.opts.Logger) })
 }
 
 func (f *factory) detach(h *hub) {
-	f.mu.Lock()
-	h.adapters--
-	last := h.adapters == 0
-	if last && f.hub == h {
-		f.hub = nil
-	}
-	f.mu.Unlock()
-	if last {
+	if f.hubs.Detach(h) {
 		h.stop()
 	}
 }
@@ -53,8 +40,6 @@ type hub struct {
 	client  redis.UniversalClient
 	cluster bool
 	log     *slog.Logger
-	// adapters counts the adapters attached; guarded by factory.mu.
-	adapters int
 
 	ctx    context.Context // canceled by stop
 	cancel context.CancelFunc

@@ -33,6 +33,21 @@ const (
 	AdapterClose
 )
 
+var messageTypeNames = [...]string{
+	"INITIAL_HEARTBEAT", "HEARTBEAT", "BROADCAST", "SOCKETS_JOIN", "SOCKETS_LEAVE",
+	"DISCONNECT_SOCKETS", "FETCH_SOCKETS", "FETCH_SOCKETS_RESPONSE", "SERVER_SIDE_EMIT",
+	"SERVER_SIDE_EMIT_RESPONSE", "BROADCAST_CLIENT_COUNT", "BROADCAST_ACK", "ADAPTER_CLOSE",
+}
+
+// String returns the name Node's socket.io-adapter gives t, such as
+// "FETCH_SOCKETS".
+func (t MessageType) String() string {
+	if t >= InitialHeartbeat && t <= AdapterClose {
+		return messageTypeNames[t-1]
+	}
+	return fmt.Sprintf("MessageType(%d)", int(t))
+}
+
 // Message is one ClusterAdapter message or response: {type, data, uid, nsp}.
 // Which fields are set depends on Type.
 type Message struct {
