@@ -429,6 +429,10 @@ func (c *Core) onBroadcastWithAck(m *Message, p *parser.Packet) {
 		})
 }
 
+// onServerSideEmit hands another server's event to the namespace's
+// handler. Binary arguments (Node sends Buffers as msgpack binary) reach
+// it as base64 JSON strings, see [InlineBinary]: Args.Decode into a
+// []byte gives the bytes.
 func (c *Core) onServerSideEmit(m *Message) {
 	var ack socketio.AckFunc
 	if m.RequestID != "" {
@@ -452,7 +456,12 @@ func (c *Core) onServerSideEmit(m *Message) {
 			return err
 		}
 	}
-	if err := c.nsp.HandleServerSideEmit(c.ctx, m.Data, ack); err != nil {
+	data, err := InlineBinary(m.Data, m.Attachments)
+	if err != nil {
+		c.log.Debug("socketio: cluster adapter: ignoring malformed server-side event", "err", err)
+		return
+	}
+	if err := c.nsp.HandleServerSideEmit(c.ctx, data, ack); err != nil {
 		c.log.Debug("socketio: cluster adapter: server-side event not handled", "err", err)
 	}
 }
@@ -474,7 +483,11 @@ func (c *Core) onResponse(m *Message) {
 		if p := c.reqs.Pending(m.RequestID); p != nil && p.Kind() == FetchSockets.String() {
 			socks := make([]*socketio.RemoteSocket, 0, len(m.Sockets))
 			for i := range m.Sockets {
-				socks = append(socks, request.LocalSocket(&m.Sockets[i]))
+				s := &m.Sockets[i]
+				if data, err := InlineBinary(s.Data, m.Attachments); err == nil {
+					s.Data = data
+				}
+				socks = append(socks, request.LocalSocket(s))
 			}
 			p.AddSockets(socks...)
 		}

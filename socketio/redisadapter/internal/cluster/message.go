@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/internal/placeholder"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
@@ -299,4 +301,79 @@ func Decode(b []byte) (*Message, error) {
 		m.Sockets = *d.Sockets
 	}
 	return m, nil
+}
+
+// InlineBinary returns data, JSON text in which placeholders
+// {"_placeholder":true,"num":N} stand for attachments[N], with each
+// placeholder replaced by the attachment as a base64 JSON string (what
+// encoding/json makes of a []byte, and decodes into one). It serves the
+// messages whose Go receiver takes JSON only: the arguments of another
+// server's SERVER_SIDE_EMIT and the socket data of a FETCH_SOCKETS_RESPONSE,
+// which Node sends as msgpack when they hold a Buffer. A placeholder
+// naming no attachment is left as it is. data comes from [Decode], so it
+// is valid JSON of bounded depth.
+func InlineBinary(data json.RawMessage, attachments [][]byte) (json.RawMessage, error) {
+	if len(attachments) == 0 || len(data) == 0 {
+		return data, nil
+	}
+	out, err := inlineValue(nil, data, attachments, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return out, nil
+}
+
+func inlineValue(dst, v []byte, att [][]byte, depth int) ([]byte, error) {
+	if depth > wire.MaxDepth {
+		return nil, errors.New("nesting too deep")
+	}
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || v[0] != '{' && v[0] != '[' {
+		return append(dst, v...), nil
+	}
+	if i, ok := placeholderIndex(v, len(att)); ok {
+		b, _ := json.Marshal(att[i])
+		return append(dst, b...), nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	open, _ := dec.Token()
+	isObject := open == json.Delim('{')
+	dst = append(dst, v[0])
+	for n := 0; dec.More(); n++ {
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		if isObject {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			dst = append(jsontext.AppendStringJS(dst, k.(string)), ':')
+		}
+		var elem json.RawMessage
+		if err := dec.Decode(&elem); err != nil {
+			return nil, err
+		}
+		var err error
+		if dst, err = inlineValue(dst, elem, att, depth+1); err != nil {
+			return nil, err
+		}
+	}
+	if isObject {
+		return append(dst, '}'), nil
+	}
+	return append(dst, ']'), nil
+}
+
+// placeholderIndex reports whether v is exactly a placeholder object of
+// one of n attachments, and which.
+func placeholderIndex(v []byte, n int) (int, bool) {
+	if v[0] != '{' {
+		return 0, false
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(v, &members) != nil || len(members) != 2 || string(members["_placeholder"]) != "true" {
+		return 0, false
+	}
+	return placeholder.Index(members["num"], n)
 }
