@@ -34,8 +34,6 @@ const (
 	// other namespaces. It is also the buffer between go-redis and the
 	// goroutine that hands the messages to the namespaces.
 	ReceiveQueueSize = 1024
-	// maxBatch bounds the messages sent in one pipeline.
-	maxBatch = 256
 )
 
 // ErrClosed is returned by the adapter's methods after Close.
@@ -143,16 +141,6 @@ type Adapter struct {
 	inbox    []*redis.Message // received, not handled yet
 	working  bool             // a goroutine is handling the inbox
 	inClosed bool
-}
-
-// outMsg is one message for the publisher. errc, when set, gets the
-// result; ctx, when set, is the caller's: the message is not sent once it
-// is done.
-type outMsg struct {
-	channel string
-	payload []byte
-	ctx     context.Context
-	errc    chan error
 }
 
 // New returns an adapter factory for [socketio.Options].Adapter: each
@@ -350,7 +338,7 @@ func (a *Adapter) enqueueBroadcast(channel string, payload []byte) {
 		return
 	}
 	select {
-	case a.hub.out <- outMsg{channel: channel, payload: payload}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload}:
 	default:
 		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: publish queue full; messages not sent to other servers", 1,
 			slog.String("channel", channel))
@@ -364,7 +352,7 @@ func (a *Adapter) enqueue(ctx context.Context, channel string, payload []byte) e
 		return ErrClosed
 	}
 	select {
-	case a.hub.out <- outMsg{channel: channel, payload: payload}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload}:
 		return nil
 	case <-a.ctx.Done():
 		return ErrClosed
@@ -381,7 +369,7 @@ func (a *Adapter) publishWait(ctx context.Context, channel string, payload []byt
 	}
 	errc := make(chan error, 1)
 	select {
-	case a.hub.out <- outMsg{channel: channel, payload: payload, ctx: ctx, errc: errc}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload, Ctx: ctx, Errc: errc}:
 	case <-a.ctx.Done():
 		return ErrClosed
 	case <-ctx.Done():

@@ -12,6 +12,7 @@ import (
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
 	"github.com/siogo/sio/socketio/redisadapter/internal/request"
+	"github.com/siogo/sio/socketio/redisadapter/internal/shardch"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
@@ -28,14 +29,14 @@ type SubscriptionMode string
 const (
 	// Static: two channels per namespace, every broadcast on the
 	// namespace's channel. For many (dynamic) namespaces.
-	Static SubscriptionMode = "static"
+	Static SubscriptionMode = shardch.Static
 	// Dynamic (the default): also one channel per room that Node's
 	// adapter sends single-room broadcasts to (every room whose name is
 	// not 20 characters long, Node's test for a socket id), so that such a
 	// broadcast reaches only the servers with sockets in the room.
-	Dynamic SubscriptionMode = "dynamic"
+	Dynamic SubscriptionMode = shardch.Dynamic
 	// DynamicPrivate: one channel per room, socket ids included.
-	DynamicPrivate SubscriptionMode = "dynamic-private"
+	DynamicPrivate SubscriptionMode = shardch.DynamicPrivate
 )
 
 // Options configure the adapter; the zero value (or nil) means Node's
@@ -130,7 +131,7 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 	if a.mode != Static {
 		a.SetLocalRooms(dynamicRooms{a})
 	}
-	a.channel = f.opts.ChannelPrefix + "#" + nsp.Name() + "#"
+	a.channel = shardch.Namespace(f.opts.ChannelPrefix, nsp.Name())
 	a.response = a.channel + a.UID() + "#"
 	a.hub = f.attach()
 	a.hub.subscribe(a.channel, a)
@@ -191,17 +192,9 @@ func (a *Adapter) Close() error {
 
 // separateChannel reports whether Node's adapter sends a single-room
 // broadcast to room on the room's own channel (its computeChannel).
-func (a *Adapter) separateChannel(room string) bool {
-	switch a.mode {
-	case Dynamic:
-		return len(room) != 20
-	case DynamicPrivate:
-		return true
-	}
-	return false
-}
+func (a *Adapter) separateChannel(room string) bool { return shardch.Separate(string(a.mode), room) }
 
-func (a *Adapter) roomChannel(room string) string { return a.channel + room + "#" }
+func (a *Adapter) roomChannel(room string) string { return shardch.Room(a.channel, room) }
 
 // waitReady waits, within ctx, until Redis has confirmed the namespace's
 // channels, so that this server counts in ServerCount and the responses to
@@ -221,10 +214,12 @@ func (a *Adapter) waitReady(ctx context.Context) error {
 // the adapter's own ServerCount).
 type bus struct{ a *Adapter }
 
-// Publish implements [cluster.Transport]: Node's computeChannel picks the room's
-// channel for a single-room broadcast without acks in the dynamic modes. A
-// request (a message with a request id) first waits for the
-// subscriptions.
+// Publish implements [cluster.Transport]: it queues m on the server's
+// publish queue (see [PublishQueueSize]) for the channel Node's
+// computeChannel picks. A broadcast without acks is dropped when the queue
+// is full (logged); the other messages wait for room within ctx, and a
+// request (a message with a request id) first waits for the subscriptions
+// and then until Redis took it.
 func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
 	a := b.a
 	if m.RequestID != "" {
@@ -236,21 +231,25 @@ func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
 	if err != nil {
 		return err
 	}
-	ch := a.channel
-	if m.Type == cluster.Broadcast && m.RequestID == "" && m.Opts != nil && len(m.Opts.Rooms) == 1 && a.separateChannel(m.Opts.Rooms[0]) {
-		ch = a.roomChannel(m.Opts.Rooms[0])
+	ch := shardch.Publish(a.channel, string(a.mode), m)
+	if m.Type == cluster.Broadcast && m.RequestID == "" {
+		a.hub.offer(ch, enc)
+		return nil
 	}
-	return a.hub.client.SPublish(ctx, ch, enc).Err()
+	return a.hub.enqueue(ctx, a.Done(), ch, enc, m.RequestID != "")
 }
 
-// PublishResponse implements [cluster.Transport].
-func (b bus) PublishResponse(ctx context.Context, requester string, m *cluster.Message) error {
+// PublishResponse implements [cluster.Transport]: responses are queued
+// without waiting, dropped when the queue is full (the requester then
+// times out).
+func (b bus) PublishResponse(_ context.Context, requester string, m *cluster.Message) error {
 	a := b.a
 	enc, err := cluster.Encode(m)
 	if err != nil {
 		return err
 	}
-	return a.hub.client.SPublish(ctx, a.channel+requester+"#", enc).Err()
+	a.hub.offer(a.channel+requester+"#", enc)
+	return nil
 }
 
 // ServerCount implements [cluster.Transport], once the namespace's

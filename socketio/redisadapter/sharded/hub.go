@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/siogo/sio/socketio/redisadapter/internal/publish"
 	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 )
 
@@ -21,7 +23,7 @@ type factory struct {
 }
 
 func (f *factory) attach() *hub {
-	return f.hubs.Attach(func() *hub { return newHub(f.client, f.opts.Logger) })
+	return f.hubs.Attach(func() *hub { return newHub(f.client, &f.opts) })
 }
 
 func (f *factory) detach(h *hub) {
@@ -43,8 +45,13 @@ type hub struct {
 
 	ctx    context.Context // canceled by stop
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // the receive goroutines and the manager
-	kickCh chan struct{}  // wakes the manager (capacity 1)
+	wg     sync.WaitGroup   // the receive goroutines, the manager and the publisher
+	kickCh chan struct{}    // wakes the manager (capacity 1)
+	out    chan publish.Msg // the publish queue, PublishQueueSize messages
+
+	// dropped counts the messages dropped since the publish queue last
+	// had room (logged when it starts and when it stops).
+	dropped atomic.Int64
 
 	// mu guards the fields below. It is never held across a Redis call or
 	// a call into an adapter.
@@ -67,21 +74,84 @@ type subOp struct {
 	sub     bool
 }
 
-func newHub(client redis.UniversalClient, log *slog.Logger) *hub {
+func newHub(client redis.UniversalClient, o *Options) *hub {
 	_, cluster := client.(*redis.ClusterClient)
 	h := &hub{
 		client:    client,
 		cluster:   cluster,
-		log:       log,
+		log:       o.Logger.With("adapter", "sharded-redis"),
 		kickCh:    make(chan struct{}, 1),
+		out:       make(chan publish.Msg, PublishQueueSize),
 		routes:    make(map[string][]*Adapter),
 		conns:     make(map[int]*slotConn),
 		confirmed: make(map[string]bool),
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
-	h.wg.Add(1)
+	s := &publish.Sender{Client: client, Sharded: true, Timeout: o.RequestTimeout, Report: func(f publish.Failures) {
+		if f.NotSent > 0 {
+			h.log.Warn("socketio: sharded redis adapter: publish failed; other servers did not get these messages", "count", f.NotSent, "err", f.NotSentErr)
+		}
+		if f.Unknown > 0 {
+			h.log.Warn("socketio: sharded redis adapter: publish outcome unknown; other servers may have missed these messages", "count", f.Unknown, "err", f.UnknownErr)
+		}
+	}}
+	h.wg.Add(2)
 	go h.manage()
+	go func() {
+		defer h.wg.Done()
+		s.Run(h.ctx, h.out)
+	}()
 	return h
+}
+
+// offer queues a message without waiting; when the queue is full it is
+// dropped, the first drop and the count when the queue has room again
+// logged.
+func (h *hub) offer(channel string, payload []byte) {
+	if h.ctx.Err() != nil {
+		return
+	}
+	select {
+	case h.out <- publish.Msg{Channel: channel, Payload: payload}:
+		if n := h.dropped.Swap(0); n > 0 {
+			h.log.Warn("socketio: sharded redis adapter: publish queue has room again", "dropped", n)
+		}
+	default:
+		if h.dropped.Add(1) == 1 {
+			h.log.Warn("socketio: sharded redis adapter: publish queue full; messages to other servers dropped")
+		}
+	}
+}
+
+// enqueue queues a message, waiting for room until ctx or done ends; with
+// wait it also waits until the message is published (it is not sent once
+// ctx is done).
+func (h *hub) enqueue(ctx context.Context, done <-chan struct{}, channel string, payload []byte, wait bool) error {
+	m := publish.Msg{Channel: channel, Payload: payload}
+	if wait {
+		m.Ctx, m.Errc = ctx, make(chan error, 1)
+	}
+	select {
+	case h.out <- m:
+	case <-done:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("socketio: sharded redis adapter publish: %w", ctx.Err())
+	}
+	if !wait {
+		return nil
+	}
+	select {
+	case err := <-m.Errc:
+		if err != nil {
+			return fmt.Errorf("socketio: sharded redis adapter publish: %w", err)
+		}
+		return nil
+	case <-done:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("socketio: sharded redis adapter publish: %w", ctx.Err())
+	}
 }
 
 // stop closes every connection and waits for the hub's goroutines.
