@@ -61,7 +61,7 @@ func testShardedCluster(t *testing.T, mixed bool) {
 	for _, mode := range []sharded.SubscriptionMode{sharded.Static, sharded.Dynamic, sharded.DynamicPrivate} {
 		t.Run(string(mode), func(t *testing.T) {
 			var want []string
-			if mode != sharded.Static {
+			if mixed && mode != sharded.Static {
 				want = slices.DeleteFunc(slices.Clone(redisScenarios), func(s string) bool { return s == "join-leave" })
 				t.Setenv("REDIS_SCENARIOS", strings.Join(want, ","))
 			}

@@ -93,6 +93,9 @@ type Adapter struct {
 	response string
 	timeout  time.Duration
 	ready    chan struct{}
+	// recent sends broadcasts to rooms just joined or left on the
+	// namespace's channel (see Publish).
+	recent shardch.Recent
 
 	readyOnce sync.Once
 	closeOnce sync.Once
@@ -127,6 +130,7 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		ready:   make(chan struct{}),
 		rooms:   make(map[string]int),
 	}
+	a.recent.Grace = f.opts.RequestTimeout
 	a.Core = cluster.New(nsp, bus{a}, f.opts.RequestTimeout, f.opts.Logger.With("adapter", "sharded-redis"))
 	if a.mode != Static {
 		a.SetLocalRooms(dynamicRooms{a})
@@ -216,7 +220,12 @@ type bus struct{ a *Adapter }
 
 // Publish implements [cluster.Transport]: it queues m on the server's
 // publish queue (see [PublishQueueSize]) for the channel Node's
-// computeChannel picks. A broadcast without acks is dropped when the queue
+// computeChannel picks, except that for the request timeout after this
+// server published a SOCKETS_JOIN or SOCKETS_LEAVE naming a room, a
+// broadcast to that room goes on the namespace's channel, after the join
+// or leave, rather than on the room's channel, which the other servers
+// subscribe to (or leave) only once they handled it: Node's adapter
+// loses such a broadcast when it wins the race. A broadcast without acks is dropped when the queue
 // is full (logged); the other messages wait for room within ctx, and a
 // request (a message with a request id) first waits for the subscriptions
 // and then until Redis took it.
@@ -231,7 +240,8 @@ func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
 	if err != nil {
 		return err
 	}
-	ch := shardch.Publish(a.channel, string(a.mode), m)
+	a.recent.Note(a.channel, string(a.mode), m)
+	ch := a.recent.Channel(a.channel, string(a.mode), m)
 	if m.Type == cluster.Broadcast && m.RequestID == "" {
 		a.hub.offer(ch, enc)
 		return nil

@@ -78,6 +78,9 @@ type Opts struct {
 	Rooms    []string
 	Except   []string
 	Volatile bool
+	// Compress is the compress flag; nil when absent. Node's receivers
+	// apply it; sio's ignore it.
+	Compress *bool
 	// Timeout is the ack timeout flag of a broadcast with acks; 0 when
 	// absent.
 	Timeout time.Duration
@@ -88,6 +91,7 @@ var ErrMalformed = errors.New("socketio: malformed cluster adapter message")
 
 type jsonFlags struct {
 	Volatile bool     `json:"volatile,omitempty"`
+	Compress *bool    `json:"compress,omitempty"`
 	Timeout  *float64 `json:"timeout,omitempty"`
 }
 
@@ -164,7 +168,7 @@ func Encode(m *Message) ([]byte, error) {
 }
 
 func toJSONOpts(o *Opts) *jsonOpts {
-	j := &jsonOpts{Rooms: wire.NonNil(o.Rooms), Except: wire.NonNil(o.Except), Flags: &jsonFlags{Volatile: o.Volatile}}
+	j := &jsonOpts{Rooms: wire.NonNil(o.Rooms), Except: wire.NonNil(o.Except), Flags: &jsonFlags{Volatile: o.Volatile, Compress: o.Compress}}
 	if o.Timeout > 0 {
 		ms := float64(o.Timeout.Milliseconds())
 		j.Flags.Timeout = &ms
@@ -187,6 +191,9 @@ func encodeMsgpack(m *Message) ([]byte, error) {
 			flags := wire.Object{}
 			if m.Opts.Volatile {
 				flags = append(flags, wire.Member{Key: "volatile", Value: true})
+			}
+			if m.Opts.Compress != nil {
+				flags = append(flags, wire.Member{Key: "compress", Value: *m.Opts.Compress})
 			}
 			if m.Opts.Timeout > 0 {
 				flags = append(flags, wire.Member{Key: "timeout", Value: m.Opts.Timeout.Milliseconds()})
@@ -260,7 +267,7 @@ func Decode(b []byte) (*Message, error) {
 	if d.Opts != nil {
 		m.Opts = &Opts{Rooms: d.Opts.Rooms, Except: d.Opts.Except}
 		if f := d.Opts.Flags; f != nil {
-			m.Opts.Volatile = f.Volatile
+			m.Opts.Volatile, m.Opts.Compress = f.Volatile, f.Compress
 			if f.Timeout != nil && *f.Timeout > 0 {
 				m.Opts.Timeout = time.Duration(*f.Timeout * float64(time.Millisecond))
 			}
