@@ -109,12 +109,13 @@ type Adapter struct {
 
 // New returns a factory of sharded adapters for [socketio.Options].Adapter.
 // client is a *redis.Client (Redis 7 or later) or a *redis.ClusterClient.
-// The adapters of one New share its pub/sub connections: one per hash slot
-// of the channels in use with a cluster client (go-redis sends a
-// connection's channels again in one SSUBSCRIBE when it reconnects, which
-// must stay within a slot), one in all with a plain client. The factory
-// does no I/O; [Adapter.Start] waits for the subscriptions. opts may be
-// nil; it is copied.
+// The adapters of one New share its pub/sub connections: one in all with a
+// plain client, one per master owning a channel in use with a cluster
+// client (each channel subscribed with an SSUBSCRIBE of its own; see the
+// package doc for reconnection), and one publish queue
+// ([PublishQueueSize]) with one goroutine. The factory does no I/O;
+// [Adapter.Start] waits for the subscriptions. opts may be nil; it is
+// copied.
 func New(client redis.UniversalClient, opts *Options) func(nsp *socketio.Namespace) socketio.Adapter {
 	f := &factory{client: client, opts: opts.clone()}
 	return func(nsp *socketio.Namespace) socketio.Adapter {
