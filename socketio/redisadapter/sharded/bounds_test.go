@@ -17,28 +17,6 @@ import (
 	"github.com/siogo/sio/socketio/redisadapter/sharded"
 )
 
-// countHandler counts the records logging that the receive queue is full
-// (full) and adds up the "dropped" counts of the drained records (dropped).
-type countHandler struct {
-	full, dropped *atomic.Int64
-}
-
-func (h countHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h countHandler) Handle(_ context.Context, r slog.Record) error {
-	if strings.Contains(r.Message, "receive queue full") {
-		h.full.Add(1)
-	}
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "dropped" {
-			h.dropped.Add(a.Value.Int64())
-		}
-		return true
-	})
-	return nil
-}
-func (h countHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h countHandler) WithGroup(string) slog.Handler      { return h }
-
 // TestReceiveQueueBound blocks a namespace's handling on one message, then
 // floods it: it keeps ReceiveQueueSize messages, drops the rest (logged
 // once when it starts dropping, and with the count once drained), and
@@ -49,7 +27,7 @@ func TestReceiveQueueBound(t *testing.T) {
 	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rc.Close() })
 	var full, dropped atomic.Int64
-	log := slog.New(countHandler{full: &full, dropped: &dropped})
+	log := slog.New(logCounter{match: "receive queue full", n: &full, dropped: &dropped})
 	n := startNode(t, rc, &sharded.Options{SubscriptionMode: sharded.Static, Logger: log})
 	<-n.srv.Of("/").Adapter().(*sharded.Adapter).Ready()
 	var (

@@ -390,13 +390,21 @@ func (h *hub) requestRebuild(c *nodeConn) {
 	}
 }
 
-// retryLater queues op after rebuildPause.
-func (h *hub) retryLater(op subOp) {
+// pause waits rebuildPause; false when the hub stopped meanwhile.
+func (h *hub) pause() bool {
 	t := time.NewTimer(rebuildPause)
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return true
 	case <-h.ctx.Done():
+		return false
+	}
+}
+
+// retryLater queues op after rebuildPause.
+func (h *hub) retryLater(op subOp) {
+	if !h.pause() {
 		return
 	}
 	h.mu.Lock()
@@ -427,11 +435,7 @@ func (h *hub) rebuild(c *nodeConn) {
 	h.mu.Unlock()
 	_ = c.ps.Close()
 	h.log.Info("socketio: sharded redis adapter: subscribing a connection's channels again", "node", c.addr, "channels", len(again))
-	t := time.NewTimer(rebuildPause)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-h.ctx.Done():
+	if !h.pause() {
 		return
 	}
 	if cluster, ok := h.client.(*redis.ClusterClient); ok {
@@ -472,11 +476,7 @@ func (h *hub) receive(c *nodeConn) {
 			}
 			// A broken connection: go-redis reconnects on the next
 			// receive, and subscribes the channels again.
-			t := time.NewTimer(rebuildPause)
-			select {
-			case <-t.C:
-			case <-h.ctx.Done():
-				t.Stop()
+			if !h.pause() {
 				return
 			}
 			continue

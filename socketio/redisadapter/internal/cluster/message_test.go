@@ -23,10 +23,8 @@ type vectors struct {
 	} `json:"vectors"`
 }
 
-// TestNodeVectors decodes each message Node published and encodes it
-// again: msgpack messages give Node's bytes, JSON messages Node's value
-// (key order aside).
-func TestNodeVectors(t *testing.T) {
+func loadVectors(t *testing.T) vectors {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +33,14 @@ func TestNodeVectors(t *testing.T) {
 	if err := json.Unmarshal(b, &vs); err != nil {
 		t.Fatal(err)
 	}
+	return vs
+}
+
+// TestNodeVectors decodes each message Node published and encodes it
+// again: msgpack messages give Node's bytes, JSON messages Node's value
+// (key order aside).
+func TestNodeVectors(t *testing.T) {
+	vs := loadVectors(t)
 	if len(vs.Vectors) == 0 {
 		t.Fatal("no vectors")
 	}
@@ -153,14 +159,7 @@ func TestInlineBinary(t *testing.T) {
 // TestNodeBinaryServerSideEmit: Node's serverSideEmit("sse_bin",
 // Buffer.from([9])) decodes to data whose binary, inlined, is base64.
 func TestNodeBinaryServerSideEmit(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs vectors
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
+	vs := loadVectors(t)
 	for _, v := range vs.Vectors {
 		if v.Name != "server_side_emit_binary" {
 			continue
