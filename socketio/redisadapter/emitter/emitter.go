@@ -24,7 +24,9 @@
 //
 // An [Emitter] and the [BroadcastOperator]s derived from it are immutable:
 // each of To, In, Except, Volatile and Compress returns a new value, so they
-// can be shared and used from many goroutines at once.
+// can be shared and used from many goroutines at once (a sharded emitter's
+// memory of the rooms it just joined or left is shared by its copies and
+// safe for concurrent use).
 package emitter
 
 import (

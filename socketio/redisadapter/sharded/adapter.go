@@ -46,8 +46,10 @@ type Options struct {
 	ChannelPrefix string
 	// SubscriptionMode is Dynamic when empty.
 	SubscriptionMode SubscriptionMode
-	// RequestTimeout bounds requests, responses' publishing and Start;
-	// DefaultRequestTimeout when zero.
+	// RequestTimeout bounds requests, responses' publishing, a publish
+	// pipeline and Start, and is how long broadcasts to a room this server
+	// just named in a socketsJoin or socketsLeave go on the namespace's
+	// channel (see the package doc); DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
 	// Logger receives publish failures and malformed messages;
 	// slog.Default() when nil.
