@@ -336,8 +336,18 @@ func (h *hub) sub(channel string) {
 	}
 	c := h.conns[addr]
 	if c == nil {
+		// Only the manager opens connections: none can appear for addr
+		// while it connects without the lock.
+		h.mu.Unlock()
 		// SSubscribe with a channel connects to the node and subscribes.
-		c = &nodeConn{addr: addr, ps: node.SSubscribe(h.ctx, channel), channels: map[string]bool{channel: true}, unsubs: map[string]int{}}
+		ps := node.SSubscribe(h.ctx, channel)
+		h.mu.Lock()
+		if h.stopped || len(h.routes[channel]) == 0 {
+			h.mu.Unlock()
+			_ = ps.Close()
+			return
+		}
+		c = &nodeConn{addr: addr, ps: ps, channels: map[string]bool{channel: true}, unsubs: map[string]int{}}
 		h.conns[addr] = c
 		h.chanConn[channel] = c
 		h.wg.Add(1)

@@ -127,6 +127,7 @@ func TestClusterConnectionPerNode(t *testing.T) {
 
 	waitSubscribed(t, ra, channels, 1)
 	waitSubscribed(t, ra, []string{"socket.io#/n7#"}, 2)
+	t.Logf("%d namespaces, %d channels: %d pub/sub connections", namespaces, len(channels)+1, pubsubConns(t, ra, "sio-a"))
 	if n := pubsubConns(t, ra, "sio-a"); n < 1 || n > 3 {
 		t.Errorf("%d namespaces: %d pub/sub connections, want one per master at most (3)", namespaces, n)
 	}
