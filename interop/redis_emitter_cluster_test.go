@@ -20,12 +20,12 @@ import (
 	"github.com/siogo/sio/socketio/redisadapter/emitter"
 )
 
-// startEmitterGoNode serves a sio node that behaves as
+// startEmitterGoNode serves a sio node with adapter that behaves as
 // js/redis-emitter-server.mjs: sockets join the rooms their auth lists, and
 // a server-side "ping" goes to the node's own sockets as "sse".
-func startEmitterGoNode(t *testing.T, rc redis.UniversalClient) string {
+func startEmitterGoNode(t *testing.T, adapter func(*socketio.Namespace) socketio.Adapter) string {
 	t.Helper()
-	srv := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(rc, nil)})
+	srv := socketio.NewServer(&socketio.Options{Adapter: adapter})
 	for _, name := range []string{"/", "/chat"} {
 		nsp := srv.Of(name)
 		nsp.OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
@@ -114,10 +114,14 @@ func TestRedisEmitterMixedCluster(t *testing.T) {
 	rs := redistest.Start(t)
 	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rc.Close() })
-	urls := map[string]string{
-		"go":   startEmitterGoNode(t, rc),
-		"node": startNodeServer(t, "redis-emitter-server.mjs", "redis://"+rs.Addr),
-	}
+	node := startNodeServer(t, "redis-emitter-server.mjs", "redis://"+rs.Addr)
+	testEmitterMixed(t, startEmitterGoNode(t, redisadapter.New(rc, nil)), node, emitter.New(rc, nil))
+}
+
+// testEmitterMixed publishes with e to a sio node and a Node.js node, with
+// Go clients on both, and checks what each client receives.
+func testEmitterMixed(t *testing.T, goURL, nodeURL string, e *emitter.Emitter) {
+	urls := map[string]string{"go": goURL, "node": nodeURL}
 	rec := &emitterRecorder{notify: make(chan struct{}, 1)}
 	type sockSpec struct {
 		name, server, nsp string
@@ -160,7 +164,6 @@ func TestRedisEmitterMixedCluster(t *testing.T) {
 		}
 		socks[sp.name] = s
 	}
-	e := emitter.New(rc, nil)
 	ctx := context.Background()
 	// Each step ends with a marker to every socket still connected, so what
 	// arrived is complete when the markers are in.

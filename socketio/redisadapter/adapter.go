@@ -12,13 +12,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // DefaultRequestTimeout is how long a request (FetchSockets,
 // ServerSideEmit with acks, AllRooms) waits for the other servers when
 // Options.RequestTimeout is zero, as Node's requestsTimeout.
-const DefaultRequestTimeout = 5 * time.Second
+const DefaultRequestTimeout = request.DefaultTimeout
 
 // Bounds of the adapter's queues.
 const (
@@ -33,8 +34,6 @@ const (
 	// other namespaces. It is also the buffer between go-redis and the
 	// goroutine that hands the messages to the namespaces.
 	ReceiveQueueSize = 1024
-	// maxBatch bounds the messages sent in one pipeline.
-	maxBatch = 256
 )
 
 // ErrClosed is returned by the adapter's methods after Close.
@@ -65,6 +64,10 @@ func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
 // Unwrap returns the context error.
 func (e *TimeoutError) Unwrap() error { return e.Err }
 
+func newTimeoutError(kind string, got, expected int, err error) error {
+	return &TimeoutError{Type: kind, Got: got, Expected: expected, Err: err}
+}
+
 // Options configure the adapter; the zero value (or nil) means Node's
 // defaults.
 type Options struct {
@@ -92,12 +95,8 @@ func (o *Options) clone() Options {
 	if c.Key == "" {
 		c.Key = wire.DefaultKey
 	}
-	if c.RequestTimeout <= 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.RequestTimeout = request.Timeout(c.RequestTimeout)
+	c.Logger = request.Logger(c.Logger)
 	return c
 }
 
@@ -134,25 +133,14 @@ type Adapter struct {
 
 	closeOnce sync.Once
 
-	mu          sync.Mutex // guards closed, requests and ackRequests
-	closed      bool
-	requests    map[string]*pending
-	ackRequests map[string]*ackRequest
+	// reqs holds the requests waiting for responses and the broadcasts
+	// waiting for acks.
+	reqs *request.Table
 
 	inMu     sync.Mutex       // guards inbox, working and inClosed
 	inbox    []*redis.Message // received, not handled yet
 	working  bool             // a goroutine is handling the inbox
 	inClosed bool
-}
-
-// outMsg is one message for the publisher. errc, when set, gets the
-// result; ctx, when set, is the caller's: the message is not sent once it
-// is done.
-type outMsg struct {
-	channel string
-	payload []byte
-	ctx     context.Context
-	errc    chan error
 }
 
 // New returns an adapter factory for [socketio.Options].Adapter: each
@@ -187,8 +175,7 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		ch:            wire.NewChannels(f.opts.Key, nsp.Name(), uid),
 		log:           f.opts.Logger.With("nsp", nsp.Name(), "uid", uid),
 		ready:         make(chan struct{}),
-		requests:      make(map[string]*pending),
-		ackRequests:   make(map[string]*ackRequest),
+		reqs:          request.NewTable(f.opts.RequestTimeout, ErrClosed, newTimeoutError),
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.hub = f.attach()
@@ -252,14 +239,7 @@ func (a *Adapter) waitReady(ctx context.Context) error {
 func (a *Adapter) Close() error {
 	var err error
 	a.closeOnce.Do(func() {
-		a.mu.Lock()
-		a.closed = true
-		for id, p := range a.requests {
-			delete(a.requests, id)
-			p.finish(ErrClosed)
-		}
-		clear(a.ackRequests)
-		a.mu.Unlock()
+		a.reqs.Close()
 		a.cancel()
 		a.hub.unregister(a)
 		a.inMu.Lock()
@@ -361,7 +341,7 @@ func (a *Adapter) enqueueBroadcast(channel string, payload []byte) {
 		return
 	}
 	select {
-	case a.hub.out <- outMsg{channel: channel, payload: payload}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload}:
 	default:
 		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: publish queue full; messages not sent to other servers", 1,
 			slog.String("channel", channel))
@@ -375,7 +355,7 @@ func (a *Adapter) enqueue(ctx context.Context, channel string, payload []byte) e
 		return ErrClosed
 	}
 	select {
-	case a.hub.out <- outMsg{channel: channel, payload: payload}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload}:
 		return nil
 	case <-a.ctx.Done():
 		return ErrClosed
@@ -392,7 +372,7 @@ func (a *Adapter) publishWait(ctx context.Context, channel string, payload []byt
 	}
 	errc := make(chan error, 1)
 	select {
-	case a.hub.out <- outMsg{channel: channel, payload: payload, ctx: ctx, errc: errc}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload, Ctx: ctx, Errc: errc}:
 	case <-a.ctx.Done():
 		return ErrClosed
 	case <-ctx.Done():

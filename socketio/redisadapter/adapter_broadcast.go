@@ -4,20 +4,13 @@ import (
 	"bytes"
 	"context"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
-
-// ackRequest is a broadcast with acks this server sent, waiting for the
-// other servers' client counts and acks.
-type ackRequest struct {
-	clientCount func(int)
-	ack         func(*socketio.Args)
-}
 
 // Broadcast implements [socketio.Adapter]: it delivers p to the local
 // sockets, then, unless opts.Flags.Local, queues it for the other servers.
@@ -56,18 +49,9 @@ func (a *Adapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *
 		if err != nil {
 			return err
 		}
-		a.mu.Lock()
-		if a.closed {
-			a.mu.Unlock()
-			return ErrClosed
+		if err := a.reqs.AddAck(ctx, id, &request.Ack{ClientCount: clientCount, Ack: ack}); err != nil {
+			return err
 		}
-		a.ackRequests[id] = &ackRequest{clientCount: clientCount, ack: ack}
-		a.mu.Unlock()
-		context.AfterFunc(ctx, func() {
-			a.mu.Lock()
-			delete(a.ackRequests, id)
-			a.mu.Unlock()
-		})
 		if err := a.enqueue(ctx, a.ch.Request, b); err != nil {
 			return err
 		}
@@ -162,10 +146,7 @@ func (a *Adapter) onBroadcastRequest(r *wire.Request) {
 	if r.UID == a.uid || r.Packet == nil || r.Packet.Nsp != a.nsp.Name() {
 		return
 	}
-	a.mu.Lock()
-	_, own := a.ackRequests[r.RequestID]
-	a.mu.Unlock()
-	if own {
+	if a.reqs.Ack(r.RequestID) != nil {
 		return
 	}
 	p, ok := eventPacket(r.Packet)
@@ -176,28 +157,16 @@ func (a *Adapter) onBroadcastRequest(r *wire.Request) {
 	if r.Opts != nil && r.Opts.Flags != nil && r.Opts.Flags.Timeout != nil {
 		timeout = *r.Opts.Flags.Timeout
 	}
-	ctx, cancel := context.WithTimeout(a.ctx, timeout)
 	respCh := a.ch.ResponseChannelFor(r.UID, a.opts.PublishOnSpecificResponseChannel)
-	var (
-		mu       sync.Mutex
-		expected = -1
-		acked    int
-	)
-	done := func() {
-		if expected >= 0 && acked >= expected {
-			cancel()
-		}
+	broadcast := func(ctx context.Context, clientCount func(int), ack func(*socketio.Args)) error {
+		return a.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(r.Opts, false), clientCount, ack)
 	}
-	err := a.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(r.Opts, false),
+	request.AnswerAcks(a.ctx, timeout, broadcast,
 		func(n int) {
 			b, err := wire.EncodeResponse(&wire.Response{Type: wire.BroadcastClientCount, RequestID: r.RequestID, ClientCount: n})
 			if err == nil {
 				a.enqueueBroadcast(respCh, b)
 			}
-			mu.Lock()
-			expected = n
-			done()
-			mu.Unlock()
 		},
 		func(args *socketio.Args) {
 			resp := &wire.Response{Type: wire.BroadcastAck, RequestID: r.RequestID}
@@ -210,28 +179,19 @@ func (a *Adapter) onBroadcastRequest(r *wire.Request) {
 			} else {
 				a.log.Warn("socketio: redis adapter: cannot encode ack", "err", err)
 			}
-			mu.Lock()
-			acked++
-			done()
-			mu.Unlock()
 		})
-	if err != nil {
-		cancel()
-	}
 }
 
 // onAckResponse relays a BROADCAST_CLIENT_COUNT or BROADCAST_ACK to the
 // pending broadcast; it reports whether r belonged to one.
 func (a *Adapter) onAckResponse(r *wire.Response) bool {
-	a.mu.Lock()
-	req := a.ackRequests[r.RequestID]
-	a.mu.Unlock()
+	req := a.reqs.Ack(r.RequestID)
 	if req == nil {
 		return false
 	}
 	switch r.Type {
 	case wire.BroadcastClientCount:
-		req.clientCount(r.ClientCount)
+		req.ClientCount(r.ClientCount)
 	case wire.BroadcastAck:
 		args := socketio.NewArgs([]byte("[]"), nil)
 		if r.HasPacket {
@@ -244,7 +204,7 @@ func (a *Adapter) onAckResponse(r *wire.Response) bool {
 			raw = append(append(append(raw, '['), data...), ']')
 			args = socketio.NewArgs(raw, att)
 		}
-		req.ack(args)
+		req.Ack(args)
 	}
 	return true
 }

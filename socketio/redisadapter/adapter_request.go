@@ -7,33 +7,9 @@ import (
 	"sync"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
-
-// pending is a request waiting for the other servers' responses.
-type pending struct {
-	typ      wire.RequestType
-	expected int // responses awaited (servers, or servers-1 for SERVER_SIDE_EMIT)
-
-	mu        sync.Mutex
-	got       int
-	sockets   []*socketio.RemoteSocket
-	rooms     map[string]struct{}
-	responses []*socketio.Args
-	done      chan struct{}
-	err       error
-	finished  bool
-}
-
-func (p *pending) finish(err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.finished {
-		p.finished = true
-		p.err = err
-		close(p.done)
-	}
-}
 
 // ServerCount implements [socketio.Adapter]: the number of subscribers of
 // the request channel (PUBSUB NUMSUB), this server included, once Redis has
@@ -50,43 +26,19 @@ func (a *Adapter) ServerCount(ctx context.Context) (int, error) {
 	return a.hub.serverCount(ctx, a.ch.Request)
 }
 
-// request publishes r and waits for p.expected responses, the request
-// timeout or the end of ctx.
-func (a *Adapter) request(ctx context.Context, r *wire.Request, p *pending) error {
+// request publishes r and waits for p's responses, the request timeout
+// or the end of ctx, once Redis has confirmed the subscriptions.
+func (a *Adapter) request(ctx context.Context, r *wire.Request, p *request.Pending) error {
 	b, err := wire.EncodeRequest(r)
 	if err != nil {
 		return err
 	}
-	p.done = make(chan struct{})
-	a.mu.Lock()
-	if a.closed {
-		a.mu.Unlock()
-		return ErrClosed
-	}
-	a.requests[r.RequestID] = p
-	a.mu.Unlock()
-	defer func() {
-		a.mu.Lock()
-		delete(a.requests, r.RequestID)
-		a.mu.Unlock()
-	}()
-	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
-	defer cancel()
-	if err := a.waitReady(ctx); err != nil {
-		return err
-	}
-	if err := a.publishWait(ctx, a.ch.Request, b); err != nil {
-		return err
-	}
-	select {
-	case <-p.done:
-		return p.err
-	case <-ctx.Done():
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.finished = true
-		return &TimeoutError{Type: r.Type.String(), Got: p.got, Expected: p.expected, Err: ctx.Err()}
-	}
+	return a.reqs.Request(ctx, r.RequestID, p, func(ctx context.Context) error {
+		if err := a.waitReady(ctx); err != nil {
+			return err
+		}
+		return a.publishWait(ctx, a.ch.Request, b)
+	})
 }
 
 // requestOpts converts a selection for a request (rooms and except only).
@@ -111,12 +63,10 @@ func (a *Adapter) FetchSockets(ctx context.Context, opts *socketio.BroadcastOpti
 	if n <= 1 {
 		return local, nil
 	}
-	p := &pending{typ: wire.RemoteFetch, expected: n, got: 1, sockets: local}
+	p := request.NewPending(wire.RemoteFetch.String(), 1, n)
 	r := &wire.Request{UID: a.uid, RequestID: newUID(), Type: wire.RemoteFetch, Opts: requestOpts(opts)}
 	err = a.request(ctx, r, p)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.sockets, err
+	return p.Sockets(local), err
 }
 
 // AllRooms returns the rooms of every server (socket ids included), as
@@ -127,18 +77,9 @@ func (a *Adapter) AllRooms(ctx context.Context) ([]string, error) {
 	if err != nil || n <= 1 {
 		return local, err
 	}
-	p := &pending{typ: wire.AllRooms, expected: n, got: 1, rooms: make(map[string]struct{})}
-	for _, r := range local {
-		p.rooms[r] = struct{}{}
-	}
+	p := request.NewPending(wire.AllRooms.String(), 1, n)
 	err = a.request(ctx, &wire.Request{UID: a.uid, RequestID: newUID(), Type: wire.AllRooms}, p)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]string, 0, len(p.rooms))
-	for r := range p.rooms {
-		out = append(out, r)
-	}
-	return out, err
+	return p.Rooms(local), err
 }
 
 // AddSockets implements [socketio.Adapter]: local sockets join at once;
@@ -201,11 +142,9 @@ func (a *Adapter) ServerSideEmit(ctx context.Context, data []byte, withAck bool)
 		return nil, nil
 	}
 	r.RequestID = newUID()
-	p := &pending{typ: wire.ServerSideEmit, expected: n - 1}
+	p := request.NewPending(wire.ServerSideEmit.String(), 0, n-1)
 	err = a.request(ctx, r, p)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.responses, err
+	return p.Responses(), err
 }
 
 // onRequest handles a message of the request channel, as Node's onrequest.
@@ -245,13 +184,7 @@ func (a *Adapter) onRequest(payload []byte) {
 
 // isOwn reports whether r is one of this server's requests.
 func (a *Adapter) isOwn(r *wire.Request) bool {
-	if r.UID == a.uid {
-		return true
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	_, ok := a.requests[r.RequestID]
-	return ok
+	return r.UID == a.uid || a.reqs.Pending(r.RequestID) != nil
 }
 
 func (a *Adapter) respond(r *wire.Request, resp *wire.Response) {
@@ -301,7 +234,7 @@ func (a *Adapter) onRemoteFetch(r *wire.Request) {
 	local, _ := a.MemoryAdapter.FetchSockets(a.ctx, localOpts(r.Opts, false))
 	socks := make([]wire.RemoteSocket, 0, len(local))
 	for _, s := range local {
-		socks = append(socks, a.wireSocket(s))
+		socks = append(socks, request.WireSocket(s, a.log))
 	}
 	a.respond(r, &wire.Response{Type: wire.NoType, RequestID: r.RequestID, RemoteSockets: socks})
 }
@@ -357,40 +290,24 @@ func (a *Adapter) onResponse(payload []byte) {
 	if a.onAckResponse(r) {
 		return
 	}
-	a.mu.Lock()
-	p := a.requests[r.RequestID]
-	a.mu.Unlock()
+	p := a.reqs.Pending(r.RequestID)
 	if p == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.finished {
-		return
-	}
-	switch p.typ {
-	case wire.RemoteFetch:
-		p.got++
-		for _, s := range r.RemoteSockets {
-			p.sockets = append(p.sockets, localSocket(&s))
+	switch p.Kind() {
+	case wire.RemoteFetch.String():
+		socks := make([]*socketio.RemoteSocket, 0, len(r.RemoteSockets))
+		for i := range r.RemoteSockets {
+			socks = append(socks, request.LocalSocket(&r.RemoteSockets[i]))
 		}
-	case wire.AllRooms:
-		p.got++
-		for _, room := range r.Rooms {
-			p.rooms[room] = struct{}{}
-		}
-	case wire.ServerSideEmit:
-		p.got++
+		p.AddSockets(socks...)
+	case wire.AllRooms.String():
+		p.AddRooms(r.Rooms...)
+	case wire.ServerSideEmit.String():
 		raw := []byte("[]")
 		if r.Data != nil {
 			raw = append(append([]byte{'['}, r.Data...), ']')
 		}
-		p.responses = append(p.responses, socketio.NewArgs(raw, nil))
-	default:
-		return
-	}
-	if p.got >= p.expected {
-		p.finished = true
-		close(p.done)
+		p.AddArgs(socketio.NewArgs(raw, nil))
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 )
 
 // MaxRedisCalls bounds the Redis commands (PUBSUB NUMSUB) in flight on
@@ -25,33 +27,18 @@ const MaxRedisCalls = 64
 type factory struct {
 	client redis.UniversalClient
 	opts   Options
-
-	mu  sync.Mutex // guards hub
-	hub *hub
+	hubs   request.Shared[*hub]
 }
 
 // attach returns the running hub, starting one if needed, and counts a on
 // it.
 func (f *factory) attach() *hub {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.hub == nil {
-		f.hub = newHub(f.client, f.opts)
-	}
-	f.hub.adapters++
-	return f.hub
+	return f.hubs.Attach(func() *hub { return newHub(f.client, f.opts) })
 }
 
 // detach uncounts an adapter of h and stops h when it was the last one.
 func (f *factory) detach(h *hub) error {
-	f.mu.Lock()
-	h.adapters--
-	last := h.adapters == 0
-	if last && f.hub == h {
-		f.hub = nil
-	}
-	f.mu.Unlock()
-	if !last {
+	if !f.hubs.Detach(h) {
 		return nil
 	}
 	return h.stop()
@@ -67,8 +54,6 @@ type hub struct {
 	client redis.UniversalClient
 	opts   Options
 	faults *faultLog
-	// adapters counts the adapters attached; guarded by factory.mu.
-	adapters int
 
 	ctx    context.Context // canceled by stop
 	cancel context.CancelFunc

@@ -20,6 +20,7 @@ import (
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
 	"github.com/siogo/sio/socketio/redisadapter/emitter"
+	"github.com/siogo/sio/socketio/redisadapter/sharded"
 )
 
 // waitTimeout bounds every wait for a delivery; it is far above what a
@@ -32,11 +33,55 @@ type node struct {
 	hs  *httptest.Server
 }
 
+// variant is one kind of cluster: the servers' adapter and the emitter
+// that matches it.
+type variant struct {
+	name    string
+	adapter func(rc redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter
+	emitter func(rc redis.UniversalClient) *emitter.Emitter
+	sharded bool
+}
+
+func shardedVariant(mode sharded.SubscriptionMode) variant {
+	return variant{
+		name: "sharded-" + string(mode),
+		adapter: func(rc redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+			return sharded.New(rc, &sharded.Options{SubscriptionMode: mode})
+		},
+		emitter: func(rc redis.UniversalClient) *emitter.Emitter {
+			return emitter.NewSharded(rc, &emitter.ShardedOptions{SubscriptionMode: mode})
+		},
+		sharded: true,
+	}
+}
+
+// variants are the classic adapter with New's emitter and the sharded
+// adapter, in each subscription mode, with NewSharded's.
+var variants = []variant{
+	{
+		name: "classic",
+		adapter: func(rc redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+			return redisadapter.New(rc, nil)
+		},
+		emitter: func(rc redis.UniversalClient) *emitter.Emitter { return emitter.New(rc, nil) },
+	},
+	shardedVariant(sharded.Static),
+	shardedVariant(sharded.Dynamic),
+	shardedVariant(sharded.DynamicPrivate),
+}
+
+// forEachVariant runs test once per variant, in a subtest.
+func forEachVariant(t *testing.T, test func(t *testing.T, v variant)) {
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) { test(t, v) })
+	}
+}
+
 // startNode starts a server whose sockets join the rooms their auth
 // payload lists ({"rooms":[...]}), on "/" and "/chat".
-func startNode(t *testing.T, rc redis.UniversalClient) *node {
+func startNode(t *testing.T, rc redis.UniversalClient, v variant) *node {
 	t.Helper()
-	srv := socketio.NewServer(&socketio.Options{Adapter: redisadapter.New(rc, nil)})
+	srv := socketio.NewServer(&socketio.Options{Adapter: v.adapter(rc)})
 	join := func(_ context.Context, s *socketio.Socket, auth []byte) error {
 		var a struct{ Rooms []string }
 		if len(auth) > 0 {
@@ -166,11 +211,13 @@ func hasAll(want ...string) func([]string) bool {
 	}
 }
 
-func TestEmitterCluster(t *testing.T) {
+func TestEmitterCluster(t *testing.T) { forEachVariant(t, testEmitterCluster) }
+
+func testEmitterCluster(t *testing.T, v variant) {
 	rs := redistest.Start(t)
 	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rc.Close() })
-	a, b := startNode(t, rc), startNode(t, rc)
+	a, b := startNode(t, rc, v), startNode(t, rc, v)
 	rec := newRecorder()
 	socks := []*sock{
 		connect(t, rec, a, "a1", "/", "r1"),
@@ -182,7 +229,7 @@ func TestEmitterCluster(t *testing.T) {
 	// The emitter's own client, as a separate process would have.
 	ec := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = ec.Close() })
-	e := emitter.New(ec, nil)
+	e := v.emitter(ec)
 	ctx := context.Background()
 
 	// flush publishes a marker to every socket and returns what arrived
@@ -318,12 +365,14 @@ func TestEmitterCluster(t *testing.T) {
 	roomMembers(t, "/chat", "r1", "c1")
 }
 
-func TestEmitterDisconnectSockets(t *testing.T) {
+func TestEmitterDisconnectSockets(t *testing.T) { forEachVariant(t, testEmitterDisconnectSockets) }
+
+func testEmitterDisconnectSockets(t *testing.T, v variant) {
 	rs := redistest.Start(t)
 	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rc.Close() })
-	nodes := []*node{startNode(t, rc), startNode(t, rc)}
-	e := emitter.New(rc, nil)
+	nodes := []*node{startNode(t, rc, v), startNode(t, rc, v)}
+	e := v.emitter(rc)
 	ctx := context.Background()
 	tests := []struct {
 		name  string
@@ -403,11 +452,13 @@ func TestEmitterDisconnectSockets(t *testing.T) {
 	}
 }
 
-func TestEmitterServerSideEmit(t *testing.T) {
+func TestEmitterServerSideEmit(t *testing.T) { forEachVariant(t, testEmitterServerSideEmit) }
+
+func testEmitterServerSideEmit(t *testing.T, v variant) {
 	rs := redistest.Start(t)
 	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rc.Close() })
-	nodes := []*node{startNode(t, rc), startNode(t, rc)}
+	nodes := []*node{startNode(t, rc, v), startNode(t, rc, v)}
 	type call struct {
 		server, nsp, args string
 		ack               bool
@@ -424,7 +475,7 @@ func TestEmitterServerSideEmit(t *testing.T) {
 			})
 		}
 	}
-	e := emitter.New(rc, nil)
+	e := v.emitter(rc)
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -435,6 +486,15 @@ func TestEmitterServerSideEmit(t *testing.T) {
 		{"main namespace", e, []any{"hello", 1, map[string]int{"n": 2}}, `"hello",1,{"n":2}`},
 		{"no args", e, nil, ""},
 		{"other namespace", e.Of("chat"), []any{[]string{"a"}}, `["a"]`},
+	}
+	if v.sharded {
+		// Binary travels as msgpack; sio hands it over as base64.
+		tests = append(tests, struct {
+			name string
+			e    *emitter.Emitter
+			args []any
+			want string
+		}{"binary", e, []any{[]byte{1, 2}, map[string]any{"b": []byte{3}}}, `"AQI=",{"b":"Aw=="}`})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -467,11 +527,13 @@ func TestEmitterServerSideEmit(t *testing.T) {
 	}
 }
 
-func TestEmitterErrors(t *testing.T) {
+func TestEmitterErrors(t *testing.T) { forEachVariant(t, testEmitterErrors) }
+
+func testEmitterErrors(t *testing.T, v variant) {
 	rs := redistest.Start(t)
 	rc := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	t.Cleanup(func() { _ = rc.Close() })
-	e := emitter.New(rc, nil)
+	e := v.emitter(rc)
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -486,6 +548,12 @@ func TestEmitterErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.want == emitter.ErrBinaryServerSideEmit && v.sharded {
+				if err := tc.call(); err != nil {
+					t.Errorf("sharded binary server-side emit: %v", err)
+				}
+				return
+			}
 			err := tc.call()
 			if err == nil {
 				t.Fatal("no error")
@@ -498,7 +566,7 @@ func TestEmitterErrors(t *testing.T) {
 	// A closed client's error is returned.
 	closed := redis.NewClient(&redis.Options{Addr: rs.Addr})
 	_ = closed.Close()
-	if err := emitter.New(closed, nil).Emit(ctx, "x"); !errors.Is(err, redis.ErrClosed) {
+	if err := v.emitter(closed).Emit(ctx, "x"); !errors.Is(err, redis.ErrClosed) {
 		t.Errorf("Emit on a closed client: %v, want redis.ErrClosed", err)
 	}
 }

@@ -1,14 +1,21 @@
-// Package emitter publishes to a cluster of Socket.IO servers that use the
-// classic Redis adapter (socketio/redisadapter, or Node's
-// @socket.io/redis-adapter) from a process that serves no clients. It is the
-// Go counterpart of Node's @socket.io/redis-emitter 5.x and writes the same
-// messages on the same channels, byte for byte:
+// Package emitter publishes to a cluster of Socket.IO servers that use a
+// Redis adapter from a process that serves no clients. [New] is for the
+// classic adapter (socketio/redisadapter, or Node's
+// @socket.io/redis-adapter createAdapter), [NewSharded] for the sharded
+// one (socketio/redisadapter/sharded, or Node's createShardedAdapter); both
+// return an [Emitter] with the same methods.
+//
+// New is the Go counterpart of Node's @socket.io/redis-emitter 5.x and
+// writes the same messages on the same channels, byte for byte:
 //
 //   - Emit publishes the msgpack array ["emitter", packet, opts] on
 //     "<key>#<nsp>#", or on "<key>#<nsp>#<room>#" when exactly one room is
 //     targeted;
 //   - SocketsJoin, SocketsLeave, DisconnectSockets and ServerSideEmit publish
 //     JSON requests on "<key>-request#<nsp>#".
+//
+// NewSharded, which Node lacks, publishes what a sharded server publishes
+// for the same call (see [NewSharded]).
 //
 // Like Node's emitter it only publishes: it subscribes to nothing, waits for
 // no answer, and so supports no acknowledgements and cannot tell how many
@@ -17,7 +24,9 @@
 //
 // An [Emitter] and the [BroadcastOperator]s derived from it are immutable:
 // each of To, In, Except, Volatile and Compress returns a new value, so they
-// can be shared and used from many goroutines at once.
+// can be shared and used from many goroutines at once (a sharded emitter's
+// memory of the rooms it just joined or left is shared by its copies and
+// safe for concurrent use).
 package emitter
 
 import (
@@ -30,6 +39,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/socketio/parser"
+	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
@@ -64,6 +74,7 @@ type Emitter struct {
 	client redis.UniversalClient
 	key    string
 	nsp    string
+	shard  *shardConf // nil for the classic adapter's messages
 }
 
 // New returns an Emitter for the main namespace "/" that publishes through
@@ -83,7 +94,7 @@ func (e *Emitter) Of(nsp string) *Emitter {
 	if len(nsp) == 0 || nsp[0] != '/' {
 		nsp = "/" + nsp
 	}
-	return &Emitter{client: e.client, key: e.key, nsp: nsp}
+	return &Emitter{client: e.client, key: e.key, nsp: nsp, shard: e.shard}
 }
 
 // Namespace returns the emitter's namespace, such as "/" or "/chat".
@@ -138,11 +149,16 @@ func (e *Emitter) DisconnectSockets(ctx context.Context, close bool) error {
 // io.on(event) in Node) receive it with no ack function: like Node's
 // emitter, it supports no acknowledgements. The arguments are encoded as
 // JSON as socketio's Emit encodes them; an argument holding binary data
-// ([]byte) is refused with [ErrBinaryServerSideEmit].
+// ([]byte) is refused with [ErrBinaryServerSideEmit] by a classic emitter,
+// and sent as msgpack binary by a sharded one (a sio server's handler gets
+// it as a base64 string, which Args.Decode turns into a []byte).
 func (e *Emitter) ServerSideEmit(ctx context.Context, event string, args ...any) error {
 	data, attachments, err := parser.MarshalArgs(append([]any{event}, args...)...)
 	if err != nil {
 		return err
+	}
+	if e.shard != nil {
+		return e.publishSharded(ctx, &cluster.Message{Type: cluster.ServerSideEmit, Data: data, Attachments: attachments})
 	}
 	if len(attachments) > 0 {
 		return ErrBinaryServerSideEmit
@@ -235,6 +251,9 @@ func (o *BroadcastOperator) Emit(ctx context.Context, event string, args ...any)
 	if err != nil {
 		return err
 	}
+	if o.e.shard != nil {
+		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.Broadcast, Data: data, Attachments: attachments, Opts: o.shardedOpts()})
+	}
 	p := &wire.Packet{Type: int(parser.Event), Nsp: o.e.nsp, Data: wire.JSONData{JSON: data, Attachments: attachments}}
 	msg, err := wire.EncodeEmitterBroadcast(UID, p, o.rooms, o.except, o.flags)
 	if err != nil {
@@ -250,11 +269,17 @@ func (o *BroadcastOperator) opts() *wire.BroadcastOptions {
 
 // SocketsJoin makes the selected sockets, on every server, join rooms.
 func (o *BroadcastOperator) SocketsJoin(ctx context.Context, rooms ...string) error {
+	if o.e.shard != nil {
+		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.SocketsJoin, Opts: o.shardedOpts(), Rooms: wire.NonNil(rooms)})
+	}
 	return o.e.publishRequest(ctx, &wire.Request{Type: wire.RemoteJoin, Opts: o.opts(), Rooms: wire.NonNil(rooms)})
 }
 
 // SocketsLeave makes the selected sockets, on every server, leave rooms.
 func (o *BroadcastOperator) SocketsLeave(ctx context.Context, rooms ...string) error {
+	if o.e.shard != nil {
+		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.SocketsLeave, Opts: o.shardedOpts(), Rooms: wire.NonNil(rooms)})
+	}
 	return o.e.publishRequest(ctx, &wire.Request{Type: wire.RemoteLeave, Opts: o.opts(), Rooms: wire.NonNil(rooms)})
 }
 
@@ -262,5 +287,8 @@ func (o *BroadcastOperator) SocketsLeave(ctx context.Context, rooms ...string) e
 // close true their underlying connections are closed too (and the other
 // namespaces' sockets on them disconnected).
 func (o *BroadcastOperator) DisconnectSockets(ctx context.Context, close bool) error {
+	if o.e.shard != nil {
+		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.DisconnectSockets, Opts: o.shardedOpts(), Close: close})
+	}
 	return o.e.publishRequest(ctx, &wire.Request{Type: wire.RemoteDisconnect, Opts: o.opts(), Close: close})
 }

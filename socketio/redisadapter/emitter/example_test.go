@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/socketio/redisadapter/emitter"
+	"github.com/siogo/sio/socketio/redisadapter/sharded"
 )
 
 // A process that serves no clients (a worker, a cron job) talks to the
@@ -38,4 +39,28 @@ func ExampleNew() {
 	// The servers' handlers set with Namespace.OnServerSideEmit (or
 	// io.on("reload", ...) in Node) receive this, with no ack.
 	_ = e.ServerSideEmit(ctx, "reload", "config.json")
+}
+
+// A process that serves no clients publishes to servers that use the
+// sharded adapter (Go's sharded.New or Node's createShardedAdapter) on a
+// Redis Cluster. The subscription mode must be the servers'.
+func ExampleNewSharded() {
+	client := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:7000"}})
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	e := emitter.NewSharded(client, &emitter.ShardedOptions{SubscriptionMode: sharded.Dynamic})
+
+	// One room: published on the room's own channel ("socket.io#/#admins#"),
+	// which only the servers with sockets in it subscribe to.
+	_ = e.To("admins").Emit(ctx, "stats", map[string]int{"users": 42})
+	// Several rooms, except, volatile: on the namespace's channel.
+	if err := e.Of("/chat").To("a", "b").Except("muted").Volatile().Emit(ctx, "news"); err != nil {
+		log.Print(err)
+	}
+	// Room changes, disconnections and server-side events, as with New;
+	// server-side events may carry binary here.
+	_ = e.In("user:42").SocketsJoin(ctx, "premium")
+	_ = e.ServerSideEmit(ctx, "reload", []byte("config"))
 }

@@ -11,13 +11,15 @@ import (
 
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
+	"github.com/siogo/sio/socketio/redisadapter/internal/shardch"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
 // DefaultRequestTimeout is how long a request (FetchSockets,
 // ServerSideEmit with acks) waits for the other servers, and Start for the
 // subscriptions, when Options.RequestTimeout is zero (Node's 5 s).
-const DefaultRequestTimeout = 5 * time.Second
+const DefaultRequestTimeout = request.DefaultTimeout
 
 // SubscriptionMode says which channels a namespace subscribes to, as
 // Node's subscriptionMode option.
@@ -27,14 +29,14 @@ type SubscriptionMode string
 const (
 	// Static: two channels per namespace, every broadcast on the
 	// namespace's channel. For many (dynamic) namespaces.
-	Static SubscriptionMode = "static"
+	Static SubscriptionMode = shardch.Static
 	// Dynamic (the default): also one channel per room that Node's
 	// adapter sends single-room broadcasts to (every room whose name is
 	// not 20 characters long, Node's test for a socket id), so that such a
 	// broadcast reaches only the servers with sockets in the room.
-	Dynamic SubscriptionMode = "dynamic"
+	Dynamic SubscriptionMode = shardch.Dynamic
 	// DynamicPrivate: one channel per room, socket ids included.
-	DynamicPrivate SubscriptionMode = "dynamic-private"
+	DynamicPrivate SubscriptionMode = shardch.DynamicPrivate
 )
 
 // Options configure the adapter; the zero value (or nil) means Node's
@@ -44,8 +46,10 @@ type Options struct {
 	ChannelPrefix string
 	// SubscriptionMode is Dynamic when empty.
 	SubscriptionMode SubscriptionMode
-	// RequestTimeout bounds requests, responses' publishing and Start;
-	// DefaultRequestTimeout when zero.
+	// RequestTimeout bounds requests, responses' publishing, a publish
+	// pipeline and Start, and is how long broadcasts to a room this server
+	// just named in a socketsJoin or socketsLeave go on the namespace's
+	// channel (see the package doc); DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
 	// Logger receives publish failures and malformed messages;
 	// slog.Default() when nil.
@@ -63,12 +67,8 @@ func (o *Options) clone() Options {
 	if c.SubscriptionMode == "" {
 		c.SubscriptionMode = Dynamic
 	}
-	if c.RequestTimeout <= 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.RequestTimeout = request.Timeout(c.RequestTimeout)
+	c.Logger = request.Logger(c.Logger)
 	return c
 }
 
@@ -95,6 +95,9 @@ type Adapter struct {
 	response string
 	timeout  time.Duration
 	ready    chan struct{}
+	// recent sends broadcasts to rooms just joined or left on the
+	// namespace's channel (see Publish).
+	recent shardch.Recent
 
 	readyOnce sync.Once
 	closeOnce sync.Once
@@ -108,12 +111,13 @@ type Adapter struct {
 
 // New returns a factory of sharded adapters for [socketio.Options].Adapter.
 // client is a *redis.Client (Redis 7 or later) or a *redis.ClusterClient.
-// The adapters of one New share its pub/sub connections: one per hash slot
-// of the channels in use with a cluster client (go-redis sends a
-// connection's channels again in one SSUBSCRIBE when it reconnects, which
-// must stay within a slot), one in all with a plain client. The factory
-// does no I/O; [Adapter.Start] waits for the subscriptions. opts may be
-// nil; it is copied.
+// The adapters of one New share its pub/sub connections: one in all with a
+// plain client, one per master owning a channel in use with a cluster
+// client (each channel subscribed with an SSUBSCRIBE of its own; see the
+// package doc for reconnection), and one publish queue
+// ([PublishQueueSize]) with one goroutine. The factory does no I/O;
+// [Adapter.Start] waits for the subscriptions. opts may be nil; it is
+// copied.
 func New(client redis.UniversalClient, opts *Options) func(nsp *socketio.Namespace) socketio.Adapter {
 	f := &factory{client: client, opts: opts.clone()}
 	return func(nsp *socketio.Namespace) socketio.Adapter {
@@ -129,11 +133,12 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		ready:   make(chan struct{}),
 		rooms:   make(map[string]int),
 	}
+	a.recent.Grace = f.opts.RequestTimeout
 	a.Core = cluster.New(nsp, bus{a}, f.opts.RequestTimeout, f.opts.Logger.With("adapter", "sharded-redis"))
 	if a.mode != Static {
 		a.SetLocalRooms(dynamicRooms{a})
 	}
-	a.channel = f.opts.ChannelPrefix + "#" + nsp.Name() + "#"
+	a.channel = shardch.Namespace(f.opts.ChannelPrefix, nsp.Name())
 	a.response = a.channel + a.UID() + "#"
 	a.hub = f.attach()
 	a.hub.subscribe(a.channel, a)
@@ -194,17 +199,9 @@ func (a *Adapter) Close() error {
 
 // separateChannel reports whether Node's adapter sends a single-room
 // broadcast to room on the room's own channel (its computeChannel).
-func (a *Adapter) separateChannel(room string) bool {
-	switch a.mode {
-	case Dynamic:
-		return len(room) != 20
-	case DynamicPrivate:
-		return true
-	}
-	return false
-}
+func (a *Adapter) separateChannel(room string) bool { return shardch.Separate(string(a.mode), room) }
 
-func (a *Adapter) roomChannel(room string) string { return a.channel + room + "#" }
+func (a *Adapter) roomChannel(room string) string { return shardch.Room(a.channel, room) }
 
 // waitReady waits, within ctx, until Redis has confirmed the namespace's
 // channels, so that this server counts in ServerCount and the responses to
@@ -224,10 +221,17 @@ func (a *Adapter) waitReady(ctx context.Context) error {
 // the adapter's own ServerCount).
 type bus struct{ a *Adapter }
 
-// Publish implements [cluster.Transport]: Node's computeChannel picks the room's
-// channel for a single-room broadcast without acks in the dynamic modes. A
-// request (a message with a request id) first waits for the
-// subscriptions.
+// Publish implements [cluster.Transport]: it queues m on the server's
+// publish queue (see [PublishQueueSize]) for the channel Node's
+// computeChannel picks, except that for the request timeout after this
+// server published a SOCKETS_JOIN or SOCKETS_LEAVE naming a room, a
+// broadcast to that room goes on the namespace's channel, after the join
+// or leave, rather than on the room's channel, which the other servers
+// subscribe to (or leave) only once they handled it: Node's adapter
+// loses such a broadcast when it wins the race. A broadcast without acks is dropped when the queue
+// is full (logged); the other messages wait for room within ctx, and a
+// request (a message with a request id) first waits for the subscriptions
+// and then until Redis took it.
 func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
 	a := b.a
 	if m.RequestID != "" {
@@ -239,21 +243,26 @@ func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
 	if err != nil {
 		return err
 	}
-	ch := a.channel
-	if m.Type == cluster.Broadcast && m.RequestID == "" && m.Opts != nil && len(m.Opts.Rooms) == 1 && a.separateChannel(m.Opts.Rooms[0]) {
-		ch = a.roomChannel(m.Opts.Rooms[0])
+	a.recent.Note(a.channel, string(a.mode), m)
+	ch := a.recent.Channel(a.channel, string(a.mode), m)
+	if m.Type == cluster.Broadcast && m.RequestID == "" {
+		a.hub.offer(ch, enc)
+		return nil
 	}
-	return a.hub.client.SPublish(ctx, ch, enc).Err()
+	return a.hub.enqueue(ctx, a.Done(), ch, enc, m.RequestID != "")
 }
 
-// PublishResponse implements [cluster.Transport].
-func (b bus) PublishResponse(ctx context.Context, requester string, m *cluster.Message) error {
+// PublishResponse implements [cluster.Transport]: responses are queued
+// without waiting, dropped when the queue is full (the requester then
+// times out).
+func (b bus) PublishResponse(_ context.Context, requester string, m *cluster.Message) error {
 	a := b.a
 	enc, err := cluster.Encode(m)
 	if err != nil {
 		return err
 	}
-	return a.hub.client.SPublish(ctx, a.channel+requester+"#", enc).Err()
+	a.hub.offer(a.channel+requester+"#", enc)
+	return nil
 }
 
 // ServerCount implements [cluster.Transport], once the namespace's

@@ -9,12 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
+	"github.com/siogo/sio/socketio/redisadapter/internal/request"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
@@ -58,11 +58,9 @@ type Core struct {
 	ctx    context.Context // canceled by close
 	cancel context.CancelFunc
 
-	// mu guards the maps and closed; never held across a foreign call.
-	mu          sync.Mutex
-	closed      bool
-	requests    map[string]*pending
-	ackRequests map[string]*ackRequest
+	// reqs holds the requests waiting for responses and the broadcasts
+	// waiting for acks.
+	reqs *request.Table
 
 	// inMu guards the inbox, bounded by ReceiveQueueSize.
 	inMu    sync.Mutex
@@ -78,32 +76,6 @@ type LocalRooms interface {
 	DelSockets(ctx context.Context, opts *socketio.BroadcastOptions, rooms []string) error
 }
 
-type ackRequest struct {
-	clientCount func(int)
-	ack         func(*socketio.Args)
-}
-
-// pending is a request (FETCH_SOCKETS, SERVER_SIDE_EMIT with ack) waiting
-// for expected responses; responses beyond expected are ignored.
-type pending struct {
-	typ      MessageType
-	expected int
-
-	mu        sync.Mutex // guards the fields below
-	got       int
-	sockets   []*socketio.RemoteSocket
-	responses []*socketio.Args
-	done      chan struct{}
-	finished  bool
-}
-
-func (p *pending) finish() {
-	if !p.finished {
-		p.finished = true
-		close(p.done)
-	}
-}
-
 // New returns the core of nsp's adapter, which publishes through t and
 // bounds each request by timeout and logs to log.
 func New(nsp *socketio.Namespace, t Transport, timeout time.Duration, log *slog.Logger) *Core {
@@ -115,8 +87,7 @@ func New(nsp *socketio.Namespace, t Transport, timeout time.Duration, log *slog.
 		t:             t,
 		timeout:       timeout,
 		log:           log.With("nsp", nsp.Name(), "uid", uid),
-		requests:      make(map[string]*pending),
-		ackRequests:   make(map[string]*ackRequest),
+		reqs:          request.NewTable(timeout, ErrClosed, timeoutError),
 	}
 	c.local = c.MemoryAdapter
 	c.ctx, c.cancel = context.WithCancel(context.Background())
@@ -148,16 +119,7 @@ func (c *Core) SetLocalRooms(l LocalRooms) { c.local = l }
 // Close fails the pending requests, drops the inbox and waits for the
 // inbox goroutine.
 func (c *Core) Close() {
-	c.mu.Lock()
-	c.closed = true
-	for id, p := range c.requests {
-		delete(c.requests, id)
-		p.mu.Lock()
-		p.finish()
-		p.mu.Unlock()
-	}
-	clear(c.ackRequests)
-	c.mu.Unlock()
+	c.reqs.Close()
 	c.cancel()
 	c.inMu.Lock()
 	c.inbox = nil
@@ -205,18 +167,9 @@ func (c *Core) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *soc
 			timeout = max(time.Until(d), time.Millisecond)
 		}
 		id := newUID()
-		c.mu.Lock()
-		if c.closed {
-			c.mu.Unlock()
-			return ErrClosed
+		if err := c.reqs.AddAck(ctx, id, &request.Ack{ClientCount: clientCount, Ack: ack}); err != nil {
+			return err
 		}
-		c.ackRequests[id] = &ackRequest{clientCount: clientCount, ack: ack}
-		c.mu.Unlock()
-		context.AfterFunc(ctx, func() {
-			c.mu.Lock()
-			delete(c.ackRequests, id)
-			c.mu.Unlock()
-		})
 		m := c.message(Broadcast)
 		m.RequestID = id
 		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
@@ -275,40 +228,18 @@ func (c *Core) DisconnectSockets(ctx context.Context, opts *socketio.BroadcastOp
 	return c.MemoryAdapter.DisconnectSockets(ctx, opts, close)
 }
 
-// request publishes m and waits for p.expected responses, until the
-// request timeout or the end of ctx.
-func (c *Core) request(ctx context.Context, m *Message, p *pending) error {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	p.done = make(chan struct{})
+// timeoutError is the error of a request that timed out.
+func timeoutError(kind string, got, expected int, err error) error {
+	return fmt.Errorf("%w: %s: %d of %d responses: %w", ErrTimeout, kind, got, expected, err)
+}
+
+// request publishes m and waits for p's responses, until the request
+// timeout or the end of ctx.
+func (c *Core) request(ctx context.Context, m *Message, p *request.Pending) error {
 	m.RequestID = newUID()
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return ErrClosed
-	}
-	c.requests[m.RequestID] = p
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.requests, m.RequestID)
-		c.mu.Unlock()
-	}()
-	if err := c.t.Publish(ctx, m); err != nil {
-		return err
-	}
-	select {
-	case <-p.done:
-		if c.ctx.Err() != nil {
-			return ErrClosed
-		}
-		return nil
-	case <-ctx.Done():
-		p.mu.Lock()
-		got := p.got
-		p.mu.Unlock()
-		return fmt.Errorf("%w: %d of %d responses: %w", ErrTimeout, got, p.expected, ctx.Err())
-	}
+	return c.reqs.Request(ctx, m.RequestID, p, func(ctx context.Context) error {
+		return c.t.Publish(ctx, m)
+	})
 }
 
 // FetchSockets implements [socketio.Adapter]: the local sockets and, unless
@@ -327,11 +258,9 @@ func (c *Core) FetchSockets(ctx context.Context, opts *socketio.BroadcastOptions
 	}
 	m := c.message(FetchSockets)
 	m.Opts = wireOpts(opts)
-	p := &pending{typ: FetchSockets, expected: n - 1, sockets: local}
+	p := request.NewPending(FetchSockets.String(), 0, n-1)
 	err = c.request(ctx, m, p)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.sockets, err
+	return p.Sockets(local), err
 }
 
 // ServerSideEmit implements [socketio.Adapter].
@@ -351,11 +280,9 @@ func (c *Core) ServerSideEmit(ctx context.Context, data []byte, withAck bool) ([
 	if n-1 <= 0 {
 		return nil, nil
 	}
-	p := &pending{typ: ServerSideEmit, expected: n - 1}
+	p := request.NewPending(ServerSideEmit.String(), 0, n-1)
 	err = c.request(ctx, m, p)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.responses, err
+	return p.Responses(), err
 }
 
 // Deliver decodes a received message and queues it for the namespace's
@@ -470,7 +397,7 @@ func (c *Core) onMessage(m *Message) {
 		r.RequestID = m.RequestID
 		r.Sockets = make([]wire.RemoteSocket, 0, len(local))
 		for _, s := range local {
-			r.Sockets = append(r.Sockets, c.wireSocket(s))
+			r.Sockets = append(r.Sockets, request.WireSocket(s, c.log))
 		}
 		c.respond(m.UID, r)
 	case ServerSideEmit:
@@ -483,26 +410,14 @@ func (c *Core) onBroadcastWithAck(m *Message, p *parser.Packet) {
 	if m.Opts != nil && m.Opts.Timeout > 0 {
 		timeout = m.Opts.Timeout
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, timeout)
-	var (
-		mu       sync.Mutex // guards expected and acked
-		expected = -1
-		acked    int
-	)
-	done := func() {
-		if expected >= 0 && acked >= expected {
-			cancel()
-		}
+	broadcast := func(ctx context.Context, clientCount func(int), ack func(*socketio.Args)) error {
+		return c.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(m.Opts), clientCount, ack)
 	}
-	err := c.MemoryAdapter.BroadcastWithAck(ctx, p, localOpts(m.Opts),
+	request.AnswerAcks(c.ctx, timeout, broadcast,
 		func(n int) {
 			r := c.message(BroadcastClientCount)
 			r.RequestID, r.ClientCount = m.RequestID, n
 			c.respond(m.UID, r)
-			mu.Lock()
-			expected = n
-			done()
-			mu.Unlock()
 		},
 		func(args *socketio.Args) {
 			r := c.message(BroadcastAck)
@@ -511,16 +426,13 @@ func (c *Core) onBroadcastWithAck(m *Message, p *parser.Packet) {
 				r.Data, r.Attachments = bytes.Clone(raw), args.Attachments()
 			}
 			c.respond(m.UID, r)
-			mu.Lock()
-			acked++
-			done()
-			mu.Unlock()
 		})
-	if err != nil {
-		cancel()
-	}
 }
 
+// onServerSideEmit hands another server's event to the namespace's
+// handler. Binary arguments (Node sends Buffers as msgpack binary) reach
+// it as base64 JSON strings, see [InlineBinary]: Args.Decode into a
+// []byte gives the bytes.
 func (c *Core) onServerSideEmit(m *Message) {
 	var ack socketio.AckFunc
 	if m.RequestID != "" {
@@ -544,7 +456,12 @@ func (c *Core) onServerSideEmit(m *Message) {
 			return err
 		}
 	}
-	if err := c.nsp.HandleServerSideEmit(c.ctx, m.Data, ack); err != nil {
+	data, err := InlineBinary(m.Data, m.Attachments)
+	if err != nil {
+		c.log.Debug("socketio: cluster adapter: ignoring malformed server-side event", "err", err)
+		return
+	}
+	if err := c.nsp.HandleServerSideEmit(c.ctx, data, ack); err != nil {
 		c.log.Debug("socketio: cluster adapter: server-side event not handled", "err", err)
 	}
 }
@@ -553,38 +470,30 @@ func (c *Core) onServerSideEmit(m *Message) {
 // Node's ClusterAdapter.onResponse; responses to unknown requests are
 // dropped.
 func (c *Core) onResponse(m *Message) {
-	c.mu.Lock()
-	req := c.ackRequests[m.RequestID]
-	p := c.requests[m.RequestID]
-	c.mu.Unlock()
 	switch m.Type {
 	case BroadcastClientCount:
-		if req != nil {
-			req.clientCount(m.ClientCount)
+		if req := c.reqs.Ack(m.RequestID); req != nil {
+			req.ClientCount(m.ClientCount)
 		}
 	case BroadcastAck:
-		if req != nil {
-			req.ack(argsOf(m))
+		if req := c.reqs.Ack(m.RequestID); req != nil {
+			req.Ack(argsOf(m))
 		}
-	case FetchSocketsResponse, ServerSideEmitResponse:
-		if p == nil || p.typ+1 != m.Type {
-			return
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.finished {
-			return
-		}
-		p.got++
-		if m.Type == FetchSocketsResponse {
+	case FetchSocketsResponse:
+		if p := c.reqs.Pending(m.RequestID); p != nil && p.Kind() == FetchSockets.String() {
+			socks := make([]*socketio.RemoteSocket, 0, len(m.Sockets))
 			for i := range m.Sockets {
-				p.sockets = append(p.sockets, c.localSocket(&m.Sockets[i]))
+				s := &m.Sockets[i]
+				if data, err := InlineBinary(s.Data, m.Attachments); err == nil {
+					s.Data = data
+				}
+				socks = append(socks, request.LocalSocket(s))
 			}
-		} else {
-			p.responses = append(p.responses, argsOf(m))
+			p.AddSockets(socks...)
 		}
-		if p.got >= p.expected {
-			p.finish()
+	case ServerSideEmitResponse:
+		if p := c.reqs.Pending(m.RequestID); p != nil && p.Kind() == ServerSideEmit.String() {
+			p.AddArgs(argsOf(m))
 		}
 	}
 }
@@ -597,41 +506,4 @@ func argsOf(m *Message) *socketio.Args {
 	raw := make([]byte, 0, len(m.Data)+2)
 	raw = append(append(append(raw, '['), m.Data...), ']')
 	return socketio.NewArgs(raw, m.Attachments)
-}
-
-// wireSocket describes a local socket as Node's FETCH_SOCKETS_RESPONSE
-// does; its handshake takes socketio.Handshake's JSON shape.
-func (c *Core) wireSocket(s *socketio.RemoteSocket) wire.RemoteSocket {
-	out := wire.RemoteSocket{ID: s.ID, Rooms: wire.NonNil(s.Rooms)}
-	if s.Handshake != nil {
-		if b, err := json.Marshal(s.Handshake); err == nil {
-			_ = json.Unmarshal(b, &out.Handshake)
-		}
-	}
-	if len(out.Handshake.Auth) == 0 {
-		out.Handshake.Auth = json.RawMessage("{}")
-	}
-	if s.Data != nil {
-		if b, err := json.Marshal(s.Data); err == nil {
-			out.Data = b
-		} else {
-			c.log.Debug("socketio: cluster adapter: socket data not sent, not JSON-encodable", "sid", s.ID, "err", err)
-		}
-	}
-	return out
-}
-
-// localSocket converts a socket of a FETCH_SOCKETS_RESPONSE; its Data is
-// the json.RawMessage of socket.data, nil when absent. Its methods act
-// through this namespace.
-func (c *Core) localSocket(s *wire.RemoteSocket) *socketio.RemoteSocket {
-	h := new(socketio.Handshake)
-	if b, err := json.Marshal(&s.Handshake); err == nil {
-		_ = h.UnmarshalJSON(b)
-	}
-	out := &socketio.RemoteSocket{ID: s.ID, Handshake: h, Rooms: slices.Clone(s.Rooms)}
-	if len(s.Data) > 0 {
-		out.Data = s.Data
-	}
-	return out
 }

@@ -17,7 +17,7 @@
 //
 // A Core's methods are safe for concurrent use. Received messages are
 // handled one at a time, in order, on a goroutine that runs while some are
-// waiting. Lock order: Core.mu, then a pending request's mu; Core.inMu is
-// never held with another; none is held across a Transport call or a call
-// into foreign code.
+// waiting. The requests and acks are kept in a request.Table (its own lock
+// order); Core.inMu is never held with another lock; none is held across a
+// Transport call or a call into foreign code.
 package cluster

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/siogo/sio/internal/jsontext"
+	"github.com/siogo/sio/internal/placeholder"
 	"github.com/siogo/sio/socketio/redisadapter/internal/wire"
 )
 
@@ -32,6 +34,21 @@ const (
 	BroadcastAck
 	AdapterClose
 )
+
+var messageTypeNames = [...]string{
+	"INITIAL_HEARTBEAT", "HEARTBEAT", "BROADCAST", "SOCKETS_JOIN", "SOCKETS_LEAVE",
+	"DISCONNECT_SOCKETS", "FETCH_SOCKETS", "FETCH_SOCKETS_RESPONSE", "SERVER_SIDE_EMIT",
+	"SERVER_SIDE_EMIT_RESPONSE", "BROADCAST_CLIENT_COUNT", "BROADCAST_ACK", "ADAPTER_CLOSE",
+}
+
+// String returns the name Node's socket.io-adapter gives t, such as
+// "FETCH_SOCKETS".
+func (t MessageType) String() string {
+	if t >= InitialHeartbeat && t <= AdapterClose {
+		return messageTypeNames[t-1]
+	}
+	return fmt.Sprintf("MessageType(%d)", int(t))
+}
 
 // Message is one ClusterAdapter message or response: {type, data, uid, nsp}.
 // Which fields are set depends on Type.
@@ -61,6 +78,9 @@ type Opts struct {
 	Rooms    []string
 	Except   []string
 	Volatile bool
+	// Compress is the compress flag; nil when absent. Node's receivers
+	// apply it; sio's ignore it.
+	Compress *bool
 	// Timeout is the ack timeout flag of a broadcast with acks; 0 when
 	// absent.
 	Timeout time.Duration
@@ -71,6 +91,7 @@ var ErrMalformed = errors.New("socketio: malformed cluster adapter message")
 
 type jsonFlags struct {
 	Volatile bool     `json:"volatile,omitempty"`
+	Compress *bool    `json:"compress,omitempty"`
 	Timeout  *float64 `json:"timeout,omitempty"`
 }
 
@@ -147,7 +168,7 @@ func Encode(m *Message) ([]byte, error) {
 }
 
 func toJSONOpts(o *Opts) *jsonOpts {
-	j := &jsonOpts{Rooms: wire.NonNil(o.Rooms), Except: wire.NonNil(o.Except), Flags: &jsonFlags{Volatile: o.Volatile}}
+	j := &jsonOpts{Rooms: wire.NonNil(o.Rooms), Except: wire.NonNil(o.Except), Flags: &jsonFlags{Volatile: o.Volatile, Compress: o.Compress}}
 	if o.Timeout > 0 {
 		ms := float64(o.Timeout.Milliseconds())
 		j.Flags.Timeout = &ms
@@ -170,6 +191,9 @@ func encodeMsgpack(m *Message) ([]byte, error) {
 			flags := wire.Object{}
 			if m.Opts.Volatile {
 				flags = append(flags, wire.Member{Key: "volatile", Value: true})
+			}
+			if m.Opts.Compress != nil {
+				flags = append(flags, wire.Member{Key: "compress", Value: *m.Opts.Compress})
 			}
 			if m.Opts.Timeout > 0 {
 				flags = append(flags, wire.Member{Key: "timeout", Value: m.Opts.Timeout.Milliseconds()})
@@ -243,7 +267,7 @@ func Decode(b []byte) (*Message, error) {
 	if d.Opts != nil {
 		m.Opts = &Opts{Rooms: d.Opts.Rooms, Except: d.Opts.Except}
 		if f := d.Opts.Flags; f != nil {
-			m.Opts.Volatile = f.Volatile
+			m.Opts.Volatile, m.Opts.Compress = f.Volatile, f.Compress
 			if f.Timeout != nil && *f.Timeout > 0 {
 				m.Opts.Timeout = time.Duration(*f.Timeout * float64(time.Millisecond))
 			}
@@ -284,4 +308,79 @@ func Decode(b []byte) (*Message, error) {
 		m.Sockets = *d.Sockets
 	}
 	return m, nil
+}
+
+// InlineBinary returns data, JSON text in which placeholders
+// {"_placeholder":true,"num":N} stand for attachments[N], with each
+// placeholder replaced by the attachment as a base64 JSON string (what
+// encoding/json makes of a []byte, and decodes into one). It serves the
+// messages whose Go receiver takes JSON only: the arguments of another
+// server's SERVER_SIDE_EMIT and the socket data of a FETCH_SOCKETS_RESPONSE,
+// which Node sends as msgpack when they hold a Buffer. A placeholder
+// naming no attachment is left as it is. data comes from [Decode], so it
+// is valid JSON of bounded depth.
+func InlineBinary(data json.RawMessage, attachments [][]byte) (json.RawMessage, error) {
+	if len(attachments) == 0 || len(data) == 0 {
+		return data, nil
+	}
+	out, err := inlineValue(nil, data, attachments, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return out, nil
+}
+
+func inlineValue(dst, v []byte, att [][]byte, depth int) ([]byte, error) {
+	if depth > wire.MaxDepth {
+		return nil, errors.New("nesting too deep")
+	}
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || v[0] != '{' && v[0] != '[' {
+		return append(dst, v...), nil
+	}
+	if i, ok := placeholderIndex(v, len(att)); ok {
+		b, _ := json.Marshal(att[i])
+		return append(dst, b...), nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	open, _ := dec.Token()
+	isObject := open == json.Delim('{')
+	dst = append(dst, v[0])
+	for n := 0; dec.More(); n++ {
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		if isObject {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			dst = append(jsontext.AppendStringJS(dst, k.(string)), ':')
+		}
+		var elem json.RawMessage
+		if err := dec.Decode(&elem); err != nil {
+			return nil, err
+		}
+		var err error
+		if dst, err = inlineValue(dst, elem, att, depth+1); err != nil {
+			return nil, err
+		}
+	}
+	if isObject {
+		return append(dst, '}'), nil
+	}
+	return append(dst, ']'), nil
+}
+
+// placeholderIndex reports whether v is exactly a placeholder object of
+// one of n attachments, and which.
+func placeholderIndex(v []byte, n int) (int, bool) {
+	if v[0] != '{' {
+		return 0, false
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(v, &members) != nil || len(members) != 2 || string(members["_placeholder"]) != "true" {
+		return 0, false
+	}
+	return placeholder.Index(members["num"], n)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -22,10 +23,8 @@ type vectors struct {
 	} `json:"vectors"`
 }
 
-// TestNodeVectors decodes each message Node published and encodes it
-// again: msgpack messages give Node's bytes, JSON messages Node's value
-// (key order aside).
-func TestNodeVectors(t *testing.T) {
+func loadVectors(t *testing.T) vectors {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +33,14 @@ func TestNodeVectors(t *testing.T) {
 	if err := json.Unmarshal(b, &vs); err != nil {
 		t.Fatal(err)
 	}
+	return vs
+}
+
+// TestNodeVectors decodes each message Node published and encodes it
+// again: msgpack messages give Node's bytes, JSON messages Node's value
+// (key order aside).
+func TestNodeVectors(t *testing.T) {
+	vs := loadVectors(t)
 	if len(vs.Vectors) == 0 {
 		t.Fatal("no vectors")
 	}
@@ -114,4 +121,67 @@ func TestHeartbeatsDecode(t *testing.T) {
 			t.Errorf("type %d: %s decoded as %+v, %v", typ, b, m, err)
 		}
 	}
+}
+
+func TestInlineBinary(t *testing.T) {
+	att := [][]byte{{1, 2, 3}, {0xff}}
+	tests := []struct {
+		name, in, want string
+		att            [][]byte
+	}{
+		{"no attachments", `["a",{"_placeholder":true,"num":0}]`, `["a",{"_placeholder":true,"num":0}]`, nil},
+		{"top level", `{"_placeholder":true,"num":1}`, `"/w=="`, att},
+		{"in array", `["e",{"_placeholder":true,"num":0},2]`, `["e","AQID",2]`, att},
+		{"nested, key order kept", `{"z":1,"b":{"x":[{"num":1,"_placeholder":true}]},"a":"<&>"}`, `{"z":1,"b":{"x":["/w=="]},"a":"<&>"}`, att},
+		{"out of range", `[{"_placeholder":true,"num":2}]`, `[{"_placeholder":true,"num":2}]`, att},
+		{"extra member", `[{"_placeholder":true,"num":0,"x":1}]`, `[{"_placeholder":true,"num":0,"x":1}]`, att},
+		{"not true", `[{"_placeholder":1,"num":0}]`, `[{"_placeholder":1,"num":0}]`, att},
+		{"scalars", `[null,true,1.5e3,"s"]`, `[null,true,1.5e3,"s"]`, att},
+		{"empty containers", `[[],{}]`, `[[],{}]`, att},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := InlineBinary(json.RawMessage(tc.in), tc.att)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	deep := json.RawMessage(strings.Repeat("[", 200) + `{"_placeholder":true,"num":0}` + strings.Repeat("]", 200))
+	if _, err := InlineBinary(deep, att); !errors.Is(err, ErrMalformed) {
+		t.Errorf("200 levels deep: %v, want ErrMalformed", err)
+	}
+}
+
+// TestNodeBinaryServerSideEmit: Node's serverSideEmit("sse_bin",
+// Buffer.from([9])) decodes to data whose binary, inlined, is base64.
+func TestNodeBinaryServerSideEmit(t *testing.T) {
+	vs := loadVectors(t)
+	for _, v := range vs.Vectors {
+		if v.Name != "server_side_emit_binary" {
+			continue
+		}
+		raw, _ := hex.DecodeString(v.Hex)
+		m, err := Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := InlineBinary(m.Data, m.Attachments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var args []any
+		if err := json.Unmarshal(data, &args); err != nil {
+			t.Fatal(err)
+		}
+		var bin []byte
+		if err := json.Unmarshal(data[len(`["sse_bin",`):len(data)-1], &bin); err != nil || !bytes.Equal(bin, []byte{9}) || args[0] != "sse_bin" {
+			t.Fatalf("inlined %s: %v %v", data, bin, err)
+		}
+		return
+	}
+	t.Fatal("vector server_side_emit_binary missing")
 }
