@@ -104,13 +104,18 @@ type peer struct {
 
 func dialPeer(t *testing.T, n *node, tag, room string, transports []string, copts *client.Options) *peer {
 	t.Helper()
+	return dialPeerURL(t, n.hs.URL, tag, room, transports, copts)
+}
+
+func dialPeerURL(t *testing.T, url, tag, room string, transports []string, copts *client.Options) *peer {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), wait)
 	defer cancel()
 	if copts == nil {
 		copts = &client.Options{DisableReconnection: true}
 	}
 	copts.Transports = transports
-	m, err := client.Dial(ctx, n.hs.URL, copts)
+	m, err := client.Dial(ctx, url, copts)
 	if err != nil {
 		t.Fatal(err)
 	}

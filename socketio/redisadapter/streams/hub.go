@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
 )
@@ -84,8 +85,14 @@ type subOp struct {
 }
 
 func newHub(client *redis.Client, opts *Options) *hub {
+	// The reader's client dials as client does; it shares none of client's
+	// per-client machinery (push notification handlers, client-side
+	// cache), which a blocked XREAD does not use.
 	ro := *client.Options()
 	ro.PoolSize, ro.MinIdleConns, ro.MaxIdleConns = 1, 0, 1
+	ro.PushNotificationProcessor = nil
+	ro.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	ro.ClientSideCache, ro.ClientSideCacheConfig = nil, nil
 	h := &hub{
 		client:      client,
 		opts:        opts,
