@@ -1,0 +1,269 @@
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/streams"
+)
+
+// newStreamsNode returns a sio server named name using the Redis Streams
+// adapter on client, serving js/redis.mjs's "op" requests as
+// newAdapterNode's servers do. With recovery, connection state recovery is
+// on and the heartbeat short, as js/redis-streams-node-server.mjs's.
+func newStreamsNode(name string, client *redis.Client, recovery bool) *socketio.Server {
+	opts := &socketio.Options{}
+	var sopts streams.Options
+	if recovery {
+		rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
+		opts.ConnectionStateRecovery, sopts.ConnectionStateRecovery = rec, rec
+		opts.Engine = &engineio.Options{PingInterval: 200 * time.Millisecond, PingTimeout: 300 * time.Millisecond}
+	}
+	opts.Adapter = streams.New(client, &sopts)
+	srv := socketio.NewServer(opts)
+	nsp := srv.Of("/")
+	nsp.OnServerSideEmit("hello", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
+		if ack != nil {
+			_ = ack(name)
+		}
+	})
+	nsp.OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
+		if !s.Recovered() {
+			var a struct{ Tag, Room string }
+			_ = json.Unmarshal(auth, &a)
+			s.SetData(map[string]string{"tag": a.Tag})
+			s.Join(a.Tag, a.Room)
+		}
+		s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+			var op redisOp
+			if err := args.Decode(0, &op); err != nil {
+				return err
+			}
+			res, err := runRedisOp(ctx, nsp, &op)
+			if err != nil {
+				return ack(map[string]string{"error": err.Error()})
+			}
+			return ack(res)
+		})
+		return nil
+	})
+	return srv
+}
+
+// startStreamsNode serves a sio node with the streams adapter and waits
+// until it is ready.
+func startStreamsNode(t *testing.T, name string, client *redis.Client, recovery bool) string {
+	t.Helper()
+	srv := newStreamsNode(name, client, recovery)
+	url := startAdapterNode(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.Of("/").Adapter().(*streams.Adapter).Ready():
+	case <-ctx.Done():
+		t.Fatalf("%s: adapter not ready", name)
+	}
+	return url
+}
+
+// TestRedisStreamsCluster runs the cluster scenarios of js/redis.mjs on
+// three sio nodes with the streams adapter, over each transport mode.
+func TestRedisStreamsCluster(t *testing.T) {
+	testStreamsCluster(t, false)
+}
+
+// TestRedisStreamsMixedCluster runs the same scenarios with a Node.js
+// socket.io 4.8.4 server using @socket.io/redis-streams-adapter 0.3.1
+// (node-redis 4.7) as the middle node.
+func TestRedisStreamsMixedCluster(t *testing.T) {
+	testStreamsCluster(t, true)
+}
+
+// testStreamsCluster runs the scenarios with connection state recovery on
+// in every node, so that the events carry stream offsets.
+func testStreamsCluster(t *testing.T, mixed bool) {
+	requireNode(t)
+	for _, mode := range []string{"polling", "websocket", "upgrade"} {
+		t.Run(mode, func(t *testing.T) {
+			addr := startRedis(t)
+			client := redis.NewClient(&redis.Options{Addr: addr})
+			t.Cleanup(func() { _ = client.Close() })
+			urls := make([]string, 3)
+			for i := range urls {
+				name := "s" + string(rune('0'+i))
+				if mixed && i == 1 {
+					urls[i] = startNodeServer(t, "redis-streams-node-server.mjs", name, "redis://"+addr, "recovery")
+					continue
+				}
+				urls[i] = startStreamsNode(t, name, client, true)
+			}
+			checkRedisScenarios(t, mode, urls)
+		})
+	}
+}
+
+// switchProxy forwards TCP connections to a target it can switch; its
+// control (ServeHTTP) serves js/redis-streams-recovery.mjs: /cut refuses
+// new connections and closes the current ones, /to-b sends the next ones
+// to b.
+type switchProxy struct {
+	ln net.Listener
+	b  string
+	wg sync.WaitGroup // the accept loop and the copies
+
+	mu     sync.Mutex // guards target and conns
+	target string     // "" refuses connections
+	conns  map[net.Conn]struct{}
+}
+
+func startSwitchProxy(t *testing.T, a, b string) *switchProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &switchProxy{ln: ln, b: b, target: a, conns: make(map[net.Conn]struct{})}
+	p.wg.Add(1)
+	go p.accept()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		p.cut()
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *switchProxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		target := p.target
+		p.mu.Unlock()
+		if target == "" {
+			_ = c.Close()
+			continue
+		}
+		u, err := net.Dial("tcp", target)
+		if err != nil {
+			_ = c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns[c], p.conns[u] = struct{}{}, struct{}{}
+		p.mu.Unlock()
+		p.wg.Add(2)
+		pipe := func(dst, src net.Conn) {
+			defer p.wg.Done()
+			_, _ = io.Copy(dst, src)
+			_ = dst.Close()
+			_ = src.Close()
+		}
+		go pipe(u, c)
+		go pipe(c, u)
+	}
+}
+
+func (p *switchProxy) cut() {
+	p.mu.Lock()
+	conns := p.conns
+	p.conns = make(map[net.Conn]struct{})
+	p.mu.Unlock()
+	for c := range conns {
+		_ = c.Close()
+	}
+}
+
+func (p *switchProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/cut":
+		p.mu.Lock()
+		p.target = ""
+		p.mu.Unlock()
+		p.cut()
+	case "/to-b":
+		p.mu.Lock()
+		p.target = p.b
+		p.mu.Unlock()
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	_, _ = io.WriteString(w, "ok")
+}
+
+// TestRedisStreamsRecovery cuts the transport of a socket.io-client
+// connected to one server and lets it reconnect to another: sio to sio,
+// sio to Node's @socket.io/redis-streams-adapter 0.3.1 and Node to sio,
+// over each transport mode. The client gets back its id, rooms and data
+// and exactly the events sent to its rooms while it was away.
+func TestRedisStreamsRecovery(t *testing.T) {
+	requireNode(t)
+	tests := []struct {
+		name         string
+		nodeA, nodeB bool // which servers are Node's
+	}{
+		{"sio-to-sio", false, false},
+		{"sio-to-node", false, true},
+		{"node-to-sio", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, mode := range []string{"polling", "websocket", "upgrade"} {
+				t.Run(mode, func(t *testing.T) {
+					addr := startRedis(t)
+					client := redis.NewClient(&redis.Options{Addr: addr})
+					t.Cleanup(func() { _ = client.Close() })
+					start := func(name string, node bool) string {
+						if node {
+							return startNodeServer(t, "redis-streams-node-server.mjs", name, "redis://"+addr, "recovery")
+						}
+						return startStreamsNode(t, name, client, true)
+					}
+					a, b := start("A", tc.nodeA), start("B", tc.nodeB)
+					px := startSwitchProxy(t, strings.TrimPrefix(a, "http://"), strings.TrimPrefix(b, "http://"))
+					ctrl := httptest.NewServer(px)
+					t.Cleanup(ctrl.Close)
+					lines := runNode(t, "redis-streams-recovery.mjs", mode, a, b, "http://"+px.ln.Addr().String(), ctrl.URL)
+					var ran []string
+					for _, line := range lines {
+						var r struct {
+							Scenario string `json:"scenario"`
+							OK       bool   `json:"ok"`
+							Error    string `json:"error"`
+						}
+						if err := json.Unmarshal([]byte(line), &r); err != nil {
+							t.Errorf("bad output line %q", line)
+							continue
+						}
+						ran = append(ran, r.Scenario)
+						if !r.OK {
+							t.Errorf("%s: %s", r.Scenario, r.Error)
+						}
+					}
+					if strings.Join(ran, ",") != "recovery,after-recovery" {
+						t.Errorf("scenarios run: %v", ran)
+					}
+				})
+			}
+		})
+	}
+}
