@@ -198,9 +198,15 @@ func startCluster(t *testing.T, transports []string, opts *streams.Options) *clu
 // before it.
 func (c *cluster) settle(t *testing.T, i int) [][]string {
 	t.Helper()
+	return c.settleBy(t, func(m string) error { return c.nodes[i].srv.Emit("marker", m) })
+}
+
+// settleBy is settle with the marker sent by send.
+func (c *cluster) settleBy(t *testing.T, send func(marker string) error) [][]string {
+	t.Helper()
 	c.markers++
 	m := fmt.Sprint("m", c.markers)
-	if err := c.nodes[i].srv.Emit("marker", m); err != nil {
+	if err := send(m); err != nil {
 		t.Fatal(err)
 	}
 	out := make([][]string, len(c.peers))

@@ -130,7 +130,7 @@ func recoveryNode(t *testing.T, name string, rc *redis.Client, disconnected chan
 }
 
 // TestRecoveryAcrossNodes connects a client to node A, cuts its transport,
-// broadcasts from both nodes while it is away and lets it reconnect to
+// broadcasts from both nodes and an emitter while it is away and lets it reconnect to
 // node B: it gets back its id, rooms and data, and exactly the events sent
 // to its rooms meanwhile, in order, over each transport.
 func TestRecoveryAcrossNodes(t *testing.T) {
@@ -173,6 +173,9 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 			if err := b.srv.To("blue").Emit("missed", "nope"); err != nil {
 				t.Fatal(err)
 			}
+			if err := streams.NewEmitter(rc, nil).To("red").Emit(t.Context(), "missed", "m3"); err != nil {
+				t.Fatal(err)
+			}
 			if err := b.srv.Except("blue").Emit("missed", "m2"); err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +191,7 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 			if p.s.ID() != id {
 				t.Errorf("id %s after recovery, want %s", p.s.ID(), id)
 			}
-			check(t, "missed events", p.waitFor(t, "missed:m2"), []string{"missed:m1"})
+			check(t, "missed events", p.waitFor(t, "missed:m2"), []string{"missed:m1", "missed:m3"})
 			s, ok := b.srv.Of("/").Socket(id)
 			if !ok {
 				t.Fatal("socket not on B")
