@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/siogo/sio/client"
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter/streams"
@@ -265,5 +266,79 @@ func TestRedisStreamsRecovery(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestRedisStreamsEmitterToNode drives a socket connected to a Node.js
+// server with @socket.io/redis-streams-adapter 0.3.1 from the Go streams
+// emitter: room broadcasts with exceptions, binary, room changes and
+// disconnection, in the order written.
+func TestRedisStreamsEmitterToNode(t *testing.T) {
+	requireNode(t)
+	addr := startRedis(t)
+	rc := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { _ = rc.Close() })
+	url := startNodeServer(t, "redis-streams-node-server.mjs", "n0", "redis://"+addr)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	m, err := client.Dial(ctx, url, &client.Options{Transports: []string{"websocket"}, DisableReconnection: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	s := m.Socket("/", &client.SocketOptions{Auth: map[string]string{"tag": "c0", "room": "red"}})
+	got := make(chan string, 16)
+	s.OnAny(func(e *client.Event) {
+		arg := ""
+		if b, err := e.Args.Binary(0); err == nil {
+			arg = "bin:" + string(b)
+		} else {
+			_ = e.Args.Decode(0, &arg)
+		}
+		got <- e.Name + ":" + arg
+	})
+	gone := make(chan string, 1)
+	s.OnDisconnect(func(reason string) { gone <- reason })
+	if err := s.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := streams.NewEmitter(rc, nil)
+	steps := []func() error{
+		func() error { return e.To("red").Emit(ctx, "a", "1") },
+		func() error { return e.To("red").Except("c0").Emit(ctx, "a", "no") },
+		func() error { return e.Emit(ctx, "b", []byte("2")) },
+		func() error { return e.In("c0").SocketsJoin(ctx, "green") },
+		func() error { return e.To("green").Emit(ctx, "c", "3") },
+		func() error { return e.In("c0").SocketsLeave(ctx, "green") },
+		func() error { return e.To("green").Emit(ctx, "c", "no") },
+		func() error { return e.Emit(ctx, "d", "4") },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seq []string
+	for len(seq) < 4 {
+		select {
+		case ev := <-got:
+			seq = append(seq, ev)
+		case <-ctx.Done():
+			t.Fatalf("events received: %v", seq)
+		}
+	}
+	if strings.Join(seq, " ") != "a:1 b:bin:2 c:3 d:4" {
+		t.Errorf("events received: %v, want [a:1 b:bin:2 c:3 d:4]", seq)
+	}
+	if err := e.In("c0").DisconnectSockets(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-gone:
+		if r != "io server disconnect" {
+			t.Errorf("disconnect reason %q", r)
+		}
+	case <-ctx.Done():
+		t.Fatal("not disconnected")
 	}
 }
