@@ -249,9 +249,10 @@ func wireOpts(o *socketio.BroadcastOptions) *cluster.Opts {
 
 // Broadcast implements [socketio.Adapter] as Node's ClusterAdapter: unless
 // opts.Flags.Local, it adds p to the namespace's stream (XADD, trimmed to
-// about MaxLen), then delivers it to the local sockets, with the entry id
-// as offset when recovery is on. A failed XADD is logged; the local
-// sockets get p all the same, without offset.
+// about MaxLen), waiting for Redis up to the request timeout, then
+// delivers it to the local sockets, with the entry id as offset when
+// recovery is on. A failed XADD is logged; the local sockets get p all the
+// same, without offset.
 func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
 	offset := ""
 	if !opts.Flags.Local {
@@ -299,12 +300,15 @@ func withOffset(data []byte, offset string) []byte {
 	return append(out, '"', ']')
 }
 
-// xadd appends m to the namespace's stream and returns the entry id.
+// xadd appends m to the namespace's stream and returns the entry id,
+// waiting for Redis up to the request timeout.
 func (a *Adapter) xadd(ctx context.Context, m *cluster.Message) (string, error) {
 	fields, err := cluster.EncodeFields(m)
 	if err != nil {
 		return "", err
 	}
+	ctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
+	defer cancel()
 	return a.fac.client.XAdd(ctx, &redis.XAddArgs{Stream: a.stream, MaxLen: a.opts.MaxLen, Approx: true, Values: fields}).Result()
 }
 

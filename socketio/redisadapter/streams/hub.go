@@ -22,6 +22,8 @@ type factory struct {
 
 	mu  sync.Mutex // guards hub
 	hub *hub
+
+	warnOnce sync.Once // the log of a missing Options.ConnectionStateRecovery
 }
 
 func (f *factory) attach() *hub {
@@ -408,12 +410,19 @@ func indexOf(list []string, s string) int {
 }
 
 // route decodes one stream entry and queues it on its namespace's
-// adapters; entries of namespaces without adapter here are skipped
-// undecoded, malformed entries logged (Debug) and dropped.
+// adapters; entries of namespaces without adapter here, and the adapters'
+// own, are skipped undecoded, malformed entries logged (Debug) and
+// dropped.
 func (h *hub) route(e redis.XMessage) {
 	nsp, _ := e.Values["nsp"].(string)
+	uid, _ := e.Values["uid"].(string)
 	h.mu.Lock()
-	list := h.nsps[nsp]
+	var list []*Adapter
+	for _, a := range h.nsps[nsp] {
+		if a.UID() != uid {
+			list = append(list, a)
+		}
+	}
 	h.mu.Unlock()
 	if len(list) == 0 {
 		return
