@@ -129,12 +129,16 @@ type Adapter struct {
 }
 
 // New returns a factory of Redis Streams adapters for
-// [socketio.Options].Adapter. The adapters of one New share one pub/sub
-// connection and one connection blocked in XREAD on the streams (a client
-// of its own, with client's options), besides client's pool for the
-// commands; New does no I/O, [Adapter.Start] waits for the connections.
-// opts may be nil; it is copied.
-func New(client *redis.Client, opts *Options) func(nsp *socketio.Namespace) socketio.Adapter {
+// [socketio.Options].Adapter. client is a *redis.Client or a
+// *redis.ClusterClient (without UseShardedPubSub); with another kind,
+// Start fails with [ErrUnsupportedClient]. The adapters of one New share
+// one pub/sub connection and the connections blocked in XREAD on the
+// streams (a client of their own, with client's options: one connection
+// for all the streams with a *redis.Client, one per stream with a
+// *redis.ClusterClient), besides client's pool for the commands; New does
+// no I/O, [Adapter.Start] waits for the connections. opts may be nil; it
+// is copied.
+func New(client redis.UniversalClient, opts *Options) func(nsp *socketio.Namespace) socketio.Adapter {
 	f := &factory{client: client, opts: opts.clone()}
 	return func(nsp *socketio.Namespace) socketio.Adapter {
 		return newAdapter(f, nsp)
@@ -206,6 +210,9 @@ func (a *Adapter) waitReady(ctx context.Context) error {
 // the adapter works locally and catches up once Redis answers. It fails
 // only when ctx ends first or the adapter is closed.
 func (a *Adapter) Start(ctx context.Context) error {
+	if a.hub.err != nil {
+		return a.hub.err
+	}
 	tctx, cancel := context.WithTimeout(ctx, a.opts.RequestTimeout)
 	defer cancel()
 	err := a.waitReady(tctx)
@@ -372,18 +379,38 @@ func (b bus) ServerCount(ctx context.Context) (int, error) {
 	if err := a.waitReady(ctx); err != nil {
 		return 0, err
 	}
-	c := a.fac.client
+	numSub := func(c redis.Cmdable) (int64, error) {
+		var (
+			m   map[string]int64
+			err error
+		)
+		if a.opts.UseShardedPubSub {
+			m, err = c.PubSubShardNumSub(ctx, a.public).Result()
+		} else {
+			m, err = c.PubSubNumSub(ctx, a.public).Result()
+		}
+		return m[a.public], err
+	}
 	var (
-		m   map[string]int64
-		err error
+		total int64
+		err   error
 	)
-	if a.opts.UseShardedPubSub {
-		m, err = c.PubSubShardNumSub(ctx, a.public).Result()
+	if cc, ok := a.fac.client.(*redis.ClusterClient); ok {
+		// Each node counts its own subscribers: sum over the masters, as
+		// Node's adapter does.
+		var mu sync.Mutex // guards total
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			n, err := numSub(node)
+			mu.Lock()
+			total += n
+			mu.Unlock()
+			return err
+		})
 	} else {
-		m, err = c.PubSubNumSub(ctx, a.public).Result()
+		total, err = numSub(a.fac.client)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("socketio: redis streams adapter server count: %w", err)
 	}
-	return int(m[a.public]), nil
+	return int(total), nil
 }

@@ -40,7 +40,7 @@ func newRedis(t *testing.T) (*redistest.Server, *redis.Client) {
 	return rs, rc
 }
 
-func startNode(t *testing.T, name string, rc *redis.Client, opts *streams.Options, sopts *socketio.Options) *node {
+func startNode(t *testing.T, name string, rc redis.UniversalClient, opts *streams.Options, sopts *socketio.Options) *node {
 	t.Helper()
 	if sopts == nil {
 		sopts = &socketio.Options{}
@@ -174,7 +174,7 @@ func (p *peer) waitFor(t *testing.T, ev string) []string {
 // cluster is three nodes on one Redis and a client on each: c0 and c1 in
 // room "red", c2 in "blue".
 type cluster struct {
-	rc      *redis.Client
+	rc      redis.UniversalClient
 	nodes   []*node
 	peers   []*peer
 	markers int
@@ -183,10 +183,16 @@ type cluster struct {
 func startCluster(t *testing.T, transports []string, opts *streams.Options) *cluster {
 	t.Helper()
 	_, rc := newRedis(t)
+	return startClusterOn(t, rc, []redis.UniversalClient{rc, rc, rc}, transports, opts)
+}
+
+// startClusterOn starts the three nodes with clients[i] for node i.
+func startClusterOn(t *testing.T, rc redis.UniversalClient, clients []redis.UniversalClient, transports []string, opts *streams.Options) *cluster {
+	t.Helper()
 	c := &cluster{rc: rc}
 	rooms := []string{"red", "red", "blue"}
 	for i := range 3 {
-		c.nodes = append(c.nodes, startNode(t, fmt.Sprint("s", i), rc, opts, nil))
+		c.nodes = append(c.nodes, startNode(t, fmt.Sprint("s", i), clients[i], opts, nil))
 	}
 	for i, n := range c.nodes {
 		c.peers = append(c.peers, dialPeer(t, n, fmt.Sprint("c", i), rooms[i], transports, nil))

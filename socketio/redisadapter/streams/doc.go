@@ -11,16 +11,20 @@
 //     disconnectSockets are entries of a Redis stream (XADD MAXLEN ~
 //     MaxLen), fields uid, nsp, type and data (the JSON text of the
 //     message's data, or the base64 of its msgpack when it carries
-//     binary). Every server reads the stream with one blocking XREAD loop
-//     on a connection of its own, shared by all its namespaces. With
+//     binary). Every server reads the streams with one blocking XREAD loop
+//     on a connection of its own, shared by all its namespaces (with a
+//     Redis Cluster client, one loop and connection per stream). With
 //     StreamCount > 1 each namespace uses one of several streams, by
-//     Node's hash of its name;
+//     Node's hash of its name, so that a Redis Cluster can spread them;
 //   - broadcasts with acks, server-side emits and fetchSockets are
 //     published (msgpack) on <prefix>#<nsp>#, the responses on
 //     <prefix>#<nsp>#<uid>#, with PUBLISH (or SPUBLISH with
 //     UseShardedPubSub) over one pub/sub connection per server;
-//   - ServerCount is PUBSUB NUMSUB (SHARDNUMSUB) of <prefix>#<nsp>#. Node's
-//     0.3 adapter sends no heartbeat, so neither does this one.
+//   - ServerCount is PUBSUB NUMSUB (SHARDNUMSUB) of <prefix>#<nsp>#,
+//     summed over the masters of a Redis Cluster. Node's 0.3 adapter sends
+//     no heartbeat (it is a ClusterAdapter, not a
+//     ClusterAdapterWithHeartbeat), so neither does this one: a server
+//     leaves the count when Redis sees its connection close.
 //
 // # Connection state recovery
 //

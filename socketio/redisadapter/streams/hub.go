@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -17,7 +18,7 @@ import (
 // factory is the state behind one [New]: the hub its adapters share, made
 // with the first adapter and stopped when the last one closes.
 type factory struct {
-	client *redis.Client
+	client redis.UniversalClient
 	opts   Options
 
 	mu  sync.Mutex // guards hub
@@ -55,7 +56,7 @@ func (f *factory) detach(h *hub) {
 // on every stream the namespaces can use, whose entries it routes to the
 // namespaces' adapters.
 type hub struct {
-	client *redis.Client
+	client redis.UniversalClient
 	opts   *Options
 	log    *slog.Logger
 	// adapters counts the adapters attached; guarded by factory.mu.
@@ -65,8 +66,12 @@ type hub struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the reader, the manager and the receive goroutine
 	kickCh chan struct{}  // wakes the manager (capacity 1)
-	reader *redis.Client  // the XREAD connection's client (pool of one)
-	// readerReady is closed once the reader knows where each stream ends,
+	// reader is the XREAD connections' client: a *redis.Client with a
+	// pool of one, or a *redis.ClusterClient with one connection per
+	// stream; nil when the client is of an unsupported kind (err says).
+	reader io.Closer
+	err    error
+	// readerReady is closed once the readers know where each stream ends,
 	// so that what is added from then on reaches the namespaces.
 	readerReady chan struct{}
 
@@ -86,31 +91,81 @@ type subOp struct {
 	sub     bool
 }
 
-func newHub(client *redis.Client, opts *Options) *hub {
-	// The reader's client dials as client does; it shares none of client's
-	// per-client machinery (push notification handlers, client-side
-	// cache), which a blocked XREAD does not use.
-	ro := *client.Options()
-	ro.PoolSize, ro.MinIdleConns, ro.MaxIdleConns = 1, 0, 1
-	ro.PushNotificationProcessor = nil
-	ro.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	ro.ClientSideCache, ro.ClientSideCacheConfig = nil, nil
+// ErrUnsupportedClient is returned by Start when the client given to New
+// is neither a *redis.Client nor a *redis.ClusterClient, or is a
+// ClusterClient with Options.UseShardedPubSub (whose channels would need a
+// connection per hash slot).
+var ErrUnsupportedClient = errors.New("socketio: redis streams adapter: unsupported Redis client")
+
+func newHub(client redis.UniversalClient, opts *Options) *hub {
 	h := &hub{
 		client:      client,
 		opts:        opts,
 		log:         opts.Logger,
 		kickCh:      make(chan struct{}, 1),
-		reader:      redis.NewClient(&ro),
 		readerReady: make(chan struct{}),
 		routes:      make(map[string][]*Adapter),
 		nsps:        make(map[string][]*Adapter),
 		confirmed:   make(map[string]bool),
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
-	h.wg.Add(2)
+	names := streamNames(opts)
+	var groups [][]string // the streams each XREAD loop reads
+	// The readers' client dials as client does; it shares none of
+	// client's per-client machinery (push notification handlers,
+	// client-side cache), which a blocked XREAD does not use.
+	switch c := client.(type) {
+	case *redis.Client:
+		ro := *c.Options()
+		ro.PoolSize, ro.MinIdleConns, ro.MaxIdleConns = 1, 0, 1
+		ro.PushNotificationProcessor = nil
+		ro.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+		ro.ClientSideCache, ro.ClientSideCacheConfig = nil, nil
+		h.reader = redis.NewClient(&ro)
+		groups = [][]string{names}
+	case *redis.ClusterClient:
+		if opts.UseShardedPubSub {
+			h.err = fmt.Errorf("%w: UseShardedPubSub with a ClusterClient", ErrUnsupportedClient)
+			break
+		}
+		// One XREAD per stream: the streams may live on different nodes.
+		ro := *c.Options()
+		ro.PoolSize, ro.MinIdleConns, ro.MaxIdleConns = len(names), 0, len(names)
+		ro.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+		h.reader = redis.NewClusterClient(&ro)
+		for _, n := range names {
+			groups = append(groups, []string{n})
+		}
+	default:
+		h.err = fmt.Errorf("%w: %T", ErrUnsupportedClient, client)
+	}
+	if h.err != nil {
+		return h
+	}
+	xr := h.reader.(xreader)
+	h.wg.Add(1)
 	go h.manage()
-	go h.read()
+	var started sync.WaitGroup
+	started.Add(len(groups))
+	for _, g := range groups {
+		h.wg.Add(1)
+		go h.read(xr, g, started.Done)
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		started.Wait()
+		if h.ctx.Err() == nil {
+			close(h.readerReady)
+		}
+	}()
 	return h
+}
+
+// xreader is what the XREAD loops need of the readers' client.
+type xreader interface {
+	XRevRangeN(ctx context.Context, stream, start, stop string, count int64) *redis.XMessageSliceCmd
+	XRead(ctx context.Context, a *redis.XReadArgs) *redis.XStreamSliceCmd
 }
 
 // stop closes the connections and waits for the hub's goroutines.
@@ -121,9 +176,11 @@ func (h *hub) stop() {
 	h.ps = nil
 	h.mu.Unlock()
 	h.cancel()
-	// Closing the reader's client closes its connection, which ends a
+	// Closing the readers' client closes their connections, which ends a
 	// blocked XREAD.
-	_ = h.reader.Close()
+	if h.reader != nil {
+		_ = h.reader.Close()
+	}
 	if ps != nil {
 		_ = ps.Close()
 	}
@@ -324,13 +381,12 @@ func streamNames(o *Options) []string {
 	return out
 }
 
-// read is the XREAD loop: it finds where each stream ends, then reads
-// what is added, ReadCount entries at a time, blocking up to BlockTime,
-// from the last entry it read, also across Redis outages (retrying with a
-// growing pause, up to a second).
-func (h *hub) read() {
+// read is an XREAD loop on names: it finds where each stream ends (then
+// calls started), then reads what is added, ReadCount entries at a time,
+// blocking up to BlockTime, from the last entry it read, also across Redis
+// outages (retrying with a growing pause, up to a second).
+func (h *hub) read(r xreader, names []string, started func()) {
 	defer h.wg.Done()
-	names := streamNames(h.opts)
 	ids := make([]string, len(names))
 	pause := func(d *time.Duration) bool {
 		*d = min(max(2**d, 50*time.Millisecond), time.Second)
@@ -345,13 +401,15 @@ func (h *hub) read() {
 	}
 	var backoff time.Duration
 	for i := 0; i < len(names); {
-		last, err := h.reader.XRevRangeN(h.ctx, names[i], "+", "-", 1).Result()
+		last, err := r.XRevRangeN(h.ctx, names[i], "+", "-", 1).Result()
 		if err != nil {
 			if h.ctx.Err() != nil {
+				started()
 				return
 			}
 			h.log.Warn("socketio: redis streams adapter: cannot read the stream's end", "stream", names[i], "err", err)
 			if !pause(&backoff) {
+				started()
 				return
 			}
 			continue
@@ -362,14 +420,14 @@ func (h *hub) read() {
 		}
 		i++
 	}
-	close(h.readerReady)
+	started()
 	backoff = 0
 	failing := false
 	streams := make([]string, 2*len(names))
 	for {
 		copy(streams, names)
 		copy(streams[len(names):], ids)
-		res, err := h.reader.XRead(h.ctx, &redis.XReadArgs{Streams: streams, Count: h.opts.ReadCount, Block: h.opts.BlockTime}).Result()
+		res, err := r.XRead(h.ctx, &redis.XReadArgs{Streams: streams, Count: h.opts.ReadCount, Block: h.opts.BlockTime}).Result()
 		if h.ctx.Err() != nil {
 			return
 		}

@@ -96,21 +96,32 @@ func (a *Adapter) RestoreSession(ctx context.Context, pid, offset string) (*sock
 		return nil, nil
 	}
 	c := a.fac.client
+	// The session key and the stream may be on different nodes of a
+	// cluster: two round trips, at once.
 	var (
-		get *redis.StringCmd
-		at  *redis.XMessageSliceCmd
+		get    *redis.StringCmd
+		at     []redis.XMessage
+		atErr  error
+		xrange = make(chan struct{})
 	)
+	go func() {
+		defer close(xrange)
+		at, atErr = c.XRangeN(ctx, a.stream, offset, offset, 1).Result()
+	}()
 	_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		get = p.Get(ctx, a.opts.SessionKeyPrefix+pid)
 		p.Del(ctx, a.opts.SessionKeyPrefix+pid)
-		at = p.XRangeN(ctx, a.stream, offset, offset, 1)
 		return nil
 	})
+	<-xrange
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("socketio: redis streams adapter: restore session: %w", err)
 	}
+	if atErr != nil {
+		return nil, fmt.Errorf("socketio: redis streams adapter: restore session: %w", atErr)
+	}
 	raw, err := get.Result()
-	if err != nil || len(at.Val()) == 0 {
+	if err != nil || len(at) == 0 {
 		return nil, nil
 	}
 	st, err := decodeSession(raw)
