@@ -25,15 +25,19 @@ import (
 // adapter on client, serving js/redis.mjs's "op" requests as
 // newAdapterNode's servers do. With recovery, connection state recovery is
 // on and the heartbeat short, as js/redis-streams-node-server.mjs's.
-func newStreamsNode(name string, client *redis.Client, recovery bool) *socketio.Server {
+func newStreamsNode(name string, client redis.UniversalClient, recovery bool) *socketio.Server {
+	return newStreamsNodeWith(name, client, recovery, &streams.Options{})
+}
+
+// newStreamsNodeWith is newStreamsNode with the adapter's options.
+func newStreamsNodeWith(name string, client redis.UniversalClient, recovery bool, sopts *streams.Options) *socketio.Server {
 	opts := &socketio.Options{}
-	var sopts streams.Options
 	if recovery {
 		rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
 		opts.ConnectionStateRecovery, sopts.ConnectionStateRecovery = rec, rec
 		opts.Engine = &engineio.Options{PingInterval: 200 * time.Millisecond, PingTimeout: 300 * time.Millisecond}
 	}
-	opts.Adapter = streams.New(client, &sopts)
+	opts.Adapter = streams.New(client, sopts)
 	srv := socketio.NewServer(opts)
 	nsp := srv.Of("/")
 	nsp.OnServerSideEmit("hello", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
@@ -68,7 +72,18 @@ func newStreamsNode(name string, client *redis.Client, recovery bool) *socketio.
 // until it is ready.
 func startStreamsNode(t *testing.T, name string, client *redis.Client, recovery bool) string {
 	t.Helper()
-	srv := newStreamsNode(name, client, recovery)
+	return startServedStreamsNode(t, name, newStreamsNode(name, client, recovery))
+}
+
+// startStreamsNodeWith is startStreamsNode without recovery, with the
+// adapter's options.
+func startStreamsNodeWith(t *testing.T, name string, client redis.UniversalClient, sopts *streams.Options) string {
+	t.Helper()
+	return startServedStreamsNode(t, name, newStreamsNodeWith(name, client, false, sopts))
+}
+
+func startServedStreamsNode(t *testing.T, name string, srv *socketio.Server) string {
+	t.Helper()
 	url := startAdapterNode(t, srv)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -408,6 +423,33 @@ func BenchmarkRedisStreamsCrossNode(b *testing.B) {
 				ms += r.MS
 			}
 			b.ReportMetric(float64(benchClients*benchEvents*b.N)/(ms/1000), "deliveries/s")
+		})
+	}
+}
+
+// TestRedisStreamsMixedRedisCluster runs the cluster scenarios on a
+// three-master Redis Cluster with the namespaces spread over three
+// streams: sio nodes s0 and s2 (one cluster client each) and a Node.js
+// server with @socket.io/redis-streams-adapter 0.3.1 on a node-redis 4.7
+// cluster client, over each transport mode.
+func TestRedisStreamsMixedRedisCluster(t *testing.T) {
+	requireNode(t)
+	addrs := redistest.StartCluster(t, 3)
+	for _, mode := range []string{"polling", "websocket", "upgrade"} {
+		t.Run(mode, func(t *testing.T) {
+			prefix := "s-" + mode // streams and channels of their own
+			urls := make([]string, 3)
+			for i := range urls {
+				name := "s" + string(rune('0'+i))
+				if i == 1 {
+					urls[i] = startNodeServer(t, "redis-streams-node-server.mjs", name, "redis://"+addrs[i], "cluster", "streams=3", "prefix="+prefix)
+					continue
+				}
+				cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs[i:]})
+				t.Cleanup(func() { _ = cc.Close() })
+				urls[i] = startStreamsNodeWith(t, name, cc, &streams.Options{StreamCount: 3, StreamName: prefix, ChannelPrefix: prefix})
+			}
+			checkRedisScenarios(t, mode, urls)
 		})
 	}
 }
