@@ -35,7 +35,7 @@ func newStreamsNodeWith(name string, client redis.UniversalClient, recovery bool
 	if recovery {
 		rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
 		opts.ConnectionStateRecovery, sopts.ConnectionStateRecovery = rec, rec
-		opts.Engine = &engineio.Options{PingInterval: 200 * time.Millisecond, PingTimeout: 300 * time.Millisecond}
+		opts.Engine = &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 2 * time.Second}
 	}
 	opts.Adapter = streams.New(client, sopts)
 	srv := socketio.NewServer(opts)

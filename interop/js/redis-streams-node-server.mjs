@@ -29,7 +29,7 @@ await client.connect();
 const http = createServer();
 const io = new Server(http, {
   adapter: createAdapter(client, { streamCount, streamName: prefix, channelPrefix: prefix }),
-  ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 60000 }, pingInterval: 200, pingTimeout: 300 } : {}),
+  ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 60000 }, pingInterval: 300, pingTimeout: 2000 } : {}),
 });
 
 io.on("hello", (cb) => cb(name));

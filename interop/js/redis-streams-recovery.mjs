@@ -21,7 +21,7 @@ const WAIT = 10000;
 const once = (em, ev, ms = WAIT) => onceWithin(em, ev, ms);
 
 async function controller(url, tag) {
-  const s = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { tag, room: "ctl" } });
+  const s = io(url, { transports: ["websocket"], forceNew: true, reconnectionDelay: 50, auth: { tag, room: "ctl" } });
   await once(s, "connect");
   return s;
 }
@@ -41,7 +41,9 @@ async function call(path) {
 // forgets) what came before ev.
 const got = [];
 const waiters = [];
-function record(ev, arg) {
+const trace = []; // every event with its offset and transport, for failures
+function record(ev, arg, ...rest) {
+  trace.push(`${ev}:${arg}@${rest.at(-1)}/${c.io.engine?.transport?.name}`);
   got.push(`${ev}:${arg}`);
   for (const w of [...waiters]) w();
 }
@@ -64,7 +66,7 @@ function waitFor(ev) {
 let failed = false;
 const report = (scenario, e) => {
   if (e) failed = true;
-  console.log(JSON.stringify(e ? { scenario, ok: false, error: String(e && e.message) } : { scenario, ok: true }));
+  console.log(JSON.stringify(e ? { scenario, ok: false, error: `${e && e.message} (events: ${trace.join(" ")})` } : { scenario, ok: true }));
 };
 let ctlA, ctlB, c;
 try {
@@ -80,7 +82,7 @@ try {
   });
   await once(c, "connect");
   if (mode === "upgrade" && c.io.engine.transport.name !== "websocket") await once(c.io.engine, "upgrade");
-  c.onAny((ev, arg) => record(ev, arg));
+  c.onAny((ev, arg, ...rest) => record(ev, arg, ...rest));
   const id = c.id;
 
   try {

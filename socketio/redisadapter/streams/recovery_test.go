@@ -112,7 +112,7 @@ func recoveryNode(t *testing.T, name string, rc *redis.Client, disconnected chan
 	rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
 	n := startNode(t, name, rc, &streams.Options{ConnectionStateRecovery: rec}, &socketio.Options{
 		ConnectionStateRecovery: rec,
-		Engine:                  &engineio.Options{PingInterval: 200 * time.Millisecond, PingTimeout: 300 * time.Millisecond},
+		Engine:                  &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 2 * time.Second},
 	})
 	n.srv.Of("/").OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
 		var a struct{ Tag, Room string }
