@@ -256,19 +256,26 @@ func wireOpts(o *socketio.BroadcastOptions) *cluster.Opts {
 
 // Broadcast implements [socketio.Adapter] as Node's ClusterAdapter: unless
 // opts.Flags.Local, it adds p to the namespace's stream (XADD, trimmed to
-// about MaxLen), waiting for Redis up to the request timeout, then
-// delivers it to the local sockets, with the entry id as offset when
-// recovery is on. A failed XADD is logged; the local sockets get p all the
-// same, without offset.
+// about MaxLen), waiting for Redis up to the request timeout. With
+// recovery on, it delivers p to the local sockets once it has the entry
+// id, their offset; without, it delivers p first. A failed XADD is
+// logged; the local sockets get p all the same (without offset).
 func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.BroadcastOptions) error {
-	offset := ""
-	if !opts.Flags.Local {
-		m := &cluster.Message{Type: cluster.Broadcast, UID: a.UID(), Nsp: a.nspName, Data: p.Data, Attachments: p.Attachments, Opts: wireOpts(opts)}
-		id, err := a.xadd(ctx, m)
-		if err != nil {
+	if opts.Flags.Local {
+		a.deliver(p, opts, "")
+		return nil
+	}
+	m := &cluster.Message{Type: cluster.Broadcast, UID: a.UID(), Nsp: a.nspName, Data: p.Data, Attachments: p.Attachments, Opts: wireOpts(opts)}
+	if a.opts.ConnectionStateRecovery == nil {
+		a.deliver(p, opts, "")
+		if _, err := a.xadd(ctx, m); err != nil {
 			a.Logger().Warn("socketio: redis streams adapter: broadcast not published", "err", err)
 		}
-		offset = id
+		return nil
+	}
+	offset, err := a.xadd(ctx, m)
+	if err != nil {
+		a.Logger().Warn("socketio: redis streams adapter: broadcast not published", "err", err)
 	}
 	a.deliver(p, opts, offset)
 	return nil
