@@ -54,6 +54,9 @@ type Core struct {
 	// DelSockets and the other servers' SOCKETS_JOIN and SOCKETS_LEAVE:
 	// the MemoryAdapter, unless the transport must see each room change.
 	local LocalRooms
+	// deliver, when set (SetDeliver), takes the other servers' broadcasts
+	// without acks instead of the MemoryAdapter's Broadcast.
+	deliver func(p *parser.Packet, opts *socketio.BroadcastOptions, m *Message)
 
 	ctx    context.Context // canceled by close
 	cancel context.CancelFunc
@@ -115,6 +118,14 @@ func (c *Core) Done() <-chan struct{} { return c.ctx.Done() }
 // other servers' SOCKETS_JOIN and SOCKETS_LEAVE (the MemoryAdapter), for a
 // transport that must see each room change. Call it before use.
 func (c *Core) SetLocalRooms(l LocalRooms) { c.local = l }
+
+// SetDeliver makes fn deliver the other servers' broadcasts without acks
+// to the local sockets, instead of the MemoryAdapter's Broadcast: for a
+// transport that gives each message an offset of its own (a stream entry
+// id, Message.Offset). Call it before use.
+func (c *Core) SetDeliver(fn func(p *parser.Packet, opts *socketio.BroadcastOptions, m *Message)) {
+	c.deliver = fn
+}
 
 // Close fails the pending requests, drops the inbox and waits for the
 // inbox goroutine.
@@ -295,6 +306,12 @@ func (c *Core) Deliver(payload string, response bool) {
 		c.log.Debug("socketio: cluster adapter: ignoring malformed message", "err", err)
 		return
 	}
+	c.DeliverMessage(m, response)
+}
+
+// DeliverMessage queues a decoded message as Deliver does; m must not be
+// changed afterwards.
+func (c *Core) DeliverMessage(m *Message, response bool) {
 	if !response && (m.UID == c.uid || m.Nsp != c.nsp.Name()) {
 		return
 	}
@@ -381,6 +398,10 @@ func (c *Core) onMessage(m *Message) {
 	case Broadcast:
 		p := &parser.Packet{Type: parser.Event, Namespace: c.nsp.Name(), ID: parser.NoID, Data: m.Data, Attachments: m.Attachments}
 		if m.RequestID == "" {
+			if c.deliver != nil {
+				c.deliver(p, localOpts(m.Opts), m)
+				return
+			}
 			_ = c.MemoryAdapter.Broadcast(c.ctx, p, localOpts(m.Opts))
 			return
 		}

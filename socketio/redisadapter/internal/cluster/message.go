@@ -71,6 +71,9 @@ type Message struct {
 	ClientCount int      // BROADCAST_CLIENT_COUNT
 	// Sockets answers FETCH_SOCKETS.
 	Sockets []wire.RemoteSocket
+	// Offset is the stream entry id of a message read from a Redis
+	// stream, "" otherwise.
+	Offset string
 }
 
 // Opts are the broadcast options on the wire.
@@ -131,7 +134,16 @@ func Encode(m *Message) ([]byte, error) {
 	if len(m.Attachments) > 0 {
 		return encodeMsgpack(m)
 	}
-	j := jsonMessage{Type: int(m.Type), UID: m.UID, Nsp: m.Nsp}
+	d, err := toJSONData(m)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(jsonMessage{Type: int(m.Type), UID: m.UID, Nsp: m.Nsp, Data: d})
+}
+
+// toJSONData returns the data member of m's JSON form, nil for a message
+// without data.
+func toJSONData(m *Message) (*jsonData, error) {
 	d := &jsonData{RequestID: m.RequestID}
 	if m.Opts != nil {
 		d.Opts = toJSONOpts(m.Opts)
@@ -163,8 +175,7 @@ func Encode(m *Message) ([]byte, error) {
 	case InitialHeartbeat, Heartbeat, AdapterClose:
 		d = nil
 	}
-	j.Data = d
-	return json.Marshal(j)
+	return d, nil
 }
 
 func toJSONOpts(o *Opts) *jsonOpts {

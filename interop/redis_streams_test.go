@@ -1,0 +1,455 @@
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/siogo/sio/client"
+	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/internal/redistest"
+	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/streams"
+)
+
+// newStreamsNode returns a sio server named name using the Redis Streams
+// adapter on client, serving js/redis.mjs's "op" requests as
+// newAdapterNode's servers do. With recovery, connection state recovery is
+// on and the heartbeat short, as js/redis-streams-node-server.mjs's.
+func newStreamsNode(name string, client redis.UniversalClient, recovery bool) *socketio.Server {
+	return newStreamsNodeWith(name, client, recovery, &streams.Options{})
+}
+
+// newStreamsNodeWith is newStreamsNode with the adapter's options.
+func newStreamsNodeWith(name string, client redis.UniversalClient, recovery bool, sopts *streams.Options) *socketio.Server {
+	opts := &socketio.Options{}
+	if recovery {
+		rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
+		opts.ConnectionStateRecovery, sopts.ConnectionStateRecovery = rec, rec
+		opts.Engine = &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 2 * time.Second}
+	}
+	opts.Adapter = streams.New(client, sopts)
+	srv := socketio.NewServer(opts)
+	nsp := srv.Of("/")
+	nsp.OnServerSideEmit("hello", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
+		if ack != nil {
+			_ = ack(name)
+		}
+	})
+	nsp.OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
+		if !s.Recovered() {
+			var a struct{ Tag, Room string }
+			_ = json.Unmarshal(auth, &a)
+			s.SetData(map[string]string{"tag": a.Tag})
+			s.Join(a.Tag, a.Room)
+		}
+		s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+			var op redisOp
+			if err := args.Decode(0, &op); err != nil {
+				return err
+			}
+			res, err := runRedisOp(ctx, nsp, &op)
+			if err != nil {
+				return ack(map[string]string{"error": err.Error()})
+			}
+			return ack(res)
+		})
+		return nil
+	})
+	return srv
+}
+
+// startStreamsNode serves a sio node with the streams adapter and waits
+// until it is ready.
+func startStreamsNode(t *testing.T, name string, client *redis.Client, recovery bool) string {
+	t.Helper()
+	return startServedStreamsNode(t, name, newStreamsNode(name, client, recovery))
+}
+
+// startStreamsNodeWith is startStreamsNode without recovery, with the
+// adapter's options.
+func startStreamsNodeWith(t *testing.T, name string, client redis.UniversalClient, sopts *streams.Options) string {
+	t.Helper()
+	return startServedStreamsNode(t, name, newStreamsNodeWith(name, client, false, sopts))
+}
+
+func startServedStreamsNode(t *testing.T, name string, srv *socketio.Server) string {
+	t.Helper()
+	url := startAdapterNode(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.Of("/").Adapter().(*streams.Adapter).Ready():
+	case <-ctx.Done():
+		t.Fatalf("%s: adapter not ready", name)
+	}
+	return url
+}
+
+// TestRedisStreamsCluster runs the cluster scenarios of js/redis.mjs on
+// three sio nodes with the streams adapter, over each transport mode.
+func TestRedisStreamsCluster(t *testing.T) {
+	testStreamsCluster(t, false)
+}
+
+// TestRedisStreamsMixedCluster runs the same scenarios with a Node.js
+// socket.io 4.8.4 server using @socket.io/redis-streams-adapter 0.3.1
+// (node-redis 4.7) as the middle node.
+func TestRedisStreamsMixedCluster(t *testing.T) {
+	testStreamsCluster(t, true)
+}
+
+// testStreamsCluster runs the scenarios with connection state recovery on
+// in every node, so that the events carry stream offsets.
+func testStreamsCluster(t *testing.T, mixed bool) {
+	requireNode(t)
+	for _, mode := range []string{"polling", "websocket", "upgrade"} {
+		t.Run(mode, func(t *testing.T) {
+			addr := startRedis(t)
+			client := redis.NewClient(&redis.Options{Addr: addr})
+			t.Cleanup(func() { _ = client.Close() })
+			urls := make([]string, 3)
+			for i := range urls {
+				name := "s" + string(rune('0'+i))
+				if mixed && i == 1 {
+					urls[i] = startNodeServer(t, "redis-streams-node-server.mjs", name, "redis://"+addr, "recovery")
+					continue
+				}
+				urls[i] = startStreamsNode(t, name, client, true)
+			}
+			checkRedisScenarios(t, mode, urls)
+		})
+	}
+}
+
+// switchProxy forwards TCP connections to a target it can switch; its
+// control (ServeHTTP) serves js/redis-streams-recovery.mjs: /cut refuses
+// new connections and closes the current ones, /to-b sends the next ones
+// to b.
+type switchProxy struct {
+	ln net.Listener
+	b  string
+	wg sync.WaitGroup // the accept loop and the copies
+
+	mu     sync.Mutex // guards target and conns
+	target string     // "" refuses connections
+	conns  map[net.Conn]struct{}
+}
+
+func startSwitchProxy(t *testing.T, a, b string) *switchProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &switchProxy{ln: ln, b: b, target: a, conns: make(map[net.Conn]struct{})}
+	p.wg.Add(1)
+	go p.accept()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		p.cut()
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *switchProxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		target := p.target
+		p.mu.Unlock()
+		if target == "" {
+			_ = c.Close()
+			continue
+		}
+		u, err := net.Dial("tcp", target)
+		if err != nil {
+			_ = c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns[c], p.conns[u] = struct{}{}, struct{}{}
+		p.mu.Unlock()
+		p.wg.Add(2)
+		pipe := func(dst, src net.Conn) {
+			defer p.wg.Done()
+			_, _ = io.Copy(dst, src)
+			_ = dst.Close()
+			_ = src.Close()
+		}
+		go pipe(u, c)
+		go pipe(c, u)
+	}
+}
+
+func (p *switchProxy) cut() {
+	p.mu.Lock()
+	conns := p.conns
+	p.conns = make(map[net.Conn]struct{})
+	p.mu.Unlock()
+	for c := range conns {
+		_ = c.Close()
+	}
+}
+
+func (p *switchProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/cut":
+		p.mu.Lock()
+		p.target = ""
+		p.mu.Unlock()
+		p.cut()
+	case "/to-b":
+		p.mu.Lock()
+		p.target = p.b
+		p.mu.Unlock()
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	_, _ = io.WriteString(w, "ok")
+}
+
+// TestRedisStreamsRecovery cuts the transport of a socket.io-client
+// connected to one server and lets it reconnect to another: sio to sio,
+// sio to Node's @socket.io/redis-streams-adapter 0.3.1 and Node to sio,
+// over each transport mode. The client gets back its id, rooms and data
+// and exactly the events sent to its rooms while it was away.
+func TestRedisStreamsRecovery(t *testing.T) {
+	requireNode(t)
+	tests := []struct {
+		name         string
+		nodeA, nodeB bool // which servers are Node's
+	}{
+		{"sio-to-sio", false, false},
+		{"sio-to-node", false, true},
+		{"node-to-sio", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, mode := range []string{"polling", "websocket", "upgrade"} {
+				t.Run(mode, func(t *testing.T) {
+					addr := startRedis(t)
+					client := redis.NewClient(&redis.Options{Addr: addr})
+					t.Cleanup(func() { _ = client.Close() })
+					start := func(name string, node bool) string {
+						if node {
+							return startNodeServer(t, "redis-streams-node-server.mjs", name, "redis://"+addr, "recovery")
+						}
+						return startStreamsNode(t, name, client, true)
+					}
+					a, b := start("A", tc.nodeA), start("B", tc.nodeB)
+					px := startSwitchProxy(t, strings.TrimPrefix(a, "http://"), strings.TrimPrefix(b, "http://"))
+					ctrl := httptest.NewServer(px)
+					t.Cleanup(ctrl.Close)
+					lines := runNode(t, "redis-streams-recovery.mjs", mode, a, b, "http://"+px.ln.Addr().String(), ctrl.URL)
+					var ran []string
+					for _, line := range lines {
+						var r struct {
+							Scenario string `json:"scenario"`
+							OK       bool   `json:"ok"`
+							Error    string `json:"error"`
+						}
+						if err := json.Unmarshal([]byte(line), &r); err != nil {
+							t.Errorf("bad output line %q", line)
+							continue
+						}
+						ran = append(ran, r.Scenario)
+						if !r.OK {
+							t.Errorf("%s: %s", r.Scenario, r.Error)
+						}
+					}
+					if strings.Join(ran, ",") != "recovery,after-recovery" {
+						t.Errorf("scenarios run: %v", ran)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestRedisStreamsEmitterToNode drives a socket connected to a Node.js
+// server with @socket.io/redis-streams-adapter 0.3.1 from the Go streams
+// emitter: room broadcasts with exceptions, binary, room changes and
+// disconnection, in the order written.
+func TestRedisStreamsEmitterToNode(t *testing.T) {
+	requireNode(t)
+	addr := startRedis(t)
+	rc := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { _ = rc.Close() })
+	url := startNodeServer(t, "redis-streams-node-server.mjs", "n0", "redis://"+addr)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	m, err := client.Dial(ctx, url, &client.Options{Transports: []string{"websocket"}, DisableReconnection: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	s := m.Socket("/", &client.SocketOptions{Auth: map[string]string{"tag": "c0", "room": "red"}})
+	got := make(chan string, 16)
+	s.OnAny(func(e *client.Event) {
+		arg := ""
+		if b, err := e.Args.Binary(0); err == nil {
+			arg = "bin:" + string(b)
+		} else {
+			_ = e.Args.Decode(0, &arg)
+		}
+		got <- e.Name + ":" + arg
+	})
+	gone := make(chan string, 1)
+	s.OnDisconnect(func(reason string) { gone <- reason })
+	if err := s.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := streams.NewEmitter(rc, nil)
+	steps := []func() error{
+		func() error { return e.To("red").Emit(ctx, "a", "1") },
+		func() error { return e.To("red").Except("c0").Emit(ctx, "a", "no") },
+		func() error { return e.Emit(ctx, "b", []byte("2")) },
+		func() error { return e.In("c0").SocketsJoin(ctx, "green") },
+		func() error { return e.To("green").Emit(ctx, "c", "3") },
+		func() error { return e.In("c0").SocketsLeave(ctx, "green") },
+		func() error { return e.To("green").Emit(ctx, "c", "no") },
+		func() error { return e.Emit(ctx, "d", "4") },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seq []string
+	for len(seq) < 4 {
+		select {
+		case ev := <-got:
+			seq = append(seq, ev)
+		case <-ctx.Done():
+			t.Fatalf("events received: %v", seq)
+		}
+	}
+	if strings.Join(seq, " ") != "a:1 b:bin:2 c:3 d:4" {
+		t.Errorf("events received: %v, want [a:1 b:bin:2 c:3 d:4]", seq)
+	}
+	if err := e.In("c0").DisconnectSockets(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-gone:
+		if r != "io server disconnect" {
+			t.Errorf("disconnect reason %q", r)
+		}
+	case <-ctx.Done():
+		t.Fatal("not disconnected")
+	}
+}
+
+// startBenchStreamsNode serves a sio node with the streams adapter on
+// client, with /trigger next to Socket.IO, as startBenchSioNode does for
+// the classic adapter.
+func startBenchStreamsNode(tb testing.TB, client *redis.Client) string {
+	tb.Helper()
+	srv := socketio.NewServer(&socketio.Options{
+		Adapter: streams.New(client, nil),
+		Engine:  &engineio.Options{SendQueueSize: 2 * benchEvents},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	select {
+	case <-srv.Of("/").Adapter().(*streams.Adapter).Ready():
+	case <-ctx.Done():
+		tb.Fatal("adapter not ready")
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/trigger", benchTrigger{srv.Of("/")})
+	mux.Handle("/", srv)
+	hs := httptest.NewServer(mux)
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		hs.Close()
+	})
+	return hs.URL
+}
+
+// BenchmarkRedisStreamsCrossNode is BenchmarkRedisCrossNode with the
+// streams adapters: "sio" runs two sio nodes with this package's adapter,
+// "node" two Node.js socket.io 4.8.4 servers with
+// @socket.io/redis-streams-adapter 0.3.1; compare the two in the same run.
+func BenchmarkRedisStreamsCrossNode(b *testing.B) {
+	requireNode(b)
+	servers := []struct {
+		name  string
+		start func(b *testing.B, addr string) (a, bURL string)
+	}{
+		{"sio", func(b *testing.B, addr string) (string, string) {
+			client := redis.NewClient(&redis.Options{Addr: addr})
+			b.Cleanup(func() { _ = client.Close() })
+			return startBenchStreamsNode(b, client), startBenchStreamsNode(b, client)
+		}},
+		{"node", func(b *testing.B, addr string) (string, string) {
+			return startNodeServer(b, "redis-streams-bench-server.mjs", "redis://"+addr), startNodeServer(b, "redis-streams-bench-server.mjs", "redis://"+addr)
+		}},
+	}
+	for _, s := range servers {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			addr := redistest.Start(b).Addr
+			a, nodeB := s.start(b, addr)
+			b.ResetTimer()
+			rounds := runBenchClient(b, nodeB, a+"/trigger", b.N)
+			b.StopTimer()
+			var ms float64
+			for _, r := range rounds {
+				ms += r.MS
+			}
+			b.ReportMetric(float64(benchClients*benchEvents*b.N)/(ms/1000), "deliveries/s")
+		})
+	}
+}
+
+// TestRedisStreamsMixedRedisCluster runs the cluster scenarios on a
+// three-master Redis Cluster with the namespaces spread over three
+// streams: sio nodes s0 and s2 (one cluster client each) and a Node.js
+// server with @socket.io/redis-streams-adapter 0.3.1 on a node-redis 4.7
+// cluster client, over each transport mode.
+func TestRedisStreamsMixedRedisCluster(t *testing.T) {
+	requireNode(t)
+	addrs := redistest.StartCluster(t, 3)
+	for _, mode := range []string{"polling", "websocket", "upgrade"} {
+		t.Run(mode, func(t *testing.T) {
+			prefix := "s-" + mode // streams and channels of their own
+			urls := make([]string, 3)
+			for i := range urls {
+				name := "s" + string(rune('0'+i))
+				if i == 1 {
+					urls[i] = startNodeServer(t, "redis-streams-node-server.mjs", name, "redis://"+addrs[i], "cluster", "streams=3", "prefix="+prefix)
+					continue
+				}
+				cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs[i:]})
+				t.Cleanup(func() { _ = cc.Close() })
+				urls[i] = startStreamsNodeWith(t, name, cc, &streams.Options{StreamCount: 3, StreamName: prefix, ChannelPrefix: prefix})
+			}
+			checkRedisScenarios(t, mode, urls)
+		})
+	}
+}
