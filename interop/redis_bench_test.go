@@ -17,6 +17,7 @@ import (
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
 	"github.com/siogo/sio/socketio/redisadapter/sharded"
+	"github.com/siogo/sio/socketio/redisadapter/streams"
 )
 
 // The cross-node workload: benchClients socket.io-clients on server B,
@@ -37,6 +38,7 @@ const (
 const (
 	_ = uint(redisadapter.ReceiveQueueSize - benchEvents)
 	_ = uint(sharded.ReceiveQueueSize - benchEvents)
+	_ = uint(streams.ReceiveQueueSize - benchEvents)
 )
 
 // benchTrigger answers GET /trigger?n=N with N nsp.Emit("tick", i) calls,
@@ -82,11 +84,15 @@ var benchAdapters = []struct {
 	{"sharded", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
 		return sharded.New(c, nil)
 	}},
+	{"streams", func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+		return streams.New(c, nil)
+	}},
 }
 
 // startBenchSioNode serves a sio node with the cluster adapter factory
-// adapter at 127.0.0.1, with /trigger next to Socket.IO, and stops it at
-// cleanup. It returns the node's base URL.
+// adapter at 127.0.0.1, with /trigger next to Socket.IO, once its
+// namespace's adapter has started, and stops it at cleanup. It returns the
+// node's base URL.
 func startBenchSioNode(tb testing.TB, adapter func(*socketio.Namespace) socketio.Adapter) string {
 	tb.Helper()
 	srv := socketio.NewServer(&socketio.Options{
@@ -97,6 +103,11 @@ func startBenchSioNode(tb testing.TB, adapter func(*socketio.Namespace) socketio
 		// bound.
 		Engine: &engineio.Options{SendQueueSize: 2 * benchEvents},
 	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		tb.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/trigger", benchTrigger{srv.Of("/")})
 	mux.Handle("/", srv)

@@ -34,7 +34,7 @@ func newStreamsNodeWith(name string, client redis.UniversalClient, recovery bool
 	opts := &socketio.Options{}
 	if recovery {
 		rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
-		opts.ConnectionStateRecovery, sopts.ConnectionStateRecovery = rec, rec
+		opts.ConnectionStateRecovery = rec
 		opts.Engine = &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 2 * time.Second}
 	}
 	opts.Adapter = streams.New(client, sopts)
@@ -356,74 +356,6 @@ func TestRedisStreamsEmitterToNode(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("not disconnected")
-	}
-}
-
-// startBenchStreamsNode serves a sio node with the streams adapter on
-// client, with /trigger next to Socket.IO, as startBenchSioNode does for
-// the classic adapter.
-func startBenchStreamsNode(tb testing.TB, client *redis.Client) string {
-	tb.Helper()
-	srv := socketio.NewServer(&socketio.Options{
-		Adapter: streams.New(client, nil),
-		Engine:  &engineio.Options{SendQueueSize: 2 * benchEvents},
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Of("/").Start(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	select {
-	case <-srv.Of("/").Adapter().(*streams.Adapter).Ready():
-	case <-ctx.Done():
-		tb.Fatal("adapter not ready")
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/trigger", benchTrigger{srv.Of("/")})
-	mux.Handle("/", srv)
-	hs := httptest.NewServer(mux)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		hs.Close()
-	})
-	return hs.URL
-}
-
-// BenchmarkRedisStreamsCrossNode is BenchmarkRedisCrossNode with the
-// streams adapters: "sio" runs two sio nodes with this package's adapter,
-// "node" two Node.js socket.io 4.8.4 servers with
-// @socket.io/redis-streams-adapter 0.3.1; compare the two in the same run.
-func BenchmarkRedisStreamsCrossNode(b *testing.B) {
-	requireNode(b)
-	servers := []struct {
-		name  string
-		start func(b *testing.B, addr string) (a, bURL string)
-	}{
-		{"sio", func(b *testing.B, addr string) (string, string) {
-			client := redis.NewClient(&redis.Options{Addr: addr})
-			b.Cleanup(func() { _ = client.Close() })
-			return startBenchStreamsNode(b, client), startBenchStreamsNode(b, client)
-		}},
-		{"node", func(b *testing.B, addr string) (string, string) {
-			return startNodeServer(b, "redis-streams-bench-server.mjs", "redis://"+addr), startNodeServer(b, "redis-streams-bench-server.mjs", "redis://"+addr)
-		}},
-	}
-	for _, s := range servers {
-		b.Run(s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			addr := redistest.Start(b).Addr
-			a, nodeB := s.start(b, addr)
-			b.ResetTimer()
-			rounds := runBenchClient(b, nodeB, a+"/trigger", b.N)
-			b.StopTimer()
-			var ms float64
-			for _, r := range rounds {
-				ms += r.MS
-			}
-			b.ReportMetric(float64(benchClients*benchEvents*b.N)/(ms/1000), "deliveries/s")
-		})
 	}
 }
 

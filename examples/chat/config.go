@@ -14,6 +14,7 @@ import (
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
 	"github.com/siogo/sio/socketio/redisadapter/sharded"
+	"github.com/siogo/sio/socketio/redisadapter/streams"
 )
 
 // clusterAdapter is a value of -adapter: a cluster adapter made from the
@@ -24,6 +25,9 @@ type clusterAdapter struct {
 	about string
 	// factory makes the adapter factory of one server from the client.
 	factory func(redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter
+	// recovery turns on connection state recovery, which this adapter
+	// carries across servers.
+	recovery bool
 }
 
 // adapters are the values -adapter accepts, in the order -help lists them;
@@ -45,9 +49,17 @@ var adapters = []clusterAdapter{
 			return sharded.New(c, nil)
 		},
 	},
+	{
+		name:  "streams",
+		about: "Redis Streams (XADD, XREAD), as Node's @socket.io/redis-streams-adapter; survives brief Redis outages, recovers sessions across servers",
+		factory: func(c redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+			return streams.New(c, nil)
+		},
+		recovery: true,
+	},
 }
 
-// adapterNames lists the names of adapters, "classic, sharded".
+// adapterNames lists the names of adapters, "classic, sharded, streams".
 func adapterNames() string {
 	names := make([]string, len(adapters))
 	for i, a := range adapters {

@@ -16,7 +16,11 @@
 //
 //   - classic: Redis pub/sub, socketio/redisadapter (Node's createAdapter);
 //   - sharded: Redis 7 sharded pub/sub, socketio/redisadapter/sharded
-//     (Node's createShardedAdapter), which needs Redis 7 or later.
+//     (Node's createShardedAdapter), which needs Redis 7 or later;
+//   - streams: Redis Streams, socketio/redisadapter/streams (Node's
+//     @socket.io/redis-streams-adapter), with connection state recovery
+//     on: a client that loses its connection gets its session back from
+//     any process.
 //
 // -redis is host:port or a URL read by go-redis's redis.ParseURL
 // (redis://user:password@host:port/db, rediss:// for TLS, unix:///path).
@@ -95,6 +99,9 @@ func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
 			return fmt.Errorf("chat: Redis at %s: %w", cfg.redisShown, err)
 		}
 		opts.SocketIO = &socketio.Options{Adapter: cfg.adapter.factory(rdb)}
+		if cfg.adapter.recovery {
+			opts.SocketIO.ConnectionStateRecovery = &socketio.RecoveryOptions{}
+		}
 		fmt.Printf("chat: sharing rooms through Redis at %s with the %s adapter\n", cfg.redisShown, cfg.adapter.name)
 	}
 	srv, err := chat.NewServer(opts)

@@ -8,6 +8,7 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 
 // adapters are the Node counterparts of the sio adapters that
@@ -19,6 +20,9 @@ const adapters = {
   // @socket.io/redis-adapter 8.3.0's sharded adapter (SPUBLISH/SSUBSCRIBE,
   // Redis 7), in its default subscription mode, dynamic.
   sharded: (pub, sub) => createShardedAdapter(pub, sub),
+  // @socket.io/redis-streams-adapter 0.3.1 (XADD/XREAD); it takes one
+  // client.
+  streams: (pub) => createStreamsAdapter(pub),
 };
 
 const [adapterName, redisURL] = process.argv.slice(2);
@@ -49,6 +53,12 @@ const http = createServer((req, res) => {
   res.end("ok");
 });
 const io = new Server(http, { adapter: makeAdapter(pub, sub) });
+
+// Listen once this server counts itself: its subscriptions are confirmed.
+for (let i = 0; (await io.of("/").adapter.serverCount()) < 1; i++) {
+  if (i > 500) throw new Error("adapter subscription not confirmed");
+  await new Promise((r) => setTimeout(r, 10));
+}
 
 http.listen(0, "127.0.0.1", () => {
   console.log(`http://127.0.0.1:${http.address().port}`);

@@ -63,13 +63,6 @@ type Options struct {
 	// RequestTimeout bounds requests, responses' publishing, Start and
 	// session storage: DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
-	// ConnectionStateRecovery must be the server's
-	// socketio.Options.ConnectionStateRecovery: with it, broadcast events
-	// carry their stream entry id as offset, disconnected sessions are
-	// stored in Redis for its MaxDisconnectionDuration, and a client
-	// recovers on any server of the cluster. (The socketio package does
-	// not tell adapters yet.)
-	ConnectionStateRecovery *socketio.RecoveryOptions
 	// Logger receives publish failures and malformed messages;
 	// slog.Default() when nil.
 	Logger *slog.Logger
@@ -96,13 +89,6 @@ func (o *Options) clone() Options {
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
 	}
-	if c.ConnectionStateRecovery != nil {
-		r := *c.ConnectionStateRecovery
-		if r.MaxDisconnectionDuration <= 0 {
-			r.MaxDisconnectionDuration = socketio.DefaultMaxDisconnectionDuration
-		}
-		c.ConnectionStateRecovery = &r
-	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -119,6 +105,10 @@ type Adapter struct {
 	fac     *factory
 	opts    *Options
 	nspName string
+	// rec is the server's connection state recovery, nil when off: with
+	// it, broadcast events carry their stream entry id as offset and
+	// disconnected sessions are kept in Redis.
+	rec     *socketio.RecoveryOptions
 	stream  string
 	public  string // <prefix>#<nsp>#
 	private string // <prefix>#<nsp>#<uid>#
@@ -150,6 +140,7 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		fac:     f,
 		opts:    &f.opts,
 		nspName: nsp.Name(),
+		rec:     nsp.ConnectionStateRecovery(),
 		stream:  streamName(nsp.Name(), &f.opts),
 		ready:   make(chan struct{}),
 	}
@@ -266,7 +257,7 @@ func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketi
 		return nil
 	}
 	m := &cluster.Message{Type: cluster.Broadcast, UID: a.UID(), Nsp: a.nspName, Data: p.Data, Attachments: p.Attachments, Opts: wireOpts(opts)}
-	if a.opts.ConnectionStateRecovery == nil {
+	if a.rec == nil {
 		a.deliver(p, opts, "")
 		if _, err := a.xadd(ctx, m); err != nil {
 			a.Logger().Warn("socketio: redis streams adapter: broadcast not published", "err", err)
@@ -290,7 +281,7 @@ func (a *Adapter) deliverRemote(p *parser.Packet, opts *socketio.BroadcastOption
 // arguments as Node's addOffsetIfNecessary does: with recovery on, for an
 // event without ack id that is not volatile.
 func (a *Adapter) deliver(p *parser.Packet, opts *socketio.BroadcastOptions, offset string) {
-	if offset != "" && a.opts.ConnectionStateRecovery != nil && p.Type == parser.Event && p.ID == parser.NoID && !opts.Flags.Volatile {
+	if offset != "" && a.rec != nil && p.Type == parser.Event && p.ID == parser.NoID && !opts.Flags.Volatile {
 		q := *p
 		q.Data = withOffset(p.Data, offset)
 		p = &q

@@ -183,16 +183,16 @@ type cluster struct {
 func startCluster(t *testing.T, transports []string, opts *streams.Options) *cluster {
 	t.Helper()
 	_, rc := newRedis(t)
-	return startClusterOn(t, rc, []redis.UniversalClient{rc, rc, rc}, transports, opts)
+	return startClusterOn(t, rc, []redis.UniversalClient{rc, rc, rc}, transports, opts, nil)
 }
 
 // startClusterOn starts the three nodes with clients[i] for node i.
-func startClusterOn(t *testing.T, rc redis.UniversalClient, clients []redis.UniversalClient, transports []string, opts *streams.Options) *cluster {
+func startClusterOn(t *testing.T, rc redis.UniversalClient, clients []redis.UniversalClient, transports []string, opts *streams.Options, rec *socketio.RecoveryOptions) *cluster {
 	t.Helper()
 	c := &cluster{rc: rc}
 	rooms := []string{"red", "red", "blue"}
 	for i := range 3 {
-		c.nodes = append(c.nodes, startNode(t, fmt.Sprint("s", i), clients[i], opts, nil))
+		c.nodes = append(c.nodes, startNode(t, fmt.Sprint("s", i), clients[i], opts, &socketio.Options{ConnectionStateRecovery: rec}))
 	}
 	for i, n := range c.nodes {
 		c.peers = append(c.peers, dialPeer(t, n, fmt.Sprint("c", i), rooms[i], transports, nil))

@@ -28,7 +28,7 @@
 //
 // # Connection state recovery
 //
-// With Options.ConnectionStateRecovery (the server's), an event broadcast
+// With the server's socketio.Options.ConnectionStateRecovery, an event broadcast
 // to clients carries the stream entry id as its offset, a disconnected
 // socket's session is stored in Redis (SET <SessionKeyPrefix><pid>, PX
 // MaxDisconnectionDuration), and a client that reconnects to any server,

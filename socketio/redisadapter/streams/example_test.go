@@ -19,12 +19,10 @@ import (
 func ExampleNew() {
 	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
 	defer client.Close() // after the server's Shutdown
-	recovery := &socketio.RecoveryOptions{MaxDisconnectionDuration: 2 * time.Minute}
 	srv := socketio.NewServer(&socketio.Options{
-		ConnectionStateRecovery: recovery,
+		ConnectionStateRecovery: &socketio.RecoveryOptions{MaxDisconnectionDuration: 2 * time.Minute},
 		Adapter: streams.New(client, &streams.Options{
-			ConnectionStateRecovery: recovery, // the server's, for now
-			MaxLen:                  100_000,  // how far back clients can recover
+			MaxLen: 100_000, // how far back clients can recover
 		}),
 	})
 	_ = srv

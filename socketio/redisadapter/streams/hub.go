@@ -23,8 +23,6 @@ type factory struct {
 
 	mu  sync.Mutex // guards hub
 	hub *hub
-
-	warnOnce sync.Once // the log of a missing Options.ConnectionStateRecovery
 }
 
 func (f *factory) attach() *hub {

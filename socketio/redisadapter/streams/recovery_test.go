@@ -110,7 +110,7 @@ func hostOf(n *node) string { return strings.TrimPrefix(n.hs.URL, "http://") }
 func recoveryNode(t *testing.T, name string, rc *redis.Client, disconnected chan<- string) *node {
 	t.Helper()
 	rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
-	n := startNode(t, name, rc, &streams.Options{ConnectionStateRecovery: rec}, &socketio.Options{
+	n := startNode(t, name, rc, nil, &socketio.Options{
 		ConnectionStateRecovery: rec,
 		Engine:                  &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 2 * time.Second},
 	})

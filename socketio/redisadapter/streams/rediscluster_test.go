@@ -28,8 +28,8 @@ func TestRedisCluster(t *testing.T) {
 		clients[i] = cc
 	}
 	rec := &socketio.RecoveryOptions{MaxDisconnectionDuration: time.Minute}
-	opts := &streams.Options{StreamCount: 3, ConnectionStateRecovery: rec}
-	c := startClusterOn(t, clients[0], clients, []string{"websocket"}, opts)
+	opts := &streams.Options{StreamCount: 3}
+	c := startClusterOn(t, clients[0], clients, []string{"websocket"}, opts, rec)
 	runScenarios(t, c)
 
 	// (runScenarios stopped node 1.)

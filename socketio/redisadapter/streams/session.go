@@ -42,9 +42,8 @@ var offsetRE = regexp.MustCompile(`^[0-9]+-[0-9]+$`)
 // data that does not encode is logged and left out. It waits for Redis up
 // to the request timeout; a failure is logged.
 func (a *Adapter) PersistSession(s *socketio.SessionState) {
-	rec := a.opts.ConnectionStateRecovery
+	rec := a.rec
 	if rec == nil {
-		a.warnNoRecovery()
 		return
 	}
 	var data any = wire.Object{}
@@ -88,8 +87,7 @@ func (a *Adapter) PersistSession(s *socketio.SessionState) {
 // json.RawMessage of what was stored. It returns nil when the session is
 // unknown or expired, or the offset malformed or trimmed away.
 func (a *Adapter) RestoreSession(ctx context.Context, pid, offset string) (*socketio.SessionState, error) {
-	if a.opts.ConnectionStateRecovery == nil {
-		a.warnNoRecovery()
+	if a.rec == nil {
 		return nil, nil
 	}
 	if len(pid) > MaxPIDLength || !offsetRE.MatchString(offset) {
@@ -237,12 +235,4 @@ func decodeSession(raw string) (*socketio.SessionState, error) {
 		return nil, errors.New("session: no sid or pid")
 	}
 	return st, nil
-}
-
-// warnNoRecovery logs, once per New, that the server recovers sessions
-// but the adapter was not told (Options.ConnectionStateRecovery).
-func (a *Adapter) warnNoRecovery() {
-	a.fac.warnOnce.Do(func() {
-		a.Logger().Warn("socketio: redis streams adapter: the server has connection state recovery on but streams.Options.ConnectionStateRecovery is nil: sessions are not recovered")
-	})
 }
