@@ -32,8 +32,8 @@ redis-deps: ## Install redis-server for the Redis adapter tests (apt-get, when m
 .PHONY: proxy-deps
 proxy-deps: ## Install nginx, haproxy and caddy for the proxy tests (apt-get, when missing)
 	@missing=""; \
-	  for p in nginx:nginx haproxy:haproxy caddy:caddy; do \
-	    PATH="$$PATH:/usr/sbin:/sbin" command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
+	  for p in nginx haproxy caddy; do \
+	    PATH="$$PATH:/usr/sbin:/sbin" command -v $$p >/dev/null || missing="$$missing $$p"; \
 	  done; \
 	  if [ -n "$$missing" ]; then \
 	    echo "make: installing Debian's$$missing for the proxy tests (apt-get)"; \

@@ -2,12 +2,14 @@ package interop
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
@@ -116,7 +119,7 @@ func TestProxies(t *testing.T) {
 			t.Cleanup(func() { _ = client.Close() })
 			node1 := strings.TrimPrefix(startAdapterNode(t, newProxiedNode("s1", client)), "http://")
 			node2 := strings.TrimPrefix(startAdapterNode(t, newProxiedNode("s2", client)), "http://")
-			addr := startProxy(t, pc, bin, node1, node2)
+			addr := startProxy(t, pc, bin, node1, node2, nil)
 			checkScenarios(t, runNode(t, "proxy-client.mjs", "http://"+addr), proxyModeScenarios())
 		})
 	}
@@ -209,10 +212,11 @@ func newProxiedNode(name string, client redis.UniversalClient) *socketio.Server 
 	return srv
 }
 
-// startProxy runs pc's documented configuration in front of node1 and
-// node2 on a free loopback port, waits until it accepts connections, and
-// stops it at cleanup. It returns the proxy's host:port.
-func startProxy(t *testing.T, pc proxyCase, bin, node1, node2 string) string {
+// startProxy runs pc's documented configuration (changed by edit, unless
+// nil) in front of node1 and node2 on a free loopback port, waits until it
+// accepts connections, and stops it at cleanup. It returns the proxy's
+// host:port.
+func startProxy(t *testing.T, pc proxyCase, bin, node1, node2 string, edit func(string) string) string {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "docs", "proxy", pc.file))
 	if err != nil {
@@ -222,6 +226,9 @@ func startProxy(t *testing.T, pc proxyCase, bin, node1, node2 string) string {
 	conf, err := fillProxyConfig(string(raw), map[string]string{proxyListen: addr, proxyNode1: node1, proxyNode2: node2})
 	if err != nil {
 		t.Fatalf("docs/proxy/%s: %v", pc.file, err)
+	}
+	if edit != nil {
+		conf = edit(conf)
 	}
 	dir := t.TempDir()
 	cmd := pc.command(t, bin, dir, conf)
@@ -283,6 +290,58 @@ func fillProxyConfig(conf string, addrs map[string]string) (string, error) {
 	return strings.NewReplacer(pairs...).Replace(conf), nil
 }
 
+// TestProxyReadTimeout shows what docs/troubleshooting.md says of a proxy
+// whose read timeout is shorter than the ping interval: nginx as
+// documented (proxy_read_timeout 60s) keeps clients connected across
+// several pings; with proxy_read_timeout 1s in front of a server pinging
+// every 3 s, it cuts the waiting GET (the polling client reports
+// "transport error") and the quiet WebSocket ("transport close").
+func TestProxyReadTimeout(t *testing.T) {
+	requireNode(t)
+	pc := proxyCases[0]
+	if pc.name != "nginx" {
+		t.Fatalf("proxyCases[0] is %s, want nginx", pc.name)
+	}
+	bin := requireProxy(t, pc)
+	tests := []struct {
+		name         string
+		pingInterval time.Duration
+		readTimeout  string // replaces the documented 60s
+		waitMS       string
+		want         map[string]any
+	}{
+		{"documented", time.Second, "60s", "2500", map[string]any{"polling": nil, "websocket": nil}},
+		{"shorter than pingInterval", 3 * time.Second, "1s", "10000", map[string]any{"polling": "transport error", "websocket": "transport close"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := socketio.NewServer(&socketio.Options{Engine: &engineio.Options{PingInterval: tt.pingInterval}})
+			node := strings.TrimPrefix(startAdapterNode(t, srv), "http://")
+			addr := startProxy(t, pc, bin, node, node, func(conf string) string {
+				const documented = "proxy_read_timeout 60s;"
+				if !strings.Contains(conf, documented) {
+					t.Fatalf("docs/proxy/nginx.conf has no %q", documented)
+				}
+				return strings.ReplaceAll(conf, documented, "proxy_read_timeout "+tt.readTimeout+";")
+			})
+			got := map[string]any{}
+			for _, line := range runNode(t, "proxy-timeout.mjs", "http://"+addr, tt.waitMS) {
+				var r struct {
+					Mode   string `json:"mode"`
+					Reason any    `json:"reason"`
+				}
+				if err := json.Unmarshal([]byte(line), &r); err != nil {
+					t.Fatalf("node printed %q: %v", line, err)
+				}
+				got[r.Mode] = r.Reason
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("disconnect reasons %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestFillProxyConfig checks the address substitution of the proxy tests.
 func TestFillProxyConfig(t *testing.T) {
 	addrs := map[string]string{proxyListen: "127.0.0.1:1", proxyNode1: "127.0.0.1:2", proxyNode2: "127.0.0.1:3"}
@@ -299,6 +358,26 @@ func TestFillProxyConfig(t *testing.T) {
 			got, err := fillProxyConfig(tt.conf, addrs)
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Fatalf("got %q, %v; want %q, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestProxyDocs checks that docs/proxies.md shows each tested
+// configuration exactly as the file the proxy test runs, in a code block.
+func TestProxyDocs(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "proxies.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pc := range proxyCases {
+		t.Run(pc.name, func(t *testing.T) {
+			conf, err := os.ReadFile(filepath.Join("..", "docs", "proxy", pc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(doc), "\n"+string(conf)+"```\n") {
+				t.Errorf("docs/proxies.md does not show docs/proxy/%s as it is, ending a code block", pc.file)
 			}
 		})
 	}
