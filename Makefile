@@ -19,13 +19,26 @@ help: ## Describe the targets
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
-deps: interop/node_modules/.package-lock.json siogen-deps e2e-deps redis-deps ## Install what the tests need (Node.js packages, Chromium, redis-server)
+deps: interop/node_modules/.package-lock.json siogen-deps e2e-deps redis-deps proxy-deps ## Install what the tests need (Node.js packages, Chromium, redis-server, proxies)
 
 .PHONY: redis-deps
 redis-deps: ## Install redis-server for the Redis adapter tests (apt-get, when missing)
 	@command -v redis-server >/dev/null || { \
 	  echo "make: installing Debian's redis-server for the Redis adapter tests (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+
+# The reverse proxies whose documented configurations (docs/proxy/) the
+# interop tests run (interop/proxy_test.go), from Debian.
+.PHONY: proxy-deps
+proxy-deps: ## Install nginx, haproxy and caddy for the proxy tests (apt-get, when missing)
+	@missing=""; \
+	  for p in nginx haproxy caddy; do \
+	    PATH="$$PATH:/usr/sbin:/sbin" command -v $$p >/dev/null || missing="$$missing $$p"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "make: installing Debian's$$missing for the proxy tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi
 
 interop/node_modules/.package-lock.json: interop/package.json interop/package-lock.json
 	@$(NEED_NODE)
