@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/siogo/sio/internal/jsontext"
 	"github.com/siogo/sio/socketio/parser"
 )
 
@@ -83,7 +84,7 @@ func (r *recoveryStore) store(p *parser.Packet, opts *BroadcastOptions) *parser.
 	r.seq++
 	offset := r.prefix + strconv.FormatUint(r.seq, 36)
 	q := *p
-	q.Data = withOffset(p.Data, offset)
+	q.Data = jsontext.AppendToArray(p.Data, offset)
 	r.sweep(now)
 	size := packetSize(&q)
 	for r.head < len(r.packets) && (len(r.packets)-r.head >= r.maxPackets || r.bytes+size > r.maxBytes) {
@@ -102,19 +103,6 @@ func (r *recoveryStore) dropOldest() {
 	r.bytes -= r.packets[r.head].size
 	r.packets[r.head] = storedPacket{}
 	r.head++
-}
-
-// withOffset returns the JSON array data with the string offset appended.
-func withOffset(data []byte, offset string) []byte {
-	end := len(data) - 1
-	for end > 0 && data[end] != ']' {
-		end--
-	}
-	out := make([]byte, 0, len(data)+len(offset)+3)
-	out = append(out, data[:end]...)
-	out = append(out, ',', '"')
-	out = append(out, offset...)
-	return append(out, '"', ']')
 }
 
 // sweep drops expired packets (always) and sessions (at most once a

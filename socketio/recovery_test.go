@@ -149,18 +149,6 @@ func TestRecoveryStoreBound(t *testing.T) {
 	})
 }
 
-func TestWithOffset(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{`["e"]`, `["e","o"]`},
-		{`["e",1,{"a":[2]}]`, `["e",1,{"a":[2]},"o"]`},
-	}
-	for _, tt := range tests {
-		if got := string(withOffset([]byte(tt.in), "o")); got != tt.want {
-			t.Errorf("withOffset(%s) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
-
 var eventPacketForTest = func() parser.Packet {
 	p, _ := eventPacket("/", "e", nil)
 	return *p

@@ -148,3 +148,25 @@ func appendString(dst []byte, s string, escapeSeparators bool) []byte {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// AppendToArray returns a copy of the JSON array array (ending with ']',
+// maybe followed by spaces) with the JSON string s appended as its last
+// element, as Node's Socket.IO appends a connection state recovery offset
+// to an event's arguments.
+func AppendToArray(array []byte, s string) []byte {
+	end := len(array) - 1
+	for end > 0 && array[end] != ']' {
+		end--
+	}
+	last := end - 1 // the last byte before ']' that is not a space
+	for last > 0 && IsSpace(array[last]) {
+		last--
+	}
+	out := make([]byte, 0, len(array)+len(s)+4)
+	out = append(out, array[:end]...)
+	if last > 0 {
+		out = append(out, ',')
+	}
+	out = AppendString(out, s)
+	return append(out, ']')
+}

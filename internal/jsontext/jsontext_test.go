@@ -61,3 +61,20 @@ func FuzzValueEnd(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendToArray(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`["e"]`, `["e","o"]`},
+		{`["e",1,{"a":[2]}]`, `["e",1,{"a":[2]},"o"]`},
+		{`[]`, `["o"]`},
+		{`[ ]`, `[ "o"]`},
+		{`["e"] `, `["e","o"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := string(AppendToArray([]byte(tt.in), "o")); got != tt.want {
+				t.Errorf("AppendToArray(%s) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}

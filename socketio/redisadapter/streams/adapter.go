@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/siogo/sio/internal/jsontext"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
 	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
@@ -283,26 +284,10 @@ func (a *Adapter) deliverRemote(p *parser.Packet, opts *socketio.BroadcastOption
 func (a *Adapter) deliver(p *parser.Packet, opts *socketio.BroadcastOptions, offset string) {
 	if offset != "" && a.rec != nil && p.Type == parser.Event && p.ID == parser.NoID && !opts.Flags.Volatile {
 		q := *p
-		q.Data = withOffset(p.Data, offset)
+		q.Data = jsontext.AppendToArray(p.Data, offset)
 		p = &q
 	}
 	a.MemoryAdapter.Deliver(p, opts)
-}
-
-// withOffset returns the JSON array data with the string offset appended.
-func withOffset(data []byte, offset string) []byte {
-	end := len(data) - 1
-	for end > 0 && data[end] != ']' {
-		end--
-	}
-	out := make([]byte, 0, len(data)+len(offset)+3)
-	out = append(out, data[:end]...)
-	if end > 1 {
-		out = append(out, ',')
-	}
-	out = append(out, '"')
-	out = append(out, offset...)
-	return append(out, '"', ']')
 }
 
 // xadd appends m to the namespace's stream and returns the entry id,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/siogo/sio/internal/jsontext"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/parser"
 	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
@@ -150,7 +151,7 @@ func (a *Adapter) RestoreSession(ctx context.Context, pid, offset string) (*sock
 			if includes(st.Rooms, m.Opts.Rooms, m.Opts.Except) {
 				st.MissedPackets = append(st.MissedPackets, &parser.Packet{
 					Type: parser.Event, Namespace: a.nspName, ID: parser.NoID,
-					Data: withOffset(m.Data, e.ID), Attachments: m.Attachments,
+					Data: jsontext.AppendToArray(m.Data, e.ID), Attachments: m.Attachments,
 				})
 			}
 		}
