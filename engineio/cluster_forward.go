@@ -277,7 +277,7 @@ func (st *remoteStream) push(pkts []packet) {
 	}
 	st.mu.Unlock()
 	if over {
-		st.fail(ReasonSendQueueFull)
+		go st.fail(ReasonSendQueueFull) // publishes: not on the bus's goroutine
 		return
 	}
 	select {
