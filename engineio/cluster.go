@@ -5,34 +5,6 @@ import (
 	"time"
 )
 
-// # Serving sessions another node owns (no sticky sessions)
-//
-// With Options.Cluster set, a request naming a session this server does not
-// know is not refused at once: the server (the forwarder) asks the other
-// nodes of the cluster, over a ClusterBus, which of them owns the session,
-// and serves the request for it:
-//
-//   - a long-polling GET is answered with what the owner has queued: the
-//     owner holds the request as it holds a local GET (long-poll
-//     semantics), then sends the packets (DRAIN);
-//   - a long-polling POST's packets are delivered to the owner (PACKET),
-//     which acknowledges them once its handlers took them, so that the
-//     POST is answered as a local one (backpressure included);
-//   - a WebSocket upgrade is probed by the forwarder, then the owner
-//     streams the session through it: the owner's queue is sent as DRAIN
-//     messages the forwarder writes to the WebSocket, and what the client
-//     sends comes back as PACKET messages. The session (its queue, its
-//     heartbeat, its handlers) stays on the owner, so nothing is lost,
-//     duplicated or reordered at the switch;
-//   - a forwarded request that ends early (the client went away, a bound
-//     was exceeded) is reported to the owner (CLOSE), which closes the
-//     session as it would for a local request.
-//
-// The messages are those of Node's @socket.io/cluster-engine (see
-// ClusterMessageType and docs/cluster-engine.md for the wire format and
-// where sio differs). The owner never changes: sio does not take a session
-// over (see docs/cluster-engine.md).
-
 // ClusterMessageType is the type of a ClusterMessage; the values are those
 // of @socket.io/cluster-engine's MessageType, and sio's additions follow.
 type ClusterMessageType uint8

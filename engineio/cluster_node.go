@@ -15,9 +15,8 @@ type clusterNode struct {
 	cfg *clusterConfig
 	id  string
 
-	// mu guards the fields below. Lock order: Session.mu, then mu (a
-	// session may note a forwarded request while holding its own lock;
-	// nothing takes a session's lock while holding mu).
+	// mu guards the fields below. No other lock is taken while it is
+	// held, and it is not taken while a session's lock is held.
 	mu       sync.Mutex
 	nextReq  uint64
 	waits    map[uint64]chan *ClusterMessage // answers awaited, by request id
