@@ -103,7 +103,7 @@ type ClusterBus interface {
 // Defaults of ClusterOptions.
 const (
 	DefaultClusterResponseTimeout = time.Second
-	DefaultClusterMaxForwarded    = 1024
+	DefaultClusterMaxForwarded    = 10_000
 )
 
 // ClusterOptions enables serving sessions other nodes own (see the
@@ -118,7 +118,8 @@ type ClusterOptions struct {
 	ResponseTimeout time.Duration
 	// MaxForwarded bounds the requests this node forwards at once (GETs
 	// waiting for the owner count, streamed WebSockets do not); more are
-	// answered 503. Default 1024.
+	// answered 503. In a round robin of n nodes, a node holds about
+	// (n-1)/n of its share of the polling clients' GETs. Default 10,000.
 	MaxForwarded int
 }
 

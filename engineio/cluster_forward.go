@@ -24,6 +24,9 @@ const remoteWindow = 16
 // node that owns it. It returns false, having written nothing, when no
 // node owns it.
 func (c *clusterNode) serveRemote(w http.ResponseWriter, r *http.Request, sid string, upgrade bool) bool {
+	if !isSessionID(sid) {
+		return false // not one of ours: no need to ask
+	}
 	kind := kindGet
 	switch {
 	case upgrade:
@@ -52,6 +55,21 @@ func (c *clusterNode) serveRemote(w http.ResponseWriter, r *http.Request, sid st
 		return c.forwardPost(w, r, sid, req, ch)
 	}
 	return c.forwardUpgrade(w, r, sid, req, ch)
+}
+
+// isSessionID reports whether sid has the shape of newSessionID's ids (24
+// base64url characters), so that a made-up id costs no cluster message.
+func isSessionID(sid string) bool {
+	if len(sid) != 24 {
+		return false
+	}
+	for i := 0; i < len(sid); i++ {
+		c := sid[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // getWait bounds the wait for the owner's answer to a GET: the owner

@@ -74,6 +74,9 @@ func (c *clusterNode) onMessage(m *ClusterMessage) {
 	case ClusterMsgPacket:
 		if sess := c.srv.session(m.SID); sess != nil {
 			sess.onRemotePackets(c, m)
+		} else if m.Ack {
+			// Closed meanwhile: do not keep the forwarder waiting.
+			go c.publish(&ClusterMessage{Type: ClusterMsgPacketAck, RecipientID: m.SenderID, RequestID: m.RequestID, SID: m.SID})
 		}
 	case ClusterMsgUpgrade:
 		if sess := c.srv.session(m.SID); sess != nil {

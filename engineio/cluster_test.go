@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -145,6 +146,16 @@ func TestClusterUnknownSession(t *testing.T) {
 			})
 		})
 	}
+	t.Run("malformed id", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			ce := newClusterEnv(t, 2, Options{}, true)
+			start := time.Now()
+			w := serve(ce.srvs[1], http.MethodGet, "EIO=4&transport=polling&sid=short", nil, nil)
+			if w.Code != 400 || time.Since(start) != 0 || ce.hub.total() != 0 {
+				t.Fatalf("got %d %s after %v and %d cluster messages, want 400 at once and none", w.Code, w.Body, time.Since(start), ce.hub.total())
+			}
+		})
+	})
 	t.Run("websocket", func(t *testing.T) {
 		ce := newClusterEnv(t, 2, Options{Cluster: &ClusterOptions{ResponseTimeout: 50 * time.Millisecond}}, false)
 		_, res, err := ce.dialer.Dial(ce.wsURL("EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAAAAAA"), nil)
@@ -341,6 +352,149 @@ func TestClusterUpgradeClientGoes(t *testing.T) {
 		}
 		_ = c.ws.Close()
 		if ev := ce.closed(); ev.reason != ReasonTransportClose {
+			t.Fatalf("closed with %s %v", ev.reason, ev.err)
+		}
+	})
+}
+
+// slowReader returns its data only after a delay.
+type slowReader struct {
+	delay time.Duration
+	data  []byte
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(r.delay)
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestClusterPostRefused checks that a forwarded POST is refused as a
+// local one would be, and that the owner closes the session for it.
+func TestClusterPostRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ct     string
+		body   io.Reader
+		status int
+		reason CloseReason
+	}{
+		{"too large", "text/plain", strings.NewReader("4" + strings.Repeat("x", 200)), 413, ReasonTransportError},
+		{"binary body", "application/octet-stream", strings.NewReader("4x"), 400, ReasonTransportError},
+		{"form", "application/x-www-form-urlencoded", strings.NewReader("4x"), 400, ReasonTransportError},
+		{"malformed", "text/plain", strings.NewReader("9x"), 400, ReasonParseError},
+		{"slow", "text/plain", &slowReader{delay: 31 * time.Second, data: []byte("4x")}, 408, ReasonTransportError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ce := newClusterEnv(t, 2, Options{MaxPayload: 100}, true)
+				sid := pollingSession(t, ce.srvs[0])
+				<-ce.sessions
+				r := httptest.NewRequest(http.MethodPost, DefaultPath+"?EIO=4&transport=polling&sid="+sid, tc.body)
+				r.ContentLength = -1 // as a chunked body: the bound is checked while reading
+				r.Header.Set("Content-Type", tc.ct)
+				w := httptest.NewRecorder()
+				ce.srvs[1].ServeHTTP(w, r)
+				if w.Code != tc.status {
+					t.Fatalf("got %d, want %d", w.Code, tc.status)
+				}
+				if ev := ce.closed(); ev.sid != sid || ev.reason != tc.reason {
+					t.Fatalf("closed %s with %s, want %s", ev.sid, ev.reason, tc.reason)
+				}
+			})
+		})
+	}
+}
+
+// TestClusterPostBackpressure checks that a forwarded POST is answered
+// once the owner's handler took its messages, as a local one.
+func TestClusterPostBackpressure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ce := newClusterEnv(t, 2, Options{}, true)
+		sid := pollingSession(t, ce.srvs[0])
+		sess := <-ce.sessions
+		release := make(chan struct{})
+		var got []string
+		sess.OnMessageBlocking(func(m Message) {
+			<-release
+			got = append(got, string(m.Data))
+		})
+		done := make(chan *httptest.ResponseRecorder)
+		go func() {
+			done <- serve(ce.srvs[1], http.MethodPost, "EIO=4&transport=polling&sid="+sid, []byte("4a\x1e4b"), http.Header{"Content-Type": {"text/plain"}})
+		}()
+		synctest.Wait()
+		select {
+		case w := <-done:
+			t.Fatalf("answered %d before the handler took the messages", w.Code)
+		default:
+		}
+		close(release)
+		if w := <-done; w.Code != 200 || w.Body.String() != "ok" {
+			t.Fatalf("got %d %q", w.Code, w.Body)
+		}
+		if strings.Join(got, ",") != "a,b" {
+			t.Fatalf("handler got %v", got)
+		}
+	})
+}
+
+// TestClusterForwarderShutdown checks that a node shutting down ends the
+// GET it holds for another node's session (503) and that the owner closes
+// that session.
+func TestClusterForwarderShutdown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ce := newClusterEnv(t, 2, Options{}, true)
+		sid := pollingSession(t, ce.srvs[0])
+		<-ce.sessions
+		done := make(chan *httptest.ResponseRecorder)
+		go func() { done <- serve(ce.srvs[1], http.MethodGet, "EIO=4&transport=polling&sid="+sid, nil, nil) }()
+		synctest.Wait()
+		if err := ce.srvs[1].Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if w := <-done; w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("held GET: %d", w.Code)
+		}
+		if ev := ce.closed(); ev.sid != sid || ev.reason != ReasonTransportError {
+			t.Fatalf("closed %s with %s", ev.sid, ev.reason)
+		}
+	})
+}
+
+// TestClusterRemoteInboxBound checks the bound on forwarded packets a
+// session holds before its handler takes them: a node that sends more
+// than 2 × MaxPayload (plus a little per message) closes the session.
+func TestClusterRemoteInboxBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ce := newClusterEnv(t, 1, Options{MaxPayload: 100}, true)
+		sid := pollingSession(t, ce.srvs[0])
+		sess := <-ce.sessions
+		block := make(chan struct{})
+		defer close(block)
+		sess.OnMessageBlocking(func(Message) {
+			select {
+			case <-block:
+			case <-sess.Closing():
+			}
+		})
+		fake := ce.hub.join(t)
+		answers := make(chan *ClusterMessage, 100)
+		fake.Handle(func(m *ClusterMessage) { answers <- m })
+		_ = fake.Publish(context.Background(), &ClusterMessage{Type: ClusterMsgAcquireLock, SenderID: fake.id, RequestID: 1, SID: sid, TransportName: TransportPolling, LockType: "write"})
+		if m := <-answers; m.Type != ClusterMsgAcquireLockResponse || !m.Success {
+			t.Fatalf("lock: %+v", m)
+		}
+		data := []byte(strings.Repeat("x", 100))
+		for range 20 {
+			_ = fake.Publish(context.Background(), &ClusterMessage{Type: ClusterMsgPacket, SenderID: fake.id, RecipientID: ce.buses[0].id, RequestID: 1, SID: sid,
+				Packets: []ClusterPacket{{Type: "message", Data: data}}})
+		}
+		if ev := ce.closed(); ev.reason != ReasonTransportError || !errors.Is(ev.err, ErrPayloadTooLarge) {
 			t.Fatalf("closed with %s %v", ev.reason, ev.err)
 		}
 	})

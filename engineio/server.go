@@ -173,6 +173,9 @@ func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*
 			return nil, refuse(CodeBadRequest)
 		}
 		if sess == nil {
+			if !upgrade && transport != TransportPolling {
+				return nil, refuse(CodeBadRequest)
+			}
 			return nil, errRemoteSession
 		}
 		return sess, nil
