@@ -281,7 +281,6 @@ type remoteStream struct {
 	queue   []packet // packets to write
 	closing bool     // the owner closed the session: write the queue, then close
 	failed  bool     // the stream ended: the reader stops, the writer drops the queue
-	notify  bool     // tell the owner when the stream ends
 }
 
 // push queues packets the owner sent, for the writer. A client that does
