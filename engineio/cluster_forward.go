@@ -427,14 +427,27 @@ func (c *clusterNode) awaitAny(ch chan *ClusterMessage) *ClusterMessage {
 }
 
 // write writes the owner's packets to the WebSocket until the stream ends.
+// An owner that sends nothing, not even a ping, for PingInterval +
+// PingTimeout + ResponseTimeout is gone: the stream ends.
 func (st *remoteStream) write() {
-	for range st.wake {
+	idle := time.NewTimer(st.c.getWait())
+	defer idle.Stop()
+	for {
+		select {
+		case <-st.wake:
+		case <-idle.C:
+			st.fail(ReasonPingTimeout)
+			return
+		}
 		st.mu.Lock()
 		batch, closing, failed := st.queue, st.closing, st.failed
 		st.queue = nil
 		st.mu.Unlock()
 		if failed {
 			return
+		}
+		if len(batch) > 0 {
+			idle.Reset(st.c.getWait())
 		}
 		for i := range batch {
 			p := &batch[i]

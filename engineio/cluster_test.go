@@ -499,3 +499,35 @@ func TestClusterRemoteInboxBound(t *testing.T) {
 		}
 	})
 }
+
+// TestClusterStreamOwnerGone checks that a WebSocket streamed for an owner
+// that is cut off is closed once no ping came for PingInterval +
+// PingTimeout + ResponseTimeout, so that the client reconnects (and a
+// client that would not does not hold the stream).
+func TestClusterStreamOwnerGone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ce := newClusterEnv(t, 2, Options{PingInterval: 2 * time.Second, PingTimeout: time.Second}, true)
+		sid := pollingSession(t, ce.srvs[0])
+		<-ce.sessions
+		ce.srvs[0], ce.srvs[1] = ce.srvs[1], ce.srvs[0] // the WebSocket lands on the other server
+		defer func() { ce.srvs[0], ce.srvs[1] = ce.srvs[1], ce.srvs[0] }()
+		ws, _, err := ce.dialer.Dial(ce.wsURL("EIO=4&transport=websocket&sid="+url.QueryEscape(sid)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		exchangeProbe(t, ws)
+		_ = ws.WriteMessage(websocket.TextMessage, []byte("5"))
+		if _, b, err := ws.ReadMessage(); err != nil || string(b) != "2" {
+			t.Fatalf("got %q, %v, want a ping", b, err)
+		}
+		start := time.Now()
+		ce.buses[0].detach() // the owner is cut off
+		if _, b, err := ws.ReadMessage(); err == nil {
+			t.Fatalf("got %q from a stream whose owner is gone", b)
+		}
+		if d := time.Since(start); d != 4*time.Second {
+			t.Fatalf("closed after %v, want 4s (PingInterval + PingTimeout + ResponseTimeout after the last ping)", d)
+		}
+	})
+}
