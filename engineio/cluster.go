@@ -104,6 +104,7 @@ type ClusterBus interface {
 const (
 	DefaultClusterResponseTimeout = time.Second
 	DefaultClusterMaxForwarded    = 10_000
+	DefaultClusterTakeOverWindow  = 300 * time.Millisecond
 )
 
 // ClusterOptions enables serving sessions other nodes own (see the
@@ -121,6 +122,16 @@ type ClusterOptions struct {
 	// answered 503. In a round robin of n nodes, a node holds about
 	// (n-1)/n of its share of the polling clients' GETs. Default 10,000.
 	MaxForwarded int
+	// TakeOverWindow is how long a new polling session waits before the
+	// server calls OnConnection, for an upgrade: a WebSocket that lands
+	// on another node and completes the upgrade within it takes the
+	// session over (the session moves there, with the messages received
+	// meanwhile, before any handler saw it); later, the owner streams the
+	// session through that node for its whole life. The wait delays the
+	// OnConnection of clients that do not upgrade (polling only) by as
+	// much. Default 300ms (cluster-engine's delayedConnectionTimeout);
+	// negative: no wait, no take-over.
+	TakeOverWindow time.Duration
 }
 
 // clusterConfig is the resolved ClusterOptions.
@@ -128,13 +139,20 @@ type clusterConfig struct {
 	bus             ClusterBus
 	responseTimeout time.Duration
 	maxForwarded    int
+	takeOverWindow  time.Duration // 0: off
 }
 
 func newClusterConfig(o *ClusterOptions) *clusterConfig {
 	if o == nil || o.Bus == nil {
 		return nil
 	}
-	c := &clusterConfig{bus: o.Bus, responseTimeout: o.ResponseTimeout, maxForwarded: o.MaxForwarded}
+	c := &clusterConfig{bus: o.Bus, responseTimeout: o.ResponseTimeout, maxForwarded: o.MaxForwarded, takeOverWindow: o.TakeOverWindow}
+	switch {
+	case c.takeOverWindow == 0:
+		c.takeOverWindow = DefaultClusterTakeOverWindow
+	case c.takeOverWindow < 0:
+		c.takeOverWindow = 0
+	}
 	if c.responseTimeout <= 0 {
 		c.responseTimeout = DefaultClusterResponseTimeout
 	}

@@ -255,13 +255,49 @@ func (c *clusterNode) forwardUpgrade(w http.ResponseWriter, r *http.Request, sid
 	c.streams[req] = st // before UPGRADE: the owner's DRAINs follow it at once
 	c.mu.Unlock()
 	upgrade(true)
-	if c.await(context.Background(), ch, ClusterMsgUpgradeResponse) == nil {
+	resp := c.await(context.Background(), ch, ClusterMsgUpgradeResponse)
+	switch {
+	case resp == nil:
 		st.fail(ReasonTransportError)
 		st.finish()
-		return true
+	case resp.TakeOver:
+		st.finish()
+		c.srv.takeOver(sid, r, wc, fromCluster(resp.Packets))
+	default:
+		st.run(wc, ch)
 	}
-	st.run(wc, ch)
 	return true
+}
+
+// takeOver makes this node the owner of session sid, moved here by its
+// former owner before any handler saw it: a new session on the upgraded
+// WebSocket wc (its handshake is the upgrade request r), which gets the
+// messages received before the move first, then what wc reads.
+func (s *Server) takeOver(sid string, r *http.Request, wc *wsConn, msgs []packet) {
+	sess := newSession(s, sid, r, TransportWebSocket)
+	sess.ws = wc.Conn
+	for _, p := range msgs {
+		sess.inbox = append(sess.inbox, inbound{msg: Message{Data: p.data, Binary: p.binary}})
+	}
+	s.mu.Lock()
+	if s.shutdown || s.sessions[sid] != nil {
+		s.mu.Unlock()
+		closeWebSocket(wc.Conn, websocket.CloseGoingAway)
+		return
+	}
+	s.sessions[sid] = sess
+	onConn := s.onConnection
+	s.mu.Unlock()
+	if onConn != nil {
+		sess.callConnection(onConn)
+	} else if len(sess.inbox) > 0 {
+		sess.mu.Lock()
+		sess.delivering = true
+		sess.mu.Unlock()
+		go sess.deliver()
+	}
+	sess.startWebSocket(wc)
+	sess.startHeartbeat()
 }
 
 // remoteStream is a WebSocket this node streams for the session's owner:

@@ -21,6 +21,11 @@ type sessionCluster struct {
 	wsNode    string      // the node streaming the session's WebSocket
 	wsReq     uint64      // its lock's request id
 
+	// delayed holds the OnConnection handler while the take-over window
+	// runs (see delayConnection); delayTimer ends it.
+	delayed    func(*Session)
+	delayTimer *time.Timer
+
 	// rin holds the received ClusterPackets waiting for handlePacket;
 	// rinBytes bounds them (see maxRemoteInbox).
 	rin      []*ClusterMessage
@@ -262,6 +267,10 @@ func (s *Session) onRemoteUpgrade(c *clusterNode, m *ClusterMessage) {
 		s.mu.Unlock()
 		return // the forwarder times out and closes its WebSocket
 	}
+	if sc.delayed != nil {
+		s.takeOverLocked(c, m) // unlocks
+		return
+	}
 	s.stopUpgradeTimersLocked()
 	s.upg = upgradeNone
 	sc.upgNode = ""
@@ -327,4 +336,65 @@ func (s *Session) remoteCloseLocked() func() {
 	return func() {
 		go c.publish(&ClusterMessage{Type: ClusterMsgClose, RecipientID: node, RequestID: req, SID: s.id, Reason: reason})
 	}
+}
+
+// delayConnection holds back the OnConnection call of a new polling
+// session for the take-over window (ClusterOptions.TakeOverWindow), so that
+// an upgrade landing on another node can move the session there before
+// any handler saw it. Messages received meanwhile wait in the inbox. It
+// returns false, having done nothing, when there is no window.
+func (s *Session) delayConnection(fn func(*Session)) bool {
+	c := s.srv.cl
+	if c == nil || c.cfg.takeOverWindow == 0 || s.transport != TransportPolling || len(s.cfg.upgrades(TransportPolling)) == 0 {
+		return false
+	}
+	s.mu.Lock()
+	sc := s.clusterLocked(c)
+	sc.delayed = fn
+	s.delivering = true // hold the inbox until the handler ran
+	sc.delayTimer = time.AfterFunc(c.cfg.takeOverWindow, s.connectDelayed)
+	s.mu.Unlock()
+	return true
+}
+
+// connectDelayed ends the take-over window: OnConnection runs, then the
+// messages received meanwhile are delivered (and OnClose, if the session
+// closed meanwhile).
+func (s *Session) connectDelayed() {
+	s.mu.Lock()
+	fn := s.cl.delayed
+	s.cl.delayed = nil
+	s.mu.Unlock()
+	if fn != nil {
+		s.callConnection(fn)
+	}
+}
+
+// takeOverLocked hands the session, whose OnConnection has not run, to
+// the node that completed its upgrade (m): the session ends here without
+// a trace (no handler saw it), and the messages it received go with the
+// answer. s.mu is held on entry and released on return.
+func (s *Session) takeOverLocked(c *clusterNode, m *ClusterMessage) {
+	sc := s.cl
+	sc.delayed = nil
+	sc.delayTimer.Stop()
+	s.stopUpgradeTimersLocked()
+	s.upg = upgradeNone
+	sc.upgNode = ""
+	var msgs []packet
+	for _, it := range s.inbox {
+		if !it.close {
+			msgs = append(msgs, packet{typ: typeMessage, binary: it.msg.Binary, data: it.msg.Data})
+		}
+	}
+	s.inbox = nil
+	s.delivering = false
+	// A GET still waiting gets a noop, as after an upgrade; what was
+	// queued for the client (a ping at most: nothing else knew the
+	// session) is dropped, the new owner's heartbeat starts afresh.
+	s.transport = TransportWebSocket
+	after := s.finishLocked(ReasonTransportClose, nil)
+	s.mu.Unlock()
+	after()
+	go c.publish(&ClusterMessage{Type: ClusterMsgUpgradeResponse, RecipientID: m.SenderID, RequestID: m.RequestID, SID: s.id, TakeOver: true, Packets: toCluster(msgs)})
 }

@@ -531,3 +531,94 @@ func TestClusterStreamOwnerGone(t *testing.T) {
 		}
 	})
 }
+
+// TestClusterTakeOver checks the take-over: an upgrade that lands on
+// another server within the take-over window moves the session there
+// before OnConnection ran anywhere; the messages the client sent before
+// come first, and the former owner forgets the session without an
+// OnClose.
+func TestClusterTakeOver(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ce := newClusterEnv(t, 2, Options{PingInterval: time.Second, PingTimeout: time.Second}, true)
+		owner, other := ce.srvs[0], ce.srvs[1]
+		start := time.Now()
+		sid := pollingSession(t, owner)
+		if w := serve(owner, http.MethodPost, "EIO=4&transport=polling&sid="+sid, []byte("4early"), http.Header{"Content-Type": {"text/plain"}}); w.Code != 200 {
+			t.Fatalf("POST: %d", w.Code)
+		}
+		select {
+		case <-ce.sessions:
+			t.Fatal("OnConnection ran within the take-over window")
+		default:
+		}
+		ce.srvs[0], ce.srvs[1] = other, owner // the WebSocket lands on the other server
+		defer func() { ce.srvs[0], ce.srvs[1] = owner, other }()
+		ws, _, err := ce.dialer.Dial(ce.wsURL("EIO=4&transport=websocket&sid="+url.QueryEscape(sid)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		exchangeProbe(t, ws)
+		_ = ws.WriteMessage(websocket.TextMessage, []byte("5"))
+		sess := ce.session()
+		if d := time.Since(start); d >= DefaultClusterTakeOverWindow {
+			t.Fatalf("OnConnection after %v, not within the window", d)
+		}
+		if sess.ID() != sid || owner.Count() != 0 || other.Count() != 1 || other.session(sid) != sess {
+			t.Fatalf("sessions: owner %d, other %d", owner.Count(), other.Count())
+		}
+		if _, b, err := ws.ReadMessage(); err != nil || string(b) != "4early" {
+			t.Fatalf("got %q, %v, want the message sent before the move", b, err)
+		}
+		_ = ws.WriteMessage(websocket.TextMessage, []byte("4later"))
+		if _, b, err := ws.ReadMessage(); err != nil || string(b) != "4later" {
+			t.Fatalf("got %q, %v", b, err)
+		}
+		for range 3 { // the new owner's heartbeat
+			if _, b, err := ws.ReadMessage(); err != nil || string(b) != "2" {
+				t.Fatalf("got %q, %v, want a ping", b, err)
+			}
+			_ = ws.WriteMessage(websocket.TextMessage, []byte("3"))
+		}
+		if n := ce.hub.counts[ClusterMsgDrain].Load() + ce.hub.counts[ClusterMsgPacket].Load(); n != 0 {
+			t.Fatalf("%d DRAIN/PACKET messages after a take-over", n)
+		}
+		select {
+		case ev := <-ce.closes:
+			t.Fatalf("OnClose %s for a session that moved", ev.reason)
+		default:
+		}
+		sess.Close()
+		if ev := ce.closed(); ev.reason != ReasonForcedClose {
+			t.Fatalf("closed with %s", ev.reason)
+		}
+	})
+}
+
+// TestClusterDelayedConnection checks the take-over window without an
+// upgrade: OnConnection runs when it ends, then the messages received
+// meanwhile are delivered, in order; with a negative window it runs at
+// once.
+func TestClusterDelayedConnection(t *testing.T) {
+	for _, tc := range []struct {
+		window, want time.Duration
+	}{{0, DefaultClusterTakeOverWindow}, {time.Second, time.Second}, {-1, 0}} {
+		t.Run(tc.window.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ce := newClusterEnv(t, 2, Options{Cluster: &ClusterOptions{TakeOverWindow: tc.window}}, true)
+				start := time.Now()
+				c := ce.dial(modePolling)
+				c.send(Message{Data: []byte("a")}, Message{Data: []byte("b")})
+				<-ce.sessions
+				if d := time.Since(start); d != tc.want {
+					t.Fatalf("OnConnection after %v, want %v", d, tc.want)
+				}
+				for _, want := range []string{"a", "b"} {
+					if got := c.nextMessage(); string(got.Data) != want {
+						t.Fatalf("got %q, want %q", got.Data, want)
+					}
+				}
+			})
+		})
+	}
+}

@@ -314,7 +314,7 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 	if conn != nil {
 		sess.attachWebSocket(conn, packet{typ: typeOpen, data: open})
 	}
-	if onConn != nil {
+	if onConn != nil && !sess.delayConnection(onConn) {
 		sess.callConnection(onConn)
 	}
 	if conn != nil {

@@ -544,7 +544,7 @@ func (s *Session) deliver() {
 		if !it.close {
 			s.taken++
 		}
-		onMessage, onClose := s.onMessage, s.onClose
+		onMessage, onBlock, onClose := s.onMessage, s.onBlock, s.onClose
 		reason, err := s.reason, s.closeErr
 		s.mu.Unlock()
 		if it.close {
@@ -560,7 +560,12 @@ func (s *Session) deliver() {
 			s.mu.Unlock()
 			return // nothing follows the close entry
 		}
-		if onMessage != nil {
+		switch {
+		case onBlock != nil:
+			// Messages received before OnConnection (a cluster's
+			// take-over window) reach a blocking handler this way.
+			s.guard("OnMessageBlocking", func() { onBlock(it.msg) })
+		case onMessage != nil:
 			s.guard("OnMessage", func() { onMessage(it.msg) })
 		}
 	}
