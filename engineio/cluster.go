@@ -31,7 +31,9 @@ const (
 	// session through the forwarder from now on.
 	ClusterMsgUpgrade
 	// ClusterMsgUpgradeResponse (owner to forwarder) answers a successful
-	// ClusterMsgUpgrade. sio's owners never take over (TakeOver false).
+	// ClusterMsgUpgrade: with TakeOver, the session moves to the
+	// forwarder, with the messages received so far (Packets); otherwise
+	// the owner streams it through the forwarder.
 	ClusterMsgUpgradeResponse
 	// ClusterMsgClose reports that a forwarded request or stream ended, with
 	// the close reason (forwarder to owner), or that the session closed
@@ -72,7 +74,8 @@ type ClusterMessage struct {
 	LockType      string
 	// Success answers a lock, reports an upgrade or acknowledges packets.
 	Success bool
-	// TakeOver is always false in what sio sends.
+	// TakeOver moves the session to the forwarder
+	// (ClusterMsgUpgradeResponse).
 	TakeOver bool
 	// Packets are a ClusterMsgDrain's, a ClusterMsgPacket's (at least one) or a
 	// ClusterMsgUpgradeResponse's.

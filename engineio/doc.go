@@ -160,11 +160,15 @@
 //   - a POST's packets are delivered to the owner, which acknowledges them
 //     once its handlers took them (the POST is answered then, as a local
 //     one, backpressure included);
-//   - a WebSocket upgrade is probed by the forwarder, then the owner
-//     streams the session through it: the session (queue, heartbeat,
-//     handlers) stays on the owner, so nothing is lost, duplicated or
-//     reordered at the switch. A WebSocket-only session needs no
-//     forwarding: its handshake and its transport are one connection;
+//   - a WebSocket upgrade is probed by the forwarder. A new polling
+//     session's OnConnection waits [ClusterOptions.TakeOverWindow] (300
+//     ms): an upgrade completed within it moves the session to the
+//     forwarder, with the messages received meanwhile, before any handler
+//     saw it (a take-over). Later, the owner streams the session through
+//     the forwarder: the session (queue, heartbeat, handlers) stays on the
+//     owner. Either way nothing is lost, duplicated or reordered at the
+//     switch. A WebSocket-only session needs no forwarding: its handshake
+//     and its transport are one connection;
 //   - a forwarded request that ends early is reported to the owner, which
 //     closes the session as it would for a local request.
 //

@@ -2,6 +2,7 @@ package redisbus
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -31,11 +32,13 @@ func TestEncodeDecode(t *testing.T) {
 			{Type: "message", Data: []byte("1")}, {Type: "message", Data: []byte("2")}}},
 		{Type: engineio.ClusterMsgUpgrade, SenderID: "a", RecipientID: "b", RequestID: 4, SID: "s", Success: true},
 		{Type: engineio.ClusterMsgUpgradeResponse, SenderID: "b", RecipientID: "a", RequestID: 4, SID: "s"},
+		{Type: engineio.ClusterMsgUpgradeResponse, SenderID: "b", RecipientID: "a", RequestID: 5, SID: "s", TakeOver: true,
+			Packets: []engineio.ClusterPacket{{Type: "message", Data: []byte("40")}}},
 		{Type: engineio.ClusterMsgClose, SenderID: "a", RecipientID: "b", RequestID: 5, SID: "s", Reason: "transport close"},
 		{Type: engineio.ClusterMsgPacketAck, SenderID: "b", RecipientID: "a", RequestID: 3, SID: "s", Success: true},
 	}
 	for _, m := range msgs {
-		t.Run(m.SID+string(rune('0'+m.Type)), func(t *testing.T) {
+		t.Run(fmt.Sprint(m.Type, "/", m.RequestID), func(t *testing.T) {
 			b, err := Encode(&m)
 			if err != nil {
 				t.Fatal(err)
