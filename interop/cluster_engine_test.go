@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,6 +122,26 @@ func (rr *roundRobin) kill(i int) {
 	b.cut()
 }
 
+// upgradeCounter counts the upgrade answers a node publishes: take-overs
+// and streams.
+type upgradeCounter struct {
+	*redisbus.Bus
+	takeOvers, streams *atomic.Int64
+}
+
+func (u upgradeCounter) Publish(ctx context.Context, msgs ...*engineio.ClusterMessage) error {
+	for _, m := range msgs {
+		if m.Type == engineio.ClusterMsgUpgradeResponse {
+			if m.TakeOver {
+				u.takeOvers.Add(1)
+			} else {
+				u.streams.Add(1)
+			}
+		}
+	}
+	return u.Bus.Publish(ctx, msgs...)
+}
+
 // clusterNode is one sio node of the cluster tests.
 type clusterNode struct {
 	name string
@@ -143,8 +164,9 @@ func (n *clusterNode) kill() {
 
 // startClusterNode starts a sio node named name serving js/redis.mjs's and
 // js/cluster-engine.mjs's requests, with the classic Redis adapter and the
-// Redis cluster bus, on one Redis client of its own.
-func startClusterNode(t *testing.T, name, addr string) *clusterNode {
+// Redis cluster bus, on one Redis client of its own; takeOver is its
+// ClusterOptions.TakeOverWindow, and up counts its upgrade answers.
+func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, up upgradeCounter) *clusterNode {
 	t.Helper()
 	client := redis.NewClient(&redis.Options{Addr: addr})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -158,7 +180,7 @@ func startClusterNode(t *testing.T, name, addr string) *clusterNode {
 		Engine: &engineio.Options{
 			PingInterval: 2 * time.Second,
 			PingTimeout:  2 * time.Second,
-			Cluster:      &engineio.ClusterOptions{Bus: bus},
+			Cluster:      &engineio.ClusterOptions{Bus: upgradeCounter{bus, up.takeOvers, up.streams}, TakeOverWindow: takeOver},
 		},
 	})
 	nsp := srv.Of("/")
@@ -205,15 +227,16 @@ func startClusterNode(t *testing.T, name, addr string) *clusterNode {
 	return n
 }
 
-// startCluster starts a Redis, three sio nodes and the round-robin proxy
-// in front of them, and returns the proxy and the nodes.
-func startCluster(t *testing.T) (*httptest.Server, *roundRobin, []*clusterNode) {
+// startCluster starts a Redis, three sio nodes (with take-over window
+// takeOver) and the round-robin proxy in front of them, and returns the
+// proxy and the nodes; up counts the nodes' upgrade answers.
+func startCluster(t *testing.T, takeOver time.Duration, up upgradeCounter) (*httptest.Server, *roundRobin, []*clusterNode) {
 	t.Helper()
 	addr := startRedis(t)
 	rr := &roundRobin{}
 	var nodes []*clusterNode
 	for _, name := range []string{"s0", "s1", "s2"} {
-		n := startClusterNode(t, name, addr)
+		n := startClusterNode(t, name, addr, takeOver, up)
 		nodes = append(nodes, n)
 		u, _ := url.Parse(n.hs.URL)
 		rr.nodes = append(rr.nodes, newBackend(u))
@@ -227,18 +250,40 @@ func startCluster(t *testing.T) (*httptest.Server, *roundRobin, []*clusterNode) 
 // ways, binary, rooms, broadcasts across nodes, server-side disconnect)
 // and js/cluster-engine.mjs's on three sio nodes behind a round-robin
 // proxy, without sticky sessions, over polling only, WebSocket only and
-// polling upgraded to WebSocket.
+// polling upgraded to WebSocket: with the default take-over window (most
+// upgrades that land on another node move the session there), and with
+// take-over off (the owner streams every such session).
 func TestClusterEngine(t *testing.T) {
 	requireNode(t)
-	for _, mode := range []string{"polling", "websocket", "upgrade"} {
-		t.Run(mode, func(t *testing.T) {
-			proxy, rr, _ := startCluster(t)
+	for _, tc := range []struct {
+		name, mode string
+		takeOver   time.Duration
+	}{
+		{"polling", "polling", 0},
+		{"websocket", "websocket", 0},
+		{"upgrade", "upgrade", 0},
+		{"upgrade-streamed", "upgrade", -1},
+	} {
+		mode := tc.mode
+		t.Run(tc.name, func(t *testing.T) {
+			up := upgradeCounter{takeOvers: new(atomic.Int64), streams: new(atomic.Int64)}
+			proxy, rr, _ := startCluster(t, tc.takeOver, up)
 			t.Setenv("REDIS_SCENARIOS", "broadcast,binary,except,acks,fetch,join-leave,disconnect")
 			checkRedisScenarios(t, mode, []string{proxy.URL, proxy.URL, proxy.URL},
 				"broadcast", "binary", "except", "acks", "fetch", "join-leave", "disconnect")
 			lines := runNode(t, "cluster-engine.mjs", mode, proxy.URL)
 			checkScenarios(t, lines, []string{"spread", "echo", "client-disconnect"})
-			t.Logf("requests per node: %v", rr.sent())
+			t.Logf("requests per node: %v; upgrades on another node than the owner: %d taken over, %d streamed", rr.sent(), up.takeOvers.Load(), up.streams.Load())
+			switch {
+			case mode != "upgrade" && up.takeOvers.Load()+up.streams.Load() != 0:
+				t.Errorf("upgrades answered in %s mode", mode)
+			case tc.takeOver < 0 && up.takeOvers.Load() != 0:
+				t.Errorf("%d take-overs with the window off", up.takeOvers.Load())
+			case mode == "upgrade" && up.takeOvers.Load()+up.streams.Load() == 0:
+				// Nine clients: all nine WebSockets on their owner has a
+				// chance of (1/3)^9.
+				t.Errorf("no upgrade landed on another node than the owner")
+			}
 		})
 	}
 }
@@ -264,12 +309,18 @@ func (k killControl) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // TestClusterEngineOwnerDies kills the node that owns a client's session:
 // the requests forwarded for it find no owner (HTTP 400, "Session ID
-// unknown"), and the client reconnects to a live node.
+// unknown") or a streamed WebSocket gets no more pings, and the client
+// reconnects to a live node.
 func TestClusterEngineOwnerDies(t *testing.T) {
 	requireNode(t)
-	for _, mode := range []string{"polling", "upgrade"} {
-		t.Run(mode, func(t *testing.T) {
-			proxy, rr, nodes := startCluster(t)
+	for _, tc := range []struct {
+		name, mode string
+		takeOver   time.Duration
+	}{{"polling", "polling", 0}, {"upgrade", "upgrade", 0}, {"upgrade-streamed", "upgrade", -1}} {
+		mode := tc.mode
+		t.Run(tc.name, func(t *testing.T) {
+			up := upgradeCounter{takeOvers: new(atomic.Int64), streams: new(atomic.Int64)}
+			proxy, rr, nodes := startCluster(t, tc.takeOver, up)
 			ctrl := httptest.NewServer(killControl{rr: rr, nodes: nodes})
 			t.Cleanup(ctrl.Close)
 			t.Setenv("CLUSTER_CONTROL", ctrl.URL)
