@@ -606,10 +606,3 @@ func (c *client) sendRaw(b []byte) error {
 	}
 	return nil
 }
-
-// session returns the open session with the id (nil when none).
-func (s *Server) session(sid string) *Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sessions[sid]
-}

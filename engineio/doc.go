@@ -147,6 +147,46 @@
 // the responses of a session (cookies, affinity), like Node's
 // "initial_headers" and "headers" events.
 //
+// # Clusters without sticky sessions
+//
+// Behind a load balancer that sends each request to any node, a
+// long-polling client's requests reach nodes that do not know its
+// session. With [Options.Cluster] set, such a node (the forwarder) asks
+// the cluster, over a [ClusterBus] (package engineio/redisbus: Redis
+// Pub/Sub), which node owns the session, and serves the request for it:
+//
+//   - a GET is held by the owner as a local one, then answered with the
+//     packets the owner would have answered it with;
+//   - a POST's packets are delivered to the owner, which acknowledges them
+//     once its handlers took them (the POST is answered then, as a local
+//     one, backpressure included);
+//   - a WebSocket upgrade is probed by the forwarder. A new polling
+//     session's OnConnection waits [ClusterOptions.TakeOverWindow] (300
+//     ms): an upgrade completed within it moves the session to the
+//     forwarder, with the messages received meanwhile, before any handler
+//     saw it (a take-over). Later, the owner streams the session through
+//     the forwarder: the session (queue, heartbeat, handlers) stays on the
+//     owner. Either way nothing is lost, duplicated or reordered at the
+//     switch. A WebSocket-only session needs no forwarding: its handshake
+//     and its transport are one connection;
+//   - a forwarded request that ends early is reported to the owner, which
+//     closes the session as it would for a local request.
+//
+// Bounds: a forwarded POST's body has the bounds of a local one
+// (MaxPayload, MaxBufferedChunks, HTTPRequestBodyTimeout); a node forwards
+// at most [ClusterOptions.MaxForwarded] requests at once (more get 503),
+// and at most one GET, one POST and one upgrade per session (another gets
+// 400); every wait for another node is bounded: ResponseTimeout (default
+// 1 s) for the owner's answer to a lock, an upgrade, and the owner's
+// answer to a GET or a POST's acknowledgement by PingInterval +
+// PingTimeout + ResponseTimeout. A session no node owns is refused as
+// today (400, code 1, "Session ID unknown") once ResponseTimeout passed.
+// When the owner dies, the requests forwarded for it are refused that
+// way, or the client's heartbeat times out, and the client reconnects to
+// a live node. The messages are those of Node's @socket.io/cluster-engine
+// (see [ClusterMessageType]); docs/cluster-engine.md describes the
+// protocol, its costs and where sio differs.
+//
 // # Differences from Node.js
 //
 // Deliberate:

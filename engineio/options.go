@@ -122,6 +122,10 @@ type Options struct {
 	// Logger receives recovered handler panics and transport errors.
 	// Default slog.Default().
 	Logger *slog.Logger
+	// Cluster, when set, makes the server serve requests for sessions
+	// other servers of a cluster own, so that no sticky sessions are
+	// needed (see ClusterOptions and docs/cluster-engine.md). Default off.
+	Cluster *ClusterOptions
 }
 
 // CORSOptions configures Cross-Origin Resource Sharing, with the semantics
@@ -192,6 +196,7 @@ type config struct {
 	sendQueueSize     int
 	recvQueueSize     int
 	logger            *slog.Logger
+	cluster           *clusterConfig // nil: no cluster
 }
 
 func newConfig(o *Options) *config {
@@ -216,6 +221,7 @@ func newConfig(o *Options) *config {
 		recvQueueSize:     o.ReceiveQueueSize,
 		logger:            o.Logger,
 		compressThreshold: DefaultCompressionThreshold,
+		cluster:           newClusterConfig(o.Cluster),
 	}
 	if c.path == "" {
 		c.path = DefaultPath

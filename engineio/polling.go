@@ -135,6 +135,12 @@ var pollBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // writePollResponse writes pkts as the payload of a GET response,
 // compressed when large enough and the client accepts it.
 func (s *Session) writePollResponse(w http.ResponseWriter, r *http.Request, pkts []packet) {
+	s.cfg.writePollResponse(w, r, pkts)
+}
+
+// writePollResponse writes pkts as the payload of a GET response (of a
+// local session, or forwarded for another node's).
+func (c *config) writePollResponse(w http.ResponseWriter, r *http.Request, pkts []packet) {
 	buf := pollBufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -148,7 +154,7 @@ func (s *Session) writePollResponse(w http.ResponseWriter, r *http.Request, pkts
 	h.Set("Content-Type", "text/plain; charset=UTF-8")
 	h.Set("Cache-Control", "no-store")
 	body := buf.Bytes()
-	if t := s.cfg.compressThreshold; t > 0 && len(body) >= t {
+	if t := c.compressThreshold; t > 0 && len(body) >= t {
 		if enc := chooseEncoding(r.Header.Get("Accept-Encoding")); enc != "" {
 			zbuf := pollBufPool.Get().(*bytes.Buffer)
 			zbuf.Reset()
@@ -160,7 +166,7 @@ func (s *Session) writePollResponse(w http.ResponseWriter, r *http.Request, pkts
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	s.cfg.responseHeaders(h, r)
+	c.responseHeaders(h, r)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }

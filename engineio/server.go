@@ -19,6 +19,7 @@ import (
 type Server struct {
 	cfg      *config
 	upgrader websocket.Upgrader
+	cl       *clusterNode // nil without Options.Cluster
 
 	mu           sync.Mutex
 	sessions     map[string]*Session
@@ -43,7 +44,18 @@ func NewServer(opts *Options) *Server {
 			http.Error(w, "engineio: "+reason.Error(), status)
 		},
 	}
+	if cfg.cluster != nil {
+		s.cl = newClusterNode(s, cfg.cluster)
+		cfg.cluster.bus.Handle(s.cl.onMessage)
+	}
 	return s
+}
+
+// session returns the open session sid, or nil.
+func (s *Server) session(sid string) *Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[sid]
 }
 
 // OnConnection sets the function called for every new session, once, right
@@ -76,6 +88,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		all = append(all, sess)
 	}
 	s.mu.Unlock()
+	if s.cl != nil {
+		s.cl.shutdown()
+	}
 	for _, sess := range all {
 		sess.closeGracefully(ReasonServerShutdown)
 	}
@@ -109,6 +124,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	upgrade := websocket.IsWebSocketUpgrade(r)
 	q := r.URL.Query()
 	sess, rerr := s.verify(r, q, upgrade)
+	if rerr == errRemoteSession {
+		// Another node may own it (Options.Cluster).
+		if s.cl.serveRemote(w, r, first(q["sid"]), upgrade) {
+			return
+		}
+		rerr = refuse(CodeUnknownSID)
+	}
 	if rerr != nil {
 		writeRefusal(w, rerr, upgrade)
 		return
@@ -137,10 +159,10 @@ func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*
 		s.mu.Lock()
 		sess := s.sessions[sid]
 		s.mu.Unlock()
-		if sess == nil {
+		if sess == nil && s.cl == nil {
 			return nil, refuse(CodeUnknownSID)
 		}
-		if !upgrade && sess.Transport() != transport {
+		if sess != nil && !upgrade && sess.Transport() != transport {
 			return nil, refuse(CodeBadRequest)
 		}
 		if first(q["EIO"]) != "4" {
@@ -149,6 +171,12 @@ func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*
 		}
 		if upgrade && (transport != TransportWebSocket || !s.cfg.allowUpgrades || !s.cfg.checkWebSocketOrigin(r)) {
 			return nil, refuse(CodeBadRequest)
+		}
+		if sess == nil {
+			if !upgrade && transport != TransportPolling {
+				return nil, refuse(CodeBadRequest)
+			}
+			return nil, errRemoteSession
 		}
 		return sess, nil
 	}
@@ -175,6 +203,10 @@ func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*
 	}
 	return nil, nil
 }
+
+// errRemoteSession is verify's answer for a valid request naming a session
+// this server does not know, when another node of the cluster may own it.
+var errRemoteSession = refuse(CodeUnknownSID)
 
 func first(v []string) string {
 	if len(v) == 0 {
@@ -282,7 +314,7 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 	if conn != nil {
 		sess.attachWebSocket(conn, packet{typ: typeOpen, data: open})
 	}
-	if onConn != nil {
+	if onConn != nil && !sess.delayConnection(onConn) {
 		sess.callConnection(onConn)
 	}
 	if conn != nil {

@@ -74,6 +74,10 @@ type Session struct {
 	closing          chan struct{} // made by Closing, closed by finishLocked
 	sendSpace        chan struct{} // non-nil while SendWait waits for room
 
+	// cl is the session's state in a cluster (see cluster_owner.go), nil
+	// until a node forwards one of its requests.
+	cl *sessionCluster
+
 	// done is closed after OnClose returned; made by doneChan, when
 	// Shutdown waits, or set to closedChan once OnClose returned.
 	done chan struct{}
@@ -312,6 +316,9 @@ func (s *Session) kickLocked() {
 				s.flushFn = s.flushWebSocket
 			}
 			go s.flushFn()
+		} else if !s.flushing && s.streamingLocked() {
+			s.flushing = true
+			go s.flushRemote()
 		}
 	}
 }
@@ -406,7 +413,11 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 		go s.deliver()
 	}
 	s.srv.remove(s)
+	remote := s.remoteCloseLocked()
 	return func() {
+		if remote != nil {
+			remote()
+		}
 		if post != nil {
 			post.abort(abortClosed) // as Node destroys the request
 		}
@@ -533,7 +544,7 @@ func (s *Session) deliver() {
 		if !it.close {
 			s.taken++
 		}
-		onMessage, onClose := s.onMessage, s.onClose
+		onMessage, onBlock, onClose := s.onMessage, s.onBlock, s.onClose
 		reason, err := s.reason, s.closeErr
 		s.mu.Unlock()
 		if it.close {
@@ -549,7 +560,12 @@ func (s *Session) deliver() {
 			s.mu.Unlock()
 			return // nothing follows the close entry
 		}
-		if onMessage != nil {
+		switch {
+		case onBlock != nil:
+			// Messages received before OnConnection (a cluster's
+			// take-over window) reach a blocking handler this way.
+			s.guard("OnMessageBlocking", func() { onBlock(it.msg) })
+		case onMessage != nil:
 			s.guard("OnMessage", func() { onMessage(it.msg) })
 		}
 	}

@@ -393,7 +393,13 @@ var typeDigits = []byte{typeOpen, typeClose, typePing, typePong, typeMessage, ty
 
 // writeWebSocket writes one packet as one frame.
 func (s *Session) writeWebSocket(conn *websocket.Conn, p *packet) error {
-	if s.cfg.perMessageDeflate {
+	return s.cfg.writeWebSocket(conn, p)
+}
+
+// writeWebSocket writes one packet as one frame (of a local session, or
+// streamed for another node's).
+func (c *config) writeWebSocket(conn *websocket.Conn, p *packet) error {
+	if c.perMessageDeflate {
 		conn.EnableWriteCompression(len(p.data) >= DefaultPerMessageDeflateSize)
 	}
 	if p.shared != nil {
