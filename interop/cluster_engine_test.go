@@ -3,6 +3,7 @@ package interop
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -21,6 +22,7 @@ import (
 	"github.com/siogo/sio/engineio/redisbus"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter"
+	"github.com/siogo/sio/socketio/redisadapter/streams"
 )
 
 // roundRobin is the load balancer of the cluster tests: every request,
@@ -115,11 +117,15 @@ func (rr *roundRobin) sent() []int {
 
 // kill marks node i dead and cuts the proxy's connections to it.
 func (rr *roundRobin) kill(i int) {
+	rr.drain(i)
+	rr.nodes[i].cut()
+}
+
+// drain sends no new request to node i; its open connections stay.
+func (rr *roundRobin) drain(i int) {
 	rr.mu.Lock()
-	b := rr.nodes[i]
-	b.dead = true
+	rr.nodes[i].dead = true
 	rr.mu.Unlock()
-	b.cut()
 }
 
 // upgradeCounter counts the upgrade answers a node publishes: take-overs
@@ -163,10 +169,11 @@ func (n *clusterNode) kill() {
 }
 
 // startClusterNode starts a sio node named name serving js/redis.mjs's and
-// js/cluster-engine.mjs's requests, with the classic Redis adapter and the
-// Redis cluster bus, on one Redis client of its own; takeOver is its
-// ClusterOptions.TakeOverWindow, and up counts its upgrade answers.
-func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, up upgradeCounter) *clusterNode {
+// js/cluster-engine.mjs's requests, with the classic Redis adapter (or,
+// with recovery, the Redis Streams adapter and connection state recovery)
+// and the Redis cluster bus, on one Redis client of its own; takeOver is
+// its ClusterOptions.TakeOverWindow, and up counts its upgrade answers.
+func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, up upgradeCounter, recovery bool) *clusterNode {
 	t.Helper()
 	client := redis.NewClient(&redis.Options{Addr: addr})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -175,14 +182,19 @@ func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, u
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := socketio.NewServer(&socketio.Options{
+	opts := &socketio.Options{
 		Adapter: redisadapter.New(client, nil),
 		Engine: &engineio.Options{
 			PingInterval: 2 * time.Second,
 			PingTimeout:  2 * time.Second,
 			Cluster:      &engineio.ClusterOptions{Bus: upgradeCounter{bus, up.takeOvers, up.streams}, TakeOverWindow: takeOver},
 		},
-	})
+	}
+	if recovery {
+		opts.Adapter = streams.New(client, nil)
+		opts.ConnectionStateRecovery = &socketio.RecoveryOptions{}
+	}
+	srv := socketio.NewServer(opts)
 	nsp := srv.Of("/")
 	nsp.OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
 		var a struct{ Tag, Room string }
@@ -199,6 +211,11 @@ func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, u
 				return ack(map[string]string{"error": err.Error()})
 			}
 			return ack(res)
+		})
+		// tick-all broadcasts "tick" to every client (with recovery, its
+		// offset lets a client recover later).
+		s.On("tick-all", func(_ context.Context, _ *socketio.Socket, _ *socketio.Args, ack socketio.AckFunc) error {
+			return errors.Join(nsp.Emit("tick", name), ack(true))
 		})
 		// whoami answers the name of the node that owns the session.
 		s.On("whoami", func(_ context.Context, _ *socketio.Socket, _ *socketio.Args, ack socketio.AckFunc) error {
@@ -230,13 +247,13 @@ func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, u
 // startCluster starts a Redis, three sio nodes (with take-over window
 // takeOver) and the round-robin proxy in front of them, and returns the
 // proxy and the nodes; up counts the nodes' upgrade answers.
-func startCluster(t *testing.T, takeOver time.Duration, up upgradeCounter) (*httptest.Server, *roundRobin, []*clusterNode) {
+func startCluster(t *testing.T, takeOver time.Duration, up upgradeCounter, recovery bool) (*httptest.Server, *roundRobin, []*clusterNode) {
 	t.Helper()
 	addr := startRedis(t)
 	rr := &roundRobin{}
 	var nodes []*clusterNode
 	for _, name := range []string{"s0", "s1", "s2"} {
-		n := startClusterNode(t, name, addr, takeOver, up)
+		n := startClusterNode(t, name, addr, takeOver, up, recovery)
 		nodes = append(nodes, n)
 		u, _ := url.Parse(n.hs.URL)
 		rr.nodes = append(rr.nodes, newBackend(u))
@@ -267,7 +284,7 @@ func TestClusterEngine(t *testing.T) {
 		mode := tc.mode
 		t.Run(tc.name, func(t *testing.T) {
 			up := upgradeCounter{takeOvers: new(atomic.Int64), streams: new(atomic.Int64)}
-			proxy, rr, _ := startCluster(t, tc.takeOver, up)
+			proxy, rr, _ := startCluster(t, tc.takeOver, up, false)
 			t.Setenv("REDIS_SCENARIOS", "broadcast,binary,except,acks,fetch,join-leave,disconnect")
 			checkRedisScenarios(t, mode, []string{proxy.URL, proxy.URL, proxy.URL},
 				"broadcast", "binary", "except", "acks", "fetch", "join-leave", "disconnect")
@@ -288,7 +305,9 @@ func TestClusterEngine(t *testing.T) {
 	}
 }
 
-// killControl lets js/cluster-engine.mjs kill a node by name (/kill?node=).
+// killControl lets js/cluster-engine.mjs kill a node by name (/kill?node=),
+// or shut it down (/shutdown?node=: no new request reaches it, and
+// Server.Shutdown closes its sessions, as a deploy does).
 type killControl struct {
 	rr    *roundRobin
 	nodes []*clusterNode
@@ -297,12 +316,23 @@ type killControl struct {
 func (k killControl) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("node")
 	for i, n := range k.nodes {
-		if n.name == name {
+		if n.name != name {
+			continue
+		}
+		if r.URL.Path == "/shutdown" {
+			k.rr.drain(i)
+			ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+			defer cancel()
+			if err := n.srv.Shutdown(ctx); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		} else {
 			k.rr.kill(i)
 			n.kill()
-			_, _ = io.WriteString(w, "ok")
-			return
 		}
+		_, _ = io.WriteString(w, "ok")
+		return
 	}
 	http.NotFound(w, r)
 }
@@ -320,13 +350,35 @@ func TestClusterEngineOwnerDies(t *testing.T) {
 		mode := tc.mode
 		t.Run(tc.name, func(t *testing.T) {
 			up := upgradeCounter{takeOvers: new(atomic.Int64), streams: new(atomic.Int64)}
-			proxy, rr, nodes := startCluster(t, tc.takeOver, up)
+			proxy, rr, nodes := startCluster(t, tc.takeOver, up, false)
 			ctrl := httptest.NewServer(killControl{rr: rr, nodes: nodes})
 			t.Cleanup(ctrl.Close)
 			t.Setenv("CLUSTER_CONTROL", ctrl.URL)
 			t.Setenv("SCENARIOS", "owner-dies")
 			lines := runNode(t, "cluster-engine.mjs", mode, proxy.URL)
 			checkScenarios(t, lines, []string{"owner-dies"})
+		})
+	}
+}
+
+// TestClusterEngineOwnerLeavesRecovers shuts down (as a deploy does) the
+// node that owns a client's session, with the Redis Streams adapter and
+// connection state recovery: the session is kept in Redis, and the client,
+// reconnecting through the round-robin proxy to another node, recovers its
+// id and the events broadcast while it was away. (With the classic
+// adapter, whose sessions stay in the node's memory, it would not.)
+func TestClusterEngineOwnerLeavesRecovers(t *testing.T) {
+	requireNode(t)
+	for _, mode := range []string{"polling", "websocket", "upgrade"} {
+		t.Run(mode, func(t *testing.T) {
+			up := upgradeCounter{takeOvers: new(atomic.Int64), streams: new(atomic.Int64)}
+			proxy, rr, nodes := startCluster(t, 0, up, true)
+			ctrl := httptest.NewServer(killControl{rr: rr, nodes: nodes})
+			t.Cleanup(ctrl.Close)
+			t.Setenv("CLUSTER_CONTROL", ctrl.URL)
+			t.Setenv("SCENARIOS", "owner-leaves")
+			lines := runNode(t, "cluster-engine.mjs", mode, proxy.URL)
+			checkScenarios(t, lines, []string{"owner-leaves"})
 		})
 	}
 }

@@ -97,6 +97,41 @@ const scenarios = {
     assert(now !== owner, `reconnected to a live node (got ${now}, killed ${owner})`);
     return { killed: owner, reason, now };
   },
+  // owner-leaves (streams adapter, recovery on): the node owning the
+  // session shuts down; the client reconnects to another node and
+  // recovers its id, and gets the event broadcast while it was away.
+  async "owner-leaves"() {
+    const c = await ready(connect({ reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 200 }));
+    const owner = await ack(c, "whoami");
+    // other, a client on another node, triggers the broadcasts.
+    let other;
+    for (let i = 0; i < 6 && !other; i++) {
+      const o = await ready(connect());
+      if ((await ack(o, "whoami")) !== owner) other = o;
+    }
+    assert(other, "a client on another node than " + owner);
+    const id = c.id;
+    // A first broadcast gives the client an offset to recover from.
+    const first = once(c, "tick");
+    await ack(other, "tick-all");
+    await first;
+    const down = once(c, "disconnect", 15000);
+    const res = await fetch(process.env.CLUSTER_CONTROL + "/shutdown?node=" + owner);
+    assert(res.ok, "shutdown " + owner);
+    const [reason] = await down;
+    const missed = [];
+    c.on("tick", (from) => missed.push(from));
+    await ack(other, "tick-all");
+    const now = await ready(c.connected ? c : await once(c, "connect", 15000).then(() => c));
+    assert(c.recovered, "session recovered on another node");
+    eq(c.id, id, "recovered socket id");
+    const nowOwner = await ack(now, "whoami");
+    assert(nowOwner !== owner, `reconnected to a live node (got ${nowOwner}, left ${owner})`);
+    const end = Date.now() + WAIT;
+    while (missed.length === 0 && Date.now() < end) await sleep(50);
+    eq(missed.length, 1, "the event broadcast while away, replayed once");
+    return { left: owner, reason, now: nowOwner };
+  },
 };
 
 await runScenarios(scenarios, () => {
