@@ -122,6 +122,11 @@ type Options struct {
 	// Logger receives recovered handler panics and transport errors.
 	// Default slog.Default().
 	Logger *slog.Logger
+	// Observer, when set, is told of sessions opening, upgrading and
+	// closing, refused requests, polling requests and bytes (see
+	// [Observer]); package socketio/metrics turns it into Prometheus
+	// metrics. Default none.
+	Observer *Observer
 }
 
 // CORSOptions configures Cross-Origin Resource Sharing, with the semantics
@@ -192,6 +197,7 @@ type config struct {
 	sendQueueSize     int
 	recvQueueSize     int
 	logger            *slog.Logger
+	obs               Observer // zero when Options.Observer is nil
 }
 
 func newConfig(o *Options) *config {
@@ -216,6 +222,9 @@ func newConfig(o *Options) *config {
 		recvQueueSize:     o.ReceiveQueueSize,
 		logger:            o.Logger,
 		compressThreshold: DefaultCompressionThreshold,
+	}
+	if o.Observer != nil {
+		c.obs = *o.Observer
 	}
 	if c.path == "" {
 		c.path = DefaultPath

@@ -110,6 +110,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sess, rerr := s.verify(r, q, upgrade)
 	if rerr != nil {
+		if f := s.cfg.obs.RequestRefused; f != nil {
+			f(rerr.Code)
+		}
 		writeRefusal(w, rerr, upgrade)
 		return
 	}
@@ -278,6 +281,9 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 	s.sessions[sid] = sess
 	onConn := s.onConnection
 	s.mu.Unlock()
+	if f := s.cfg.obs.SessionOpened; f != nil {
+		f(sess, transport)
+	}
 
 	if conn != nil {
 		sess.attachWebSocket(conn, packet{typ: typeOpen, data: open})
