@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // scrape returns the samples of the text exposition at url, by series
@@ -69,7 +70,17 @@ func TestMetricsAndHealth(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the message did not come back")
 	}
-	after := scrape(t, url+metricsPath)
+	// The handlers' counts follow their acknowledgements: scrape until
+	// they are in, or the step ends.
+	var after map[string]float64
+	for {
+		after = scrape(t, url+metricsPath)
+		done := `socketio_handler_duration_seconds_count{event="message",namespace="/"}`
+		if after[done]-before[done] >= 1 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	for _, c := range []struct {
 		series string
 		moved  float64

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -163,11 +164,13 @@ func TestSpans(t *testing.T) {
 			if chat.Parent().TraceID() != traceID(eventTrace) || chat.Parent().SpanID() != spanID(eventSpan) || !chat.Parent().IsRemote() {
 				t.Errorf("chat's parent %v, want the event's traceparent", chat.Parent())
 			}
-			a := attrs(chat)
-			for k, v := range map[attribute.Key]string{"messaging.system": "socket.io", "socketio.namespace": "/", "socketio.event": "chat", "socketio.socket.id": s.ID(), "network.transport": mgr.Transport()} {
-				if a[k].AsString() != v {
-					t.Errorf("chat %s = %q, want %q", k, a[k].AsString(), v)
-				}
+			got := map[string]string{}
+			for k, v := range attrs(chat) {
+				got[string(k)] = v.Emit()
+			}
+			wantAttrs := map[string]string{"messaging.system": "socket.io", "socketio.namespace": "/", "socketio.event": "chat", "socketio.socket.id": s.ID(), "network.transport": mgr.Transport()}
+			if d := cmp.Diff(wantAttrs, got); d != "" {
+				t.Errorf("chat span attributes (-want +got):\n%s", d)
 			}
 			if chat.SpanKind() != trace.SpanKindServer || chat.Status().Code != codes.Unset {
 				t.Errorf("chat kind %v status %v", chat.SpanKind(), chat.Status())
