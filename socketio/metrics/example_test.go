@@ -24,7 +24,9 @@ func Example() {
 	}
 	io := socketio.NewServer(m.Instrument(nil))
 	io.OnConnection(func(_ context.Context, s *socketio.Socket, _ []byte) error {
-		s.On("ping", func(_ context.Context, _ *socketio.Socket, _ *socketio.Args, ack socketio.AckFunc) error { return ack("pong") })
+		s.On("ping", func(_ context.Context, _ *socketio.Socket, _ *socketio.Args, ack socketio.AckFunc) error {
+			return ack("pong")
+		})
 		return nil
 	})
 	mux := http.NewServeMux()
