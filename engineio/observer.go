@@ -8,7 +8,7 @@ package engineio
 // The functions are called synchronously, on the goroutine where the fact
 // happens (a request's, a connection's reader or writer), concurrently for
 // different sessions, and never while a lock of the server is held; they
-// must be fast and must not block. No argument is an unbounded string taken
+// must be fast, must not block and must not panic (they are not recovered). No argument is an unbounded string taken
 // from the client: transports are TransportPolling or TransportWebSocket,
 // reasons are the CloseReason constants, codes the ErrorCode constants.
 type Observer struct {

@@ -17,8 +17,10 @@ import (
 // The functions are called synchronously, on the goroutine where the fact
 // happens (a connection's reader, a socket's worker, an emitter's),
 // concurrently for different sockets, and never while a lock of the server
-// is held; they must be fast and must not block. They must not keep the
-// [*Args] they are given beyond the call.
+// is held; they must be fast, must not block and must not panic (they are
+// not recovered: they are the application's own code, as with
+// net/http/httptrace). They must not keep the [*Args] they are given beyond
+// the call.
 //
 // # Client-controlled strings
 //
