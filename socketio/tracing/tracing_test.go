@@ -166,7 +166,7 @@ func TestSpans(t *testing.T) {
 			}
 			got := map[string]string{}
 			for k, v := range attrs(chat) {
-				got[string(k)] = v.Emit()
+				got[string(k)] = v.String()
 			}
 			wantAttrs := map[string]string{"messaging.system": "socket.io", "socketio.namespace": "/", "socketio.event": "chat", "socketio.socket.id": s.ID(), "network.transport": mgr.Transport()}
 			if d := cmp.Diff(wantAttrs, got); d != "" {
