@@ -216,6 +216,13 @@
 //     [net/http.ResponseController]; behind a ResponseWriter that supports
 //     none, it is checked when data arrives.
 //
+// # Observing
+//
+// Options.Observer ([Observer]) is told of sessions opening, upgrading and
+// closing, refused requests, polling requests, bytes and dropped volatile
+// sends, synchronously and with no lock held; a nil hook costs one
+// comparison. Package socketio/metrics turns it into Prometheus metrics.
+//
 // # Concurrency
 //
 // All methods of [Server] and [Session] are safe for concurrent use.

@@ -126,6 +126,11 @@ type Options struct {
 	// other servers of a cluster own, so that no sticky sessions are
 	// needed (see ClusterOptions and docs/cluster-engine.md). Default off.
 	Cluster *ClusterOptions
+	// Observer, when set, is told of sessions opening, upgrading and
+	// closing, refused requests, polling requests and bytes (see
+	// [Observer]); package socketio/metrics turns it into Prometheus
+	// metrics. Default none.
+	Observer *Observer
 }
 
 // CORSOptions configures Cross-Origin Resource Sharing, with the semantics
@@ -197,6 +202,7 @@ type config struct {
 	recvQueueSize     int
 	logger            *slog.Logger
 	cluster           *clusterConfig // nil: no cluster
+	obs               Observer       // zero when Options.Observer is nil
 }
 
 func newConfig(o *Options) *config {
@@ -222,6 +228,9 @@ func newConfig(o *Options) *config {
 		logger:            o.Logger,
 		compressThreshold: DefaultCompressionThreshold,
 		cluster:           newClusterConfig(o.Cluster),
+	}
+	if o.Observer != nil {
+		c.obs = *o.Observer
 	}
 	if c.path == "" {
 		c.path = DefaultPath

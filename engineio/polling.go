@@ -27,6 +27,9 @@ func (s *Session) wakePollLocked() {
 
 // servePolling answers a polling request of an existing session.
 func (s *Session) servePolling(w http.ResponseWriter, r *http.Request) {
+	if f := s.cfg.obs.PollingRequest; f != nil {
+		f(r.Method)
+	}
 	switch r.Method {
 	case http.MethodGet:
 		s.servePoll(w, r)
@@ -169,6 +172,9 @@ func (c *config) writePollResponse(w http.ResponseWriter, r *http.Request, pkts 
 	c.responseHeaders(h, r)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+	if f := c.obs.BytesSent; f != nil {
+		f(TransportPolling, len(body))
+	}
 }
 
 // servePost handles a POST carrying a payload of packets.
@@ -211,6 +217,9 @@ func (s *Session) servePost(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(status)
 		return
+	}
+	if f := s.cfg.obs.BytesReceived; f != nil {
+		f(TransportPolling, len(body))
 	}
 	err = decodePayload(body, func(p packet) error {
 		if !s.handlePacket(p) {

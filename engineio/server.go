@@ -132,6 +132,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rerr = refuse(CodeUnknownSID)
 	}
 	if rerr != nil {
+		if f := s.cfg.obs.RequestRefused; f != nil {
+			f(rerr.Code)
+		}
 		writeRefusal(w, rerr, upgrade)
 		return
 	}
@@ -310,6 +313,9 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 	s.sessions[sid] = sess
 	onConn := s.onConnection
 	s.mu.Unlock()
+	if f := s.cfg.obs.SessionOpened; f != nil {
+		f(sess, transport)
+	}
 
 	if conn != nil {
 		sess.attachWebSocket(conn, packet{typ: typeOpen, data: open})

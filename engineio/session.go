@@ -252,6 +252,14 @@ func (s *Session) tookLocked() {
 // WebSocket is idle. Otherwise, or when a text message is not valid UTF-8,
 // it drops them and returns false.
 func (s *Session) SendVolatile(msgs ...Message) bool {
+	ok := s.sendVolatile(msgs)
+	if f := s.cfg.obs.SendDropped; !ok && f != nil {
+		f(s)
+	}
+	return ok
+}
+
+func (s *Session) sendVolatile(msgs []Message) bool {
 	if !validText(msgs) {
 		return false
 	}
@@ -546,8 +554,12 @@ func (s *Session) deliver() {
 		}
 		onMessage, onBlock, onClose := s.onMessage, s.onBlock, s.onClose
 		reason, err := s.reason, s.closeErr
+		transport := s.transport
 		s.mu.Unlock()
 		if it.close {
+			if f := s.cfg.obs.SessionClosed; f != nil {
+				f(s, transport, reason)
+			}
 			if onClose != nil {
 				s.guard("OnClose", func() { onClose(reason, err) })
 			}

@@ -104,6 +104,9 @@ func (s *Session) handleProbePacket(conn *websocket.Conn, p packet) bool {
 		s.wakePollLocked() // a GET still waiting gets a noop
 		s.kickLocked()
 		s.mu.Unlock()
+		if f := s.cfg.obs.SessionUpgraded; f != nil {
+			f(s)
+		}
 		return false
 	case p.typ == typeNoop:
 		return true

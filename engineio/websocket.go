@@ -227,6 +227,9 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 			return
 		}
 		read = true
+		if f := s.cfg.obs.BytesReceived; f != nil {
+			f(TransportWebSocket, len(data))
+		}
 		var p packet
 		if mt == websocket.BinaryMessage {
 			p = packet{typ: typeMessage, binary: true, data: data}
@@ -373,6 +376,9 @@ func (s *Session) flushWebSocket() {
 				}
 				s.closeNow(ReasonTransportError, err)
 				return
+			}
+			if f := s.cfg.obs.BytesSent; f != nil {
+				f(TransportWebSocket, p.frameSize())
 			}
 			if p.typ == typeClose {
 				_ = conn.WriteControl(websocket.CloseMessage,

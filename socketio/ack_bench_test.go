@@ -3,6 +3,7 @@ package socketio
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // BenchmarkEchoAck is the load benchmark's echo (bench/siopeer): an event
@@ -11,18 +12,28 @@ import (
 // Send only counts). "forward" acknowledges with the *Args (as siopeer
 // does: no encoding, no check), "raw-message" with the json.RawMessage of
 // the argument (checked again, as a json.RawMessage the application may
-// have built). No figure is asserted.
+// have built). "forward-observed" is "forward" with an Observer whose
+// hooks do nothing: the cost of the hooks themselves (socketio/metrics and
+// socketio/tracing add theirs). No figure is asserted.
 func BenchmarkEchoAck(b *testing.B) {
 	echo := []byte(`21["echo",{"text":"hello, world","n":42}]`)
+	noop := &Observer{
+		EventReceived: func(*Socket, string, int) {},
+		EventStart:    func(ctx context.Context, _ *Socket, _ string, _ *Args) context.Context { return ctx },
+		EventDone:     func(context.Context, *Socket, string, time.Duration, error) {},
+		AckSent:       func(*Socket) {},
+	}
 	for _, h := range []struct {
 		name string
+		obs  *Observer
 		ack  func(args *Args, ack AckFunc) error
 	}{
-		{"forward", func(args *Args, ack AckFunc) error { return ack(args) }},
-		{"raw-message", func(args *Args, ack AckFunc) error { return ack(args.Raw(0)) }},
+		{"forward", nil, func(args *Args, ack AckFunc) error { return ack(args) }},
+		{"forward-observed", noop, func(args *Args, ack AckFunc) error { return ack(args) }},
+		{"raw-message", nil, func(args *Args, ack AckFunc) error { return ack(args.Raw(0)) }},
 	} {
 		b.Run(h.name, func(b *testing.B) {
-			s := newTestServer(b, &Options{Logger: quietLog})
+			s := newTestServer(b, &Options{Logger: quietLog, Observer: h.obs})
 			s.On("echo", func(_ context.Context, _ *Socket, args *Args, ack AckFunc) error {
 				if err := h.ack(args, ack); err != nil {
 					b.Error(err)

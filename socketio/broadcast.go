@@ -78,6 +78,7 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	if err != nil {
 		return err
 	}
+	b.nsp.eventSent(event)
 	return b.broadcast(p)
 }
 
@@ -101,6 +102,7 @@ func (b *BroadcastOperator) EmitWithAck(ctx context.Context, event string, args 
 	if err != nil {
 		return nil, err
 	}
+	b.nsp.eventSent(event)
 	var (
 		mu              sync.Mutex
 		responses       []*Args

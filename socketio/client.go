@@ -1,6 +1,7 @@
 package socketio
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"sync"
@@ -120,6 +121,9 @@ func (c *client) onMessage(m engineio.Message) {
 		c.dec = nil
 		d.release()
 		c.srv.log.Debug("socketio: closing connection", "engine_id", c.conn.ID(), "error", err)
+		if f := c.srv.obs.DecodeError; f != nil {
+			f(err)
+		}
 		c.closeWith(ReasonParseError)
 		return
 	}
@@ -169,6 +173,7 @@ func (c *client) connect(name string, auth []byte) {
 		// Not worth a lookup (match functions may be costly); Node, which
 		// has no such bound, would answer an unknown name the same way.
 		c.refuse(name, invalidNamespace)
+		c.observeRefusal(RefusalInvalidNamespace)
 		return
 	}
 	c.mu.Lock()
@@ -177,11 +182,17 @@ func (c *client) connect(name string, auth []byte) {
 	if full {
 		c.srv.log.Debug("socketio: too many namespaces on one connection", "engine_id", c.conn.ID(), "limit", c.srv.opts.MaxNamespacesPerConnection)
 		c.refuse(name, tooManyNamespaces)
+		c.observeRefusal(RefusalTooManyNamespaces)
 		return
 	}
 	n, refusal := c.srv.acquire(name, auth)
 	if n == nil {
 		c.refuse(name, refusal)
+		if bytes.Equal(refusal, tooManyNamespaces) {
+			c.observeRefusal(RefusalTooManyNamespaces)
+		} else {
+			c.observeRefusal(RefusalInvalidNamespace)
+		}
 		return
 	}
 	s := newSocket(n, c, auth)
@@ -203,6 +214,14 @@ func (c *client) connect(name string, auth []byte) {
 // refuse answers a CONNECT to name with a CONNECT_ERROR carrying payload.
 func (c *client) refuse(name string, payload []byte) {
 	_ = c.sendPacket(&parser.Packet{Type: parser.ConnectError, Namespace: name, ID: parser.NoID, Data: payload})
+}
+
+// observeRefusal tells the observer of a CONNECT refused before it had a
+// namespace.
+func (c *client) observeRefusal(r Refusal) {
+	if f := c.srv.obs.ConnectRefused; f != nil {
+		f(nil, r)
+	}
 }
 
 // connected is called when a socket's CONNECT reply went out.

@@ -189,6 +189,15 @@
 //   - Emits made by a connection handler are held until the CONNECT reply;
 //     that buffer is bounded by what the handler emits.
 //
+// # Observing
+//
+// Options.Observer ([Observer]) is told of sockets connecting and
+// disconnecting, refused CONNECTs, events received, handled and sent,
+// acknowledgements, decode errors, panics, recoveries and room changes,
+// synchronously and with no lock held; a nil hook costs one comparison.
+// Packages socketio/metrics (Prometheus) and socketio/tracing
+// (OpenTelemetry) build on it; docs/observability.md describes both.
+//
 // # Concurrency
 //
 // [Server], [Namespace], [Socket], [BroadcastOperator] and [MemoryAdapter]
@@ -222,9 +231,9 @@
 // # Lock order
 //
 // No lock is held while calling into foreign code: an adapter's methods or
-// factory, a match function, a handler, middleware, the Engine.IO
-// connection (Send, Close). Two mutexes are held at once only in this
-// order, never the other way round: Server.mu (the namespace registry,
+// factory, a match function, a handler, middleware, an Observer hook, the
+// Engine.IO connection (Send, Close). Two mutexes are held at once only in
+// this order, never the other way round: Server.mu (the namespace registry,
 // clients, child counts, Namespace.refs), then a dynamic namespace's
 // Namespace.mu (its children), when a child is added or removed.
 //

@@ -49,6 +49,9 @@ func (e *panicError) Error() string {
 	return fmt.Sprintf("socketio: %s panicked: %v", e.what, e.value)
 }
 
+// Is makes a panicError match ErrHandlerPanic.
+func (e *panicError) Is(target error) bool { return target == ErrHandlerPanic }
+
 // internalErrorMessage is the CONNECT_ERROR message of a namespace
 // connection whose middleware or connection handler panicked.
 const internalErrorMessage = "Internal server error"

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
@@ -252,6 +253,9 @@ func (s *Socket) safely(what, event string, fn func() error) (err error) {
 // panicked logs a recovered panic and returns it as an error.
 func (s *Socket) panicked(what, event string, r any) error {
 	s.nsp.srv.log.Error("socketio: handler panicked", "what", what, "event", event, "socket", s.id, "namespace", s.nsp.name, "panic", r, "stack", string(debug.Stack()))
+	if f := s.nsp.srv.obs.Panic; f != nil {
+		f(s.nsp, what)
+	}
 	return &panicError{what: what, value: r}
 }
 
@@ -314,6 +318,9 @@ func (s *Socket) runClose(reason DisconnectReason) {
 		disconnecting, disconnect = s.ls.onDisconnecting, s.ls.onDisconnect
 	}
 	s.mu.Unlock()
+	if f := s.nsp.srv.obs.SocketDisconnected; f != nil {
+		f(s, reason)
+	}
 	for _, h := range disconnecting {
 		_ = s.safely("disconnecting handler", "disconnecting", func() error { h(ctx, s, reason); return nil })
 	}
@@ -370,11 +377,23 @@ func (s *Socket) runEvent(it *item) {
 	for _, a := range anys {
 		s.callAny(a, it.name, args, ack)
 	}
+	obs := &s.nsp.srv.obs
+	ctx := s.ctx
+	if obs.EventStart != nil {
+		ctx = obs.EventStart(ctx, s, it.name, args)
+	}
+	var start time.Time
+	if obs.EventDone != nil {
+		start = time.Now()
+	}
 	var err error
 	if h != nil || d != nil {
-		err = s.callHandler(h, d, it.name, args, ack)
+		err = s.callHandler(ctx, h, d, it.name, args, ack)
 	} else {
 		err = ErrUnknownEvent
+	}
+	if obs.EventDone != nil {
+		obs.EventDone(ctx, s, it.name, time.Since(start), err)
 	}
 	switch {
 	case err == nil:
@@ -388,16 +407,16 @@ func (s *Socket) runEvent(it *item) {
 }
 
 // callHandler calls h, or d when h is nil, recovering a panic.
-func (s *Socket) callHandler(h EventHandler, d Dispatcher, event string, args *Args, ack AckFunc) (err error) {
+func (s *Socket) callHandler(ctx context.Context, h EventHandler, d Dispatcher, event string, args *Args, ack AckFunc) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = s.panicked("event handler", event, r)
 		}
 	}()
 	if h != nil {
-		return h(s.ctx, s, args, ack)
+		return h(ctx, s, args, ack)
 	}
-	return d.Dispatch(s.ctx, s, event, args, ack)
+	return d.Dispatch(ctx, s, event, args, ack)
 }
 
 func (s *Socket) callAny(a AnyHandler, event string, args *Args, ack AckFunc) {
@@ -434,15 +453,24 @@ func (s *Socket) ackFunc(id int64) AckFunc {
 			for i, b := range p.Attachments {
 				msgs[i+1] = engineio.Message{Data: b, Binary: true}
 			}
-			return s.client.conn.Send(msgs...)
+			return s.ackSent(s.client.conn.Send(msgs...))
 		}
 		var err error
 		p.Data, p.Attachments, err = parser.MarshalArgs(args...)
 		if err != nil {
 			return fmt.Errorf("socketio: cannot encode acknowledgement: %w", err)
 		}
-		return s.client.sendPacket(&p)
+		return s.ackSent(s.client.sendPacket(&p))
 	}
+}
+
+// ackSent tells the observer of an acknowledgement sent without error, and
+// returns err.
+func (s *Socket) ackSent(err error) error {
+	if f := s.nsp.srv.obs.AckSent; f != nil && err == nil {
+		f(s)
+	}
+	return err
 }
 
 // singleArgs reports whether args is one *Args, to be forwarded unchanged.

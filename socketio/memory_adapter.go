@@ -57,13 +57,26 @@ func (a *MemoryAdapter) Namespace() AdapterNamespace { return a.nsp }
 
 // AddAll implements [Adapter].
 func (a *MemoryAdapter) AddAll(id string, rooms []string) {
+	n, joined := a.roomHook(true)
+	var added []string // for the observer
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	defer func() {
+		a.mu.Unlock()
+		for _, r := range added {
+			joined(n, id, r)
+		}
+	}()
 	mine := a.sids[id]
 	for _, r := range rooms {
 		if r == id {
+			if joined != nil && !mine.self {
+				added = append(added, r)
+			}
 			mine.self = true
 			continue
+		}
+		if _, ok := mine.others[r]; joined != nil && !ok {
+			added = append(added, r)
 		}
 		if mine.others == nil {
 			mine.others = make(map[string]struct{}, len(rooms))
@@ -82,13 +95,20 @@ func (a *MemoryAdapter) AddAll(id string, rooms []string) {
 // Del implements [Adapter].
 func (a *MemoryAdapter) Del(id, room string) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if mine, ok := a.sids[id]; ok && room == id {
+	mine, ok := a.sids[id]
+	var was bool // id was in room
+	if ok && room == id {
+		was = mine.self
 		mine.self = false
 		a.sids[id] = mine
-		return
+	} else {
+		_, was = mine.others[room]
+		a.del(id, room)
 	}
-	a.del(id, room)
+	a.mu.Unlock()
+	if n, left := a.roomHook(false); left != nil && was {
+		left(n, id, room)
+	}
 }
 
 // del removes id from room, which is not id's own. a.mu is held.
@@ -104,12 +124,38 @@ func (a *MemoryAdapter) del(id, room string) {
 
 // DelAll implements [Adapter].
 func (a *MemoryAdapter) DelAll(id string) {
+	n, left := a.roomHook(false)
+	var removed []string // for the observer
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	for r := range a.sids[id].others {
+	mine := a.sids[id]
+	if left != nil && mine.self {
+		removed = append(removed, id)
+	}
+	for r := range mine.others {
+		if left != nil {
+			removed = append(removed, r)
+		}
 		a.del(id, r)
 	}
 	delete(a.sids, id)
+	a.mu.Unlock()
+	for _, r := range removed {
+		left(n, id, r)
+	}
+}
+
+// roomHook returns the Observer's RoomJoined (join) or RoomLeft hook of
+// the adapter's namespace, nil when there is none.
+func (a *MemoryAdapter) roomHook(join bool) (*Namespace, func(nsp *Namespace, id, room string)) {
+	n, ok := a.nsp.(*Namespace)
+	if !ok || n == nil {
+		return nil, nil
+	}
+	joined, left := n.RoomObserver()
+	if join {
+		return n, joined
+	}
+	return n, left
 }
 
 // SocketRooms implements [Adapter].

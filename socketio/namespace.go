@@ -170,6 +170,21 @@ func (n *Namespace) closeAdapter() error {
 	return err
 }
 
+// RoomObserver returns the Options.Observer's RoomJoined and RoomLeft
+// hooks, each nil when not set. [MemoryAdapter] calls them when it changes
+// rooms; an adapter that keeps rooms of its own calls them the same way,
+// never while holding a lock.
+func (n *Namespace) RoomObserver() (joined, left func(nsp *Namespace, id, room string)) {
+	return n.srv.obs.RoomJoined, n.srv.obs.RoomLeft
+}
+
+// eventSent tells the observer of an event emitted to the namespace.
+func (n *Namespace) eventSent(event string) {
+	if f := n.srv.obs.EventSent; f != nil {
+		f(n, event)
+	}
+}
+
 // Name returns the namespace's name, e.g. "/chat". A dynamic namespace's
 // name is "/_N".
 func (n *Namespace) Name() string { return n.name }

@@ -105,6 +105,10 @@ type Options struct {
 	// Logger receives handler errors, recovered panics and protocol
 	// errors; nil means slog.Default().
 	Logger *slog.Logger
+	// Observer, when set, is told of sockets connecting and disconnecting,
+	// events, acknowledgements, panics, recoveries and rooms (see
+	// [Observer]). Nil observes nothing, at no cost.
+	Observer *Observer
 }
 
 // RecoveryOptions configures connection state recovery.

@@ -18,6 +18,7 @@ import (
 // transports under its path, with namespaces, rooms and broadcasts on top.
 type Server struct {
 	opts   *Options
+	obs    Observer // zero when Options.Observer is nil
 	engine *engineio.Server
 	log    *slog.Logger
 
@@ -49,6 +50,9 @@ func NewServer(opts *Options) *Server {
 		log:     o.Logger,
 		nsps:    make(map[string]*Namespace),
 		clients: make(map[*client]struct{}),
+	}
+	if o.Observer != nil {
+		s.obs = *o.Observer
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.engine = engineio.NewServer(o.Engine)

@@ -141,19 +141,30 @@ func (s *Socket) restore(auth []byte) {
 		if s.ctx.Err() == nil {
 			n.srv.log.Warn("socketio: cannot restore session, starting a new one", "namespace", n.name, "error", err)
 		}
+		s.recoveryAttempted(false)
 		return
 	}
 	if st == nil {
+		s.recoveryAttempted(false)
 		return
 	}
 	s.mu.Lock()
 	if s.state.Load() != stateConnecting {
 		s.mu.Unlock()
 		n.adapter.PersistSession(&SessionState{SID: st.SID, PID: st.PID, Rooms: st.Rooms, Data: st.Data})
+		s.recoveryAttempted(false)
 		return
 	}
 	s.id, s.pid, s.data, s.recovered = st.SID, st.PID, st.Data, st
 	s.mu.Unlock()
+	s.recoveryAttempted(true)
+}
+
+// recoveryAttempted tells the observer of a recovery's outcome.
+func (s *Socket) recoveryAttempted(ok bool) {
+	if f := s.nsp.srv.obs.RecoveryAttempted; f != nil {
+		f(s.nsp, ok)
+	}
 }
 
 // ID returns the socket's id: random, 128 bits, distinct from the Engine.IO
@@ -331,17 +342,27 @@ func (s *Socket) Emit(event string, args ...any) error {
 	if err != nil {
 		return err
 	}
+	s.nsp.eventSent(event)
 	return s.emitPacket(p, false)
 }
 
 // EmitWithAck sends an event and waits for the client's acknowledgement,
 // until ctx is done or the socket disconnects. The returned Args stays
 // valid.
-func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (*Args, error) {
+func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (a *Args, err error) {
+	if f := s.nsp.srv.obs.AckDone; f != nil {
+		start := time.Now()
+		defer func() { f(ctx, s, event, start, err) }()
+	}
+	return s.emitWithAck(ctx, event, args)
+}
+
+func (s *Socket) emitWithAck(ctx context.Context, event string, args []any) (*Args, error) {
 	p, err := eventPacket(s.nsp.name, event, args)
 	if err != nil {
 		return nil, err
 	}
+	s.nsp.eventSent(event)
 	p.ID = s.nsp.NextAckID()
 	ch := make(chan *Args, 1)
 	if !s.ExpectAck(p.ID, func(a *Args) { ch <- a }) {
@@ -528,6 +549,13 @@ func (s *Socket) onPacket(p *parser.Packet) {
 		}
 		// false: the socket or its connection closed while the queue
 		// was full; the event is dropped with it.
+		if f := s.nsp.srv.obs.EventReceived; f != nil {
+			size := len(rest)
+			for _, a := range p.Attachments {
+				size += len(a)
+			}
+			f(s, name, size)
+		}
 		_ = s.push(item{kind: itemEvent, name: name, body: rest, att: p.Attachments, id: p.ID})
 	case parser.Ack, parser.BinaryAck:
 		rest, err := p.AckArgs()
@@ -633,6 +661,9 @@ func (s *Socket) accept() bool {
 			s.state.Store(stateConnected)
 			deferred := s.deferDisconnect
 			s.mu.Unlock()
+			if f := n.srv.obs.SocketConnected; f != nil {
+				f(s)
+			}
 			s.client.connected()
 			if deferred {
 				s.close(ReasonServerDisconnect, true)
@@ -713,6 +744,9 @@ func (s *Socket) reject(err error) {
 	}
 	s.stopConnectTimer()
 	s.releaseNamespace()
+	if f := s.nsp.srv.obs.ConnectRefused; f != nil {
+		f(s.nsp, refusalOf(err))
+	}
 	s.client.startRefusal(s)
 	payload := struct {
 		Message string `json:"message"`

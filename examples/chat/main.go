@@ -36,6 +36,10 @@
 // adapter to choose. An unknown adapter or a malformed -redis exits with
 // status 2; a Redis that does not answer PING at start, with status 1.
 // Ctrl-C (SIGINT) or SIGTERM disconnects the clients and stops gracefully.
+//
+// /metrics serves Prometheus metrics (package socketio/metrics, and the Go
+// runtime's); /healthz answers 200 "ok", and 503 once the chat is shutting
+// down. docs/observability.md lists the metrics.
 package main
 
 import (
@@ -104,6 +108,11 @@ func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
 		}
 		fmt.Printf("chat: sharing rooms through Redis at %s with the %s adapter\n", cfg.redisShown, cfg.adapter.name)
 	}
+	ops, err := newOps()
+	if err != nil {
+		return err
+	}
+	opts.SocketIO = ops.instrument(opts.SocketIO)
 	srv, err := chat.NewServer(opts)
 	if err != nil {
 		return err
@@ -112,7 +121,7 @@ func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
 	if err != nil {
 		return fmt.Errorf("chat: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: ops.handler(srv), ReadHeaderTimeout: 10 * time.Second}
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -124,6 +133,7 @@ func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
 	case <-ctx.Done():
 	}
 	slog.Info("chat: shutting down")
+	ops.stopping.Store(true)
 	// Socket.IO first: it sends every client a close packet and ends the
 	// long-polling requests and WebSockets, which http.Server.Shutdown would
 	// wait for (or, once hijacked, not see at all). A polling client that

@@ -1,0 +1,115 @@
+package engineio
+
+// Observer receives the facts of an Engine.IO server's life, for metrics,
+// tracing or an admin view, in the manner of net/http/httptrace: every
+// field is optional, and a nil field costs one comparison. Set it in
+// Options.Observer.
+//
+// The functions are called synchronously, on the goroutine where the fact
+// happens (a request's, a connection's reader or writer), concurrently for
+// different sessions, and never while a lock of the server is held; they
+// must be fast, must not block and must not panic (they are not recovered). No argument is an unbounded string taken
+// from the client: transports are TransportPolling or TransportWebSocket,
+// reasons are the CloseReason constants, codes the ErrorCode constants.
+type Observer struct {
+	// SessionOpened is called when a handshake opened a session over
+	// transport, before the server's OnConnection handler runs.
+	SessionOpened func(s *Session, transport string)
+	// SessionUpgraded is called when a session moved from polling to
+	// WebSocket.
+	SessionUpgraded func(s *Session)
+	// SessionClosed is called once per opened session, just before its
+	// OnClose handler, with the transport it was on when it closed.
+	SessionClosed func(s *Session, transport string, reason CloseReason)
+	// RequestRefused is called for every request answered with an
+	// Engine.IO error (a refused handshake, an unknown session id, a
+	// request refused by Options.AllowRequest, ...).
+	RequestRefused func(code ErrorCode)
+	// PollingRequest is called for every long-polling request of a session
+	// (not the handshake), with its method (GET, POST, or another method,
+	// which is refused).
+	PollingRequest func(method string)
+	// BytesReceived is called with the size of each WebSocket message and
+	// each long-polling POST body read: Engine.IO payload bytes, without
+	// HTTP or WebSocket framing.
+	BytesReceived func(transport string, n int)
+	// BytesSent is called with the size of each long-polling response body
+	// (after compression) and of each Engine.IO packet written to a
+	// WebSocket (before permessage-deflate).
+	BytesSent func(transport string, n int)
+	// SendDropped is called when Session.SendVolatile dropped its
+	// messages because the transport could not write them at once. A Send
+	// beyond Options.SendQueueSize closes the session instead, which
+	// SessionClosed reports with ReasonSendQueueFull.
+	SendDropped func(s *Session)
+}
+
+// frameSize is the size of p's WebSocket frame payload: its data, after
+// the type digit of a text packet.
+func (p *packet) frameSize() int {
+	if p.binary {
+		return len(p.data)
+	}
+	return 1 + len(p.data)
+}
+
+// MergeObservers returns an Observer calling each of obs (nil ones
+// skipped) in order. It returns nil when all are nil, and the one observer
+// itself when there is only one.
+func MergeObservers(obs ...*Observer) *Observer {
+	var list []*Observer
+	for _, o := range obs {
+		if o != nil {
+			list = append(list, o)
+		}
+	}
+	switch len(list) {
+	case 0:
+		return nil
+	case 1:
+		return list[0]
+	}
+	var m Observer
+	for _, o := range list {
+		m.SessionOpened = chain2(m.SessionOpened, o.SessionOpened)
+		m.SessionUpgraded = chain1(m.SessionUpgraded, o.SessionUpgraded)
+		m.SessionClosed = chain3(m.SessionClosed, o.SessionClosed)
+		m.RequestRefused = chain1(m.RequestRefused, o.RequestRefused)
+		m.PollingRequest = chain1(m.PollingRequest, o.PollingRequest)
+		m.BytesReceived = chain2(m.BytesReceived, o.BytesReceived)
+		m.BytesSent = chain2(m.BytesSent, o.BytesSent)
+		m.SendDropped = chain1(m.SendDropped, o.SendDropped)
+	}
+	return &m
+}
+
+// chain1 returns a function calling f then g, either of which may be nil.
+func chain1[A any](f, g func(A)) func(A) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A) { f(a); g(a) }
+}
+
+func chain2[A, B any](f, g func(A, B)) func(A, B) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A, b B) { f(a, b); g(a, b) }
+}
+
+func chain3[A, B, C any](f, g func(A, B, C)) func(A, B, C) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A, b B, c C) { f(a, b, c); g(a, b, c) }
+}

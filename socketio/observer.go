@@ -1,0 +1,224 @@
+package socketio
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Observer receives the facts of a Socket.IO server's life, for metrics,
+// tracing or an admin view, in the manner of net/http/httptrace and gRPC's
+// stats.Handler: every field is optional, and a nil field costs one
+// comparison on the hot path. Set it in Options.Observer (and the
+// transport-level [engineio.Observer] in Options.Engine.Observer); package
+// socketio/metrics turns both into Prometheus metrics, package
+// socketio/otel into OpenTelemetry spans.
+//
+// The functions are called synchronously, on the goroutine where the fact
+// happens (a connection's reader, a socket's worker, an emitter's),
+// concurrently for different sockets, and never while a lock of the server
+// is held; they must be fast, must not block and must not panic (they are
+// not recovered: they are the application's own code, as with
+// net/http/httptrace). They must not keep the [*Args] they are given beyond
+// the call.
+//
+// # Client-controlled strings
+//
+// Event names and room names may be anything a client sent (an event name
+// is at most engineio.Options.MaxPayload bytes long); namespace names are
+// bounded by Options.MaxNamespaceLength, and the names of dynamic
+// namespaces' children by Options.MaxDynamicNamespaces. An observer that
+// keys anything by them (a metric label, a map) must bound the set itself:
+// see [Namespace.Parent] to fold children into their dynamic namespace.
+// Disconnect reasons, refusal reasons and panic sites come from fixed sets.
+type Observer struct {
+	// SocketConnected is called when a socket joined its namespace (its
+	// CONNECT reply is sent), before any of its events is handled.
+	// [Socket.Recovered] tells a recovered socket.
+	SocketConnected func(s *Socket)
+	// SocketDisconnected is called once for every socket SocketConnected
+	// reported, when it left its namespace, before its disconnect
+	// handlers run.
+	SocketDisconnected func(s *Socket, reason DisconnectReason)
+	// ConnectRefused is called for every CONNECT answered with a
+	// CONNECT_ERROR. nsp is nil when no namespace was found or made for
+	// the name (RefusalInvalidNamespace, RefusalTooManyNamespaces).
+	ConnectRefused func(nsp *Namespace, reason Refusal)
+	// EventReceived is called on the connection's reading goroutine for
+	// every event packet of a socket, before it is queued for its handler;
+	// size is the length of its arguments' JSON text and attachments.
+	EventReceived func(s *Socket, event string, size int)
+	// EventStart is called on the socket's worker before an event's
+	// handler (after its OnAny listeners). The context it returns is the
+	// handler's ctx and EventDone's; return ctx itself to change nothing.
+	EventStart func(ctx context.Context, s *Socket, event string, args *Args) context.Context
+	// EventDone is called when an event's handler returned (or panicked),
+	// with the time it took and its error: nil, the handler's error, one
+	// matching [ErrHandlerPanic] for a panic, or [ErrUnknownEvent] when
+	// the event had no handler (then, only the OnAny listeners saw it).
+	EventDone func(ctx context.Context, s *Socket, event string, elapsed time.Duration, err error)
+	// EventSent is called once for every event emitted by the application
+	// to a namespace: by [Socket.Emit] or [Socket.EmitWithAck] (nsp is the
+	// socket's namespace), or by a broadcast ([BroadcastOperator.Emit],
+	// [BroadcastOperator.EmitWithAck], [Namespace.Emit]; once, whatever
+	// the number of receivers).
+	EventSent func(nsp *Namespace, event string)
+	// AckDone is called when [Socket.EmitWithAck] returned, with its
+	// error: nil for an acknowledgement; one matching ctx's error
+	// (errors.Is(err, context.DeadlineExceeded) for a timeout) when ctx
+	// ended first; [ErrDisconnected]; or an emit error. ctx is
+	// EmitWithAck's ctx; start is when it was called.
+	AckDone func(ctx context.Context, s *Socket, event string, start time.Time, err error)
+	// AckSent is called when a handler's [AckFunc] sent the
+	// acknowledgement a client asked for.
+	AckSent func(s *Socket)
+	// DecodeError is called when a connection sent a packet that cannot
+	// be decoded, just before the connection is closed ("parse error").
+	DecodeError func(err error)
+	// Panic is called for every recovered panic of application code: what
+	// is "middleware", "connection handler", "event handler", "any
+	// listener", "outgoing listener", "disconnecting handler" or
+	// "disconnect handler".
+	Panic func(nsp *Namespace, what string)
+	// RecoveryAttempted is called when a client asked to recover a
+	// session (connection state recovery): ok reports whether it was
+	// recovered.
+	RecoveryAttempted func(nsp *Namespace, ok bool)
+	// RoomJoined and RoomLeft are called when the namespace's
+	// [MemoryAdapter] (or an adapter embedding it) added the socket id to
+	// a room or removed it from one, including the socket's own room.
+	// Rooms are any string the application chose.
+	RoomJoined, RoomLeft func(nsp *Namespace, id, room string)
+}
+
+// Refusal says why a CONNECT was refused; see Observer.ConnectRefused.
+type Refusal string
+
+// The reasons of a refused CONNECT.
+const (
+	// RefusalInvalidNamespace: no namespace of that name, or a name longer
+	// than Options.MaxNamespaceLength ("Invalid namespace").
+	RefusalInvalidNamespace Refusal = "invalid namespace"
+	// RefusalTooManyNamespaces: Options.MaxNamespacesPerConnection or
+	// Options.MaxDynamicNamespaces reached ("Too many namespaces").
+	RefusalTooManyNamespaces Refusal = "too many namespaces"
+	// RefusalMiddleware: a middleware or the connection handler returned
+	// an error.
+	RefusalMiddleware Refusal = "middleware"
+	// RefusalPanic: a middleware or the connection handler panicked.
+	RefusalPanic Refusal = "panic"
+	// RefusalTimeout: the connect step outlived Options.ConnectTimeout.
+	RefusalTimeout Refusal = "timeout"
+	// RefusalNamespaceUnavailable: the namespace's adapter did not start.
+	RefusalNamespaceUnavailable Refusal = "namespace unavailable"
+)
+
+// ErrHandlerPanic is matched (errors.Is) by the error that stands for a
+// recovered panic of a handler or middleware.
+var ErrHandlerPanic = errors.New("socketio: handler panicked")
+
+// refusalOf classifies the error that refused a CONNECT.
+func refusalOf(err error) Refusal {
+	switch {
+	case errors.Is(err, ErrConnectTimeout):
+		return RefusalTimeout
+	case errors.Is(err, ErrNamespaceUnavailable):
+		return RefusalNamespaceUnavailable
+	case errors.Is(err, ErrHandlerPanic):
+		return RefusalPanic
+	}
+	return RefusalMiddleware
+}
+
+// MergeObservers returns an Observer calling each of obs (nil ones
+// skipped) in order, for a server observed by several packages (metrics
+// and tracing). EventStart contexts are threaded: each observer gets the
+// one the previous returned. It returns nil when all are nil, and the one
+// observer itself when there is only one.
+func MergeObservers(obs ...*Observer) *Observer {
+	var list []*Observer
+	for _, o := range obs {
+		if o != nil {
+			list = append(list, o)
+		}
+	}
+	switch len(list) {
+	case 0:
+		return nil
+	case 1:
+		return list[0]
+	}
+	var m Observer
+	for _, o := range list {
+		m.SocketConnected = chain1(m.SocketConnected, o.SocketConnected)
+		m.SocketDisconnected = chain2(m.SocketDisconnected, o.SocketDisconnected)
+		m.ConnectRefused = chain2(m.ConnectRefused, o.ConnectRefused)
+		m.EventReceived = chain3(m.EventReceived, o.EventReceived)
+		m.EventStart = chainStart(m.EventStart, o.EventStart)
+		m.EventDone = chain5(m.EventDone, o.EventDone)
+		m.EventSent = chain2(m.EventSent, o.EventSent)
+		m.AckDone = chain5(m.AckDone, o.AckDone)
+		m.AckSent = chain1(m.AckSent, o.AckSent)
+		m.DecodeError = chain1(m.DecodeError, o.DecodeError)
+		m.Panic = chain2(m.Panic, o.Panic)
+		m.RecoveryAttempted = chain2(m.RecoveryAttempted, o.RecoveryAttempted)
+		m.RoomJoined = chain3(m.RoomJoined, o.RoomJoined)
+		m.RoomLeft = chain3(m.RoomLeft, o.RoomLeft)
+	}
+	return &m
+}
+
+// chain1 returns a function calling f then g, either of which may be nil.
+func chain1[A any](f, g func(A)) func(A) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A) { f(a); g(a) }
+}
+
+func chain2[A, B any](f, g func(A, B)) func(A, B) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A, b B) { f(a, b); g(a, b) }
+}
+
+func chain3[A, B, C any](f, g func(A, B, C)) func(A, B, C) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A, b B, c C) { f(a, b, c); g(a, b, c) }
+}
+
+func chain5[A, B, C, D, E any](f, g func(A, B, C, D, E)) func(A, B, C, D, E) {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(a A, b B, c C, d D, e E) { f(a, b, c, d, e); g(a, b, c, d, e) }
+}
+
+// chainStart returns an EventStart calling f then g with the context f
+// returned.
+func chainStart(f, g func(context.Context, *Socket, string, *Args) context.Context) func(context.Context, *Socket, string, *Args) context.Context {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func(ctx context.Context, s *Socket, event string, args *Args) context.Context {
+		return g(f(ctx, s, event, args), s, event, args)
+	}
+}
