@@ -18,6 +18,7 @@ import (
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/internal/redistest"
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/redisadapter/emitter"
 	"github.com/siogo/sio/socketio/redisadapter/streams"
 )
 
@@ -318,7 +319,7 @@ func TestRedisStreamsEmitterToNode(t *testing.T) {
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := streams.NewEmitter(rc, nil)
+	e := emitter.NewStreams(rc, nil)
 	steps := []func() error{
 		func() error { return e.To("red").Emit(ctx, "a", "1") },
 		func() error { return e.To("red").Except("c0").Emit(ctx, "a", "no") },

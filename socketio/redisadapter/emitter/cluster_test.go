@@ -21,6 +21,7 @@ import (
 	"github.com/siogo/sio/socketio/redisadapter"
 	"github.com/siogo/sio/socketio/redisadapter/emitter"
 	"github.com/siogo/sio/socketio/redisadapter/sharded"
+	"github.com/siogo/sio/socketio/redisadapter/streams"
 )
 
 // waitTimeout bounds every wait for a delivery; it is far above what a
@@ -55,8 +56,9 @@ func shardedVariant(mode sharded.SubscriptionMode) variant {
 	}
 }
 
-// variants are the classic adapter with New's emitter and the sharded
-// adapter, in each subscription mode, with NewSharded's.
+// variants are the classic adapter with New's emitter, the sharded
+// adapter, in each subscription mode, with NewSharded's, and the Redis
+// Streams adapter, on one stream and on several, with NewStreams'.
 var variants = []variant{
 	{
 		name: "classic",
@@ -68,6 +70,22 @@ var variants = []variant{
 	shardedVariant(sharded.Static),
 	shardedVariant(sharded.Dynamic),
 	shardedVariant(sharded.DynamicPrivate),
+	streamsVariant(0),
+	streamsVariant(3),
+}
+
+// streamsVariant is the Redis Streams adapter with count streams (the
+// default, one, when zero) and NewStreams' emitter.
+func streamsVariant(count int) variant {
+	return variant{
+		name: fmt.Sprint("streams-", count),
+		adapter: func(rc redis.UniversalClient) func(*socketio.Namespace) socketio.Adapter {
+			return streams.New(rc, &streams.Options{StreamName: "st", StreamCount: count})
+		},
+		emitter: func(rc redis.UniversalClient) *emitter.Emitter {
+			return emitter.NewStreams(rc, &emitter.StreamsOptions{StreamName: "st", StreamCount: count})
+		},
+	}
 }
 
 // forEachVariant runs test once per variant, in a subtest.

@@ -2,8 +2,10 @@
 // Redis adapter from a process that serves no clients. [New] is for the
 // classic adapter (socketio/redisadapter, or Node's
 // @socket.io/redis-adapter createAdapter), [NewSharded] for the sharded
-// one (socketio/redisadapter/sharded, or Node's createShardedAdapter); both
-// return an [Emitter] with the same methods.
+// one (socketio/redisadapter/sharded, or Node's createShardedAdapter),
+// [NewStreams] for the Redis Streams one (socketio/redisadapter/streams,
+// or Node's @socket.io/redis-streams-adapter); all three return an
+// [Emitter] with the same methods.
 //
 // New is the Go counterpart of Node's @socket.io/redis-emitter 5.x and
 // writes the same messages on the same channels, byte for byte:
@@ -15,12 +17,15 @@
 //     JSON requests on "<key>-request#<nsp>#".
 //
 // NewSharded, which Node lacks, publishes what a sharded server publishes
-// for the same call (see [NewSharded]).
+// for the same call (see [NewSharded]); NewStreams, whose Node counterpart
+// is not on npm, adds to the namespace's stream the entries a streams
+// server adds (see [NewStreams]).
 //
 // Like Node's emitter it only publishes: it subscribes to nothing, waits for
 // no answer, and so supports no acknowledgements and cannot tell how many
 // servers or clients a message reached (a message published while no server
-// listens is lost).
+// listens is lost; a streams emitter's entry also reaches a server that
+// was briefly cut from Redis).
 //
 // An [Emitter] and the [BroadcastOperator]s derived from it are immutable:
 // each of To, In, Except, Volatile and Compress returns a new value, so they
@@ -74,7 +79,8 @@ type Emitter struct {
 	client redis.UniversalClient
 	key    string
 	nsp    string
-	shard  *shardConf // nil for the classic adapter's messages
+	shard  *shardConf  // set by NewSharded
+	stream *streamConf // set by NewStreams
 }
 
 // New returns an Emitter for the main namespace "/" that publishes through
@@ -94,7 +100,7 @@ func (e *Emitter) Of(nsp string) *Emitter {
 	if len(nsp) == 0 || nsp[0] != '/' {
 		nsp = "/" + nsp
 	}
-	return &Emitter{client: e.client, key: e.key, nsp: nsp, shard: e.shard}
+	return &Emitter{client: e.client, key: e.key, nsp: nsp, shard: e.shard, stream: e.stream}
 }
 
 // Namespace returns the emitter's namespace, such as "/" or "/chat".
@@ -149,25 +155,38 @@ func (e *Emitter) DisconnectSockets(ctx context.Context, close bool) error {
 // io.on(event) in Node) receive it with no ack function: like Node's
 // emitter, it supports no acknowledgements. The arguments are encoded as
 // JSON as socketio's Emit encodes them; an argument holding binary data
-// ([]byte) is refused with [ErrBinaryServerSideEmit] by a classic emitter,
-// and sent as msgpack binary by a sharded one (a sio server's handler gets
+// ([]byte) is refused with [ErrBinaryServerSideEmit] by a classic or
+// streams emitter, and sent as msgpack binary by a sharded one (a sio server's handler gets
 // it as a base64 string, which Args.Decode turns into a []byte).
 func (e *Emitter) ServerSideEmit(ctx context.Context, event string, args ...any) error {
 	data, attachments, err := parser.MarshalArgs(append([]any{event}, args...)...)
 	if err != nil {
 		return err
 	}
-	if e.shard != nil {
-		return e.publishSharded(ctx, &cluster.Message{Type: cluster.ServerSideEmit, Data: data, Attachments: attachments})
-	}
-	if len(attachments) > 0 {
+	if len(attachments) > 0 && e.shard == nil {
 		return ErrBinaryServerSideEmit
+	}
+	if e.clusterMessages() {
+		return e.sendCluster(ctx, &cluster.Message{Type: cluster.ServerSideEmit, Data: data, Attachments: attachments})
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(data, &elems); err != nil {
 		return err
 	}
 	return e.publishRequest(ctx, &wire.Request{UID: UID, Type: wire.ServerSideEmit, Data: elems})
+}
+
+// clusterMessages reports whether the emitter sends Node's ClusterAdapter
+// messages (sharded and streams emitters) rather than the classic
+// adapter's.
+func (e *Emitter) clusterMessages() bool { return e.shard != nil || e.stream != nil }
+
+// sendCluster sends m as the sharded or the streams adapter would.
+func (e *Emitter) sendCluster(ctx context.Context, m *cluster.Message) error {
+	if e.stream != nil {
+		return e.addStream(ctx, m)
+	}
+	return e.publishSharded(ctx, m)
 }
 
 func (e *Emitter) publishRequest(ctx context.Context, r *wire.Request) error {
@@ -251,8 +270,8 @@ func (o *BroadcastOperator) Emit(ctx context.Context, event string, args ...any)
 	if err != nil {
 		return err
 	}
-	if o.e.shard != nil {
-		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.Broadcast, Data: data, Attachments: attachments, Opts: o.shardedOpts()})
+	if o.e.clusterMessages() {
+		return o.e.sendCluster(ctx, &cluster.Message{Type: cluster.Broadcast, Data: data, Attachments: attachments, Opts: o.clusterOpts()})
 	}
 	p := &wire.Packet{Type: int(parser.Event), Nsp: o.e.nsp, Data: wire.JSONData{JSON: data, Attachments: attachments}}
 	msg, err := wire.EncodeEmitterBroadcast(UID, p, o.rooms, o.except, o.flags)
@@ -269,16 +288,16 @@ func (o *BroadcastOperator) opts() *wire.BroadcastOptions {
 
 // SocketsJoin makes the selected sockets, on every server, join rooms.
 func (o *BroadcastOperator) SocketsJoin(ctx context.Context, rooms ...string) error {
-	if o.e.shard != nil {
-		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.SocketsJoin, Opts: o.shardedOpts(), Rooms: wire.NonNil(rooms)})
+	if o.e.clusterMessages() {
+		return o.e.sendCluster(ctx, &cluster.Message{Type: cluster.SocketsJoin, Opts: o.clusterOpts(), Rooms: wire.NonNil(rooms)})
 	}
 	return o.e.publishRequest(ctx, &wire.Request{Type: wire.RemoteJoin, Opts: o.opts(), Rooms: wire.NonNil(rooms)})
 }
 
 // SocketsLeave makes the selected sockets, on every server, leave rooms.
 func (o *BroadcastOperator) SocketsLeave(ctx context.Context, rooms ...string) error {
-	if o.e.shard != nil {
-		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.SocketsLeave, Opts: o.shardedOpts(), Rooms: wire.NonNil(rooms)})
+	if o.e.clusterMessages() {
+		return o.e.sendCluster(ctx, &cluster.Message{Type: cluster.SocketsLeave, Opts: o.clusterOpts(), Rooms: wire.NonNil(rooms)})
 	}
 	return o.e.publishRequest(ctx, &wire.Request{Type: wire.RemoteLeave, Opts: o.opts(), Rooms: wire.NonNil(rooms)})
 }
@@ -287,8 +306,24 @@ func (o *BroadcastOperator) SocketsLeave(ctx context.Context, rooms ...string) e
 // close true their underlying connections are closed too (and the other
 // namespaces' sockets on them disconnected).
 func (o *BroadcastOperator) DisconnectSockets(ctx context.Context, close bool) error {
-	if o.e.shard != nil {
-		return o.e.publishSharded(ctx, &cluster.Message{Type: cluster.DisconnectSockets, Opts: o.shardedOpts(), Close: close})
+	if o.e.clusterMessages() {
+		return o.e.sendCluster(ctx, &cluster.Message{Type: cluster.DisconnectSockets, Opts: o.clusterOpts(), Close: close})
 	}
 	return o.e.publishRequest(ctx, &wire.Request{Type: wire.RemoteDisconnect, Opts: o.opts(), Close: close})
+}
+
+// clusterOpts returns the operator's selection and flags as the sharded
+// and streams messages carry them.
+func (o *BroadcastOperator) clusterOpts() *cluster.Opts {
+	opts := &cluster.Opts{Rooms: o.rooms, Except: o.except}
+	for _, f := range o.flags {
+		v, _ := f.Value.(bool)
+		switch f.Key {
+		case "volatile":
+			opts.Volatile = v
+		case "compress":
+			opts.Compress = &v
+		}
+	}
+	return opts
 }

@@ -64,3 +64,25 @@ func ExampleNewSharded() {
 	_ = e.In("user:42").SocketsJoin(ctx, "premium")
 	_ = e.ServerSideEmit(ctx, "reload", []byte("config"))
 }
+
+// A process that serves no clients writes to the stream of servers, Go or
+// Node.js, that use the Redis Streams adapter: its events are replayed,
+// like the servers' own, to clients that recover their session.
+func ExampleNewStreams() {
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	// The main namespace, stream "socket.io"; the options must match the
+	// servers' streams.Options.
+	e := emitter.NewStreams(client, &emitter.StreamsOptions{MaxLen: 100_000})
+	if err := e.Emit(ctx, "announcement", "maintenance at noon"); err != nil {
+		log.Print(err)
+	}
+	admins := e.Of("/chat").To("admins")
+	_ = admins.Except("muted").Volatile().Emit(ctx, "stats", map[string]int{"users": 42})
+	_ = e.In("user:42").SocketsJoin(ctx, "premium")
+	_ = e.In("banned").DisconnectSockets(ctx, true)
+	_ = e.ServerSideEmit(ctx, "reload", "config.json")
+}

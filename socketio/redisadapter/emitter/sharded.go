@@ -82,19 +82,3 @@ func (e *Emitter) publishSharded(ctx context.Context, m *cluster.Message) error 
 	ch := e.shard.recent.Channel(nspCh, e.shard.mode, m)
 	return e.client.SPublish(ctx, ch, b).Err()
 }
-
-// shardedOpts returns the operator's selection and flags as the sharded
-// messages carry them.
-func (o *BroadcastOperator) shardedOpts() *cluster.Opts {
-	opts := &cluster.Opts{Rooms: o.rooms, Except: o.except}
-	for _, f := range o.flags {
-		v, _ := f.Value.(bool)
-		switch f.Key {
-		case "volatile":
-			opts.Volatile = v
-		case "compress":
-			opts.Compress = &v
-		}
-	}
-	return opts
-}

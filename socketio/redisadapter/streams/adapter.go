@@ -5,10 +5,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
-	"unicode/utf16"
 
 	"github.com/redis/go-redis/v9"
 
@@ -20,9 +18,9 @@ import (
 
 // Defaults of [Options], Node's.
 const (
-	DefaultStreamName       = "socket.io"
+	DefaultStreamName       = cluster.DefaultStreamName
 	DefaultChannelPrefix    = "socket.io"
-	DefaultMaxLen           = 10_000
+	DefaultMaxLen           = cluster.DefaultStreamMaxLen
 	DefaultReadCount        = 100
 	DefaultBlockTime        = 5 * time.Second
 	DefaultSessionKeyPrefix = "sio:session:"
@@ -35,7 +33,8 @@ const (
 // Options configure the adapter; the zero value (or nil) means Node's
 // defaults. Servers sharing a cluster, Go or Node, must agree on
 // StreamName, StreamCount, ChannelPrefix, UseShardedPubSub and
-// SessionKeyPrefix.
+// SessionKeyPrefix; an emitter (emitter.NewStreams) on StreamName,
+// StreamCount and MaxLen.
 type Options struct {
 	// StreamName is the Redis stream, or with StreamCount > 1 the
 	// streams' prefix: DefaultStreamName when empty.
@@ -142,7 +141,7 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		opts:    &f.opts,
 		nspName: nsp.Name(),
 		rec:     nsp.ConnectionStateRecovery(),
-		stream:  streamName(nsp.Name(), &f.opts),
+		stream:  cluster.StreamName(nsp.Name(), f.opts.StreamName, f.opts.StreamCount),
 		ready:   make(chan struct{}),
 	}
 	a.Core = cluster.New(nsp, bus{a}, f.opts.RequestTimeout, f.opts.Logger.With("adapter", "redis-streams"))
@@ -152,20 +151,6 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 	a.hub = f.attach()
 	a.hub.add(a)
 	return a
-}
-
-// streamName is Node's computeStreamName: the namespace's stream, by a
-// JavaScript string hash (31*h + UTF-16 unit, as int32) modulo
-// StreamCount, whose remainder has the sign of the hash.
-func streamName(nsp string, o *Options) string {
-	if o.StreamCount <= 1 {
-		return o.StreamName
-	}
-	var h int32
-	for _, u := range utf16.Encode([]rune(nsp)) {
-		h = h*31 + int32(u)
-	}
-	return o.StreamName + "-" + strconv.Itoa(int(h%int32(o.StreamCount)))
 }
 
 // Stream returns the name of the namespace's stream.

@@ -26,6 +26,11 @@
 //     ClusterAdapterWithHeartbeat), so neither does this one: a server
 //     leaves the count when Redis sees its connection close.
 //
+// A process that serves no clients (a worker, a cron job) writes to the
+// streams with emitter.NewStreams (package socketio/redisadapter/emitter),
+// whose entries the servers read, and replay to recovering clients, as
+// their own.
+//
 // # Connection state recovery
 //
 // With the server's socketio.Options.ConnectionStateRecovery, an event broadcast

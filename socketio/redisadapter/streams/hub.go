@@ -107,7 +107,7 @@ func newHub(client redis.UniversalClient, opts *Options) *hub {
 		confirmed:   make(map[string]bool),
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
-	names := streamNames(opts)
+	names := cluster.StreamNames(opts.StreamName, opts.StreamCount)
 	var groups [][]string // the streams each XREAD loop reads
 	// The readers' client dials as client does; it shares none of
 	// client's per-client machinery (push notification handlers,
@@ -362,21 +362,6 @@ func (h *hub) receive(msgs <-chan any) {
 			}
 		}
 	}
-}
-
-// streamNames returns every stream a namespace can be routed to: the
-// stream, or with StreamCount n > 1 the streams <name>-<i> for i from
-// -(n-1) to n-1 (Node's computeStreamName takes a JavaScript remainder,
-// negative for a negative hash).
-func streamNames(o *Options) []string {
-	if o.StreamCount <= 1 {
-		return []string{o.StreamName}
-	}
-	var out []string
-	for i := -(o.StreamCount - 1); i < o.StreamCount; i++ {
-		out = append(out, fmt.Sprintf("%s-%d", o.StreamName, i))
-	}
-	return out
 }
 
 // read is an XREAD loop on names: it finds where each stream ends (then

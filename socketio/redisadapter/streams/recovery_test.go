@@ -16,7 +16,7 @@ import (
 	"github.com/siogo/sio/client"
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio"
-	"github.com/siogo/sio/socketio/redisadapter/streams"
+	"github.com/siogo/sio/socketio/redisadapter/emitter"
 )
 
 // proxy forwards TCP connections to a target it can switch, and cuts them
@@ -173,7 +173,7 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 			if err := b.srv.To("blue").Emit("missed", "nope"); err != nil {
 				t.Fatal(err)
 			}
-			if err := streams.NewEmitter(rc, nil).To("red").Emit(t.Context(), "missed", "m3"); err != nil {
+			if err := emitter.NewStreams(rc, nil).To("red").Emit(t.Context(), "missed", "m3"); err != nil {
 				t.Fatal(err)
 			}
 			if err := b.srv.Except("blue").Emit("missed", "m2"); err != nil {

@@ -6,6 +6,9 @@
 // or msgpack when they carry binary), byte-compatible with Node's.
 //
 // The sharded Redis adapter is a Transport over SPUBLISH/SSUBSCRIBE.
+// [EncodeFields], [DecodeFields] and [StreamName] are the Redis Streams
+// adapter's stream entries and streams, shared with the emitter that
+// writes to them.
 //
 // # Bounds
 //
