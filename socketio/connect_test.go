@@ -564,3 +564,58 @@ func TestConnectStepTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestCloseRightAfterConnectReply closes a socket the moment its CONNECT
+// reply leaves the server, before the connect step has returned: the client
+// saw a connection, so the server's disconnect handlers must run with the
+// closing reason (they never ran: siotest's TestKitClose hung about once
+// in 30 runs on a loaded machine), and the socket must leave its namespace.
+func TestCloseRightAfterConnectReply(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   *Options
+		close  func(tc *testClient)
+		reason DisconnectReason
+	}{
+		{"client disconnect", nil, func(tc *testClient) { tc.send("1") }, ReasonClientDisconnect},
+		{"transport close", nil, func(tc *testClient) { tc.c.onEngineClose(ReasonTransportClose, nil) }, ReasonTransportClose},
+		{"recovery/client disconnect", &Options{ConnectionStateRecovery: &RecoveryOptions{}}, func(tc *testClient) { tc.send("1") }, ReasonClientDisconnect},
+		{"recovery/transport close", &Options{ConnectionStateRecovery: &RecoveryOptions{}}, func(tc *testClient) { tc.c.onEngineClose(ReasonTransportClose, nil) }, ReasonTransportClose},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newTestServer(t, tt.opts)
+				reasons := make(chan DisconnectReason, 2)
+				s.OnConnection(func(_ context.Context, sock *Socket, _ []byte) error {
+					sock.Join("room")
+					sock.OnDisconnect(func(_ context.Context, _ *Socket, r DisconnectReason) { reasons <- r })
+					return nil
+				})
+				tc := dial(t, s)
+				var once sync.Once
+				tc.conn.onSend = func(msgs []engineio.Message) {
+					if strings.HasPrefix(string(msgs[0].Data), "0{") {
+						once.Do(func() { tt.close(tc) })
+					}
+				}
+				tc.send("0")
+				synctest.Wait()
+				select {
+				case r := <-reasons:
+					if r != tt.reason {
+						t.Errorf("disconnect handler: reason %q, want %q", r, tt.reason)
+					}
+				default:
+					t.Fatal("the disconnect handler did not run")
+				}
+				if len(reasons) != 0 {
+					t.Error("the disconnect handler ran twice")
+				}
+				if n := len(s.Of("/").Sockets()); n != 0 {
+					t.Errorf("%d sockets left in the namespace", n)
+				}
+			})
+		})
+	}
+}

@@ -591,6 +591,10 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 		s.mu.Unlock()
 		return
 	}
+	// The client saw the CONNECT reply once it is on its way: from then
+	// on the socket closes as a connected one, with its disconnect hooks,
+	// even while accept is still finishing.
+	accepted := prev == stateConnected || s.replied.Load()
 	s.state.Store(stateClosed)
 	s.closeReason = reason
 	s.acks = nil
@@ -601,18 +605,19 @@ func (s *Socket) close(reason DisconnectReason, notify bool) {
 	}
 	s.client.remove(s)
 	s.cancel(nil)
-	if prev == stateConnecting {
-		s.stopConnectTimer()
-		s.releaseNamespace()
-	}
-	if prev == stateConnected {
+	if accepted {
+		// Runs after the connect item when accept is finishing.
 		s.push(item{kind: itemClose, reason: reason})
+		return
 	}
-	// A socket still connecting is cleaned up by its connect item.
+	// A socket still in its connect step is cleaned up by its connect item.
+	s.stopConnectTimer()
+	s.releaseNamespace()
 }
 
 // accept sends the CONNECT reply and makes the socket visible to
-// broadcasts; it reports false when the socket closed meanwhile. It holds
+// broadcasts; it reports false when the socket closed before the reply
+// went out (a close after it queues the close item, see close). It holds
 // s.mu only to change the socket's state: the adapter (AddAll) and the
 // connection (the reply) are called unlocked. From the moment s.replied is
 // set until the state is connected, packets for the socket wait in
@@ -648,18 +653,17 @@ func (s *Socket) accept() bool {
 	}
 	for {
 		s.mu.Lock()
-		if s.state.Load() != stateConnecting {
-			// Closed meanwhile (the connection ended); close did the
-			// rest, the caller drops the rooms.
-			s.mu.Unlock()
-			n.remove(s)
-			return false
-		}
+		closed := s.state.Load() != stateConnecting
 		pending := s.pending
 		s.pending = nil
-		if len(pending) == 0 {
-			s.state.Store(stateConnected)
-			deferred := s.deferDisconnect
+		if closed || len(pending) == 0 {
+			// Connected; or closed meanwhile (the client disconnected
+			// after the reply, the connection ended): close queued the
+			// close item, which runs next with the disconnect hooks.
+			if !closed {
+				s.state.Store(stateConnected)
+			}
+			deferred := s.deferDisconnect && !closed
 			s.mu.Unlock()
 			if f := n.srv.obs.SocketConnected; f != nil {
 				f(s)
