@@ -190,4 +190,3 @@ func TestDrainRefusesHandshakes(t *testing.T) {
 		})
 	})
 }
-
