@@ -66,6 +66,11 @@ func (o *DrainOptions) interval(n int) time.Duration {
 func (s *Server) Drain(ctx context.Context, opts *DrainOptions) error {
 	s.mu.Lock()
 	s.shutdown = true
+	if s.empty == nil {
+		s.empty = make(chan struct{})
+	}
+	s.noteEmptyLocked()
+	empty := s.empty
 	all := make([]*Session, 0, len(s.sessions))
 	for _, sess := range s.sessions {
 		all = append(all, sess)
@@ -76,7 +81,7 @@ func (s *Server) Drain(ctx context.Context, opts *DrainOptions) error {
 		// All at once: the cluster's streams end first, as before.
 		s.cl.shutdown()
 	}
-	if err := s.closePaced(ctx, all, gap); err != nil {
+	if err := closePaced(ctx, all, gap, empty); err != nil {
 		if s.cl != nil {
 			s.cl.shutdown()
 		}
@@ -98,9 +103,10 @@ func (s *Server) Drain(ctx context.Context, opts *DrainOptions) error {
 
 // closePaced closes the sessions of all gracefully, one every gap from
 // now. Sessions due while the goroutine was late are closed together, so
-// a slow timer does not stretch the drain. When ctx ends first, it closes
+// a slow timer does not stretch the drain; once empty is closed (no
+// session is left: their clients left on their own), it returns early. When ctx ends first, it closes
 // the remaining sessions at once and returns ctx's error.
-func (s *Server) closePaced(ctx context.Context, all []*Session, gap time.Duration) error {
+func closePaced(ctx context.Context, all []*Session, gap time.Duration, empty <-chan struct{}) error {
 	if gap == 0 {
 		for _, sess := range all {
 			sess.closeGracefully(ReasonServerShutdown)
@@ -123,6 +129,8 @@ func (s *Server) closePaced(ctx context.Context, all []*Session, gap time.Durati
 			}
 			select {
 			case <-timer.C:
+			case <-empty:
+				return nil
 			case <-ctx.Done():
 				closeAllNow(all)
 				return ctx.Err()
@@ -141,6 +149,15 @@ func (s *Server) closePaced(ctx context.Context, all []*Session, gap time.Durati
 func closeAllNow(all []*Session) {
 	for _, sess := range all {
 		sess.closeNow(ReasonServerShutdown, nil)
+	}
+}
+
+// noteEmptyLocked closes s.empty when the server shuts down and no
+// session is left. s.mu must be held.
+func (s *Server) noteEmptyLocked() {
+	if s.empty != nil && !s.emptied && len(s.sessions) == 0 {
+		s.emptied = true
+		close(s.empty)
 	}
 }
 

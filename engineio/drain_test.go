@@ -190,3 +190,42 @@ func TestDrainRefusesHandshakes(t *testing.T) {
 		})
 	})
 }
+
+// TestDrainEndsWhenClientsLeave: a drain whose remaining clients close on
+// their own ends then, not at the end of its period.
+func TestDrainEndsWhenClientsLeave(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		synctest.Test(t, func(t *testing.T) {
+			e := newEnv(t, envOptions{opts: drainOpts, inMemory: true})
+			a := e.dial(m)
+			e.session()
+			b := e.dial(m)
+			e.session()
+			start := time.Now()
+			done := make(chan error, 1)
+			go func() { done <- e.srv.Drain(context.Background(), &DrainOptions{Period: time.Hour}) }()
+			first := e.closed() // one at once; the other is due in 30 min
+			time.Sleep(time.Minute)
+			left := b
+			if first.sid == b.sid {
+				left = a
+			}
+			if err := left.sendPacket(packet{typ: typeClose}); err != nil {
+				t.Fatal(err)
+			}
+			if ce := e.closed(); ce.reason != ReasonTransportClose {
+				t.Errorf("the client's own close: reason %q", ce.reason)
+			}
+			if err := <-done; err != nil {
+				t.Errorf("Drain: %v", err)
+			}
+			want := time.Minute
+			if m != modePolling {
+				want += wsCloseWait // the test client does not answer the close frame
+			}
+			if took := time.Since(start); took != want {
+				t.Errorf("Drain returned after %v, want %v, when the last client left", took, want)
+			}
+		})
+	})
+}

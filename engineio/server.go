@@ -25,6 +25,10 @@ type Server struct {
 	sessions     map[string]*Session
 	onConnection func(*Session)
 	shutdown     bool
+	// empty, made by the first Drain or Shutdown, is closed once no
+	// session is left (emptied says it was).
+	empty   chan struct{}
+	emptied bool
 }
 
 // NewServer returns a Server configured by opts (nil means the defaults).
@@ -320,5 +324,6 @@ func (s *Server) remove(sess *Session) {
 	if s.sessions[sess.id] == sess {
 		delete(s.sessions, sess.id)
 	}
+	s.noteEmptyLocked()
 	s.mu.Unlock()
 }
