@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/siogo/sio/client"
+	"github.com/siogo/sio/internal/balancer"
 	"github.com/siogo/sio/socketio"
 )
 
@@ -78,7 +79,7 @@ func measureDrain(b *testing.B, n int, opts *socketio.DrainOptions) drainResult 
 		onB <- struct{}{}
 		return nil
 	})
-	lb := newBalancer(first, second)
+	lb := balancer.New(first, second)
 	hs := httptest.NewServer(lb)
 	mgrs := make([]*client.Manager, n)
 	defer func() {
@@ -124,7 +125,7 @@ func measureDrain(b *testing.B, n int, opts *socketio.DrainOptions) drainResult 
 	mu.Lock()
 	record = true
 	mu.Unlock()
-	lb.firstUp.Store(false)
+	lb.TakeFirstOut()
 	start := time.Now()
 	if err := first.Drain(ctx, opts); err != nil {
 		b.Fatal(err)

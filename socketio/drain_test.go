@@ -1,80 +1,17 @@
 package socketio_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/siogo/sio/client"
+	"github.com/siogo/sio/internal/balancer"
 	"github.com/siogo/sio/socketio"
 )
-
-// balancer is a test load balancer in front of two servers: new
-// connections go to the first while it is in rotation, else to the second
-// (as a balancer does once the first's health check fails); the requests
-// of a polling session stick to the server whose handshake made it.
-type balancer struct {
-	first, second http.Handler
-	firstUp       atomic.Bool
-
-	mu     sync.Mutex // guards sticky
-	sticky map[string]http.Handler
-}
-
-func newBalancer(first, second http.Handler) *balancer {
-	b := &balancer{first: first, second: second, sticky: make(map[string]http.Handler)}
-	b.firstUp.Store(true)
-	return b
-}
-
-func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if sid := r.URL.Query().Get("sid"); sid != "" {
-		b.mu.Lock()
-		h := b.sticky[sid]
-		b.mu.Unlock()
-		if h == nil {
-			http.Error(w, "unknown sid", http.StatusBadRequest)
-			return
-		}
-		h.ServeHTTP(w, r)
-		return
-	}
-	h := b.second
-	if b.firstUp.Load() {
-		h = b.first
-	}
-	if r.URL.Query().Get("transport") != "polling" {
-		h.ServeHTTP(w, r) // a WebSocket: no later request to route
-		return
-	}
-	// A polling handshake: read the sid in the open packet.
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, r)
-	var open struct {
-		SID string `json:"sid"`
-	}
-	if body := rec.Body.Bytes(); rec.Code == http.StatusOK && len(body) > 0 && body[0] == '0' {
-		if end := bytes.IndexByte(body, 0x1e); end > 0 {
-			body = body[:end]
-		}
-		if json.Unmarshal(body[1:], &open) == nil {
-			b.mu.Lock()
-			b.sticky[open.SID] = h
-			b.mu.Unlock()
-		}
-	}
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
-}
 
 // drainTransports are the client configurations of the drain tests.
 var drainTransports = []struct {
@@ -135,7 +72,7 @@ func TestDrainReconnectsElsewhere(t *testing.T) {
 				onB <- struct{}{}
 				return nil
 			})
-			lb := newBalancer(a, b)
+			lb := balancer.New(a, b)
 			hs := httptest.NewServer(lb)
 			t.Cleanup(func() {
 				hs.Close()
@@ -174,7 +111,7 @@ func TestDrainReconnectsElsewhere(t *testing.T) {
 				recv(ctx, t, onA, struct{}{})
 			}
 
-			lb.firstUp.Store(false) // the balancer's health check saw the drain
+			lb.TakeFirstOut() // the balancer's health check saw the drain
 			drained := make(chan error, 1)
 			go func() { drained <- a.Drain(ctx, &socketio.DrainOptions{Period: 300 * time.Millisecond}) }()
 
