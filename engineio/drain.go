@@ -8,8 +8,8 @@ import (
 )
 
 // DrainOptions configures [Server.Drain]: how fast the sessions open when
-// the drain starts are closed. nil, or the zero value, closes them all at
-// once, as [Server.Shutdown] does.
+// the drain starts are closed. nil, or the zero value (or non-positive
+// fields), closes them all at once, as [Server.Shutdown] does.
 //
 // With n sessions, the drain closes one every max(Period/n, 1/Rate): the
 // first at once, the last after (n-1) such intervals, so with Rate unset
@@ -34,9 +34,22 @@ func (o *DrainOptions) interval(n int) time.Duration {
 		gap = o.Period / time.Duration(n)
 	}
 	if o.Rate > 0 {
-		gap = max(gap, time.Duration(math.Ceil(float64(time.Second)/o.Rate)))
+		// A rate so low that the interval overflows waits "forever":
+		// the caller's context ends the drain.
+		gap = max(gap, time.Duration(min(math.Ceil(float64(time.Second)/o.Rate), maxGap)))
 	}
 	return gap
+}
+
+// maxGap bounds the interval of a drain (about 146 years).
+const maxGap = 1 << 62
+
+// mulSat returns i×d, or the largest Duration when that overflows.
+func mulSat(i int, d time.Duration) time.Duration {
+	if i > 0 && d > math.MaxInt64/time.Duration(i) {
+		return math.MaxInt64
+	}
+	return time.Duration(i) * d
 }
 
 // Drain stops accepting new sessions and closes the open ones gradually,
@@ -104,8 +117,9 @@ func (s *Server) Drain(ctx context.Context, opts *DrainOptions) error {
 // closePaced closes the sessions of all gracefully, one every gap from
 // now. Sessions due while the goroutine was late are closed together, so
 // a slow timer does not stretch the drain; once empty is closed (no
-// session is left: their clients left on their own), it returns early. When ctx ends first, it closes
-// the remaining sessions at once and returns ctx's error.
+// session is left: their clients left on their own), it returns early.
+// When ctx ends first, it closes the remaining sessions at once and
+// returns ctx's error.
 func closePaced(ctx context.Context, all []*Session, gap time.Duration, empty <-chan struct{}) error {
 	if gap == 0 {
 		for _, sess := range all {
@@ -121,7 +135,7 @@ func closePaced(ctx context.Context, all []*Session, gap time.Duration, empty <-
 		}
 	}()
 	for i := 0; i < len(all); {
-		if wait := time.Until(start.Add(time.Duration(i) * gap)); wait > 0 {
+		if wait := time.Until(start.Add(mulSat(i, gap))); wait > 0 {
 			if timer == nil {
 				timer = time.NewTimer(wait)
 			} else {

@@ -3,6 +3,7 @@ package engineio
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"testing"
 	"testing/synctest"
@@ -228,4 +229,35 @@ func TestDrainEndsWhenClientsLeave(t *testing.T) {
 			}
 		})
 	})
+}
+
+func TestDrainInterval(t *testing.T) {
+	tests := []struct {
+		name string
+		opts *DrainOptions
+		n    int
+		want time.Duration
+	}{
+		{"nil", nil, 10, 0},
+		{"zero", &DrainOptions{}, 10, 0},
+		{"no sessions", &DrainOptions{Period: time.Second}, 0, 0},
+		{"negative", &DrainOptions{Period: -time.Second, Rate: -1}, 10, 0},
+		{"period", &DrainOptions{Period: 10 * time.Second}, 4, 2500 * time.Millisecond},
+		{"rate", &DrainOptions{Rate: 3}, 4, 333333334},
+		{"rate bounds the period", &DrainOptions{Period: time.Second, Rate: 1}, 100, time.Second},
+		{"tiny rate saturates", &DrainOptions{Rate: 1e-300}, 4, maxGap},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.opts.interval(tt.n); got != tt.want {
+				t.Errorf("interval(%d) = %v, want %v", tt.n, got, tt.want)
+			}
+		})
+	}
+	if got := mulSat(3, maxGap); got != math.MaxInt64 {
+		t.Errorf("mulSat overflowing = %v, want the largest Duration", got)
+	}
+	if got := mulSat(3, time.Second); got != 3*time.Second {
+		t.Errorf("mulSat(3, 1s) = %v", got)
+	}
 }
