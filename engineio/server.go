@@ -21,6 +21,7 @@ type Server struct {
 	upgrader websocket.Upgrader
 	cl       *clusterNode // nil without Options.Cluster
 
+	// mu guards the fields below.
 	mu           sync.Mutex
 	sessions     map[string]*Session
 	onConnection func(*Session)
