@@ -1,30 +1,35 @@
-// drain.mjs URL MODE N — N socket.io-client 4.8 clients (with their default
-// reconnection, its delays shortened) connect to URL over MODE (polling,
-// websocket or upgrade), each asking "where" it landed; once all are there
+// drain.mjs URL MODE N [BACKOFF] — N socket.io-client 4.8 clients (with
+// their default reconnection, its delays shortened unless BACKOFF is
+// "default") connect to URL over MODE (polling, websocket or upgrade), 50 at
+// a time, each asking "where" it landed; once all are there
 // it GETs URL/drain, which makes the Go side drain that server, and waits
 // until every client has reconnected and asked again. It prints one JSON
 // line: {"reasons": {reason: count}, "first": {server: count},
 // "then": {server: count}, "active": count}.
 import { io } from "socket.io-client";
 
-const [url, mode, nArg] = process.argv.slice(2);
+const [url, mode, nArg, backoff] = process.argv.slice(2);
 const transports = { polling: ["polling"], websocket: ["websocket"], upgrade: ["polling", "websocket"] }[mode];
 const n = Number(nArg);
 if (!url || !transports || !(n > 0)) {
-  console.error("usage: node drain.mjs URL polling|websocket|upgrade N");
+  console.error("usage: node drain.mjs URL polling|websocket|upgrade N [default]");
   process.exit(2);
 }
-const WAIT = 20000;
+const WAIT = 30000;
+const delays = backoff === "default" ? {} : { reconnectionDelay: 50, reconnectionDelayMax: 200 };
+
+async function until(cond, what) {
+  const end = Date.now() + WAIT;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timeout: " + what);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 const clients = [];
 for (let i = 0; i < n; i++) {
-  const s = io(url, {
-    transports,
-    upgrade: mode === "upgrade",
-    forceNew: true,
-    reconnectionDelay: 50,
-    reconnectionDelayMax: 200,
-  });
+  if (i % 50 === 0) await until(() => clients.every((c) => c.where.length === 1), "connected");
+  const s = io(url, { transports, upgrade: mode === "upgrade", forceNew: true, ...delays });
   const c = { s, where: [], reasons: [], active: [] };
   s.on("connect", async () => {
     if (mode === "upgrade" && s.io.engine.transport.name !== "websocket") {
@@ -38,14 +43,6 @@ for (let i = 0; i < n; i++) {
     c.active.push(s.active);
   });
   clients.push(c);
-}
-
-async function until(cond, what) {
-  const end = Date.now() + WAIT;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timeout: " + what);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const count = (xs) => xs.reduce((m, x) => ((m[x] = (m[x] || 0) + 1), m), {});
