@@ -21,10 +21,15 @@ type Server struct {
 	upgrader websocket.Upgrader
 	cl       *clusterNode // nil without Options.Cluster
 
+	// mu guards the fields below.
 	mu           sync.Mutex
 	sessions     map[string]*Session
 	onConnection func(*Session)
 	shutdown     bool
+	// empty, made by the first Drain or Shutdown, is closed once no
+	// session is left (emptied says it was).
+	empty   chan struct{}
+	emptied bool
 }
 
 // NewServer returns a Server configured by opts (nil means the defaults).
@@ -79,32 +84,10 @@ func (s *Server) Count() int {
 // packet (reason ReasonServerShutdown) and waits until all of them are
 // closed and their OnClose handlers have returned, or ctx is done. When ctx
 // ends first, the remaining sessions are closed without waiting for their
-// clients and ctx's error is returned.
+// clients and ctx's error is returned. It is [Server.Drain] closing every
+// session at once; Drain spreads the closes over a period.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.shutdown = true
-	all := make([]*Session, 0, len(s.sessions))
-	for _, sess := range s.sessions {
-		all = append(all, sess)
-	}
-	s.mu.Unlock()
-	if s.cl != nil {
-		s.cl.shutdown()
-	}
-	for _, sess := range all {
-		sess.closeGracefully(ReasonServerShutdown)
-	}
-	for _, sess := range all {
-		select {
-		case <-sess.doneChan():
-		case <-ctx.Done():
-			for _, sess := range all {
-				sess.closeNow(ReasonServerShutdown, nil)
-			}
-			return ctx.Err()
-		}
-	}
-	return nil
+	return s.Drain(ctx, nil)
 }
 
 // ServeHTTP answers Engine.IO requests: handshakes, long-polling GET and
@@ -140,6 +123,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case sess == nil:
+		if s.shuttingDown() {
+			writeShuttingDown(w)
+			return
+		}
 		s.handshake(w, r, q, upgrade)
 	case upgrade:
 		sess.serveUpgrade(w, r)
@@ -306,7 +293,7 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""), time.Now().Add(time.Second))
 			_ = conn.Close()
 		} else {
-			http.Error(w, "engineio: server shutting down", http.StatusServiceUnavailable)
+			writeShuttingDown(w)
 		}
 		return nil
 	}
@@ -338,5 +325,6 @@ func (s *Server) remove(sess *Session) {
 	if s.sessions[sess.id] == sess {
 		delete(s.sessions, sess.id)
 	}
+	s.noteEmptyLocked()
 	s.mu.Unlock()
 }

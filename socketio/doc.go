@@ -146,7 +146,8 @@
 //
 // A socket leaves its namespace with one of the [DisconnectReason]s Node
 // reports: "client namespace disconnect", "server namespace disconnect"
-// ([Socket.Disconnect]), "server shutting down" ([Server.Shutdown]), or the
+// ([Socket.Disconnect]), "server shutting down" ([Server.Shutdown],
+// [Server.Drain]), or the
 // Engine.IO connection's close reason ("transport close", "ping timeout",
 // "forced close", ...). [Socket.OnDisconnecting] handlers still see the
 // socket's rooms; [Socket.OnDisconnect] handlers run after it left them.

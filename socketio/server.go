@@ -292,7 +292,8 @@ func (s *Server) namespaces() []*Namespace {
 // namespace, dynamic namespaces' children included), and waits for the
 // handlers and adapter starts still running, or for ctx to be done. The
 // context of adapter starts and of the adapter calls made for
-// [Namespace.Emit] ends when it begins.
+// [Namespace.Emit] ends when it begins. Every client is then reconnecting
+// at the same moment; [Server.Drain] spreads the closes over a period.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -80,6 +81,10 @@ type config struct {
 	redisOpts   *redis.Options
 	clusterOpts *redis.ClusterOptions
 	redisShown  string // the Redis for messages, without credentials
+
+	// drain is the period over which a stopping chat closes its clients
+	// (socketio.DrainOptions.Period); 0 closes them all at once.
+	drain time.Duration
 }
 
 // newRedisClient returns the client of the Redis cfg names; it does no
@@ -109,6 +114,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 	fs.StringVar(&cfg.bundle, "bundle", "", "`path` of socket.io.min.js (overrides -web-dir)")
 	adapterName := fs.String("adapter", getenv("SIO_ADAPTER"), "cluster `adapter` sharing rooms with other chat processes through -redis: "+adapterNames()+" (env SIO_ADAPTER; default "+adapters[0].name+" when -redis is set)")
 	redisArg := fs.String("redis", getenv("SIO_REDIS"), "`address` of the Redis shared with other chat processes: host:port or a redis://, rediss:// or unix:// URL (env SIO_REDIS)")
+	fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM or Ctrl-C, close the clients gradually over this `period` (e.g. 20s; keep it below the orchestrator's grace period), so that they reconnect to the other processes a few at a time; 0 closes them all at once")
 	cluster := fs.Bool("redis-cluster", false, "-redis names seed nodes of a Redis Cluster: host:port[,host:port...] or a redis:// URL with addr= parameters for more seeds")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: chat [flags]\n\nServes the chat example; with -redis, shares rooms with other chat processes.\nAdapters:\n")
@@ -122,6 +128,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 		return nil, err
 	} else if err != nil {
 		return nil, fmt.Errorf("%w: %w", errFlagPrinted, err)
+	}
+	if cfg.drain < 0 {
+		return nil, fmt.Errorf("chat: -drain %v is negative; use a period such as 20s, or 0 to close the clients at once", cfg.drain)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("chat: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))

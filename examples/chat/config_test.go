@@ -113,6 +113,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"unknown URL option", []string{"-redis", "redis://sio:secret@127.0.0.1:6379?colour=red"}, nil,
 			[]string{`-redis "redis://sio:xxxxx@127.0.0.1:6379?colour=red"`, "colour"}, false},
 		{"bad cluster URL", []string{"-redis-cluster", "-redis", "redis://127.0.0.1:7000?addr="}, nil, []string{"-redis", "cluster URL"}, false},
+		{"negative drain", []string{"-drain", "-5s"}, nil, []string{"-drain -5s is negative"}, false},
 		{"stray argument", []string{"-redis", "127.0.0.1:6379", "sharded"}, nil, []string{`unexpected argument "sharded"`}, false},
 		{"unknown flag", []string{"-redis-url", "127.0.0.1:6379"}, nil, []string{"-redis-url"}, true},
 	}

@@ -35,11 +35,15 @@
 // history of the messages its own clients sent. docs/scaling.md says which
 // adapter to choose. An unknown adapter or a malformed -redis exits with
 // status 2; a Redis that does not answer PING at start, with status 1.
-// Ctrl-C (SIGINT) or SIGTERM disconnects the clients and stops gracefully.
+// Ctrl-C (SIGINT) or SIGTERM disconnects the clients and stops gracefully:
+// with -drain 20s, the clients are closed a few at a time over 20 s (new
+// connections are refused with 503 meanwhile), so that they reconnect to
+// the other processes without a reconnect storm; see "Gradual drain" in
+// docs/operations.md.
 //
 // /metrics serves Prometheus metrics (package socketio/metrics, and the Go
 // runtime's); /healthz answers 200 "ok", and 503 once the chat is shutting
-// down. docs/observability.md lists the metrics.
+// down (during the drain too). docs/observability.md lists the metrics.
 package main
 
 import (
@@ -134,15 +138,19 @@ func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
 	}
 	slog.Info("chat: shutting down")
 	ops.stopping.Store(true)
-	// Socket.IO first: it sends every client a close packet and ends the
-	// long-polling requests and WebSockets, which http.Server.Shutdown would
-	// wait for (or, once hijacked, not see at all). A polling client that
-	// has no request pending takes the close on its next one; after
-	// ioGrace the remaining sessions are closed without it.
+	// Socket.IO first: it sends every client a close packet (all at once,
+	// or spread over cfg.drain) and ends the long-polling requests and
+	// WebSockets, which http.Server.Shutdown would wait for (or, once
+	// hijacked, not see at all). A polling client that has no request
+	// pending takes the close on its next one; ioGrace after the drain's
+	// period the remaining sessions are closed without it.
 	const ioGrace, httpGrace = 3 * time.Second, 5 * time.Second
-	ictx, cancel := context.WithTimeout(context.Background(), ioGrace)
+	ictx, cancel := context.WithTimeout(context.Background(), cfg.drain+ioGrace)
 	defer cancel()
-	if err := srv.Shutdown(ictx); errors.Is(err, context.DeadlineExceeded) {
+	if cfg.drain > 0 {
+		slog.Info("chat: draining", "period", cfg.drain)
+	}
+	if err := srv.Drain(ictx, &socketio.DrainOptions{Period: cfg.drain}); errors.Is(err, context.DeadlineExceeded) {
 		slog.Warn("chat: some clients did not take the close packet in time; closed them anyway")
 	} else if err != nil {
 		slog.Error("chat: socket.io shutdown", "err", err)

@@ -120,3 +120,10 @@ func (s *Server) History() *History { return s.history }
 // waits for the handlers to return, or until ctx is done. Call it before
 // (*http.Server).Shutdown, which does not wait for WebSocket connections.
 func (s *Server) Shutdown(ctx context.Context) error { return s.io.Shutdown(ctx) }
+
+// Drain closes the clients gradually, at the pace opts sets, refusing new
+// ones meanwhile, then shuts down as Shutdown does; see
+// [socketio.Server.Drain].
+func (s *Server) Drain(ctx context.Context, opts *socketio.DrainOptions) error {
+	return s.io.Drain(ctx, opts)
+}
