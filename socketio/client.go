@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
@@ -33,6 +35,9 @@ type client struct {
 	// nil between packets (see onMessage); used only from onMessage,
 	// which engineio serializes.
 	dec *decoding
+	// events is the connection's bucket of Options.EventsPerSecond, nil
+	// without a limit; used only from onMessage.
+	events *rate.Limiter
 
 	mu sync.Mutex // guards the fields below
 	// sockets are the connecting or connected sockets, one per namespace
@@ -64,6 +69,9 @@ var (
 
 func newClient(s *Server, conn engineConn) *client {
 	c := &client{srv: s, conn: conn}
+	if o := s.opts; o.EventsPerSecond > 0 {
+		c.events = rate.NewLimiter(rate.Limit(o.EventsPerSecond), o.EventBurst)
+	}
 	c.mu.Lock()
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, c.connectTimeout)
 	c.mu.Unlock()
@@ -156,6 +164,11 @@ func (c *client) onPacket(p *parser.Packet) {
 	case s == nil && p.Type == parser.Connect:
 		c.connect(p.Namespace, p.Data)
 	case s != nil && p.Type != parser.Connect && p.Type != parser.ConnectError:
+		if c.events != nil && (p.Type == parser.Event || p.Type == parser.BinaryEvent) && !c.events.Allow() {
+			c.srv.log.Debug("socketio: event rate limit exceeded, disconnecting", "engine_id", c.conn.ID(), "limit", c.srv.opts.EventsPerSecond, "burst", c.srv.opts.EventBurst)
+			c.disconnectAllWith(ReasonEventRateLimit)
+			return
+		}
 		s.onPacket(p)
 	default:
 		// Node's Client closes the connection on a packet for a namespace
@@ -279,6 +292,16 @@ func (c *client) disconnectAll() {
 		s.Disconnect(false)
 	}
 	c.closeWith(ReasonForcedServerClose)
+}
+
+// disconnectAllWith disconnects every socket with a DISCONNECT packet and
+// reason, then closes the connection (its close packet goes out after the
+// DISCONNECT packets).
+func (c *client) disconnectAllWith(reason DisconnectReason) {
+	for _, s := range c.snapshot() {
+		s.close(reason, true)
+	}
+	c.closeWith(reason)
 }
 
 func (c *client) snapshot() []*Socket {

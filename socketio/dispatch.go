@@ -86,4 +86,11 @@ const (
 	ReasonParseError         DisconnectReason = "parse error"
 	ReasonForcedClose        DisconnectReason = "forced close"
 	ReasonForcedServerClose  DisconnectReason = "forced server close"
+	// ReasonEventRateLimit: the client connection sent events faster than
+	// Options.EventsPerSecond allows (beyond Options.EventBurst). Every
+	// socket of the connection is disconnected with it: the server sends
+	// each a DISCONNECT packet (the client sees "io server disconnect" and
+	// does not reconnect by itself), then closes the connection. Node has
+	// no such limit; this reason is sio's.
+	ReasonEventRateLimit DisconnectReason = "event rate limit exceeded"
 )
