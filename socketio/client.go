@@ -166,7 +166,7 @@ func (c *client) onPacket(p *parser.Packet) {
 	case s != nil && p.Type != parser.Connect && p.Type != parser.ConnectError:
 		if c.events != nil && (p.Type == parser.Event || p.Type == parser.BinaryEvent) && !c.events.Allow() {
 			c.srv.log.Debug("socketio: event rate limit exceeded, disconnecting", "engine_id", c.conn.ID(), "limit", c.srv.opts.EventsPerSecond, "burst", c.srv.opts.EventBurst)
-			c.disconnectAllWith(ReasonEventRateLimit)
+			c.disconnectSockets(ReasonEventRateLimit)
 			return
 		}
 		s.onPacket(p)
@@ -294,14 +294,22 @@ func (c *client) disconnectAll() {
 	c.closeWith(ReasonForcedServerClose)
 }
 
-// disconnectAllWith disconnects every socket with a DISCONNECT packet and
-// reason, then closes the connection (its close packet goes out after the
-// DISCONNECT packets).
-func (c *client) disconnectAllWith(reason DisconnectReason) {
+// disconnectSockets disconnects every socket with a DISCONNECT packet and
+// reason, and leaves the connection to the client to close, as Node's
+// Socket.disconnect() does (socket.io-client closes it once its last
+// socket is gone): closing it at once could lose the DISCONNECT packets to
+// a client still writing. The server closes it itself at the client's
+// next packet for a namespace (no socket left: an invalid state), or when
+// it has joined no namespace again within Options.ConnectTimeout.
+func (c *client) disconnectSockets(reason DisconnectReason) {
 	for _, s := range c.snapshot() {
 		s.close(reason, true)
 	}
-	c.closeWith(reason)
+	c.mu.Lock()
+	if !c.closed && c.timer == nil && len(c.sockets) == 0 {
+		c.timer = time.AfterFunc(c.srv.opts.ConnectTimeout, c.connectTimeout)
+	}
+	c.mu.Unlock()
 }
 
 func (c *client) snapshot() []*Socket {

@@ -88,9 +88,12 @@ const (
 	ReasonForcedServerClose  DisconnectReason = "forced server close"
 	// ReasonEventRateLimit: the client connection sent events faster than
 	// Options.EventsPerSecond allows (beyond Options.EventBurst). Every
-	// socket of the connection is disconnected with it: the server sends
-	// each a DISCONNECT packet (the client sees "io server disconnect" and
-	// does not reconnect by itself), then closes the connection. Node has
-	// no such limit; this reason is sio's.
+	// socket of the connection is disconnected with it, with a DISCONNECT
+	// packet, as by Socket.Disconnect(false): the client sees "io server
+	// disconnect" and does not reconnect by itself, and socket.io-client
+	// closes the connection once its last socket is gone. The server
+	// closes it at the client's next packet for a namespace, or when it
+	// joined none within Options.ConnectTimeout. Node has no such limit;
+	// this reason is sio's.
 	ReasonEventRateLimit DisconnectReason = "event rate limit exceeded"
 )

@@ -151,9 +151,9 @@
 // "forced close", ...). [Socket.OnDisconnecting] handlers still see the
 // socket's rooms; [Socket.OnDisconnect] handlers run after it left them.
 // A malformed packet closes that client's connection ("parse error") and
-// nothing else, and so does a flood of events beyond
-// Options.EventsPerSecond ("event rate limit exceeded", with a DISCONNECT
-// packet to each of the connection's sockets).
+// nothing else; a flood of events beyond Options.EventsPerSecond
+// disconnects that connection's sockets ("event rate limit exceeded",
+// with a DISCONNECT packet to each) and nothing else.
 //
 // # Bounds
 //
