@@ -243,7 +243,7 @@ func TestLimitsReleasedOnce(t *testing.T) {
 			probe := e.dialWebSocket(t, c.sid) // closed after its probe
 			exchangeProbe(t, probe)
 			_ = probe.Close()
-			synctest.Wait() // the server saw the probe go
+			synctest.Wait()                      // the server saw the probe go
 			stalled := e.dialWebSocket(t, c.sid) // never completes: UpgradeTimeout
 			exchangeProbe(t, stalled)
 			time.Sleep(2 * time.Second)
