@@ -145,7 +145,7 @@ func TestLimitsHandshakeRate(t *testing.T) {
 			}
 			e.wantRefused(m, "", "Rate limited")
 			e.wantAccepted(m, "other") // another client
-			time.Sleep(start.Add(9999 * time.Millisecond).Sub(time.Now()))
+			time.Sleep(time.Until(start.Add(9999 * time.Millisecond)))
 			e.wantRefused(m, "", "Rate limited")
 			time.Sleep(time.Millisecond) // one token
 			e.dial(m)
@@ -437,4 +437,32 @@ func TestRemoteIPKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkLimiterAdmit measures a handshake's check: "new keys" admits a
+// new key each time (at the MaxKeys bound, forgetting the oldest: its
+// B/op is the memory a tracked key takes), "one key" the same key.
+func BenchmarkLimiterAdmit(b *testing.B) {
+	reqs := make([]*http.Request, 1<<16)
+	for i := range reqs {
+		reqs[i] = &http.Request{RemoteAddr: fmt.Sprintf("10.%d.%d.%d:1234", i>>16, i>>8&255, i&255)}
+	}
+	b.Run("new keys", func(b *testing.B) {
+		l := newLimiter(&LimitOptions{HandshakesPerSecond: 1, MaxConnections: 10, MaxKeys: len(reqs) / 2})
+		now := time.Now()
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			lease, _ := l.admit(reqs[i%len(reqs)], now)
+			l.release(lease, now)
+		}
+	})
+	b.Run("one key", func(b *testing.B) {
+		l := newLimiter(&LimitOptions{HandshakesPerSecond: 1e9, MaxConnections: 10})
+		now := time.Now()
+		b.ReportAllocs()
+		for b.Loop() {
+			lease, _ := l.admit(reqs[0], now)
+			l.release(lease, now)
+		}
+	})
 }

@@ -36,8 +36,10 @@ type client struct {
 	// which engineio serializes.
 	dec *decoding
 	// events is the connection's bucket of Options.EventsPerSecond, nil
-	// without a limit; used only from onMessage.
-	events *rate.Limiter
+	// without a limit; flooded is set once it disconnected the sockets
+	// (see flood). Both are used only from onMessage.
+	events  *rate.Limiter
+	flooded bool
 
 	mu sync.Mutex // guards the fields below
 	// sockets are the connecting or connected sockets, one per namespace
@@ -119,6 +121,9 @@ var decodings = sync.Pool{New: func() any { return new(decoding) }}
 
 // onMessage handles one Engine.IO message.
 func (c *client) onMessage(m engineio.Message) {
+	if c.flooded {
+		return
+	}
 	d := c.dec
 	if d == nil {
 		d = decodings.Get().(*decoding)
@@ -166,7 +171,7 @@ func (c *client) onPacket(p *parser.Packet) {
 	case s != nil && p.Type != parser.Connect && p.Type != parser.ConnectError:
 		if c.events != nil && (p.Type == parser.Event || p.Type == parser.BinaryEvent) && !c.events.Allow() {
 			c.srv.log.Debug("socketio: event rate limit exceeded, disconnecting", "engine_id", c.conn.ID(), "limit", c.srv.opts.EventsPerSecond, "burst", c.srv.opts.EventBurst)
-			c.disconnectSockets(ReasonEventRateLimit)
+			c.flood()
 			return
 		}
 		s.onPacket(p)
@@ -294,20 +299,34 @@ func (c *client) disconnectAll() {
 	c.closeWith(ReasonForcedServerClose)
 }
 
-// disconnectSockets disconnects every socket with a DISCONNECT packet and
-// reason, and leaves the connection to the client to close, as Node's
-// Socket.disconnect() does (socket.io-client closes it once its last
-// socket is gone): closing it at once could lose the DISCONNECT packets to
-// a client still writing. The server closes it itself at the client's
-// next packet for a namespace (no socket left: an invalid state), or when
-// it has joined no namespace again within Options.ConnectTimeout.
-func (c *client) disconnectSockets(reason DisconnectReason) {
+// floodGrace is how long a connection whose sockets the event rate limit
+// disconnected stays open for their DISCONNECT packets to reach the client
+// (see flood).
+const floodGrace = time.Second
+
+// flood disconnects every socket of a connection that exceeded
+// Options.EventsPerSecond, with a DISCONNECT packet and
+// ReasonEventRateLimit, as Node's Socket.disconnect() would; from then on
+// the connection's input is dropped unread, and the connection is closed
+// floodGrace later unless the client closed it first (socket.io-client
+// does once its last socket is gone). Closing it at once could lose the
+// DISCONNECT packets to a client still writing, which would then see
+// "transport error" and reconnect. It runs on the reading goroutine.
+func (c *client) flood() {
+	c.flooded = true
+	if d := c.dec; d != nil {
+		c.dec = nil
+		d.release()
+	}
 	for _, s := range c.snapshot() {
-		s.close(reason, true)
+		s.close(ReasonEventRateLimit, true)
 	}
 	c.mu.Lock()
-	if !c.closed && c.timer == nil && len(c.sockets) == 0 {
-		c.timer = time.AfterFunc(c.srv.opts.ConnectTimeout, c.connectTimeout)
+	if !c.closed {
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		c.timer = time.AfterFunc(floodGrace, func() { c.closeWith(ReasonEventRateLimit) })
 	}
 	c.mu.Unlock()
 }

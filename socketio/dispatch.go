@@ -90,10 +90,10 @@ const (
 	// Options.EventsPerSecond allows (beyond Options.EventBurst). Every
 	// socket of the connection is disconnected with it, with a DISCONNECT
 	// packet, as by Socket.Disconnect(false): the client sees "io server
-	// disconnect" and does not reconnect by itself, and socket.io-client
-	// closes the connection once its last socket is gone. The server
-	// closes it at the client's next packet for a namespace, or when it
-	// joined none within Options.ConnectTimeout. Node has no such limit;
-	// this reason is sio's.
+	// disconnect" and does not reconnect by itself. What else the
+	// connection sends is dropped unread, and the server closes it one
+	// second later, unless the client did first (socket.io-client does
+	// once its last socket is gone). Node has no such limit; this reason
+	// is sio's.
 	ReasonEventRateLimit DisconnectReason = "event rate limit exceeded"
 )

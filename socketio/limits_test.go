@@ -2,6 +2,8 @@ package socketio_test
 
 import (
 	"context"
+	"fmt"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,11 +87,15 @@ func TestEventRateLimit(t *testing.T) {
 					t.Fatalf("%d events handled, want 4", n)
 				}
 
-				// A flood spread over two namespaces: the bucket is the
-				// connection's.
-				for range 3 {
+				// Three tokens, and four events over two namespaces: the
+				// bucket is the connection's, not a namespace socket's.
+				time.Sleep(3 * time.Second)
+				for range 2 {
 					_ = flooder.Emit("e")
 					_ = chat.Emit("e")
+				}
+				for range 50 { // still writing: dropped unread
+					_ = flooder.Emit("e")
 				}
 				if r := flooder.ExpectDisconnect(t); r != client.ReasonServerDisconnect {
 					t.Errorf("client: disconnect reason %q, want %q", r, client.ReasonServerDisconnect)
@@ -118,12 +124,13 @@ func TestEventRateLimit(t *testing.T) {
 						t.Errorf("socket %s: reasons %q, want %q", id, rs, socketio.ReasonEventRateLimit)
 					}
 				}
-				if n := handled.Load(); n > 4+5 {
-					t.Errorf("%d events handled: more than the burst after the limit", n)
+				if n := handled.Load(); n > 4+3 {
+					t.Errorf("%d events handled: more than the tokens", n)
 				}
 				// The flooder's connection does not linger: the client
-				// closes it, or the server after ConnectTimeout.
-				time.Sleep(socketio.DefaultConnectTimeout + time.Second)
+				// closes it, or the server a second later.
+				time.Sleep(2 * time.Second)
+				synctest.Wait()
 				if n := srv.Engine().Count(); n != 1 {
 					t.Errorf("%d connections open, want the other client's", n)
 				}
@@ -158,4 +165,45 @@ func TestEventRateLimitOff(t *testing.T) {
 			t.Error("disconnected without a limit")
 		}
 	})
+}
+
+// A connection sending events faster than EventsPerSecond (beyond
+// EventBurst) has its sockets disconnected with ReasonEventRateLimit; the
+// client sees a server disconnect and does not reconnect by itself.
+func ExampleOptions_eventsPerSecond() {
+	io := socketio.NewServer(&socketio.Options{
+		EventsPerSecond: 0.001, // one event every 1000 s on average...
+		EventBurst:      2,     // ...and two at once
+	})
+	gone := make(chan socketio.DisconnectReason, 1)
+	io.OnConnection(func(ctx context.Context, s *socketio.Socket, _ []byte) error {
+		s.On("move", func(context.Context, *socketio.Socket, *socketio.Args, socketio.AckFunc) error { return nil })
+		s.OnDisconnect(func(_ context.Context, _ *socketio.Socket, r socketio.DisconnectReason) { gone <- r })
+		return nil
+	})
+	ts := httptest.NewServer(io)
+	defer ts.Close()
+	defer io.Shutdown(context.Background())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	mgr, err := client.Dial(ctx, ts.URL, &client.Options{Transports: []string{client.WebSocket}})
+	if err != nil {
+		panic(err)
+	}
+	defer mgr.Close()
+	s := mgr.Socket("/", nil)
+	reason := make(chan string, 1)
+	s.OnDisconnect(func(r string) { reason <- r })
+	if err := s.Connect(ctx); err != nil {
+		panic(err)
+	}
+	for range 3 {
+		_ = s.Emit("move")
+	}
+	fmt.Println("server:", <-gone)
+	fmt.Println("client:", <-reason)
+	// Output:
+	// server: event rate limit exceeded
+	// client: io server disconnect
 }
