@@ -112,9 +112,10 @@ func RemoteIPKey(r *http.Request) string {
 	}
 }
 
-// limiter enforces LimitOptions. Lock order: Session.mu, Server.mu, then
-// limiter.mu (a session releases its lease while closing); limiter.mu is
-// held for map and list updates only, never across a call out.
+// limiter enforces LimitOptions. Lock order: Session.mu, then limiter.mu
+// (a session releases its lease while closing, in Server.remove after
+// Server.mu was released); limiter.mu is held for map and list updates
+// only, never across a call out (Key runs before it is taken).
 type limiter struct {
 	rate     rate.Limit // 0: no rate limit
 	burst    int
