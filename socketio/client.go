@@ -48,7 +48,8 @@ type client struct {
 	sockets []*Socket
 	closed  bool
 	// timer closes a connection that joins no namespace in time; nil once
-	// a namespace is joined.
+	// a namespace is joined. After a flood it closes the connection
+	// floodGrace later (see flood).
 	timer *time.Timer
 	// expired is set when the timer fired while connect steps were still
 	// under way: the last of them to fail closes the connection.
@@ -57,6 +58,9 @@ type client struct {
 	// socket and sending its CONNECT_ERROR: the timer leaves the closing to
 	// them, so that the refusal goes out before the connection closes.
 	refusing int
+	// flooding is set when timer is flood's, which a namespace joined
+	// meanwhile (a connect step that was under way) does not stop.
+	flooding bool
 }
 
 // CONNECT_ERROR payloads of a CONNECT the server refuses by itself.
@@ -245,7 +249,7 @@ func (c *client) observeRefusal(r Refusal) {
 // connected is called when a socket's CONNECT reply went out.
 func (c *client) connected() {
 	c.mu.Lock()
-	if c.timer != nil {
+	if c.timer != nil && !c.flooding {
 		c.timer.Stop()
 		c.timer = nil // an idle connection keeps no timer
 	}
@@ -326,6 +330,7 @@ func (c *client) flood() {
 		if c.timer != nil {
 			c.timer.Stop()
 		}
+		c.flooding = true
 		c.timer = time.AfterFunc(floodGrace, func() { c.closeWith(ReasonEventRateLimit) })
 	}
 	c.mu.Unlock()
