@@ -1,9 +1,11 @@
 package engineio
 
 import (
+	"crypto/sha256"
 	"math"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +51,8 @@ type LimitOptions struct {
 	// and only when the request came through that proxy; or key on an API
 	// key or user. A request for which Key returns "" is not limited. Key
 	// runs on the request's goroutine, concurrently for different
-	// requests, and must not block.
+	// requests, and must not block. A key longer than 64 bytes is kept as
+	// its SHA-256 hash.
 	Key func(r *http.Request) string
 	// MaxKeys bounds the keys tracked at a time (the memory the limits
 	// take: about 300 bytes a key). A key is tracked while it has open
@@ -91,6 +94,9 @@ func (r LimitReason) message() string {
 		return "Too many clients"
 	}
 }
+
+// maxKeyLen is the longest key the limiter keeps as it is (see admit).
+const maxKeyLen = 64
 
 // RemoteIPKey is the default LimitOptions.Key: the IP address of
 // r.RemoteAddr, with an IPv6 address cut to its /64 prefix (one host
@@ -183,6 +189,12 @@ func (l *limiter) admit(r *http.Request, now time.Time) (*limitLease, LimitReaso
 	if key == "" {
 		return nil, ""
 	}
+	if len(key) > maxKeyLen {
+		// A long key (one taken from a header) is kept as its hash: the
+		// table's memory stays bounded, and distinct keys stay apart.
+		sum := sha256.Sum256([]byte(key))
+		key = string(sum[:])
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.expireLocked(now)
@@ -195,7 +207,7 @@ func (l *limiter) admit(r *http.Request, now time.Time) (*limitLease, LimitReaso
 			}
 			l.forgetLocked(oldest)
 		}
-		e = &limitEntry{key: key}
+		e = &limitEntry{key: strings.Clone(key)} // not a slice of a request's header
 		if l.rate > 0 {
 			e.bucket = rate.NewLimiter(l.rate, l.burst) // full: a new key may burst
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -400,6 +401,25 @@ func TestLimiterKeys(t *testing.T) {
 			}
 			if _, r := l.admit(req("k9999"), t0); r != LimitRate {
 				t.Errorf("the last key again: %q, want %q", r, LimitRate)
+			}
+		}},
+		{"long keys are kept hashed, apart", LimitOptions{MaxConnections: 1}, func(t *testing.T, l *limiter) {
+			long := strings.Repeat("k", 1<<20) // a header's worth
+			if _, r := l.admit(req(long+"a"), t0); r != "" {
+				t.Fatalf("refused: %s", r)
+			}
+			if _, r := l.admit(req(long+"b"), t0); r != "" {
+				t.Errorf("another long key with the same prefix refused: %s", r)
+			}
+			if _, r := l.admit(req(long+"a"), t0); r != LimitConnections {
+				t.Errorf("the same long key again: %q, want %q", r, LimitConnections)
+			}
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			for k := range l.entries {
+				if len(k) > maxKeyLen {
+					t.Errorf("a key of %d bytes kept", len(k))
+				}
 			}
 		}},
 		{"an empty key is not limited", LimitOptions{HandshakesPerSecond: 0.001, MaxConnections: 1}, func(t *testing.T, l *limiter) {
