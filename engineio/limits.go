@@ -55,10 +55,10 @@ type LimitOptions struct {
 	// its SHA-256 hash.
 	Key func(r *http.Request) string
 	// MaxKeys bounds the keys tracked at a time (the memory the limits
-	// take: about 300 bytes a key). A key is tracked while it has open
-	// sessions, and, with a rate limit, until its bucket has refilled
-	// (HandshakeBurst/HandshakesPerSecond after its last handshake); then
-	// it is forgotten. When MaxKeys keys are tracked and a new key
+	// take: about 300 bytes a key, see docs/limits.md). A key is tracked
+	// while it has open sessions, and, with a rate limit, until its
+	// bucket has refilled (HandshakeBurst/HandshakesPerSecond after its
+	// last handshake); then it is forgotten. When MaxKeys keys are tracked and a new key
 	// handshakes, the key idle longest (no open session) is forgotten,
 	// which forgives it the rest of its wait; when every tracked key has
 	// open sessions, the handshake is refused ([LimitKeys], "Too many
