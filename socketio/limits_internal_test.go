@@ -37,9 +37,13 @@ func TestFloodClose(t *testing.T) {
 		tc.send("0/slow,") // its middleware waits
 		synctest.Wait()
 		start := time.Now()
-		for range 3 {
-			tc.send(`2["e"]`)
+		tc.send(`2["e"]`)
+		tc.send(`2["e"]`)
+		synctest.Wait()
+		if handled != 2 {
+			t.Fatalf("%d events of the burst handled, want 2", handled)
 		}
+		tc.send(`2["e"]`) // one too many
 		if sent := tc.settle(); !slices.Contains(sent, "1") {
 			t.Fatalf("sent %q, want a DISCONNECT for /", sent)
 		}
