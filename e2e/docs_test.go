@@ -523,6 +523,7 @@ const snippetImports = `import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -538,6 +539,7 @@ var (
 	_ *slog.Logger
 	_ http.Handler
 	_ = os.Exit
+	_ = strings.Cut
 	_ sync.Mutex
 	_ engineio.Options
 	_ time.Duration
@@ -558,7 +560,7 @@ func scratchModule(t *testing.T) string {
 
 // docsWithSnippets are the documents whose Go blocks TestDocSnippets
 // compiles.
-var docsWithSnippets = []string{"consumers.md", "operations.md", "migrating.md"}
+var docsWithSnippets = []string{"consumers.md", "operations.md", "migrating.md", "limits.md"}
 
 // TestDocSnippets compiles the Go snippets of the guides: in each document,
 // the blocks marked <!-- compile: GROUP --> of one group, in order, form one

@@ -129,7 +129,12 @@
 //   - a graceful close waits for the close packet to be written at most
 //     min(30 s, PingInterval+PingTimeout); an upgrade at most
 //     [Options.UpgradeTimeout] (10 s); a WebSocket closed for bad input
-//     waits at most 1 s for the client's close frame.
+//     waits at most 1 s for the client's close frame;
+//   - handshakes per second and open sessions of one client (an IP
+//     address, or the key of [LimitOptions].Key): [Options.Limits], off by
+//     default; a handshake beyond them is refused (HTTP 403, code 4), and
+//     the keys tracked for it are bounded by LimitOptions.MaxKeys
+//     (100,000).
 //
 // An idle WebSocket session holds one parked reader goroutine with a
 // minimal stack, a 512-byte read buffer and no writer goroutine or write

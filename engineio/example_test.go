@@ -170,3 +170,40 @@ func ExampleNewSharedMessage() {
 	// 4hello, everyone
 	// 4hello, everyone
 }
+
+// Limits refuse a client's handshakes beyond a rate, or beyond a number
+// of open sessions, with Engine.IO's "Forbidden" error.
+func ExampleLimitOptions() {
+	srv := engineio.NewServer(&engineio.Options{
+		Limits: &engineio.LimitOptions{
+			HandshakesPerSecond: 0.001, // one every 1000 s...
+			HandshakeBurst:      1,     // ...and none in advance
+			MaxConnections:      10,
+			// Key defaults to the client's IP address (RemoteIPKey).
+		},
+	})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+
+	for range 2 {
+		res, err := http.Get(ts.URL + "/engine.io/?EIO=4&transport=polling")
+		if err != nil {
+			panic(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		fmt.Println(res.StatusCode, string(body[:1]))
+		if res.StatusCode != http.StatusOK {
+			fmt.Println(string(body))
+		}
+	}
+	// Output:
+	// 200 0
+	// 403 {
+	// {"code":4,"message":"Rate limited"}
+}

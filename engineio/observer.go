@@ -8,9 +8,10 @@ package engineio
 // The functions are called synchronously, on the goroutine where the fact
 // happens (a request's, a connection's reader or writer), concurrently for
 // different sessions, and never while a lock of the server is held; they
-// must be fast, must not block and must not panic (they are not recovered). No argument is an unbounded string taken
-// from the client: transports are TransportPolling or TransportWebSocket,
-// reasons are the CloseReason constants, codes the ErrorCode constants.
+// must be fast, must not block and must not panic (they are not
+// recovered). No argument is an unbounded string taken from the client:
+// transports are TransportPolling or TransportWebSocket, reasons are the
+// CloseReason and LimitReason constants, codes the ErrorCode constants.
 type Observer struct {
 	// SessionOpened is called when a handshake opened a session over
 	// transport, before the server's OnConnection handler runs.
@@ -25,6 +26,10 @@ type Observer struct {
 	// Engine.IO error (a refused handshake, an unknown session id, a
 	// request refused by Options.AllowRequest, ...).
 	RequestRefused func(code ErrorCode)
+	// HandshakeLimited is called for every handshake refused by
+	// Options.Limits, with the limit that refused it, before
+	// RequestRefused is called with CodeForbidden.
+	HandshakeLimited func(reason LimitReason)
 	// PollingRequest is called for every long-polling request of a session
 	// (not the handshake), with its method (GET, POST, or another method,
 	// which is refused).
@@ -75,6 +80,7 @@ func MergeObservers(obs ...*Observer) *Observer {
 		m.SessionUpgraded = chain1(m.SessionUpgraded, o.SessionUpgraded)
 		m.SessionClosed = chain3(m.SessionClosed, o.SessionClosed)
 		m.RequestRefused = chain1(m.RequestRefused, o.RequestRefused)
+		m.HandshakeLimited = chain1(m.HandshakeLimited, o.HandshakeLimited)
 		m.PollingRequest = chain1(m.PollingRequest, o.PollingRequest)
 		m.BytesReceived = chain2(m.BytesReceived, o.BytesReceived)
 		m.BytesSent = chain2(m.BytesSent, o.BytesSent)

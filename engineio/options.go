@@ -131,6 +131,11 @@ type Options struct {
 	// [Observer]); package socketio/metrics turns it into Prometheus
 	// metrics. Default none.
 	Observer *Observer
+	// Limits, when set, bounds the handshakes per second and the open
+	// sessions of one client (by default one IP address), and the clients
+	// tracked for it (see [LimitOptions] and docs/limits.md). Default nil:
+	// no limits.
+	Limits *LimitOptions
 }
 
 // CORSOptions configures Cross-Origin Resource Sharing, with the semantics
@@ -203,6 +208,7 @@ type config struct {
 	logger            *slog.Logger
 	cluster           *clusterConfig // nil: no cluster
 	obs               Observer       // zero when Options.Observer is nil
+	limits            *LimitOptions  // a copy; nil: no limits
 }
 
 func newConfig(o *Options) *config {
@@ -231,6 +237,10 @@ func newConfig(o *Options) *config {
 	}
 	if o.Observer != nil {
 		c.obs = *o.Observer
+	}
+	if o.Limits != nil {
+		lim := *o.Limits
+		c.limits = &lim
 	}
 	if c.path == "" {
 		c.path = DefaultPath

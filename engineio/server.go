@@ -20,6 +20,7 @@ type Server struct {
 	cfg      *config
 	upgrader websocket.Upgrader
 	cl       *clusterNode // nil without Options.Cluster
+	limits   *limiter     // nil without Options.Limits
 
 	// mu guards the fields below.
 	mu           sync.Mutex
@@ -36,7 +37,7 @@ type Server struct {
 // opts is copied.
 func NewServer(opts *Options) *Server {
 	cfg := newConfig(opts)
-	s := &Server{cfg: cfg, sessions: make(map[string]*Session)}
+	s := &Server{cfg: cfg, sessions: make(map[string]*Session), limits: newLimiter(cfg.limits)}
 	s.upgrader = websocket.Upgrader{
 		// Reads use the small buffer acceptWebSocket supplies; writes
 		// borrow pooled buffers only while writing.
@@ -106,7 +107,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	upgrade := websocket.IsWebSocketUpgrade(r)
 	q := r.URL.Query()
-	sess, rerr := s.verify(r, q, upgrade)
+	sess, lease, rerr := s.verify(r, q, upgrade)
 	if rerr == errRemoteSession {
 		// Another node may own it (Options.Cluster).
 		if s.cl.serveRemote(w, r, first(q["sid"]), upgrade) {
@@ -124,10 +125,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case sess == nil:
 		if s.shuttingDown() {
+			s.limits.release(lease, time.Now())
 			writeShuttingDown(w)
 			return
 		}
-		s.handshake(w, r, q, upgrade)
+		s.handshake(w, r, upgrade, lease)
 	case upgrade:
 		sess.serveUpgrade(w, r)
 	default:
@@ -136,8 +138,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // verify checks a request in the order of the Node.js server and returns
-// the session it names, or nil for a handshake.
-func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*Session, *RequestError) {
+// the session it names, or nil for a handshake, with the handshake's place
+// in Options.Limits (see admit).
+func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*Session, *limitLease, *RequestError) {
+	sess, rerr := s.verifySession(r, q, upgrade)
+	if sess != nil || rerr != nil {
+		return sess, nil, rerr
+	}
+	lease, rerr := s.admit(r)
+	if rerr != nil {
+		return nil, nil, rerr
+	}
+	if rerr := s.verifyHandshake(r, q); rerr != nil {
+		s.limits.release(lease, time.Now())
+		return nil, nil, rerr
+	}
+	return nil, lease, nil
+}
+
+// admit checks a handshake against Options.Limits.
+func (s *Server) admit(r *http.Request) (*limitLease, *RequestError) {
+	if s.limits == nil {
+		return nil, nil
+	}
+	lease, reason := s.limits.admit(r, time.Now())
+	if reason == "" {
+		return lease, nil
+	}
+	if f := s.cfg.obs.HandshakeLimited; f != nil {
+		f(reason)
+	}
+	return nil, &RequestError{Code: CodeForbidden, Message: reason.message()}
+}
+
+// verifySession checks a request up to the point where a handshake is
+// told apart from a request of a session; it returns nil, nil for a
+// handshake.
+func (s *Server) verifySession(r *http.Request, q map[string][]string, upgrade bool) (*Session, *RequestError) {
 	transport := first(q["transport"])
 	if !(transport == TransportPolling && s.cfg.polling) && !(transport == TransportWebSocket && s.cfg.websocket) {
 		return nil, refuse(CodeUnknownTransport)
@@ -179,19 +216,24 @@ func (s *Server) verify(r *http.Request, q map[string][]string, upgrade bool) (*
 	if upgrade && !s.cfg.checkWebSocketOrigin(r) {
 		return nil, refuse(CodeForbidden)
 	}
+	return nil, nil
+}
+
+// verifyHandshake checks a handshake after Options.Limits admitted it.
+func (s *Server) verifyHandshake(r *http.Request, q map[string][]string) *RequestError {
 	if s.cfg.allowRequest != nil {
 		if err := s.cfg.allowRequest(r); err != nil {
 			e := refuse(CodeForbidden)
 			if msg := err.Error(); msg != "" {
 				e.Message = msg
 			}
-			return nil, e
+			return e
 		}
 	}
 	if first(q["EIO"]) != "4" {
-		return nil, refuse(CodeUnsupportedProtocolVersion)
+		return refuse(CodeUnsupportedProtocolVersion)
 	}
-	return nil, nil
+	return nil
 }
 
 // errRemoteSession is verify's answer for a valid request naming a session
@@ -253,8 +295,9 @@ type openPacket struct {
 	MaxPayload   int      `json:"maxPayload"`
 }
 
-// handshake creates a session for a verified handshake request.
-func (s *Server) handshake(w http.ResponseWriter, r *http.Request, q map[string][]string, upgrade bool) {
+// handshake creates a session for a verified handshake request, holding
+// lease (released when the session ends, or here when it does not start).
+func (s *Server) handshake(w http.ResponseWriter, r *http.Request, upgrade bool, lease *limitLease) {
 	sid := newSessionID()
 	var cookie http.Header
 	if s.cfg.cookie != nil {
@@ -264,20 +307,22 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, q map[string]
 		for k, v := range cookie {
 			w.Header()[k] = v
 		}
-		s.startSession(sid, r, TransportPolling, nil, w)
+		s.startSession(sid, r, TransportPolling, nil, w, lease)
 		return
 	}
 	conn, err := s.acceptWebSocket(w, r, cookie, true)
 	if err != nil {
+		s.limits.release(lease, time.Now())
 		return // the upgrader answered
 	}
-	s.startSession(sid, r, TransportWebSocket, conn, nil)
+	s.startSession(sid, r, TransportWebSocket, conn, nil, lease)
 }
 
 // startSession registers a new session and sends its open packet: over the
 // WebSocket conn, or as the response w of a polling handshake. It returns
-// nil when the server is shutting down.
-func (s *Server) startSession(sid string, r *http.Request, transport string, conn *wsConn, w http.ResponseWriter) *Session {
+// nil when the server is shutting down. The session holds lease, its place
+// in Options.Limits, until it ends.
+func (s *Server) startSession(sid string, r *http.Request, transport string, conn *wsConn, w http.ResponseWriter, lease *limitLease) *Session {
 	open, _ := json.Marshal(openPacket{
 		SID:          sid,
 		Upgrades:     s.cfg.upgrades(transport),
@@ -286,9 +331,11 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 		MaxPayload:   s.cfg.maxPayload,
 	})
 	sess := newSession(s, sid, r, transport)
+	sess.lease = lease
 	s.mu.Lock()
 	if s.shutdown {
 		s.mu.Unlock()
+		s.limits.release(lease, time.Now())
 		if conn != nil {
 			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""), time.Now().Add(time.Second))
 			_ = conn.Close()
@@ -319,7 +366,8 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 	return sess
 }
 
-// remove forgets a closed session.
+// remove forgets a closed session and releases its place in
+// Options.Limits. It is called once per session (see finishLocked).
 func (s *Server) remove(sess *Session) {
 	s.mu.Lock()
 	if s.sessions[sess.id] == sess {
@@ -327,4 +375,5 @@ func (s *Server) remove(sess *Session) {
 	}
 	s.noteEmptyLocked()
 	s.mu.Unlock()
+	s.limits.release(sess.lease, time.Now())
 }

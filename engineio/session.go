@@ -26,6 +26,9 @@ type Session struct {
 	cfg *config
 	id  string
 	hs  Handshake // the handshake request's facts, not the request
+	// lease is the session's place in Options.Limits' MaxConnections,
+	// released by Server.remove; nil when not counted.
+	lease *limitLease
 
 	mu        sync.Mutex
 	state     sessionState

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio/parser"
 )
@@ -33,6 +35,11 @@ type client struct {
 	// nil between packets (see onMessage); used only from onMessage,
 	// which engineio serializes.
 	dec *decoding
+	// events is the connection's bucket of Options.EventsPerSecond, nil
+	// without a limit; flooded is set once it disconnected the sockets
+	// (see flood). Both are used only from onMessage.
+	events  *rate.Limiter
+	flooded bool
 
 	mu sync.Mutex // guards the fields below
 	// sockets are the connecting or connected sockets, one per namespace
@@ -41,7 +48,8 @@ type client struct {
 	sockets []*Socket
 	closed  bool
 	// timer closes a connection that joins no namespace in time; nil once
-	// a namespace is joined.
+	// a namespace is joined. After a flood it closes the connection
+	// floodGrace later (see flood).
 	timer *time.Timer
 	// expired is set when the timer fired while connect steps were still
 	// under way: the last of them to fail closes the connection.
@@ -50,6 +58,9 @@ type client struct {
 	// socket and sending its CONNECT_ERROR: the timer leaves the closing to
 	// them, so that the refusal goes out before the connection closes.
 	refusing int
+	// flooding is set when timer is flood's, which a namespace joined
+	// meanwhile (a connect step that was under way) does not stop.
+	flooding bool
 }
 
 // CONNECT_ERROR payloads of a CONNECT the server refuses by itself.
@@ -64,6 +75,9 @@ var (
 
 func newClient(s *Server, conn engineConn) *client {
 	c := &client{srv: s, conn: conn}
+	if o := s.opts; o.EventsPerSecond > 0 {
+		c.events = rate.NewLimiter(rate.Limit(o.EventsPerSecond), o.EventBurst)
+	}
 	c.mu.Lock()
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, c.connectTimeout)
 	c.mu.Unlock()
@@ -111,6 +125,9 @@ var decodings = sync.Pool{New: func() any { return new(decoding) }}
 
 // onMessage handles one Engine.IO message.
 func (c *client) onMessage(m engineio.Message) {
+	if c.flooded {
+		return
+	}
 	d := c.dec
 	if d == nil {
 		d = decodings.Get().(*decoding)
@@ -156,6 +173,11 @@ func (c *client) onPacket(p *parser.Packet) {
 	case s == nil && p.Type == parser.Connect:
 		c.connect(p.Namespace, p.Data)
 	case s != nil && p.Type != parser.Connect && p.Type != parser.ConnectError:
+		if c.events != nil && (p.Type == parser.Event || p.Type == parser.BinaryEvent) && !c.events.Allow() {
+			c.srv.log.Debug("socketio: event rate limit exceeded, disconnecting", "engine_id", c.conn.ID(), "limit", c.srv.opts.EventsPerSecond, "burst", c.srv.opts.EventBurst)
+			c.flood()
+			return
+		}
 		s.onPacket(p)
 	default:
 		// Node's Client closes the connection on a packet for a namespace
@@ -227,7 +249,7 @@ func (c *client) observeRefusal(r Refusal) {
 // connected is called when a socket's CONNECT reply went out.
 func (c *client) connected() {
 	c.mu.Lock()
-	if c.timer != nil {
+	if c.timer != nil && !c.flooding {
 		c.timer.Stop()
 		c.timer = nil // an idle connection keeps no timer
 	}
@@ -279,6 +301,39 @@ func (c *client) disconnectAll() {
 		s.Disconnect(false)
 	}
 	c.closeWith(ReasonForcedServerClose)
+}
+
+// floodGrace is how long a connection whose sockets the event rate limit
+// disconnected stays open for their DISCONNECT packets to reach the client
+// (see flood).
+const floodGrace = time.Second
+
+// flood disconnects every socket of a connection that exceeded
+// Options.EventsPerSecond, with a DISCONNECT packet and
+// ReasonEventRateLimit, as Node's Socket.disconnect() would; from then on
+// the connection's input is dropped unread, and the connection is closed
+// floodGrace later unless the client closed it first (socket.io-client
+// does once its last socket is gone). Closing it at once could lose the
+// DISCONNECT packets to a client still writing, which would then see
+// "transport error" and reconnect. It runs on the reading goroutine.
+func (c *client) flood() {
+	c.flooded = true
+	if d := c.dec; d != nil {
+		c.dec = nil
+		d.release()
+	}
+	for _, s := range c.snapshot() {
+		s.close(ReasonEventRateLimit, true)
+	}
+	c.mu.Lock()
+	if !c.closed {
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		c.flooding = true
+		c.timer = time.AfterFunc(floodGrace, func() { c.closeWith(ReasonEventRateLimit) })
+	}
+	c.mu.Unlock()
 }
 
 func (c *client) snapshot() []*Socket {

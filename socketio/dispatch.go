@@ -86,4 +86,14 @@ const (
 	ReasonParseError         DisconnectReason = "parse error"
 	ReasonForcedClose        DisconnectReason = "forced close"
 	ReasonForcedServerClose  DisconnectReason = "forced server close"
+	// ReasonEventRateLimit: the client connection sent events faster than
+	// Options.EventsPerSecond allows (beyond Options.EventBurst). Every
+	// socket of the connection is disconnected with it, with a DISCONNECT
+	// packet, as by Socket.Disconnect(false): the client sees "io server
+	// disconnect" and does not reconnect by itself. What else the
+	// connection sends is dropped unread, and the server closes it one
+	// second later, unless the client did first (socket.io-client does
+	// once its last socket is gone). Node has no such limit; this reason
+	// is sio's.
+	ReasonEventRateLimit DisconnectReason = "event rate limit exceeded"
 )

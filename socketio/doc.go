@@ -152,7 +152,9 @@
 // "forced close", ...). [Socket.OnDisconnecting] handlers still see the
 // socket's rooms; [Socket.OnDisconnect] handlers run after it left them.
 // A malformed packet closes that client's connection ("parse error") and
-// nothing else.
+// nothing else; a flood of events beyond Options.EventsPerSecond
+// disconnects that connection's sockets ("event rate limit exceeded",
+// with a DISCONNECT packet to each) and nothing else.
 //
 // # Bounds
 //
@@ -189,6 +191,11 @@
 //     client is replayed.
 //   - Emits made by a connection handler are held until the CONNECT reply;
 //     that buffer is bounded by what the handler emits.
+//   - Off by default: a connection sends at most Options.EventsPerSecond
+//     events on average (Options.EventBurst at once), or is disconnected
+//     with [ReasonEventRateLimit]; engineio.Options.Limits bounds the
+//     handshakes per second and the open connections of one client (IP
+//     address or key). docs/limits.md describes both.
 //
 // # Observing
 //

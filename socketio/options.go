@@ -2,6 +2,7 @@ package socketio
 
 import (
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/siogo/sio/engineio"
@@ -99,6 +100,21 @@ type Options struct {
 	// of a CONNECT; a longer one gets a CONNECT_ERROR "Invalid namespace".
 	// Default DefaultMaxNamespaceLength.
 	MaxNamespaceLength int
+	// EventsPerSecond bounds the rate of the events (EVENT and
+	// BINARY_EVENT packets) one client connection sends, whatever their
+	// namespace, with a token bucket of EventBurst events refilled at
+	// EventsPerSecond; an event beyond it is dropped and every socket of
+	// the connection is disconnected with [ReasonEventRateLimit] (see
+	// there). The limit is per Engine.IO connection rather than per
+	// namespace socket, so that joining more namespaces does not raise
+	// it; a connection's flood never affects another connection. 0 (the
+	// default) means no limit. Per-client limits of handshakes and
+	// connections are in Engine.Limits (see docs/limits.md).
+	EventsPerSecond float64
+	// EventBurst is how many events a connection may send at once (the
+	// bucket's size) under EventsPerSecond. Default EventsPerSecond
+	// rounded up, at least 1.
+	EventBurst int
 	// MaxAttachments bounds the binary attachments of one incoming packet;
 	// 0 means the parser's default (10).
 	MaxAttachments int
@@ -158,6 +174,11 @@ func (o *Options) clone() *Options {
 	}
 	if c.EventQueueBytes <= 0 {
 		c.EventQueueBytes = DefaultEventQueueBytes
+	}
+	if c.EventsPerSecond <= 0 {
+		c.EventsPerSecond, c.EventBurst = 0, 0
+	} else if c.EventBurst <= 0 {
+		c.EventBurst = max(1, int(math.Ceil(c.EventsPerSecond)))
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

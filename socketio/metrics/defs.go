@@ -31,6 +31,8 @@ var (
 		"Engine.IO connections upgraded from polling to WebSocket.", nil}
 	defHandshakesRefused = Definition{"engine_requests_refused_total", Counter,
 		"Engine.IO requests refused (handshakes and requests of unknown sessions), by reason.", []string{"reason"}}
+	defHandshakesLimited = Definition{"engine_handshakes_limited_total", Counter,
+		"Engine.IO handshakes refused by engineio.Options.Limits, by reason (rate_limited, too_many_connections, too_many_clients); each is also in engine_requests_refused_total{reason=\"Forbidden\"}.", []string{"reason"}}
 	defEngineClosed = Definition{"engine_connections_closed_total", Counter,
 		"Engine.IO connections closed, by transport and reason.", []string{"transport", "reason"}}
 	defPollingRequests = Definition{"engine_polling_requests_total", Counter,
@@ -74,7 +76,7 @@ var (
 func Definitions() []Definition {
 	ds := []Definition{
 		defEngineConnections, defEngineOpened, defUpgrades, defHandshakesRefused,
-		defEngineClosed, defPollingRequests, defBytesReceived, defBytesSent, defSendDropped,
+		defHandshakesLimited, defEngineClosed, defPollingRequests, defBytesReceived, defBytesSent, defSendDropped,
 		defSockets, defConnects, defConnectsRefused, defDisconnects, defEventsReceived,
 		defEventsHandled, defHandlerDuration, defEventsSent, defAcks, defAcksSent,
 		defDecodeErrors, defPanics, defRecoveries,

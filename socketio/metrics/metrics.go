@@ -74,6 +74,7 @@ type Metrics struct {
 	engineOpened    *prometheus.CounterVec
 	upgrades        prometheus.Counter
 	refused         *prometheus.CounterVec
+	limited         *prometheus.CounterVec
 	engineClosed    *prometheus.CounterVec
 	pollingRequests *prometheus.CounterVec
 	bytesIn         *prometheus.CounterVec
@@ -124,6 +125,7 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 		engineOpened:    b.counter(defEngineOpened),
 		upgrades:        b.counter(defUpgrades).WithLabelValues(),
 		refused:         b.counter(defHandshakesRefused),
+		limited:         b.counter(defHandshakesLimited),
 		engineClosed:    b.counter(defEngineClosed),
 		pollingRequests: b.counter(defPollingRequests),
 		bytesIn:         b.counter(defBytesReceived),

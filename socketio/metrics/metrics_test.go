@@ -17,6 +17,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/siogo/sio/client"
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/metrics"
 )
@@ -150,7 +151,11 @@ func TestMetricsMove(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), wait)
 			defer cancel()
 			gone := make(chan socketio.DisconnectReason, 8)
-			url, reg := serve(t, &socketio.Options{ConnectionStateRecovery: &socketio.RecoveryOptions{}}, func(io *socketio.Server) {
+			limits := &engineio.LimitOptions{
+				HandshakesPerSecond: 0.001, HandshakeBurst: 1,
+				Key: func(r *http.Request) string { return r.Header.Get("X-Key") }, // only rawRequests' handshakes
+			}
+			url, reg := serve(t, &socketio.Options{ConnectionStateRecovery: &socketio.RecoveryOptions{}, Engine: &engineio.Options{Limits: limits}}, func(io *socketio.Server) {
 				io.Of("/private").Use(func(context.Context, *socketio.Socket) error { return errors.New("no entry") })
 				io.OnConnection(func(ctx context.Context, s *socketio.Socket, _ []byte) error {
 					s.On("echo", func(_ context.Context, _ *socketio.Socket, a *socketio.Args, ack socketio.AckFunc) error {
@@ -267,6 +272,8 @@ func TestMetricsMove(t *testing.T) {
 			}{
 				{"engine_upgrades_total", nil, upgrades},
 				{"engine_requests_refused_total", map[string]string{"reason": "Transport unknown"}, 1},
+				{"engine_requests_refused_total", map[string]string{"reason": "Forbidden"}, 1},
+				{"engine_handshakes_limited_total", map[string]string{"reason": "rate_limited"}, 1},
 				{"decode_errors_total", nil, 1},
 				{"events_handled_total", map[string]string{"namespace": "/", "event": "echo", "outcome": "ok"}, 2},
 				{"events_handled_total", map[string]string{"event": "fail", "outcome": "error"}, 1},
@@ -301,12 +308,13 @@ func TestMetricsMove(t *testing.T) {
 }
 
 // rawRequests sends what the Go client never does: a handshake with an
-// unknown transport, and a polling session whose Socket.IO packet cannot
-// be decoded.
+// unknown transport, a polling session whose Socket.IO packet cannot be
+// decoded, and a handshake beyond the rate limit of its key (X-Key).
 func rawRequests(ctx context.Context, t *testing.T, url string) {
 	t.Helper()
 	get := func(u string) string {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		req.Header.Set("X-Key", "raw")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -320,6 +328,9 @@ func rawRequests(ctx context.Context, t *testing.T, url string) {
 	i := strings.Index(open, `"sid":"`)
 	if i < 0 {
 		t.Fatalf("handshake answered %q", open)
+	}
+	if got := get(url + "/socket.io/?EIO=4&transport=polling"); got != `{"code":4,"message":"Rate limited"}` {
+		t.Fatalf("handshake beyond the rate answered %q", got)
 	}
 	sid := open[i+7:]
 	sid = sid[:strings.IndexByte(sid, '"')]
@@ -422,4 +433,57 @@ func seriesCount(t *testing.T, reg *prometheus.Registry, name string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestLimitMetrics: a connection disconnected by the event rate limit is
+// counted in disconnects_total with its reason, a handshake beyond
+// MaxConnections in engine_handshakes_limited_total, over each transport.
+func TestLimitMetrics(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), wait)
+			defer cancel()
+			url, reg := serve(t, &socketio.Options{
+				EventsPerSecond: 0.001, EventBurst: 2,
+				Engine: &engineio.Options{Limits: &engineio.LimitOptions{MaxConnections: 1}},
+			}, func(io *socketio.Server) {
+				io.OnConnection(func(context.Context, *socketio.Socket, []byte) error { return nil })
+			})
+			mgr := dial(ctx, t, url, mode.transports)
+			s := mgr.Socket("/", nil)
+			reason := make(chan string, 1)
+			s.OnDisconnect(func(r string) { reason <- r })
+			if err := s.Connect(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if mode.upgrade {
+				waitUpgrade(ctx, t, mgr)
+			}
+			// A second connection from 127.0.0.1.
+			if _, err := client.Dial(ctx, url, &client.Options{Transports: mode.transports, DisableReconnection: true}); err == nil {
+				t.Error("a second connection was accepted beyond MaxConnections")
+			}
+			for range 3 {
+				_ = s.Emit("e")
+			}
+			select {
+			case r := <-reason:
+				if r != client.ReasonServerDisconnect {
+					t.Errorf("client: disconnect reason %q", r)
+				}
+			case <-ctx.Done():
+				t.Fatal("not disconnected")
+			}
+			eventually(ctx, t, "the disconnect to be counted", func() bool {
+				v, _ := value(t, reg, "socketio_disconnects_total", map[string]string{"reason": string(socketio.ReasonEventRateLimit)})
+				return v == 1
+			})
+			if v, _ := value(t, reg, "socketio_engine_handshakes_limited_total", map[string]string{"reason": string(engineio.LimitConnections)}); v != 1 {
+				t.Errorf("engine_handshakes_limited_total{reason=too_many_connections} = %v, want 1", v)
+			}
+			_ = mgr.Close()
+			<-mgr.Done()
+		})
+	}
 }

@@ -48,6 +48,9 @@ func (m *Metrics) EngineObserver() *engineio.Observer {
 		RequestRefused: func(code engineio.ErrorCode) {
 			m.refused.WithLabelValues(code.String()).Inc()
 		},
+		HandshakeLimited: func(reason engineio.LimitReason) {
+			m.limited.WithLabelValues(string(reason)).Inc()
+		},
 		PollingRequest: func(method string) {
 			if method != http.MethodGet && method != http.MethodPost {
 				method = "other" // the method is the client's: bounded here
