@@ -182,10 +182,13 @@ func (s *Server) shuttingDown() bool {
 	return s.shutdown
 }
 
-// writeShuttingDown refuses a handshake while the server drains or shuts
+// refuseShuttingDown refuses a handshake while the server drains or shuts
 // down: 503, and the connection closed after the answer so that the
 // client's next attempt goes through the load balancer anew.
-func writeShuttingDown(w http.ResponseWriter) {
+func (s *Server) refuseShuttingDown(w http.ResponseWriter) {
+	if f := s.cfg.obs.HandshakeShuttingDown; f != nil {
+		f()
+	}
 	w.Header().Set("Connection", "close")
 	http.Error(w, "engineio: server shutting down", http.StatusServiceUnavailable)
 }

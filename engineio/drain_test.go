@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -134,7 +135,10 @@ func TestDrainPacing(t *testing.T) {
 func TestDrainRefusesHandshakes(t *testing.T) {
 	run(t, func(t *testing.T, m mode) {
 		synctest.Test(t, func(t *testing.T) {
-			e := newEnv(t, envOptions{opts: drainOpts, inMemory: true})
+			var refused atomic.Int32
+			opts := *drainOpts
+			opts.Observer = &Observer{HandshakeShuttingDown: func() { refused.Add(1) }}
+			e := newEnv(t, envOptions{opts: &opts, inMemory: true})
 			first := e.dial(m)
 			e.session()
 			second := e.dial(m)
@@ -173,6 +177,9 @@ func TestDrainRefusesHandshakes(t *testing.T) {
 				if status != http.StatusServiceUnavailable || !closes {
 					t.Errorf("%s handshake during the drain: %d, connection closed %v; want 503, closed", hs.name, status, closes)
 				}
+			}
+			if n := refused.Load(); n != 2 {
+				t.Errorf("Observer.HandshakeShuttingDown called %d times, want 2", n)
 			}
 
 			// The session left still echoes, until its turn.

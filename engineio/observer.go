@@ -30,6 +30,9 @@ type Observer struct {
 	// Options.Limits, with the limit that refused it, before
 	// RequestRefused is called with CodeForbidden.
 	HandshakeLimited func(reason LimitReason)
+	// HandshakeShuttingDown is called for every handshake answered with
+	// 503 because the server drains or shuts down (see Server.Drain).
+	HandshakeShuttingDown func()
 	// PollingRequest is called for every long-polling request of a session
 	// (not the handshake), with its method (GET, POST, or another method,
 	// which is refused).
@@ -81,12 +84,24 @@ func MergeObservers(obs ...*Observer) *Observer {
 		m.SessionClosed = chain3(m.SessionClosed, o.SessionClosed)
 		m.RequestRefused = chain1(m.RequestRefused, o.RequestRefused)
 		m.HandshakeLimited = chain1(m.HandshakeLimited, o.HandshakeLimited)
+		m.HandshakeShuttingDown = chain0(m.HandshakeShuttingDown, o.HandshakeShuttingDown)
 		m.PollingRequest = chain1(m.PollingRequest, o.PollingRequest)
 		m.BytesReceived = chain2(m.BytesReceived, o.BytesReceived)
 		m.BytesSent = chain2(m.BytesSent, o.BytesSent)
 		m.SendDropped = chain1(m.SendDropped, o.SendDropped)
 	}
 	return &m
+}
+
+// chain0 returns a function calling f then g, either of which may be nil.
+func chain0(f, g func()) func() {
+	if f == nil || g == nil {
+		if f == nil {
+			return g
+		}
+		return f
+	}
+	return func() { f(); g() }
 }
 
 // chain1 returns a function calling f then g, either of which may be nil.

@@ -126,7 +126,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case sess == nil:
 		if s.shuttingDown() {
 			s.limits.release(lease, time.Now())
-			writeShuttingDown(w)
+			s.refuseShuttingDown(w)
 			return
 		}
 		s.handshake(w, r, upgrade, lease)
@@ -340,7 +340,7 @@ func (s *Server) startSession(sid string, r *http.Request, transport string, con
 			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""), time.Now().Add(time.Second))
 			_ = conn.Close()
 		} else {
-			writeShuttingDown(w)
+			s.refuseShuttingDown(w)
 		}
 		return nil
 	}

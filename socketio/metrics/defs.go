@@ -31,6 +31,8 @@ var (
 		"Engine.IO connections upgraded from polling to WebSocket.", nil}
 	defHandshakesRefused = Definition{"engine_requests_refused_total", Counter,
 		"Engine.IO requests refused (handshakes and requests of unknown sessions), by reason.", []string{"reason"}}
+	defHandshakesShuttingDown = Definition{"engine_handshakes_shutting_down_total", Counter,
+		"Engine.IO handshakes answered 503 because the server drains or shuts down (Server.Drain).", nil}
 	defHandshakesLimited = Definition{"engine_handshakes_limited_total", Counter,
 		"Engine.IO handshakes refused by engineio.Options.Limits, by reason (rate_limited, too_many_connections, too_many_clients); each is also in engine_requests_refused_total{reason=\"Forbidden\"}.", []string{"reason"}}
 	defEngineClosed = Definition{"engine_connections_closed_total", Counter,
@@ -76,7 +78,7 @@ var (
 func Definitions() []Definition {
 	ds := []Definition{
 		defEngineConnections, defEngineOpened, defUpgrades, defHandshakesRefused,
-		defHandshakesLimited, defEngineClosed, defPollingRequests, defBytesReceived, defBytesSent, defSendDropped,
+		defHandshakesLimited, defHandshakesShuttingDown, defEngineClosed, defPollingRequests, defBytesReceived, defBytesSent, defSendDropped,
 		defSockets, defConnects, defConnectsRefused, defDisconnects, defEventsReceived,
 		defEventsHandled, defHandlerDuration, defEventsSent, defAcks, defAcksSent,
 		defDecodeErrors, defPanics, defRecoveries,

@@ -75,6 +75,7 @@ type Metrics struct {
 	upgrades        prometheus.Counter
 	refused         *prometheus.CounterVec
 	limited         *prometheus.CounterVec
+	shuttingDown    prometheus.Counter
 	engineClosed    *prometheus.CounterVec
 	pollingRequests *prometheus.CounterVec
 	bytesIn         *prometheus.CounterVec
@@ -126,6 +127,7 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 		upgrades:        b.counter(defUpgrades).WithLabelValues(),
 		refused:         b.counter(defHandshakesRefused),
 		limited:         b.counter(defHandshakesLimited),
+		shuttingDown:    b.counter(defHandshakesShuttingDown).WithLabelValues(),
 		engineClosed:    b.counter(defEngineClosed),
 		pollingRequests: b.counter(defPollingRequests),
 		bytesIn:         b.counter(defBytesReceived),

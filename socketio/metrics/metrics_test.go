@@ -155,7 +155,9 @@ func TestMetricsMove(t *testing.T) {
 				HandshakesPerSecond: 0.001, HandshakeBurst: 1,
 				Key: func(r *http.Request) string { return r.Header.Get("X-Key") }, // only rawRequests' handshakes
 			}
+			var srv *socketio.Server
 			url, reg := serve(t, &socketio.Options{ConnectionStateRecovery: &socketio.RecoveryOptions{}, Engine: &engineio.Options{Limits: limits}}, func(io *socketio.Server) {
+				srv = io
 				io.Of("/private").Use(func(context.Context, *socketio.Socket) error { return errors.New("no entry") })
 				io.OnConnection(func(ctx context.Context, s *socketio.Socket, _ []byte) error {
 					s.On("echo", func(_ context.Context, _ *socketio.Socket, a *socketio.Args, ack socketio.AckFunc) error {
@@ -241,6 +243,18 @@ func TestMetricsMove(t *testing.T) {
 				v, _ := value(t, reg, "socketio_engine_connections", nil)
 				return v == 0
 			})
+			// A handshake while the server drains: 503.
+			if err := srv.Drain(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			res, err := http.Get(url + "/socket.io/?EIO=4&transport=polling")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("handshake while draining: %d, want 503", res.StatusCode)
+			}
 
 			for _, d := range metrics.Definitions() {
 				v, ok := value(t, reg, "socketio_"+d.Name, nil)
@@ -274,6 +288,7 @@ func TestMetricsMove(t *testing.T) {
 				{"engine_requests_refused_total", map[string]string{"reason": "Transport unknown"}, 1},
 				{"engine_requests_refused_total", map[string]string{"reason": "Forbidden"}, 1},
 				{"engine_handshakes_limited_total", map[string]string{"reason": "rate_limited"}, 1},
+				{"engine_handshakes_shutting_down_total", nil, 1},
 				{"decode_errors_total", nil, 1},
 				{"events_handled_total", map[string]string{"namespace": "/", "event": "echo", "outcome": "ok"}, 2},
 				{"events_handled_total", map[string]string{"event": "fail", "outcome": "error"}, 1},

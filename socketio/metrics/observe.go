@@ -51,6 +51,7 @@ func (m *Metrics) EngineObserver() *engineio.Observer {
 		HandshakeLimited: func(reason engineio.LimitReason) {
 			m.limited.WithLabelValues(string(reason)).Inc()
 		},
+		HandshakeShuttingDown: func() { m.shuttingDown.Inc() },
 		PollingRequest: func(method string) {
 			if method != http.MethodGet && method != http.MethodPost {
 				method = "other" // the method is the client's: bounded here
