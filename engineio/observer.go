@@ -1,5 +1,7 @@
 package engineio
 
+import "github.com/siogo/sio/internal/hookchain"
+
 // Observer receives the facts of an Engine.IO server's life, for metrics,
 // tracing or an admin view, in the manner of net/http/httptrace: every
 // field is optional, and a nil field costs one comparison. Set it in
@@ -79,58 +81,16 @@ func MergeObservers(obs ...*Observer) *Observer {
 	}
 	var m Observer
 	for _, o := range list {
-		m.SessionOpened = chain2(m.SessionOpened, o.SessionOpened)
-		m.SessionUpgraded = chain1(m.SessionUpgraded, o.SessionUpgraded)
-		m.SessionClosed = chain3(m.SessionClosed, o.SessionClosed)
-		m.RequestRefused = chain1(m.RequestRefused, o.RequestRefused)
-		m.HandshakeLimited = chain1(m.HandshakeLimited, o.HandshakeLimited)
-		m.HandshakeShuttingDown = chain0(m.HandshakeShuttingDown, o.HandshakeShuttingDown)
-		m.PollingRequest = chain1(m.PollingRequest, o.PollingRequest)
-		m.BytesReceived = chain2(m.BytesReceived, o.BytesReceived)
-		m.BytesSent = chain2(m.BytesSent, o.BytesSent)
-		m.SendDropped = chain1(m.SendDropped, o.SendDropped)
+		m.SessionOpened = hookchain.Then2(m.SessionOpened, o.SessionOpened)
+		m.SessionUpgraded = hookchain.Then1(m.SessionUpgraded, o.SessionUpgraded)
+		m.SessionClosed = hookchain.Then3(m.SessionClosed, o.SessionClosed)
+		m.RequestRefused = hookchain.Then1(m.RequestRefused, o.RequestRefused)
+		m.HandshakeLimited = hookchain.Then1(m.HandshakeLimited, o.HandshakeLimited)
+		m.HandshakeShuttingDown = hookchain.Then0(m.HandshakeShuttingDown, o.HandshakeShuttingDown)
+		m.PollingRequest = hookchain.Then1(m.PollingRequest, o.PollingRequest)
+		m.BytesReceived = hookchain.Then2(m.BytesReceived, o.BytesReceived)
+		m.BytesSent = hookchain.Then2(m.BytesSent, o.BytesSent)
+		m.SendDropped = hookchain.Then1(m.SendDropped, o.SendDropped)
 	}
 	return &m
-}
-
-// chain0 returns a function calling f then g, either of which may be nil.
-func chain0(f, g func()) func() {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func() { f(); g() }
-}
-
-// chain1 returns a function calling f then g, either of which may be nil.
-func chain1[A any](f, g func(A)) func(A) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A) { f(a); g(a) }
-}
-
-func chain2[A, B any](f, g func(A, B)) func(A, B) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A, b B) { f(a, b); g(a, b) }
-}
-
-func chain3[A, B, C any](f, g func(A, B, C)) func(A, B, C) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A, b B, c C) { f(a, b, c); g(a, b, c) }
 }

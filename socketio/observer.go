@@ -3,6 +3,7 @@ package socketio
 import (
 	"context"
 	"errors"
+	"github.com/siogo/sio/internal/hookchain"
 	"time"
 )
 
@@ -150,75 +151,20 @@ func MergeObservers(obs ...*Observer) *Observer {
 	}
 	var m Observer
 	for _, o := range list {
-		m.SocketConnected = chain1(m.SocketConnected, o.SocketConnected)
-		m.SocketDisconnected = chain2(m.SocketDisconnected, o.SocketDisconnected)
-		m.ConnectRefused = chain2(m.ConnectRefused, o.ConnectRefused)
-		m.EventReceived = chain3(m.EventReceived, o.EventReceived)
-		m.EventStart = chainStart(m.EventStart, o.EventStart)
-		m.EventDone = chain5(m.EventDone, o.EventDone)
-		m.EventSent = chain2(m.EventSent, o.EventSent)
-		m.AckDone = chain5(m.AckDone, o.AckDone)
-		m.AckSent = chain1(m.AckSent, o.AckSent)
-		m.DecodeError = chain1(m.DecodeError, o.DecodeError)
-		m.Panic = chain2(m.Panic, o.Panic)
-		m.RecoveryAttempted = chain2(m.RecoveryAttempted, o.RecoveryAttempted)
-		m.RoomJoined = chain3(m.RoomJoined, o.RoomJoined)
-		m.RoomLeft = chain3(m.RoomLeft, o.RoomLeft)
+		m.SocketConnected = hookchain.Then1(m.SocketConnected, o.SocketConnected)
+		m.SocketDisconnected = hookchain.Then2(m.SocketDisconnected, o.SocketDisconnected)
+		m.ConnectRefused = hookchain.Then2(m.ConnectRefused, o.ConnectRefused)
+		m.EventReceived = hookchain.Then3(m.EventReceived, o.EventReceived)
+		m.EventStart = hookchain.Pipe(m.EventStart, o.EventStart)
+		m.EventDone = hookchain.Then5(m.EventDone, o.EventDone)
+		m.EventSent = hookchain.Then2(m.EventSent, o.EventSent)
+		m.AckDone = hookchain.Then5(m.AckDone, o.AckDone)
+		m.AckSent = hookchain.Then1(m.AckSent, o.AckSent)
+		m.DecodeError = hookchain.Then1(m.DecodeError, o.DecodeError)
+		m.Panic = hookchain.Then2(m.Panic, o.Panic)
+		m.RecoveryAttempted = hookchain.Then2(m.RecoveryAttempted, o.RecoveryAttempted)
+		m.RoomJoined = hookchain.Then3(m.RoomJoined, o.RoomJoined)
+		m.RoomLeft = hookchain.Then3(m.RoomLeft, o.RoomLeft)
 	}
 	return &m
-}
-
-// chain1 returns a function calling f then g, either of which may be nil.
-func chain1[A any](f, g func(A)) func(A) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A) { f(a); g(a) }
-}
-
-func chain2[A, B any](f, g func(A, B)) func(A, B) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A, b B) { f(a, b); g(a, b) }
-}
-
-func chain3[A, B, C any](f, g func(A, B, C)) func(A, B, C) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A, b B, c C) { f(a, b, c); g(a, b, c) }
-}
-
-func chain5[A, B, C, D, E any](f, g func(A, B, C, D, E)) func(A, B, C, D, E) {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(a A, b B, c C, d D, e E) { f(a, b, c, d, e); g(a, b, c, d, e) }
-}
-
-// chainStart returns an EventStart calling f then g with the context f
-// returned.
-func chainStart(f, g func(context.Context, *Socket, string, *Args) context.Context) func(context.Context, *Socket, string, *Args) context.Context {
-	if f == nil || g == nil {
-		if f == nil {
-			return g
-		}
-		return f
-	}
-	return func(ctx context.Context, s *Socket, event string, args *Args) context.Context {
-		return g(f(ctx, s, event, args), s, event, args)
-	}
 }
