@@ -3,8 +3,9 @@ package socketio
 import (
 	"context"
 	"errors"
-	"github.com/siogo/sio/internal/hookchain"
 	"time"
+
+	"github.com/siogo/sio/internal/hookchain"
 )
 
 // Observer receives the facts of a Socket.IO server's life, for metrics,
