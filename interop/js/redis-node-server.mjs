@@ -2,13 +2,14 @@
 // with @socket.io/redis-adapter 8.3.0 on REDIS_URL (with a third argument
 // sharded:MODE, createShardedAdapter in subscription mode MODE on the Redis
 // Cluster of REDIS_URL), serving the "op"
-// requests of redis.mjs the way redis_test.go's sio nodes do. It listens on
+// requests of redis.mjs (redis-ops.mjs). It listens on
 // 127.0.0.1, port 0, prints its URL on the first stdout line and exits when
 // stdin closes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient, createCluster } from "redis";
+import { serveOps } from "./redis-ops.mjs";
 
 const [name, redisURL, variant] = process.argv.slice(2);
 const shardedMode = variant?.startsWith("sharded:") ? variant.slice("sharded:".length) : undefined;
@@ -31,56 +32,7 @@ const adapter = shardedMode
   : createAdapter(pub, sub);
 const io = new Server(http, { adapter });
 
-io.on("hello", (cb) => cb(name));
-
-const WAIT = 5000;
-const sorted = (a) => [...a].sort();
-
-async function run(o) {
-  let sel = io.to(o.rooms ?? []);
-  if (o.except?.length) sel = sel.except(o.except);
-  switch (o.op) {
-    case "emit":
-      sel.emit(o.event, o.arg);
-      return "ok";
-    case "emitBinary":
-      sel.emit(o.event, Buffer.from(o.arg));
-      return "ok";
-    case "emitWithAck":
-      return sorted(await sel.timeout(WAIT).emitWithAck(o.event));
-    case "emitWithAckBinary":
-      return sorted((await sel.timeout(WAIT).emitWithAck(o.event)).map((b) => Buffer.from(b).toString()));
-    case "fetch": {
-      const socks = await sel.fetchSockets();
-      return { ids: sorted(socks.map((s) => s.id)), tags: sorted(socks.map((s) => s.data?.tag ?? "")) };
-    }
-    case "join":
-      sel.socketsJoin(o.add);
-      return "ok";
-    case "leave":
-      sel.socketsLeave(o.add);
-      return "ok";
-    case "disconnect":
-      sel.disconnectSockets(!!o.close);
-      return "ok";
-    case "sse":
-      return sorted(await io.serverSideEmitWithAck("hello"));
-  }
-  throw new Error("unknown op " + o.op);
-}
-
-io.on("connection", (socket) => {
-  const { tag, room } = socket.handshake.auth;
-  socket.data.tag = tag;
-  socket.join([tag, room]);
-  socket.on("op", async (o, cb) => {
-    try {
-      cb(await run(o));
-    } catch (e) {
-      cb({ error: String(e && e.message) });
-    }
-  });
-});
+serveOps(io, name);
 
 http.listen(0, "127.0.0.1", () => {
   console.log(`http://127.0.0.1:${http.address().port}`);

@@ -1,7 +1,7 @@
 // redis-streams-node-server.mjs NAME REDIS_URL [FLAG...] — a Node.js
 // socket.io 4.8.4 server with @socket.io/redis-streams-adapter 0.3.1 on
-// REDIS_URL (node-redis 4.7), serving the "op" requests of redis.mjs the
-// way redis_test.go's sio nodes do. Flags: "recovery" turns connection
+// REDIS_URL (node-redis 4.7), serving the "op" requests of redis.mjs
+// (redis-ops.mjs). Flags: "recovery" turns connection
 // state recovery on with a short heartbeat (so that a cut polling session
 // ends soon); "cluster" makes REDIS_URL a node of a Redis Cluster;
 // "streams=N" sets streamCount, "prefix=P" streamName and channelPrefix. It listens on 127.0.0.1, port 0, prints
@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient, createCluster } from "redis";
+import { serveOps } from "./redis-ops.mjs";
 
 const [name, redisURL, ...flags] = process.argv.slice(2);
 if (!name || !redisURL) {
@@ -32,58 +33,7 @@ const io = new Server(http, {
   ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 60000 }, pingInterval: 300, pingTimeout: 2000 } : {}),
 });
 
-io.on("hello", (cb) => cb(name));
-
-const WAIT = 5000;
-const sorted = (a) => [...a].sort();
-
-async function run(o) {
-  let sel = io.to(o.rooms ?? []);
-  if (o.except?.length) sel = sel.except(o.except);
-  switch (o.op) {
-    case "emit":
-      sel.emit(o.event, o.arg);
-      return "ok";
-    case "emitBinary":
-      sel.emit(o.event, Buffer.from(o.arg));
-      return "ok";
-    case "emitWithAck":
-      return sorted(await sel.timeout(WAIT).emitWithAck(o.event));
-    case "emitWithAckBinary":
-      return sorted((await sel.timeout(WAIT).emitWithAck(o.event)).map((b) => Buffer.from(b).toString()));
-    case "fetch": {
-      const socks = await sel.fetchSockets();
-      return { ids: sorted(socks.map((s) => s.id)), tags: sorted(socks.map((s) => s.data?.tag ?? "")) };
-    }
-    case "join":
-      sel.socketsJoin(o.add);
-      return "ok";
-    case "leave":
-      sel.socketsLeave(o.add);
-      return "ok";
-    case "disconnect":
-      sel.disconnectSockets(!!o.close);
-      return "ok";
-    case "sse":
-      return sorted(await io.serverSideEmitWithAck("hello"));
-  }
-  throw new Error("unknown op " + o.op);
-}
-
-io.on("connection", (socket) => {
-  if (!socket.recovered) {
-    const { tag, room } = socket.handshake.auth;
-    socket.data.tag = tag;
-    socket.join([tag, room]);
-  }
-  socket.on("op", async (o, cb) => {
-    try {
-      cb(await run(o));
-    } catch (e) {
-      cb({ error: String(e && e.message) });
-    }
-  });
-});
+serveOps(io, name);
 
 // The adapter subscribes and starts reading the stream in the background:
 // wait until Redis counts this server's subscription, then a little for
