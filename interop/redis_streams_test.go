@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/siogo/sio/client"
 	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/internal/redistest"
+	"github.com/siogo/sio/internal/tcpswitch"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter/emitter"
 	"github.com/siogo/sio/socketio/redisadapter/streams"
@@ -135,92 +134,31 @@ func testStreamsCluster(t *testing.T, mixed bool) {
 	}
 }
 
-// switchProxy forwards TCP connections to a target it can switch; its
-// control (ServeHTTP) serves js/redis-streams-recovery.mjs: /cut refuses
-// new connections and closes the current ones, /to-b sends the next ones
-// to b.
+// switchProxy is a tcpswitch whose control (ServeHTTP) serves
+// js/redis-streams-recovery.mjs: /cut refuses new connections and closes
+// the current ones, /to-b sends the next ones to b.
 type switchProxy struct {
-	ln net.Listener
-	b  string
-	wg sync.WaitGroup // the accept loop and the copies
-
-	mu     sync.Mutex // guards target and conns
-	target string     // "" refuses connections
-	conns  map[net.Conn]struct{}
+	*tcpswitch.Switch
+	b string
 }
 
 func startSwitchProxy(t *testing.T, a, b string) *switchProxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := tcpswitch.Listen(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &switchProxy{ln: ln, b: b, target: a, conns: make(map[net.Conn]struct{})}
-	p.wg.Add(1)
-	go p.accept()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		p.cut()
-		p.wg.Wait()
-	})
-	return p
-}
-
-func (p *switchProxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		target := p.target
-		p.mu.Unlock()
-		if target == "" {
-			_ = c.Close()
-			continue
-		}
-		u, err := net.Dial("tcp", target)
-		if err != nil {
-			_ = c.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.conns[c], p.conns[u] = struct{}{}, struct{}{}
-		p.mu.Unlock()
-		p.wg.Add(2)
-		pipe := func(dst, src net.Conn) {
-			defer p.wg.Done()
-			_, _ = io.Copy(dst, src)
-			_ = dst.Close()
-			_ = src.Close()
-		}
-		go pipe(u, c)
-		go pipe(c, u)
-	}
-}
-
-func (p *switchProxy) cut() {
-	p.mu.Lock()
-	conns := p.conns
-	p.conns = make(map[net.Conn]struct{})
-	p.mu.Unlock()
-	for c := range conns {
-		_ = c.Close()
-	}
+	t.Cleanup(s.Close)
+	return &switchProxy{Switch: s, b: b}
 }
 
 func (p *switchProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/cut":
-		p.mu.Lock()
-		p.target = ""
-		p.mu.Unlock()
-		p.cut()
+		p.To("")
+		p.Cut()
 	case "/to-b":
-		p.mu.Lock()
-		p.target = p.b
-		p.mu.Unlock()
+		p.To(p.b)
 	default:
 		http.NotFound(w, r)
 		return
@@ -260,7 +198,7 @@ func TestRedisStreamsRecovery(t *testing.T) {
 					px := startSwitchProxy(t, strings.TrimPrefix(a, "http://"), strings.TrimPrefix(b, "http://"))
 					ctrl := httptest.NewServer(px)
 					t.Cleanup(ctrl.Close)
-					lines := runNode(t, "redis-streams-recovery.mjs", mode, a, b, "http://"+px.ln.Addr().String(), ctrl.URL)
+					lines := runNode(t, "redis-streams-recovery.mjs", mode, a, b, "http://"+px.Addr(), ctrl.URL)
 					var ran []string
 					for _, line := range lines {
 						var r struct {

@@ -3,11 +3,8 @@ package streams_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,91 +12,22 @@ import (
 
 	"github.com/siogo/sio/client"
 	"github.com/siogo/sio/engineio"
+	"github.com/siogo/sio/internal/tcpswitch"
 	"github.com/siogo/sio/socketio"
 	"github.com/siogo/sio/socketio/redisadapter/emitter"
 )
 
-// proxy forwards TCP connections to a target it can switch, and cuts them
-// on demand: a client that reconnects after a cut reaches another server
-// at the same URL.
-type proxy struct {
-	ln net.Listener
-	wg sync.WaitGroup // the accept loop and the copies
-
-	mu     sync.Mutex // guards target and conns
-	target string     // "" refuses connections
-	conns  map[net.Conn]struct{}
-}
-
-func newProxy(t *testing.T, target string) *proxy {
+// newProxy starts a tcpswitch forwarding to target, closed when the test
+// ends: a client that reconnects after a cut reaches another server at the
+// same URL.
+func newProxy(t *testing.T, target string) *tcpswitch.Switch {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := tcpswitch.Listen(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target, conns: make(map[net.Conn]struct{})}
-	p.wg.Add(1)
-	go p.accept()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		p.cut()
-		p.wg.Wait()
-	})
+	t.Cleanup(p.Close)
 	return p
-}
-
-func (p *proxy) url() string { return "http://" + p.ln.Addr().String() }
-
-func (p *proxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		target := p.target
-		p.mu.Unlock()
-		if target == "" {
-			_ = c.Close()
-			continue
-		}
-		u, err := net.Dial("tcp", target)
-		if err != nil {
-			_ = c.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.conns[c], p.conns[u] = struct{}{}, struct{}{}
-		p.mu.Unlock()
-		p.wg.Add(2)
-		pipe := func(dst, src net.Conn) {
-			defer p.wg.Done()
-			_, _ = io.Copy(dst, src)
-			_ = dst.Close()
-			_ = src.Close()
-		}
-		go pipe(u, c)
-		go pipe(c, u)
-	}
-}
-
-// switchTo sends the next connections to target ("" refuses them).
-func (p *proxy) switchTo(target string) {
-	p.mu.Lock()
-	p.target = target
-	p.mu.Unlock()
-}
-
-// cut closes every connection made so far.
-func (p *proxy) cut() {
-	p.mu.Lock()
-	conns := p.conns
-	p.conns = make(map[net.Conn]struct{})
-	p.mu.Unlock()
-	for c := range conns {
-		_ = c.Close()
-	}
 }
 
 func hostOf(n *node) string { return strings.TrimPrefix(n.hs.URL, "http://") }
@@ -141,7 +69,7 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 			a := recoveryNode(t, "A", rc, gone)
 			b := recoveryNode(t, "B", rc, gone)
 			px := newProxy(t, hostOf(a))
-			p := dialPeerURL(t, px.url(), "c", "red", tr, &client.Options{ReconnectionDelay: 20 * time.Millisecond, ReconnectionDelayMax: 100 * time.Millisecond})
+			p := dialPeerURL(t, "http://"+px.Addr(), "c", "red", tr, &client.Options{ReconnectionDelay: 20 * time.Millisecond, ReconnectionDelayMax: 100 * time.Millisecond})
 			id := p.s.ID()
 			reconnected := make(chan bool, 1)
 			p.s.OnConnect(func() { reconnected <- p.s.Recovered() })
@@ -156,8 +84,8 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 			}
 			check(t, "before the cut", p.waitFor(t, "before:2"), []string{})
 
-			px.switchTo("")
-			px.cut()
+			px.To("")
+			px.Cut()
 			select {
 			case got := <-gone:
 				if got != id {
@@ -179,7 +107,7 @@ func TestRecoveryAcrossNodes(t *testing.T) {
 			if err := b.srv.Except("blue").Emit("missed", "m2"); err != nil {
 				t.Fatal(err)
 			}
-			px.switchTo(hostOf(b))
+			px.To(hostOf(b))
 			select {
 			case rec := <-reconnected:
 				if !rec {
