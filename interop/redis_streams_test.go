@@ -38,34 +38,7 @@ func newStreamsNodeWith(name string, client redis.UniversalClient, recovery bool
 		opts.Engine = &engineio.Options{PingInterval: 300 * time.Millisecond, PingTimeout: 2 * time.Second}
 	}
 	opts.Adapter = streams.New(client, sopts)
-	srv := socketio.NewServer(opts)
-	nsp := srv.Of("/")
-	nsp.OnServerSideEmit("hello", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
-		if ack != nil {
-			_ = ack(name)
-		}
-	})
-	nsp.OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
-		if !s.Recovered() {
-			var a struct{ Tag, Room string }
-			_ = json.Unmarshal(auth, &a)
-			s.SetData(map[string]string{"tag": a.Tag})
-			s.Join(a.Tag, a.Room)
-		}
-		s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
-			var op redisOp
-			if err := args.Decode(0, &op); err != nil {
-				return err
-			}
-			res, err := runRedisOp(ctx, nsp, &op)
-			if err != nil {
-				return ack(map[string]string{"error": err.Error()})
-			}
-			return ack(res)
-		})
-		return nil
-	})
-	return srv
+	return newOpsNode(name, opts)
 }
 
 // startStreamsNode serves a sio node with the streams adapter and waits

@@ -43,7 +43,15 @@ func newRedisNode(name string, client redis.UniversalClient) *socketio.Server {
 // newAdapterNode returns a sio server named name using adapter, serving
 // js/redis.mjs's "op" requests.
 func newAdapterNode(name string, adapter func(*socketio.Namespace) socketio.Adapter) *socketio.Server {
-	srv := socketio.NewServer(&socketio.Options{Adapter: adapter})
+	return newOpsNode(name, &socketio.Options{Adapter: adapter})
+}
+
+// newOpsNode returns a sio server named name with opts, serving
+// js/redis.mjs's "op" requests like the Node nodes of js/redis-ops.mjs: it
+// answers the server-side "hello" with its name and puts each socket that
+// did not recover its rooms in those its auth names (tag, room).
+func newOpsNode(name string, opts *socketio.Options) *socketio.Server {
+	srv := socketio.NewServer(opts)
 	nsp := srv.Of("/")
 	nsp.OnServerSideEmit("hello", func(_ context.Context, _ *socketio.Args, ack socketio.AckFunc) {
 		if ack != nil {
@@ -51,10 +59,12 @@ func newAdapterNode(name string, adapter func(*socketio.Namespace) socketio.Adap
 		}
 	})
 	nsp.OnConnection(func(_ context.Context, s *socketio.Socket, auth []byte) error {
-		var a struct{ Tag, Room string }
-		_ = json.Unmarshal(auth, &a)
-		s.SetData(map[string]string{"tag": a.Tag})
-		s.Join(a.Tag, a.Room)
+		if !s.Recovered() {
+			var a struct{ Tag, Room string }
+			_ = json.Unmarshal(auth, &a)
+			s.SetData(map[string]string{"tag": a.Tag})
+			s.Join(a.Tag, a.Room)
+		}
 		s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
 			var op redisOp
 			if err := args.Decode(0, &op); err != nil {
