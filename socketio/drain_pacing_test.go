@@ -3,56 +3,15 @@ package socketio_test
 import (
 	"context"
 	"errors"
-	"net"
-	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/siogo/sio/client"
+	"github.com/siogo/sio/siotest"
 	"github.com/siogo/sio/socketio"
 )
-
-// pipeListener is a net.Listener of in-memory connections, so that a
-// server and its clients run inside a synctest bubble.
-type pipeListener struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
-}
-
-func (l *pipeListener) dial(context.Context, string, string) (net.Conn, error) {
-	a, b := net.Pipe()
-	select {
-	case l.conns <- b:
-		return a, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
 
 // TestDrainPacingSocketIO drains Go clients in fake time over each
 // transport: the sockets disconnect ("server shutting down") one every
@@ -95,34 +54,13 @@ func TestDrainPacingSocketIO(t *testing.T) {
 						})
 						return nil
 					})
-					l := newPipeListener()
-					hs := &http.Server{Handler: io}
-					go func() { _ = hs.Serve(l) }()
-					tr := &http.Transport{DialContext: l.dial}
-					defer func() {
-						_ = hs.Close()
-						tr.CloseIdleConnections()
-					}()
+					kit := siotest.New(t, io, &siotest.Options{Client: &client.Options{Transports: m.transports, DisableReconnection: true}})
 					ctx := context.Background()
-					reasons := make(chan string, n)
-					for range n {
-						mgr, err := client.Dial(ctx, "http://sio.test", &client.Options{
-							Transports:          m.transports,
-							HTTPClient:          &http.Client{Transport: tr},
-							Dialer:              &websocket.Dialer{NetDialContext: l.dial},
-							DisableReconnection: true,
-						})
-						if err != nil {
-							t.Fatal(err)
-						}
-						defer func() { _ = mgr.Close(); <-mgr.Done() }()
-						s := mgr.Socket("/", nil)
-						s.OnDisconnect(func(r string) { reasons <- r })
-						if err := s.Connect(ctx); err != nil {
-							t.Fatal(err)
-						}
+					clients := make([]*siotest.Client, n)
+					for i := range clients {
+						clients[i] = kit.Connect(t, "/", nil)
 						if m.upgrade {
-							for mgr.Transport() != client.WebSocket {
+							for clients[i].Manager().Transport() != client.WebSocket {
 								time.Sleep(time.Millisecond)
 							}
 						}
@@ -151,7 +89,9 @@ func TestDrainPacingSocketIO(t *testing.T) {
 						if g.at != want || g.reason != socketio.ReasonServerShuttingDown {
 							t.Errorf("disconnect %d at %v (%q), want at %v (%q)", i, g.at, g.reason, want, socketio.ReasonServerShuttingDown)
 						}
-						if r := <-reasons; r != client.ReasonTransportClose {
+					}
+					for i, c := range clients {
+						if r := c.ExpectDisconnect(t); r != client.ReasonTransportClose {
 							t.Errorf("client %d saw %q, want %q", i, r, client.ReasonTransportClose)
 						}
 					}
