@@ -37,6 +37,13 @@
 // status 2; a Redis that does not answer PING at start, with status 1.
 // Ctrl-C (SIGINT) or SIGTERM disconnects the clients and stops gracefully.
 //
+// -admin user:bcrypt-hash (or none) serves the official Admin UI's
+// namespace /admin (package socketio/admin): open https://admin.socket.io
+// (allowed by -admin-origin) or, with -admin-ui pointing at the npm
+// package's ui/dist, http://ADDR/admin-ui/, and connect to the chat's URL.
+// -admin-mode production sends the UI server stats only; -admin-readonly
+// turns its actions off. docs/admin-ui.md has the details.
+//
 // /metrics serves Prometheus metrics (package socketio/metrics, and the Go
 // runtime's); /healthz answers 200 "ok", and 503 once the chat is shutting
 // down. docs/observability.md lists the metrics.
@@ -57,6 +64,7 @@ import (
 
 	"github.com/siogo/sio/examples/chat/chat"
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/admin"
 )
 
 func main() {
@@ -75,6 +83,11 @@ func main() {
 	context.AfterFunc(ctx, stop)
 	err = run(ctx, cfg, func(addr net.Addr) {
 		fmt.Printf("chat: open http://%s/ in a browser (?transport=polling or ?transport=websocket to force one; Ctrl-C stops)\n", addr)
+		if cfg.admin != nil && cfg.adminUIDir != "" {
+			fmt.Printf("chat: Admin UI at http://%s%s (server URL http://%s)\n", addr, chat.AdminUIPath, addr)
+		} else if cfg.admin != nil {
+			fmt.Printf("chat: Admin UI namespace %s; connect https://admin.socket.io to http://%s\n", admin.DefaultNamespace, addr)
+		}
 	})
 	stop()
 	if err != nil {
@@ -90,7 +103,8 @@ const redisPingTimeout = 5 * time.Second
 // gracefully. It calls listening with the address once it accepts
 // connections.
 func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
-	opts := &chat.Options{WebDir: cfg.webDir, Bundle: cfg.bundle}
+	opts := &chat.Options{WebDir: cfg.webDir, Bundle: cfg.bundle,
+		Admin: cfg.admin, AdminOrigins: cfg.adminOrigins, AdminUIDir: cfg.adminUIDir}
 	if cfg.adapter != nil {
 		rdb := cfg.newRedisClient()
 		// Closed after srv.Shutdown (deferred first, run last), which
