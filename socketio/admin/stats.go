@@ -125,7 +125,7 @@ func (a *Admin) stats(srv *socketio.Server) serverStats {
 func (a *Admin) EngineObserver() *engineio.Observer {
 	return &engineio.Observer{
 		SessionOpened: func(_ *engineio.Session, transport string) {
-			a.events.push(evRawConnection, "", 1)
+			a.count(evRawConnection, "", 1)
 			if transport == engineio.TransportPolling {
 				a.polling.Add(1)
 			}
@@ -135,18 +135,27 @@ func (a *Admin) EngineObserver() *engineio.Observer {
 			a.upgraded(s.ID())
 		},
 		SessionClosed: func(_ *engineio.Session, transport string, reason engineio.CloseReason) {
-			a.events.push(evRawDisconnection, string(reason), 1)
+			a.count(evRawDisconnection, string(reason), 1)
 			if transport == engineio.TransportPolling {
 				a.polling.Add(-1)
 			}
 		},
 		BytesReceived: func(_ string, n int) {
-			a.events.push(evPacketsIn, "", 1)
-			a.events.push(evBytesIn, "", int64(n))
+			a.count(evPacketsIn, "", 1)
+			a.count(evBytesIn, "", int64(n))
 		},
 		BytesSent: func(_ string, n int) {
-			a.events.push(evPacketsOut, "", 1)
-			a.events.push(evBytesOut, "", int64(n))
+			a.count(evPacketsOut, "", 1)
+			a.count(evBytesOut, "", int64(n))
 		},
+	}
+}
+
+// count adds to the aggregated counts while a UI is connected: they are
+// sent and cleared every StatsInterval, so counting without a UI would
+// only cost the server's goroutines a lock per message.
+func (a *Admin) count(typ, subType string, n int64) {
+	if a.uis.Load() > 0 {
+		a.events.push(typ, subType, n)
 	}
 }

@@ -1,0 +1,57 @@
+// Package admin serves the official Socket.IO Admin UI
+// (https://admin.socket.io, the npm package @socket.io/admin-ui 0.5) on a
+// [socketio.Server]: the server side of the protocol that the Node.js
+// package's instrument() speaks, so that the UI shows sio's servers,
+// namespaces, sockets, rooms, clients and events, and can emit to, move and
+// disconnect sockets.
+//
+//	a, err := admin.New(&admin.Options{Auth: &admin.BasicAuth{Username: "ops", PasswordHash: hash}})
+//	srv := socketio.NewServer(a.Instrument(&socketio.Options{...}))
+//	err = a.Attach(srv) // the namespace /admin, server_stats every 2 s
+//	defer a.Close()
+//
+// docs/admin-ui.md is the guide: opening the UI, the options, the protocol
+// and how it differs from Node's.
+//
+// # Protocol
+//
+// The UI connects to the admin namespace (Options.Namespace, "/admin") with
+// {username, password} or {sessionId} as its CONNECT auth. The server
+// answers "session" (a new login's id), "config" ({supportedFeatures}),
+// in Development "all_sockets", then "server_stats" every [StatsInterval]
+// and, in Development, "socket_connected", "socket_updated" (an upgrade to
+// WebSocket), "socket_disconnected", "room_joined", "room_left",
+// "event_received" and "event_sent". Unless ReadOnly it handles the UI's
+// "emit", "join", "leave" and "_disconnect" commands.
+//
+// # Bounds
+//
+// Every input of the UI is bounded: a login's user name (256 bytes) and
+// password (72, bcrypt's limit), session ids (64), at most 2 bcrypt
+// comparisons at once; the names of a command (MaxNameLength) and the
+// arguments of an emit (MaxEmitArgs, no binary); a command names an existing
+// namespace and never creates one. The events waiting for the UIs hold at
+// most QueueBytes (beyond, they are dropped and counted, see
+// [Admin.Dropped]); remembered sessions at most MaxSessions, each
+// SessionTTL; a socket's data is sent up to MaxDataBytes. With Auth set, no
+// socket joins the admin namespace without the password or a session id it
+// gave.
+//
+// # Concurrency
+//
+// The observers run on the server's goroutines and only count, or queue
+// events; one goroutine of the Admin's (from Attach to Close) sends the
+// stats and the queued events to the UIs. Admin's methods are safe for
+// concurrent use. Its locks (the session store's, the event buffer's, the
+// queue's, the Admin's own) are leaves: nothing is called while one is
+// held.
+//
+// # Clusters
+//
+// The Node package aggregates the stats and sockets of every server of a
+// cluster through serverSideEmit. This package serves one node: the UI
+// sees the server it is connected to (its stats, its sockets); the
+// commands go through the namespace's adapter, so emit, join, leave and
+// disconnect reach the sockets of every node. Connect one UI tab per node
+// to see each.
+package admin
