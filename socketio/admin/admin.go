@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,6 +56,24 @@ type Admin struct {
 type attachment struct {
 	srv *socketio.Server
 	nsp *socketio.Namespace
+}
+
+// uiRoom is the room of the admin namespace that the UIs join once their
+// connection handler ran (after the authentication middleware): the
+// events go to it, and only its sockets' commands are run. A socket that
+// reached the namespace otherwise (before Attach registered the
+// middleware, on a server already serving) is neither told nor obeyed.
+const uiRoom = "admin-ui"
+
+// toUIs is the broadcast to this node's UIs. Local: every node tells its
+// own UIs of its own sockets (see Clusters in the package documentation).
+func (at *attachment) toUIs() *socketio.BroadcastOperator {
+	return at.nsp.Local().To(uiRoom)
+}
+
+// isUI reports whether s is one of the UIs (in uiRoom).
+func isUI(s *socketio.Socket) bool {
+	return slices.Contains(s.Rooms(), uiRoom)
 }
 
 // sockRef names a socket for socket_updated.
@@ -216,6 +235,7 @@ func (a *Admin) authenticate(ctx context.Context, s *socketio.Socket) error {
 func (a *Admin) onUI(_ context.Context, s *socketio.Socket, _ []byte) error {
 	a.uis.Add(1)
 	context.AfterFunc(s.Context(), func() { a.uis.Add(-1) })
+	s.Join(uiRoom)
 	if err := s.Emit("config", map[string]any{"supportedFeatures": a.features}); err != nil {
 		return err
 	}
@@ -333,7 +353,7 @@ func (a *Admin) run(at *attachment) {
 	stats := func() {
 		st := a.stats(at.srv)
 		if a.uis.Load() > 0 {
-			_ = at.nsp.Emit("server_stats", st)
+			_ = at.toUIs().Emit("server_stats", st)
 		}
 		if d := a.q.droppedCount(); d != dropped {
 			a.opts.Logger.Warn("admin: events for the UI dropped (Options.QueueBytes reached)", "dropped", d-dropped)
@@ -349,7 +369,7 @@ func (a *Admin) run(at *attachment) {
 			stats()
 		case <-a.q.wake:
 			for _, e := range a.q.take() {
-				_ = at.nsp.Emit(e.name, e.args...)
+				_ = at.toUIs().Emit(e.name, e.args...)
 			}
 		}
 	}

@@ -517,3 +517,47 @@ func TestPanickingData(t *testing.T) {
 type panicky struct{}
 
 func (panicky) MarshalJSON() ([]byte, error) { panic("secret text") }
+
+// TestSocketBeforeAttach: a socket that joined the admin namespace before
+// Attach registered the authentication (a server already serving) gets
+// none of the UI's events, and its commands are not run.
+func TestSocketBeforeAttach(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, err := admin.New(&admin.Options{Auth: &admin.BasicAuth{Username: "admin", PasswordHash: hash}, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := socketio.NewServer(a.Instrument(&socketio.Options{Logger: quiet}))
+		t.Cleanup(func() {
+			_ = a.Close()
+			_ = srv.Shutdown(context.Background())
+		})
+		srv.Of("/admin")
+		kit := siotest.New(t, srv, &siotest.Options{Client: &client.Options{Transports: []string{client.WebSocket}}})
+		intruder := kit.Connect(t, "/admin", nil)
+		alice := kit.Connect(t, "/", nil)
+		if err := a.Attach(srv); err != nil {
+			t.Fatal(err)
+		}
+		ui := kit.Connect(t, "/admin", map[string]any{"username": "admin", "password": "secret"})
+		ui.Expect(t, "all_sockets")
+		for _, cmd := range [][]any{{"_disconnect", "/", true, nil}, {"join", "/admin", "admin-ui", intruder.ID()}, {"emit", "/", nil, "news"}} {
+			if err := intruder.Emit(cmd[0].(string), cmd[1:]...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The logged-in UI may not put the intruder in the UIs' room either.
+		_ = ui.Emit("join", "/admin", "admin-ui", intruder.ID())
+		time.Sleep(2 * admin.StatsInterval)
+		synctest.Wait()
+		if n := len(intruder.Events()); n != 0 {
+			t.Errorf("the intruder got %d events, first %s", n, intruder.Events()[0].Name)
+		}
+		if !alice.Connected() || len(alice.Events()) != 0 {
+			t.Errorf("the intruder's commands ran: alice connected %v, events %d", alice.Connected(), len(alice.Events()))
+		}
+		if n := len(ui.Events()); n < 3 {
+			t.Errorf("the UI got %d events", n)
+		}
+	})
+}

@@ -24,14 +24,28 @@ var errBadCommand = errors.New("admin: malformed command")
 // filter: a room, or a socket id (every socket is in its own room), as
 // Node's Socket.IO v4 handlers.
 func (a *Admin) registerCommands(nsp *socketio.Namespace) {
-	nsp.On("emit", a.cmdEmit)
-	nsp.On("join", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, _ socketio.AckFunc) error {
+	nsp.On("emit", a.onlyUIs(a.cmdEmit))
+	nsp.On("join", a.onlyUIs(func(ctx context.Context, s *socketio.Socket, args *socketio.Args, _ socketio.AckFunc) error {
 		return a.cmdRooms(ctx, s, args, true)
-	})
-	nsp.On("leave", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, _ socketio.AckFunc) error {
+	}))
+	nsp.On("leave", a.onlyUIs(func(ctx context.Context, s *socketio.Socket, args *socketio.Args, _ socketio.AckFunc) error {
 		return a.cmdRooms(ctx, s, args, false)
-	})
-	nsp.On("_disconnect", a.cmdDisconnect)
+	}))
+	nsp.On("_disconnect", a.onlyUIs(a.cmdDisconnect))
+}
+
+// errNotUI is the error of a command from a socket of the admin namespace
+// that is not a UI (see uiRoom).
+var errNotUI = errors.New("admin: command from a socket that did not log in")
+
+// onlyUIs runs h for the UIs' commands only.
+func (a *Admin) onlyUIs(h socketio.EventHandler) socketio.EventHandler {
+	return func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+		if !isUI(s) {
+			return errNotUI
+		}
+		return h(ctx, s, args, ack)
+	}
 }
 
 // name decodes argument i as a string of at most MaxNameLength bytes;
@@ -112,6 +126,9 @@ func (a *Admin) cmdRooms(ctx context.Context, s *socketio.Socket, args *socketio
 	room, err := a.name(args, 1, "room", false)
 	if err != nil {
 		return err
+	}
+	if nsp == a.opts.Namespace && room == uiRoom {
+		return fmt.Errorf("%w: the UIs' own room %q", errBadCommand, uiRoom)
 	}
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
