@@ -251,12 +251,28 @@ func TestDevelopment(t *testing.T) {
 				if st.ServerID != "node-1" || st.PID == 0 || st.ClientsCount != 2 || st.sockets("/") != 1 || st.sockets("/admin") != 1 {
 					t.Errorf("stats %+v", st)
 				}
+				if want := map[string]int{"polling": 2}[tr.name]; st.PollingClientsCount != want {
+					t.Errorf("pollingClientsCount %d, want %d", st.PollingClientsCount, want)
+				}
 
 				bob := kit.Connect(t, "/", nil)
-				if s := decode[socketJSON](t, ui.Expect(t, "socket_connected"), 0); s.ID != bob.ID() {
+				bobJSON := decode[socketJSON](t, ui.Expect(t, "socket_connected"), 0)
+				if bobJSON.ID != bob.ID() {
 					// The UI's own socket_connected may come first.
-					if s = decode[socketJSON](t, ui.Expect(t, "socket_connected"), 0); s.ID != bob.ID() {
-						t.Errorf("socket_connected %s, want bob %s", s.ID, bob.ID())
+					if bobJSON = decode[socketJSON](t, ui.Expect(t, "socket_connected"), 0); bobJSON.ID != bob.ID() {
+						t.Errorf("socket_connected %s, want bob %s", bobJSON.ID, bob.ID())
+					}
+				}
+				// The UI learns bob's transport: in socket_connected, or
+				// from socket_updated when his upgrade came after.
+				want := map[string]string{"polling": "polling"}[tr.name]
+				if want == "" {
+					want = "websocket"
+				}
+				for bobJSON.Transport != want {
+					ev := ui.Expect(t, "socket_updated")
+					if u := decode[map[string]string](t, ev, 0); u["id"] == bob.ID() && u["nsp"] == "/" {
+						bobJSON.Transport = u["transport"]
 					}
 				}
 
@@ -373,25 +389,29 @@ func TestStatsTimer(t *testing.T) {
 
 // TestProduction: no socket details nor socket events, the stats only.
 func TestProduction(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		_, _, kit := setup(t, []string{client.Polling}, &admin.Options{NoAuth: true, Mode: admin.Production})
-		ui := kit.Connect(t, "/admin", nil)
-		ui.Expect(t, "config")
-		kit.Connect(t, "/", nil)
-		ui.Expect(t, "server_stats") // the one of the UI's connection
-		time.Sleep(admin.StatsInterval)
-		st := decode[statsJSON](t, ui.Expect(t, "server_stats"), 0)
-		if st.sockets("/") != 1 || st.PollingClientsCount != 2 {
-			t.Errorf("stats %+v", st)
-		}
-		for _, ev := range ui.Events() {
-			switch ev.Name {
-			case "config", "server_stats":
-			default:
-				t.Errorf("production mode sent %s", ev.Name)
-			}
-		}
-	})
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				_, _, kit := setup(t, tr.list, &admin.Options{NoAuth: true, Mode: admin.Production})
+				ui := kit.Connect(t, "/admin", nil)
+				ui.Expect(t, "config")
+				kit.Connect(t, "/", nil)
+				ui.Expect(t, "server_stats") // the one of the UI's connection
+				time.Sleep(admin.StatsInterval)
+				st := decode[statsJSON](t, ui.Expect(t, "server_stats"), 0)
+				if want := map[string]int{"polling": 2}[tr.name]; st.sockets("/") != 1 || st.PollingClientsCount != want {
+					t.Errorf("stats %+v, want 1 socket in /, %d on polling", st, want)
+				}
+				for _, ev := range ui.Events() {
+					switch ev.Name {
+					case "config", "server_stats":
+					default:
+						t.Errorf("production mode sent %s", ev.Name)
+					}
+				}
+			})
+		})
+	}
 }
 
 // TestReadOnly: the commands do nothing.
