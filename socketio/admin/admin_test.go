@@ -581,3 +581,39 @@ func TestSocketBeforeAttach(t *testing.T) {
 		}
 	})
 }
+
+// TestLifecycle: Attach once, Close any number of times; Close without
+// Attach; Attach after Close refused.
+func TestLifecycle(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps string // a: Attach, c: Close
+		want  []error
+	}{
+		{"attach close", "ac", []error{nil, nil}},
+		{"attach twice", "aac", []error{nil, admin.ErrAttached, nil}},
+		{"close twice", "acc", []error{nil, nil, nil}},
+		{"close only", "c", []error{nil}},
+		{"attach after close", "ca", []error{nil, admin.ErrAttached}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := admin.New(&admin.Options{NoAuth: true, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := socketio.NewServer(a.Instrument(nil))
+			defer func() { _ = srv.Shutdown(context.Background()) }()
+			defer func() { _ = a.Close() }()
+			for i, step := range tc.steps {
+				if step == 'a' {
+					err = a.Attach(srv)
+				} else {
+					err = a.Close()
+				}
+				if !errors.Is(err, tc.want[i]) {
+					t.Errorf("step %d (%c): %v, want %v", i, step, err, tc.want[i])
+				}
+			}
+		})
+	}
+}
