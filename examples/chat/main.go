@@ -42,7 +42,8 @@
 // (allowed by -admin-origin) or, with -admin-ui pointing at the npm
 // package's ui/dist, http://ADDR/admin-ui/, and connect to the chat's URL.
 // -admin-mode production sends the UI server stats only; -admin-readonly
-// turns its actions off. docs/admin-ui.md has the details.
+// turns its actions off. With -redis, the UI connected to any chat process
+// sees them all (admin.Options.Cluster). docs/admin-ui.md has the details.
 //
 // /metrics serves Prometheus metrics (package socketio/metrics, and the Go
 // runtime's); /healthz answers 200 "ok", and 503 once the chat is shutting
@@ -105,6 +106,10 @@ const redisPingTimeout = 5 * time.Second
 func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
 	opts := &chat.Options{WebDir: cfg.webDir, Bundle: cfg.bundle,
 		Admin: cfg.admin, AdminOrigins: cfg.adminOrigins, AdminUIDir: cfg.adminUIDir}
+	if cfg.admin != nil && cfg.adapter != nil {
+		// The chat processes sharing rooms are one view in the Admin UI.
+		cfg.admin.Cluster = true
+	}
 	if cfg.adapter != nil {
 		rdb := cfg.newRedisClient()
 		// Closed after srv.Shutdown (deferred first, run last), which

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,8 +42,11 @@ type Admin struct {
 	events  eventBuffer
 	polling atomic.Int64 // Engine.IO sessions on long-polling
 	uis     atomic.Int64 // admin sockets connected or connecting
-	q       *queue
-	at      atomic.Pointer[attachment]
+	// clusterUIs is the number of UIs of every node (Options.Cluster), as
+	// the stats loop last counted them.
+	clusterUIs atomic.Int64
+	q          *queue
+	at         atomic.Pointer[attachment]
 
 	mu      sync.Mutex           // guards engines and closed
 	engines map[string][]sockRef // the sockets of each Engine.IO session (Development)
@@ -54,8 +58,9 @@ type Admin struct {
 
 // attachment is the server an Admin serves, and its admin namespace.
 type attachment struct {
-	srv *socketio.Server
-	nsp *socketio.Namespace
+	srv     *socketio.Server
+	nsp     *socketio.Namespace
+	cluster bool // Options.Cluster
 }
 
 // uiRoom is the room of the admin namespace that the UIs join once their
@@ -65,9 +70,12 @@ type attachment struct {
 // middleware, on a server already serving) is neither told nor obeyed.
 const uiRoom = "admin-ui"
 
-// toUIs is the broadcast to this node's UIs. Local: every node tells its
-// own UIs of its own sockets (see Clusters in the package documentation).
+// toUIs is the broadcast to the UIs: those of every node with
+// Options.Cluster (through the namespace's adapter), else this node's.
 func (at *attachment) toUIs() *socketio.BroadcastOperator {
+	if at.cluster {
+		return at.nsp.To(uiRoom)
+	}
 	return at.nsp.Local().To(uiRoom)
 }
 
@@ -96,7 +104,12 @@ func New(opts *Options) (*Admin, error) {
 	}
 	a.hostname, _ = os.Hostname()
 	a.serverID = o.ServerID
-	if a.serverID == "" {
+	switch {
+	case a.serverID != "":
+	case o.Cluster:
+		// Several nodes may share a host, as Node's cluster workers.
+		a.serverID = a.hostname + "#" + strconv.Itoa(os.Getpid())
+	default:
 		a.serverID = a.hostname
 	}
 	if o.Auth != nil {
@@ -164,7 +177,13 @@ func (a *Admin) Observer() *socketio.Observer {
 }
 
 // listening reports whether a UI may be there to be told.
-func (a *Admin) listening() bool { return a.uis.Load() > 0 && a.at.Load() != nil }
+func (a *Admin) listening() bool { return a.uiConnected() && a.at.Load() != nil }
+
+// uiConnected reports whether a UI is connected to this node or, with
+// Options.Cluster, was connected to any node at the last check.
+func (a *Admin) uiConnected() bool {
+	return a.uis.Load() > 0 || a.clusterUIs.Load() > 0
+}
 
 // ErrAttached is returned by Attach for an Admin attached before, or
 // closed.
@@ -181,7 +200,7 @@ func (a *Admin) Attach(srv *socketio.Server) error {
 		return ErrAttached
 	}
 	nsp := srv.Of(a.opts.Namespace)
-	at := &attachment{srv: srv, nsp: nsp}
+	at := &attachment{srv: srv, nsp: nsp, cluster: a.opts.Cluster}
 	a.at.Store(at)
 	a.mu.Unlock()
 	if a.auth != nil {
@@ -242,8 +261,13 @@ func (a *Admin) onUI(_ context.Context, s *socketio.Socket, _ []byte) error {
 	if a.opts.Mode != Development {
 		return nil
 	}
+	at := a.at.Load()
 	var all []serializedSocket
-	for _, n := range a.at.Load().srv.Namespaces() {
+	for _, n := range at.srv.Namespaces() {
+		if at.cluster {
+			all = a.appendClusterSockets(all, n)
+			continue
+		}
 		for _, sock := range n.Sockets() {
 			if sock.Connected() {
 				all = append(all, a.serialize(sock))
@@ -254,6 +278,49 @@ func (a *Admin) onUI(_ context.Context, s *socketio.Socket, _ []byte) error {
 		all = []serializedSocket{}
 	}
 	return s.Emit("all_sockets", all)
+}
+
+// clusterTimeout bounds the requests to the other nodes: counting the UIs
+// each StatsInterval, fetching the sockets for all_sockets.
+const clusterTimeout = time.Second
+
+// countClusterUIs counts the UIs of every node (Options.Cluster), so that
+// this node tells them of its sockets even when none is connected to it.
+// On a failure the last count stays.
+func (a *Admin) countClusterUIs(at *attachment) {
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	socks, err := at.nsp.In(uiRoom).FetchSockets(ctx)
+	if err != nil {
+		a.opts.Logger.Warn("admin: counting the UIs of the cluster failed", "error", err)
+		return
+	}
+	a.clusterUIs.Store(int64(len(socks)))
+}
+
+// appendClusterSockets appends the sockets of namespace n on every node
+// (Options.Cluster): this node's as always, the others' from FetchSockets,
+// which tells no Engine.IO session nor current transport (see
+// serializeRemote). On a failure, this node's only.
+func (a *Admin) appendClusterSockets(all []serializedSocket, n *socketio.Namespace) []serializedSocket {
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	remote, err := n.FetchSockets(ctx)
+	if err != nil {
+		a.opts.Logger.Warn("admin: fetching the sockets of the cluster failed", "namespace", n.Name(), "error", err)
+		remote = nil
+	}
+	for _, sock := range n.Sockets() {
+		if sock.Connected() {
+			all = append(all, a.serialize(sock))
+		}
+	}
+	for _, r := range remote {
+		if _, local := n.Socket(r.ID); !local {
+			all = append(all, a.serializeRemote(r, n.Name()))
+		}
+	}
+	return all
 }
 
 // socketConnected tells the UIs of a socket (Development), and relays
@@ -351,8 +418,11 @@ func (a *Admin) run(at *attachment) {
 	defer t.Stop()
 	var dropped int64
 	stats := func() {
+		if at.cluster {
+			a.countClusterUIs(at)
+		}
 		st := a.stats(at.srv)
-		if a.uis.Load() > 0 {
+		if a.uiConnected() {
 			_ = at.toUIs().Emit("server_stats", st)
 		}
 		if d := a.q.droppedCount(); d != dropped {

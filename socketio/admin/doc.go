@@ -48,10 +48,12 @@
 //
 // # Clusters
 //
-// The Node package aggregates the stats and sockets of every server of a
-// cluster through serverSideEmit. This package serves one node: the UI
-// sees the server it is connected to (its stats, its sockets); the
-// commands go through the namespace's adapter, so emit, join, leave and
-// disconnect reach the sockets of every node. Connect one UI tab per node
-// to see each.
+// By default the UI sees the node it is connected to: its stats, its
+// sockets and their events. With Options.Cluster, the nodes sharing the
+// admin namespace through a cluster adapter are one view, as with the Node
+// package: each node sends its stats and events through the adapter to the
+// UIs of every node while one is connected anywhere (each node counts them
+// with FetchSockets every StatsInterval), and all_sockets lists every
+// node's sockets. The commands go through the adapter either way, so emit,
+// join, leave and disconnect reach the sockets of every node.
 package admin

@@ -76,7 +76,16 @@ type Options struct {
 	// ReadOnly advertises and accepts none of the UI's commands (emit,
 	// join, leave, disconnect).
 	ReadOnly bool
-	// ServerID names this server in the UI; default the host name.
+	// Cluster makes the servers of a cluster (sharing the admin namespace
+	// through a cluster adapter, such as socketio/redisadapter) one view,
+	// as the Node package: every node sends its stats and its sockets'
+	// events to the UIs of every node, through the adapter, while a UI is
+	// connected anywhere (each node counts them every StatsInterval), and
+	// all_sockets lists every node's sockets (FetchSockets). Give each
+	// node its own ServerID. Off, the UI sees the node it is connected to.
+	Cluster bool
+	// ServerID names this server in the UI; default the host name, and
+	// with Cluster "hostname#pid".
 	ServerID string
 	// Mode is Development (the default) or Production.
 	Mode Mode

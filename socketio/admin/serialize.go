@@ -46,6 +46,34 @@ func (a *Admin) serialize(s *socketio.Socket) serializedSocket {
 	}
 }
 
+// serializeRemote describes a socket of another node (Options.Cluster),
+// from what FetchSockets tells: its client is shown as the socket itself
+// (the first 12 characters of its id), its transport as the one it
+// connected with (the handshake request's).
+func (a *Admin) serializeRemote(r *socketio.RemoteSocket, nsp string) serializedSocket {
+	cid := r.ID
+	if len(cid) > clientIDLength {
+		cid = cid[:clientIDLength]
+	}
+	rooms := r.Rooms
+	if rooms == nil {
+		rooms = []string{}
+	}
+	out := serializedSocket{
+		ID:        r.ID,
+		ClientID:  cid,
+		Nsp:       nsp,
+		Data:      marshalData(r.Data, a.opts.MaxDataBytes),
+		Handshake: json.RawMessage("{}"),
+		Rooms:     rooms,
+	}
+	if r.Handshake != nil {
+		out.Handshake = marshalHandshake(r.Handshake)
+		out.Transport = r.Handshake.Query.Get("transport")
+	}
+	return out
+}
+
 // marshalHandshake is Node's handshake as the admin package sends it:
 // the client's address taken from cf-connecting-ip or x-forwarded-for
 // when there, and never the CONNECT's auth payload (credentials).

@@ -155,7 +155,7 @@ func (a *Admin) EngineObserver() *engineio.Observer {
 // sent and cleared every StatsInterval, so counting without a UI would
 // only cost the server's goroutines a lock per message.
 func (a *Admin) count(typ, subType string, n int64) {
-	if a.uis.Load() > 0 {
+	if a.uiConnected() {
 		a.events.push(typ, subType, n)
 	}
 }
