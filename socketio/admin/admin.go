@@ -263,9 +263,12 @@ func (a *Admin) onUI(_ context.Context, s *socketio.Socket, _ []byte) error {
 	}
 	at := a.at.Load()
 	var all []serializedSocket
+	// One bound for the requests of every namespace.
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
 	for _, n := range at.srv.Namespaces() {
 		if at.cluster {
-			all = a.appendClusterSockets(all, n)
+			all = a.appendClusterSockets(ctx, all, n)
 			continue
 		}
 		for _, sock := range n.Sockets() {
@@ -281,7 +284,8 @@ func (a *Admin) onUI(_ context.Context, s *socketio.Socket, _ []byte) error {
 }
 
 // clusterTimeout bounds the requests to the other nodes: counting the UIs
-// each StatsInterval, fetching the sockets for all_sockets.
+// each StatsInterval, fetching the sockets of all namespaces for
+// all_sockets.
 const clusterTimeout = time.Second
 
 // countClusterUIs counts the UIs of every node (Options.Cluster), so that
@@ -302,9 +306,7 @@ func (a *Admin) countClusterUIs(at *attachment) {
 // (Options.Cluster): this node's as always, the others' from FetchSockets,
 // which tells no Engine.IO session nor current transport (see
 // serializeRemote). On a failure, this node's only.
-func (a *Admin) appendClusterSockets(all []serializedSocket, n *socketio.Namespace) []serializedSocket {
-	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
-	defer cancel()
+func (a *Admin) appendClusterSockets(ctx context.Context, all []serializedSocket, n *socketio.Namespace) []serializedSocket {
 	remote, err := n.FetchSockets(ctx)
 	if err != nil {
 		a.opts.Logger.Warn("admin: fetching the sockets of the cluster failed", "namespace", n.Name(), "error", err)
