@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ func TestAdminUIBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	srv, err := chat.NewServer(&chat.Options{
 		WebDir: filepath.Join("..", "examples", "chat", "web"),
@@ -120,4 +121,23 @@ func TestAdminUIBrowser(t *testing.T) {
 			t.Logf("screenshot: %s", p)
 		}
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that the server's goroutines write to
+// while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex // guards buf
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
