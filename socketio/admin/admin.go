@@ -332,9 +332,8 @@ func (a *Admin) socketConnected(s *socketio.Socket) {
 	if at == nil {
 		return
 	}
-	nsp := s.Namespace().Name()
+	nsp, eid := s.Namespace().Name(), s.EngineID()
 	a.mu.Lock()
-	eid := s.EngineID()
 	a.engines[eid] = append(a.engines[eid], sockRef{nsp: nsp, id: s.ID()})
 	a.mu.Unlock()
 	if s.Namespace() != at.nsp {
