@@ -385,6 +385,19 @@ func (a *Admin) upgraded(engineID string) {
 	}
 }
 
+// DataChanged tells the UIs that the application changed s's data
+// ([socketio.Socket.SetData]): they get socket_updated with the new data
+// (Development; Node's package sees such changes through a Proxy on
+// socket.data, which Go has no counterpart of).
+func (a *Admin) DataChanged(s *socketio.Socket) {
+	if a.opts.Mode != Development || !a.listening() {
+		return
+	}
+	a.q.push(uiEvent{name: "socket_updated", args: []any{map[string]any{
+		"id": s.ID(), "nsp": s.Namespace().Name(), "data": marshalData(s.Data(), a.opts.MaxDataBytes),
+	}}})
+}
+
 // relayEvents sends the UIs every event s receives (event_received) and
 // is sent (event_sent), with their arguments, as Node's ALL_EVENTS.
 func (a *Admin) relayEvents(s *socketio.Socket) {

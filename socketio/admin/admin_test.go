@@ -617,3 +617,30 @@ func TestLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestDataChanged: DataChanged sends the socket's new data to the UIs.
+func TestDataChanged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, srv, kit := setup(t, []string{client.WebSocket}, &admin.Options{NoAuth: true})
+		alice := kit.Connect(t, "/", nil)
+		ui := kit.Connect(t, "/admin", nil)
+		ui.Expect(t, "all_sockets")
+		n, _ := srv.Lookup("/")
+		s, ok := n.Socket(alice.ID())
+		if !ok {
+			t.Fatal("no alice")
+		}
+		s.SetData(map[string]string{"nick": "alice2"})
+		a.DataChanged(s)
+		for {
+			u := decode[map[string]any](t, ui.Expect(t, "socket_updated"), 0)
+			if u["id"] != alice.ID() {
+				continue // an upgrade's
+			}
+			if d, _ := u["data"].(map[string]any); d["nick"] != "alice2" || u["nsp"] != "/" {
+				t.Errorf("socket_updated %v", u)
+			}
+			break
+		}
+	})
+}
