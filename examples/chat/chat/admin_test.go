@@ -64,6 +64,9 @@ func TestAdminOptions(t *testing.T) {
 			}
 			hsBody, _ := io.ReadAll(res.Body)
 			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("polling handshake from %q: %d %q", tc.origin, res.StatusCode, hsBody)
+			}
 			// Close the session, so that the chat's shutdown does not wait
 			// for it.
 			if m := sidJSON.FindSubmatch(hsBody); m != nil {
