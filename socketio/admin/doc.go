@@ -20,7 +20,7 @@
 // answers "session" (a new login's id), "config" ({supportedFeatures}),
 // in Development "all_sockets", then "server_stats" every [StatsInterval]
 // and, in Development, "socket_connected", "socket_updated" (an upgrade to
-// WebSocket), "socket_disconnected", "room_joined", "room_left",
+// WebSocket, [Admin.DataChanged]), "socket_disconnected", "room_joined", "room_left",
 // "event_received" and "event_sent". Unless ReadOnly it handles the UI's
 // "emit", "join", "leave" and "_disconnect" commands.
 //
@@ -34,8 +34,9 @@
 // most QueueBytes (beyond, they are dropped and counted, see
 // [Admin.Dropped]); remembered sessions at most MaxSessions, each
 // SessionTTL; a socket's data is sent up to MaxDataBytes. With Auth set, no
-// socket joins the admin namespace without the password or a session id it
-// gave.
+// socket joins the attached admin namespace without the password or a
+// session id it gave (one that joined before Attach is sent nothing and
+// its commands are not run).
 //
 // # Concurrency
 //

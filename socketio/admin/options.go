@@ -58,7 +58,9 @@ const StatsInterval = 2 * time.Second
 // password (as `htpasswd -bnBC 10 "" password | tr -d ':\n'` or
 // bcrypt.GenerateFromPassword make it; $2a$, $2b$ and $2y$ hashes).
 type BasicAuth struct {
-	Username     string
+	// Username is the user name the UI must send.
+	Username string
+	// PasswordHash is the bcrypt hash of the password the UI must send.
 	PasswordHash string
 }
 
