@@ -138,7 +138,8 @@ demo: examples/chat/web/node_modules/.package-lock.json ## Serve the chat exampl
 
 # The browser tests (e2e/) need Chromium at /usr/bin/chromium (Debian's
 # package; playwright-core drives it, no browser is downloaded) and the npm
-# packages of e2e/ and examples/chat/web. Each step does nothing when its
+# packages of e2e/ (playwright-core, and @socket.io/admin-ui for the Admin
+# UI's built files) and examples/chat/web. Each step does nothing when its
 # result is already there.
 
 .PHONY: e2e-deps

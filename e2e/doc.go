@@ -1,6 +1,7 @@
 // Package e2e holds sio's end-to-end tests that need more than Go: a browser
 // (the system Chromium, /usr/bin/chromium, driven by playwright-core from
-// npm) for the chat example, and the Go toolchain for the documentation
+// npm) for the chat example and for the official Admin UI (the npm package
+// @socket.io/admin-ui's built files, served by the chat) against it, and the Go toolchain for the documentation
 // tests, which build the code of docs/getting-started.md, the guides and
 // README.md in scratch modules. Those resolve sio from this checkout and its
 // dependencies from the module cache (filled by `go mod download`, as

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/admin"
 	"github.com/siogo/sio/socketio/redisadapter"
 	"github.com/siogo/sio/socketio/redisadapter/sharded"
 	"github.com/siogo/sio/socketio/redisadapter/streams"
@@ -85,6 +86,10 @@ type config struct {
 	// drain is the period over which a stopping chat closes its clients
 	// (socketio.DrainOptions.Period); 0 closes them all at once.
 	drain time.Duration
+	// admin is nil without -admin; see docs/admin-ui.md.
+	admin        *admin.Options
+	adminOrigins []string // -admin-origin
+	adminUIDir   string   // -admin-ui
 }
 
 // newRedisClient returns the client of the Redis cfg names; it does no
@@ -115,6 +120,11 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 	adapterName := fs.String("adapter", getenv("SIO_ADAPTER"), "cluster `adapter` sharing rooms with other chat processes through -redis: "+adapterNames()+" (env SIO_ADAPTER; default "+adapters[0].name+" when -redis is set)")
 	redisArg := fs.String("redis", getenv("SIO_REDIS"), "`address` of the Redis shared with other chat processes: host:port or a redis://, rediss:// or unix:// URL (env SIO_REDIS)")
 	fs.DurationVar(&cfg.drain, "drain", 0, "on SIGTERM or Ctrl-C, close the clients gradually over this `period` (e.g. 20s; keep it below the orchestrator's grace period), so that they reconnect to the other processes a few at a time; 0 closes them all at once")
+	adminArg := fs.String("admin", getenv("SIO_ADMIN"), "serve the Admin UI's namespace /admin, behind `user:bcrypt-hash` (as htpasswd -nbB makes it; quote the $), or none for no login (env SIO_ADMIN); see docs/admin-ui.md")
+	adminMode := fs.String("admin-mode", string(admin.Development), "what the Admin UI is told: development (every socket, room and event) or production (server stats only)")
+	adminReadOnly := fs.Bool("admin-readonly", false, "the Admin UI can look but not emit, move or disconnect sockets")
+	adminOrigin := fs.String("admin-origin", "https://admin.socket.io", "comma-separated `origins` of an Admin UI served elsewhere, allowed to connect with credentials (CORS); empty for none")
+	fs.StringVar(&cfg.adminUIDir, "admin-ui", "", "`folder` of the Admin UI's built files (ui/dist of the npm package @socket.io/admin-ui) to serve at /admin-ui/")
 	cluster := fs.Bool("redis-cluster", false, "-redis names seed nodes of a Redis Cluster: host:port[,host:port...] or a redis:// URL with addr= parameters for more seeds")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: chat [flags]\n\nServes the chat example; with -redis, shares rooms with other chat processes.\nAdapters:\n")
@@ -136,6 +146,19 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 		return nil, fmt.Errorf("chat: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
 	}
 
+	if *adminArg != "" {
+		var err error
+		if cfg.admin, err = parseAdmin(*adminArg, *adminMode, *adminReadOnly); err != nil {
+			return nil, err
+		}
+		for _, o := range strings.Split(*adminOrigin, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				cfg.adminOrigins = append(cfg.adminOrigins, o)
+			}
+		}
+	} else if cfg.adminUIDir != "" {
+		return nil, errors.New("chat: -admin-ui needs -admin (user:bcrypt-hash, or none)")
+	}
 	if *adapterName != "" {
 		for i := range adapters {
 			if adapters[i].name == *adapterName {
@@ -168,6 +191,25 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// parseAdmin reads -admin ("user:bcrypt-hash" or "none"), -admin-mode
+// and -admin-readonly.
+func parseAdmin(spec, mode string, readOnly bool) (*admin.Options, error) {
+	o := &admin.Options{Mode: admin.Mode(mode), ReadOnly: readOnly}
+	if spec == "none" {
+		o.NoAuth = true
+	} else {
+		user, hash, ok := strings.Cut(spec, ":")
+		if !ok || user == "" {
+			return nil, errors.New("chat: -admin wants user:bcrypt-hash (htpasswd -nbB user password prints it), or none")
+		}
+		o.Auth = &admin.BasicAuth{Username: user, PasswordHash: hash}
+	}
+	if _, err := admin.New(o); err != nil {
+		return nil, fmt.Errorf("chat: -admin: %w", err)
+	}
+	return o, nil
 }
 
 // errFlagPrinted wraps the errors of the flag package, which has printed

@@ -41,6 +41,14 @@
 // the other processes without a reconnect storm; see "Gradual drain" in
 // docs/operations.md.
 //
+// -admin user:bcrypt-hash (or none) serves the official Admin UI's
+// namespace /admin (package socketio/admin): open https://admin.socket.io
+// (allowed by -admin-origin) or, with -admin-ui pointing at the npm
+// package's ui/dist, http://ADDR/admin-ui/, and connect to the chat's URL.
+// -admin-mode production sends the UI server stats only; -admin-readonly
+// turns its actions off. With -redis, the UI connected to any chat process
+// sees them all (admin.Options.Cluster). docs/admin-ui.md has the details.
+//
 // /metrics serves Prometheus metrics (package socketio/metrics, and the Go
 // runtime's); /healthz answers 200 "ok", and 503 once the chat is shutting
 // down (during the drain too). docs/observability.md lists the metrics.
@@ -61,6 +69,7 @@ import (
 
 	"github.com/siogo/sio/examples/chat/chat"
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/admin"
 )
 
 func main() {
@@ -79,6 +88,11 @@ func main() {
 	context.AfterFunc(ctx, stop)
 	err = run(ctx, cfg, func(addr net.Addr) {
 		fmt.Printf("chat: open http://%s/ in a browser (?transport=polling or ?transport=websocket to force one; Ctrl-C stops)\n", addr)
+		if cfg.admin != nil && cfg.adminUIDir != "" {
+			fmt.Printf("chat: Admin UI at http://%s%s (server URL http://%s)\n", addr, chat.AdminUIPath, addr)
+		} else if cfg.admin != nil {
+			fmt.Printf("chat: Admin UI namespace %s; connect https://admin.socket.io to http://%s\n", admin.DefaultNamespace, addr)
+		}
 	})
 	stop()
 	if err != nil {
@@ -94,7 +108,12 @@ const redisPingTimeout = 5 * time.Second
 // gracefully. It calls listening with the address once it accepts
 // connections.
 func run(ctx context.Context, cfg *config, listening func(net.Addr)) error {
-	opts := &chat.Options{WebDir: cfg.webDir, Bundle: cfg.bundle}
+	opts := &chat.Options{WebDir: cfg.webDir, Bundle: cfg.bundle,
+		Admin: cfg.admin, AdminOrigins: cfg.adminOrigins, AdminUIDir: cfg.adminUIDir}
+	if cfg.admin != nil && cfg.adapter != nil {
+		// The chat processes sharing rooms are one view in the Admin UI.
+		cfg.admin.Cluster = true
+	}
 	if cfg.adapter != nil {
 		rdb := cfg.newRedisClient()
 		// Closed after srv.Shutdown (deferred first, run last), which

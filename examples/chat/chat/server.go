@@ -5,11 +5,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
+	"github.com/siogo/sio/engineio"
 	"github.com/siogo/sio/examples/chat/web"
 	"github.com/siogo/sio/socketio"
+	"github.com/siogo/sio/socketio/admin"
 )
 
 // Options configures a [Server]. A nil *Options means the defaults;
@@ -30,7 +33,25 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of message times; nil means time.Now.
 	Now func() time.Time
+	// Admin, when set, serves the official Admin UI's namespace (package
+	// socketio/admin, default "/admin"); docs/admin-ui.md says how to open
+	// the UI against it.
+	Admin *admin.Options
+	// AdminOrigins are the origins of an Admin UI served elsewhere (such
+	// as "https://admin.socket.io"), allowed to reach Socket.IO across
+	// origins with credentials (CORS, and the WebSocket's Origin check),
+	// besides the chat's own page. It replaces SocketIO.Engine's CORS and
+	// CheckOrigin.
+	AdminOrigins []string
+	// AdminUIDir, when set, is the folder of the UI's built files (ui/dist
+	// of the npm package @socket.io/admin-ui), served at [AdminUIPath]:
+	// the UI then runs on the chat's own origin.
+	AdminUIDir string
 }
+
+// AdminUIPath is where the Admin UI is served when Options.AdminUIDir is
+// set.
+const AdminUIPath = "/admin-ui/"
 
 // Server is the chat: an [http.Handler] serving the page at "/", the
 // socket.io-client bundle at "/vendor/socket.io.min.js" (and its source
@@ -41,6 +62,7 @@ type Options struct {
 // ServeHTTP and Shutdown are safe for concurrent use.
 type Server struct {
 	io      *socketio.Server
+	admin   *admin.Admin // nil without Options.Admin
 	history *History
 	mux     *http.ServeMux
 }
@@ -74,9 +96,25 @@ func NewServer(opts *Options) (*Server, error) {
 	limits := o.Limits.withDefaults()
 
 	s := &Server{
-		io:      socketio.NewServer(o.SocketIO),
 		history: NewHistory(limits.History, limits.Rooms),
 		mux:     http.NewServeMux(),
+	}
+	if o.Admin != nil {
+		a, err := admin.New(o.Admin)
+		if err != nil {
+			return nil, err
+		}
+		s.admin = a
+		o.SocketIO = a.Instrument(withOrigins(o.SocketIO, o.AdminOrigins))
+	}
+	s.io = socketio.NewServer(o.SocketIO)
+	if s.admin != nil {
+		if err := s.admin.Attach(s.io); err != nil {
+			return nil, err
+		}
+	}
+	if o.AdminUIDir != "" {
+		s.mux.Handle("GET "+AdminUIPath, http.StripPrefix(AdminUIPath, http.FileServer(http.Dir(o.AdminUIDir))))
 	}
 	RegisterChat(s.io, func() *Chat {
 		return &Chat{history: s.history, limits: limits, log: o.Logger, now: o.Now}
@@ -119,11 +157,53 @@ func (s *Server) History() *History { return s.history }
 // Shutdown disconnects every client (reason "server shutting down") and
 // waits for the handlers to return, or until ctx is done. Call it before
 // (*http.Server).Shutdown, which does not wait for WebSocket connections.
-func (s *Server) Shutdown(ctx context.Context) error { return s.io.Shutdown(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeAdmin()
+	return s.io.Shutdown(ctx)
+}
 
 // Drain closes the clients gradually, at the pace opts sets, refusing new
 // ones meanwhile, then shuts down as Shutdown does; see
 // [socketio.Server.Drain].
 func (s *Server) Drain(ctx context.Context, opts *socketio.DrainOptions) error {
+	s.closeAdmin()
 	return s.io.Drain(ctx, opts)
+}
+
+// closeAdmin stops the Admin UI's namespace, if served.
+func (s *Server) closeAdmin() {
+	if s.admin != nil {
+		_ = s.admin.Close()
+	}
+}
+
+// withOrigins returns a copy of opts whose Engine.IO layer lets pages of
+// origins, and of the request's own host, reach it with credentials.
+func withOrigins(opts *socketio.Options, origins []string) *socketio.Options {
+	if len(origins) == 0 {
+		return opts
+	}
+	var o socketio.Options
+	if opts != nil {
+		o = *opts
+	}
+	var eo engineio.Options
+	if o.Engine != nil {
+		eo = *o.Engine
+	}
+	allowed := make(map[string]bool, len(origins))
+	for _, origin := range origins {
+		allowed[origin] = true
+	}
+	eo.CORS = &engineio.CORSOptions{Origins: origins, Credentials: true}
+	eo.CheckOrigin = func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" || allowed[origin] {
+			return true
+		}
+		u, err := url.Parse(origin)
+		return err == nil && u.Host == r.Host
+	}
+	o.Engine = &eo
+	return &o
 }
