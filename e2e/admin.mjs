@@ -7,10 +7,9 @@
 // disconnect the chat page. Prints one JSON line of checks, writes
 // screenshots to OUTDIR, exits non-zero with the reason on stderr when a
 // check fails.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join as pathJoin } from "node:path";
+import { check, withBrowser } from "./browser.mjs";
 
 const [url, outdir, user, password, serverId] = process.argv.slice(2);
 if (!url || !outdir || !user || !password || !serverId) {
@@ -19,13 +18,8 @@ if (!url || !outdir || !user || !password || !serverId) {
 }
 mkdirSync(outdir, { recursive: true });
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const STEP = 15_000; // bound on each wait
 const ROOM = "ops-room";
-
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
 function watch(page, who) {
   page.on("pageerror", (err) => console.error(`[${who}] page error: ${err.message}`));
@@ -133,34 +127,6 @@ async function scenario(context) {
   return checks;
 }
 
-const userDataDir = mkdtempSync(pathJoin(tmpdir(), "sio-e2e-chromium-"));
-let context;
-const watchdog = setTimeout(() => {
-  console.error("admin.mjs: did not finish within 100 s");
-  process.exit(1);
-}, 100_000);
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+await withBrowser("admin.mjs", 100, { width: 1280, height: 800 }, async (context) => {
   console.log(JSON.stringify(await scenario(context)));
-} catch (err) {
-  console.error(err && err.stack ? err.stack : String(err));
-  process.exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  if (context) await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
-}
+});

@@ -2,17 +2,12 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -48,7 +43,7 @@ func TestAdminUIBrowser(t *testing.T) {
 	}
 	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
-	srv, err := chat.NewServer(&chat.Options{
+	url := serveChat(t, &chat.Options{
 		WebDir: filepath.Join("..", "examples", "chat", "web"),
 		Logger: logger,
 		Admin: &admin.Options{
@@ -58,34 +53,9 @@ func TestAdminUIBrowser(t *testing.T) {
 		},
 		AdminUIDir: adminUIDir,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("chat shutdown: %v", err)
-		}
-		hs.Close()
-	}()
-
 	out := outDir(t, "admin")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "admin.mjs", hs.URL, out, user, password, serverID)
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium())
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = 5 * time.Second
 	t.Logf("screenshots in %s", out)
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("node admin.mjs: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", err, stdout.String(), stderr.String(), logs.String())
-	}
-	if s := strings.TrimSpace(stderr.String()); s != "" {
-		t.Logf("admin.mjs stderr:\n%s", s)
-	}
+	stdout := runBrowser(t, &logs, "admin.mjs", url, out, user, password, serverID)
 	var checks struct {
 		LoggedIn     bool     `json:"loggedIn"`
 		Server       string   `json:"server"`
@@ -95,8 +65,8 @@ func TestAdminUIBrowser(t *testing.T) {
 		BobState     string   `json:"bobState"`
 		SessionLogin bool     `json:"sessionLogin"`
 	}
-	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &checks); err != nil {
-		t.Fatalf("admin.mjs printed %q: %v", stdout.String(), err)
+	if err := json.Unmarshal(bytes.TrimSpace(stdout), &checks); err != nil {
+		t.Fatalf("admin.mjs printed %q: %v", stdout, err)
 	}
 	if !checks.LoggedIn || checks.Server != serverID || len(checks.Sockets) != 2 || checks.Room != "ops-room" {
 		t.Errorf("the UI showed %+v", checks)
@@ -121,23 +91,4 @@ func TestAdminUIBrowser(t *testing.T) {
 			t.Logf("screenshot: %s", p)
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that the server's goroutines write to
-// while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex // guards buf
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

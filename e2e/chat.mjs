@@ -4,10 +4,9 @@
 // Prints one JSON line per run ({"run": ..., "checks": {...}}) and writes a
 // screenshot of each page after the exchange to OUTDIR. Exits non-zero,
 // with the reason on stderr, when a check fails.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join as pathJoin } from "node:path";
+import { check, withBrowser } from "./browser.mjs";
 
 const [url, outdir] = process.argv.slice(2);
 if (!url || !outdir) {
@@ -16,7 +15,6 @@ if (!url || !outdir) {
 }
 mkdirSync(outdir, { recursive: true });
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const STEP = 10_000; // bound on each wait
 
 // Each run: two users, each page on a transport mode: "polling" and
@@ -31,10 +29,6 @@ function pageURL(user, mode) {
   const q = new URLSearchParams({ user });
   if (mode !== "upgrade") q.set("transport", mode);
   return `${url}/?${q}`;
-}
-
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
 }
 
 async function open(context, user, mode) {
@@ -153,37 +147,9 @@ async function scenario(context, run) {
   return checks;
 }
 
-const userDataDir = mkdtempSync(pathJoin(tmpdir(), "sio-e2e-chromium-"));
-let context;
-const watchdog = setTimeout(() => {
-  console.error("chat.mjs: did not finish within 90 s");
-  process.exit(1);
-}, 90_000);
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1000, height: 640 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+await withBrowser("chat.mjs", 90, { width: 1000, height: 640 }, async (context) => {
   for (const run of runs) {
     const checks = await scenario(context, run);
     console.log(JSON.stringify({ run: run.name, a: run.a, b: run.b, checks }));
   }
-} catch (err) {
-  console.error(err && err.stack ? err.stack : String(err));
-  process.exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  if (context) await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
-}
+});

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,6 +80,66 @@ func outDir(t *testing.T, name string) string {
 	return dir
 }
 
+// serveChat serves the chat example with opts until the test ends, and
+// returns its URL.
+func serveChat(t *testing.T, opts *chat.Options) string {
+	t.Helper()
+	srv, err := chat.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("chat shutdown: %v", err)
+		}
+		hs.Close()
+	})
+	return hs.URL
+}
+
+// runBrowser runs the browser script (browser.mjs's users) with args,
+// within two minutes, and returns what it printed; it fails the test with
+// the script's output and the server's log when the script fails.
+func runBrowser(t *testing.T, logs *lockedBuffer, script string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", append([]string{script}, args...)...)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium())
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", script, err, stdout.String(), stderr.String(), logs.String())
+	}
+	if s := strings.TrimSpace(stderr.String()); s != "" {
+		t.Logf("%s stderr:\n%s", script, s)
+	}
+	return stdout.Bytes()
+}
+
+// lockedBuffer is a bytes.Buffer that the server's goroutines write to
+// while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex // guards buf
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // runResult is one line of chat.mjs's output.
 type runResult struct {
 	Run    string `json:"run"`
@@ -107,41 +168,16 @@ type runResult struct {
 // a page on polling with a page forced onto WebSocket.
 func TestChatBrowser(t *testing.T) {
 	requireBrowser(t)
-	var logs bytes.Buffer
-	srv, err := chat.NewServer(&chat.Options{
+	var logs lockedBuffer
+	url := serveChat(t, &chat.Options{
 		WebDir: filepath.Join("..", "examples", "chat", "web"),
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("chat shutdown: %v", err)
-		}
-		hs.Close()
-	}()
-
 	out := outDir(t, "chat")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "chat.mjs", hs.URL, out)
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium())
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("node chat.mjs: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", err, stdout.String(), stderr.String(), logs.String())
-	}
-	if s := strings.TrimSpace(stderr.String()); s != "" {
-		t.Logf("chat.mjs stderr:\n%s", s)
-	}
+	stdout := runBrowser(t, &logs, "chat.mjs", url, out)
 
 	var runs []runResult
-	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(string(stdout)), "\n") {
 		var r runResult
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("chat.mjs printed %q: %v", line, err)
@@ -153,7 +189,7 @@ func TestChatBrowser(t *testing.T) {
 		{"polling+websocket", "polling", "websocket", "polling", "websocket"},
 	}
 	if len(runs) != len(want) {
-		t.Fatalf("chat.mjs reported %d runs, want %d:\n%s", len(runs), len(want), stdout.String())
+		t.Fatalf("chat.mjs reported %d runs, want %d:\n%s", len(runs), len(want), stdout)
 	}
 	for i, w := range want {
 		r := runs[i]
