@@ -26,18 +26,7 @@ func startShardedNode(t *testing.T, name string, addrs []string, mode sharded.Su
 	client := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
 	t.Cleanup(func() { _ = client.Close() })
 	srv := newAdapterNode(name, sharded.New(client, &sharded.Options{SubscriptionMode: mode}))
-	url := startAdapterNode(t, srv)
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := srv.Of("/").Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-srv.Of("/").Adapter().(*sharded.Adapter).Ready():
-	case <-ctx.Done():
-		t.Fatalf("%s: subscriptions not confirmed", name)
-	}
-	return url
+	return startReadyNode(t, name, srv)
 }
 
 // TestShardedRedisCluster runs the cluster scenarios of js/redis.mjs on

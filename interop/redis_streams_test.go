@@ -45,30 +45,14 @@ func newStreamsNodeWith(name string, client redis.UniversalClient, recovery bool
 // until it is ready.
 func startStreamsNode(t *testing.T, name string, client *redis.Client, recovery bool) string {
 	t.Helper()
-	return startServedStreamsNode(t, name, newStreamsNode(name, client, recovery))
+	return startReadyNode(t, name, newStreamsNode(name, client, recovery))
 }
 
 // startStreamsNodeWith is startStreamsNode without recovery, with the
 // adapter's options.
 func startStreamsNodeWith(t *testing.T, name string, client redis.UniversalClient, sopts *streams.Options) string {
 	t.Helper()
-	return startServedStreamsNode(t, name, newStreamsNodeWith(name, client, false, sopts))
-}
-
-func startServedStreamsNode(t *testing.T, name string, srv *socketio.Server) string {
-	t.Helper()
-	url := startAdapterNode(t, srv)
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := srv.Of("/").Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-srv.Of("/").Adapter().(*streams.Adapter).Ready():
-	case <-ctx.Done():
-		t.Fatalf("%s: adapter not ready", name)
-	}
-	return url
+	return startReadyNode(t, name, newStreamsNodeWith(name, client, false, sopts))
 }
 
 // TestRedisStreamsCluster runs the cluster scenarios of js/redis.mjs on

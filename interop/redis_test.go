@@ -165,6 +165,25 @@ func startAdapterNode(t *testing.T, srv *socketio.Server) string {
 	return hs.URL
 }
 
+// startReadyNode serves srv like startAdapterNode, then starts its
+// namespace "/" and waits until its cluster adapter is ready (its
+// subscriptions confirmed, its stream read).
+func startReadyNode(t *testing.T, name string, srv *socketio.Server) string {
+	t.Helper()
+	url := startAdapterNode(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := srv.Of("/").Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.Of("/").Adapter().(interface{ Ready() <-chan struct{} }).Ready():
+	case <-ctx.Done():
+		t.Fatalf("%s: adapter not ready", name)
+	}
+	return url
+}
+
 // checkRedisScenarios runs js/redis.mjs against urls and checks that
 // every scenario passed.
 func checkRedisScenarios(t *testing.T, mode string, urls []string, want ...string) {
