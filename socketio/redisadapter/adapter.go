@@ -178,7 +178,9 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 	}
 	a.reqs = request.NewTable(f.opts.RequestTimeout, ErrClosed, func(kind string, got, expected int, err error) error {
 		terr := newTimeoutError(kind, got, expected, err)
-		nsp.ObserveAdapterError(socketio.AdapterOpRequestTimeout, terr)
+		if errors.Is(err, context.DeadlineExceeded) { // not the caller canceling
+			nsp.ObserveAdapterError(socketio.AdapterOpRequestTimeout, terr)
+		}
 		return terr
 	})
 	a.ctx, a.cancel = context.WithCancel(context.Background())

@@ -93,7 +93,9 @@ func New(nsp *socketio.Namespace, t Transport, timeout time.Duration, log *slog.
 	}
 	c.reqs = request.NewTable(timeout, ErrClosed, func(kind string, got, expected int, err error) error {
 		terr := timeoutError(kind, got, expected, err)
-		nsp.ObserveAdapterError(socketio.AdapterOpRequestTimeout, terr)
+		if errors.Is(err, context.DeadlineExceeded) { // not the caller canceling
+			nsp.ObserveAdapterError(socketio.AdapterOpRequestTimeout, terr)
+		}
 		return terr
 	})
 	c.local = c.MemoryAdapter
