@@ -3,6 +3,7 @@ package redisadapter_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,5 +168,25 @@ func TestObserverRequestTimeout(t *testing.T) {
 	}
 	if n := rec.Errors("/", socketio.AdapterOpRequestTimeout); n != 1 {
 		t.Errorf("request_timeout errors = %d, want 1; counts %v", n, rec.Snapshot())
+	}
+}
+
+// TestObserverPublishFailure: a broadcast published while Redis is down
+// is reported as a publish error, after it was counted as queued.
+func TestObserverPublishFailure(t *testing.T) {
+	rs := redistest.Start(t)
+	rec := adapterobs.New()
+	srvs, _ := observedCluster(t, rs, &redisadapter.Options{Logger: slog.New(slog.DiscardHandler)}, rec)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rs.Stop()
+	if err := srvs[0].Of("/").Emit("lost"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Wait(ctx, "a publish error", func() bool { return rec.Errors("/", socketio.AdapterOpPublish) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if n := rec.Count("/", socketio.AdapterOut, "BROADCAST"); n != 1 {
+		t.Errorf("%d broadcasts out, want 1 (queued)", n)
 	}
 }
