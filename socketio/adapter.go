@@ -98,7 +98,8 @@ type Adapter interface {
 // AdapterNamespace is what an [Adapter] needs of its namespace, as Node's
 // adapter sees its nsp: the name, the connected local sockets by id, the
 // encoder, acknowledgement ids, the hook for the events other servers send
-// with ServerSideEmit, and the recovery options. *[Namespace] implements it.
+// with ServerSideEmit, the recovery options, and the observer hooks of a
+// cluster adapter's traffic. *[Namespace] implements it.
 //
 // [MemoryAdapter] uses nothing else of its namespace, and of the sockets
 // only their exported methods ([Socket.ID], [Socket.Deliver],
@@ -131,6 +132,13 @@ type AdapterNamespace interface {
 	// ConnectionStateRecovery returns a copy of the server's
 	// Options.ConnectionStateRecovery, nil when recovery is off.
 	ConnectionStateRecovery() *RecoveryOptions
+	// ObserveAdapterMessage reports a message the adapter sent to the
+	// other servers (out) or received from one, kind being its type as
+	// Node's adapters name it; see Observer.AdapterMessage.
+	ObserveAdapterMessage(out bool, kind string)
+	// ObserveAdapterError reports an operation of the adapter that failed
+	// (op: one of the AdapterOp constants); see Observer.AdapterError.
+	ObserveAdapterError(op string, err error)
 }
 
 var _ AdapterNamespace = (*Namespace)(nil)

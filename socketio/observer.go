@@ -91,6 +91,22 @@ type Observer struct {
 	// a room or removed it from one, including the socket's own room.
 	// Rooms are any string the application chose.
 	RoomJoined, RoomLeft func(nsp *Namespace, id, room string)
+	// AdapterMessage is called by a cluster adapter (the Redis adapters of
+	// package redisadapter and its subpackages) for each message of nsp it
+	// sent to the other servers (direction [AdapterOut]: published, or
+	// queued for publishing) or received from one and handled (direction
+	// [AdapterIn]). kind is the message's type as Node's adapters name it
+	// ("BROADCAST", "FETCH_SOCKETS", "FETCH_SOCKETS_RESPONSE", "REMOTE_JOIN",
+	// ... or [AdapterKindResponse]), from a fixed set: any other type a
+	// peer sent is [AdapterKindOther]. An adapter reports through
+	// [Namespace.ObserveAdapterMessage]; [MemoryAdapter] sends nothing.
+	AdapterMessage func(nsp *Namespace, direction, kind string)
+	// AdapterError is called by a cluster adapter when an operation of
+	// nsp failed: op is [AdapterOpPublish], [AdapterOpDecode],
+	// [AdapterOpRequestTimeout], [AdapterOpReceiveQueueFull] or
+	// [AdapterOpOther]; err says why (it may name hosts: do not show it to
+	// clients). An adapter reports through [Namespace.ObserveAdapterError].
+	AdapterError func(nsp *Namespace, op string, err error)
 }
 
 // Refusal says why a CONNECT was refused; see Observer.ConnectRefused.
@@ -166,6 +182,8 @@ func MergeObservers(obs ...*Observer) *Observer {
 		m.RecoveryAttempted = hookchain.Then2(m.RecoveryAttempted, o.RecoveryAttempted)
 		m.RoomJoined = hookchain.Then3(m.RoomJoined, o.RoomJoined)
 		m.RoomLeft = hookchain.Then3(m.RoomLeft, o.RoomLeft)
+		m.AdapterMessage = hookchain.Then3(m.AdapterMessage, o.AdapterMessage)
+		m.AdapterError = hookchain.Then3(m.AdapterError, o.AdapterError)
 	}
 	return &m
 }

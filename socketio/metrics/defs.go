@@ -72,6 +72,10 @@ var (
 		"Recovered panics of application code, by namespace and site (event handler, middleware, ...).", []string{"namespace", "site"}}
 	defRecoveries = Definition{"recoveries_total", Counter,
 		"Connection state recovery attempts, by namespace and outcome (success, failure).", []string{"namespace", "outcome"}}
+	defAdapterMessages = Definition{"adapter_messages_total", Counter,
+		"Messages a cluster adapter (Redis) sent to the other servers (direction out: published or queued) or received from them and handled (in), by namespace, direction and type (the message types of Node's adapters: BROADCAST, FETCH_SOCKETS, REMOTE_JOIN, RESPONSE, ...; other).", []string{"namespace", "direction", "type"}}
+	defAdapterErrors = Definition{"adapter_errors_total", Counter,
+		"Failures of a cluster adapter (Redis), by namespace and op (publish, decode, request_timeout, receive_queue_full, other).", []string{"namespace", "op"}}
 )
 
 // Definitions returns the metrics a [Metrics] registers, in a stable order.
@@ -81,7 +85,7 @@ func Definitions() []Definition {
 		defHandshakesLimited, defHandshakesShuttingDown, defEngineClosed, defPollingRequests, defBytesReceived, defBytesSent, defSendDropped,
 		defSockets, defConnects, defConnectsRefused, defDisconnects, defEventsReceived,
 		defEventsHandled, defHandlerDuration, defEventsSent, defAcks, defAcksSent,
-		defDecodeErrors, defPanics, defRecoveries,
+		defDecodeErrors, defPanics, defRecoveries, defAdapterMessages, defAdapterErrors,
 	}
 	for i := range ds {
 		ds[i].Labels = slices.Clone(ds[i].Labels)

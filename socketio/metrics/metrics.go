@@ -26,7 +26,10 @@
 // at most [Options].MaxEventLabels of them per namespace (default
 // DefaultMaxEventLabels); later names count as "other". Transports, close
 // and disconnect reasons, refusal reasons and panic sites come from fixed
-// sets; a polling request's method is GET, POST or "other".
+// sets; a polling request's method is GET, POST or "other". A cluster
+// adapter's message types and failed operations come from fixed sets too
+// (see [socketio.Observer].AdapterMessage): a type a peer made up counts
+// as "other".
 //
 // # Concurrency
 //
@@ -96,6 +99,8 @@ type Metrics struct {
 	decodeErrors    prometheus.Counter
 	panics          *prometheus.CounterVec
 	recoveries      *prometheus.CounterVec
+	adapterMessages *prometheus.CounterVec
+	adapterErrors   *prometheus.CounterVec
 
 	mu     sync.RWMutex                   // guards events
 	events map[string]map[string]struct{} // labelled event names by namespace label
@@ -147,6 +152,8 @@ func New(reg prometheus.Registerer, opts *Options) (*Metrics, error) {
 		decodeErrors:    b.counter(defDecodeErrors).WithLabelValues(),
 		panics:          b.counter(defPanics),
 		recoveries:      b.counter(defRecoveries),
+		adapterMessages: b.counter(defAdapterMessages),
+		adapterErrors:   b.counter(defAdapterErrors),
 	}
 	for _, c := range b.made {
 		if err := reg.Register(c); err != nil {

@@ -137,6 +137,13 @@ func (m *Metrics) Observer() *socketio.Observer {
 			}
 			m.recoveries.WithLabelValues(nsLabel(nsp), outcome).Inc()
 		},
+		// socketio bounds direction, kind and op (Namespace.ObserveAdapter*).
+		AdapterMessage: func(nsp *socketio.Namespace, direction, kind string) {
+			m.adapterMessages.WithLabelValues(nsLabel(nsp), direction, kind).Inc()
+		},
+		AdapterError: func(nsp *socketio.Namespace, op string, _ error) {
+			m.adapterErrors.WithLabelValues(nsLabel(nsp), op).Inc()
+		},
 	}
 }
 

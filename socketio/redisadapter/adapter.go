@@ -175,8 +175,14 @@ func newAdapter(f *factory, nsp *socketio.Namespace) *Adapter {
 		ch:            wire.NewChannels(f.opts.Key, nsp.Name(), uid),
 		log:           f.opts.Logger.With("nsp", nsp.Name(), "uid", uid),
 		ready:         make(chan struct{}),
-		reqs:          request.NewTable(f.opts.RequestTimeout, ErrClosed, newTimeoutError),
 	}
+	a.reqs = request.NewTable(f.opts.RequestTimeout, ErrClosed, func(kind string, got, expected int, err error) error {
+		terr := newTimeoutError(kind, got, expected, err)
+		if errors.Is(err, context.DeadlineExceeded) { // not the caller canceling
+			nsp.ObserveAdapterError(socketio.AdapterOpRequestTimeout, terr)
+		}
+		return terr
+	})
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.hub = f.attach()
 	a.hub.register(a)
@@ -265,6 +271,7 @@ func (a *Adapter) deliver(m *redis.Message) {
 	}
 	if len(a.inbox) >= ReceiveQueueSize {
 		a.inMu.Unlock()
+		a.nsp.ObserveAdapterError(socketio.AdapterOpReceiveQueueFull, errReceiveQueueFull)
 		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: receive queue full; messages from other servers dropped", 1,
 			slog.String("nsp", a.nsp.Name()))
 		return
@@ -328,34 +335,81 @@ func (a *Adapter) dispatch(m *redis.Message) {
 }
 
 // malformed logs (at Debug, with counts) a message that could not be
-// decoded.
+// decoded, and reports it to the namespace's observer.
 func (a *Adapter) malformed(what string, err error) {
 	a.hub.faults.add(slog.LevelDebug, "socketio: redis adapter: ignoring malformed "+what, 1,
 		slog.String("nsp", a.nsp.Name()), slog.Any("err", err))
+	if err == nil {
+		err = errors.New("socketio: redis adapter: malformed " + what)
+	}
+	a.nsp.ObserveAdapterError(socketio.AdapterOpDecode, err)
 }
 
-// enqueueBroadcast queues a message without waiting: when the queue is
-// full the message is dropped (logged with counts).
-func (a *Adapter) enqueueBroadcast(channel string, payload []byte) {
+// Errors reported to the namespace's observer.
+var (
+	errReceiveQueueFull = errors.New("socketio: redis adapter: receive queue full")
+	errPublishQueueFull = errors.New("socketio: redis adapter: publish queue full")
+)
+
+// origin is an adapter's publish.Origin: told of the messages Redis did
+// not publish (or whose outcome is unknown). It is one pointer: storing
+// it in an interface does not allocate.
+type origin struct{ nsp *socketio.Namespace }
+
+func (o origin) NotPublished(err error) {
+	o.nsp.ObserveAdapterError(socketio.AdapterOpPublish, err)
+}
+
+// sent reports a message handed to the publisher (kind: its type as
+// Node's adapter names it), or one that could not be (err not nil; not
+// reported when a is closed).
+func (a *Adapter) sent(kind string, err error) {
+	switch {
+	case err == nil:
+		a.nsp.ObserveAdapterMessage(true, kind)
+	case !errors.Is(err, ErrClosed):
+		a.nsp.ObserveAdapterError(socketio.AdapterOpPublish, err)
+	}
+}
+
+// responseKind names a response of type t for the observer: Node's
+// ClusterAdapter's name for a SERVER_SIDE_EMIT answer, RESPONSE for one
+// without type.
+func responseKind(t wire.RequestType) string {
+	switch t {
+	case wire.NoType:
+		return socketio.AdapterKindResponse
+	case wire.ServerSideEmit:
+		return "SERVER_SIDE_EMIT_RESPONSE"
+	}
+	return t.String()
+}
+
+// enqueueBroadcast queues a message of kind without waiting: when the
+// queue is full the message is dropped (logged with counts).
+func (a *Adapter) enqueueBroadcast(kind, channel string, payload []byte) {
 	if a.ctx.Err() != nil {
 		return
 	}
 	select {
-	case a.hub.out <- outMsg{Channel: channel, Payload: payload}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload, Origin: origin{a.nsp}}:
+		a.sent(kind, nil)
 	default:
+		a.sent(kind, errPublishQueueFull)
 		a.hub.faults.add(slog.LevelWarn, "socketio: redis adapter: publish queue full; messages not sent to other servers", 1,
 			slog.String("channel", channel))
 	}
 }
 
-// enqueue queues a message, waiting for room until ctx is done, and
-// returns once it is queued (not published).
-func (a *Adapter) enqueue(ctx context.Context, channel string, payload []byte) error {
+// enqueue queues a message of kind, waiting for room until ctx is done,
+// and returns once it is queued (not published).
+func (a *Adapter) enqueue(ctx context.Context, kind, channel string, payload []byte) (err error) {
+	defer func() { a.sent(kind, err) }()
 	if a.ctx.Err() != nil {
 		return ErrClosed
 	}
 	select {
-	case a.hub.out <- outMsg{Channel: channel, Payload: payload}:
+	case a.hub.out <- outMsg{Channel: channel, Payload: payload, Origin: origin{a.nsp}}:
 		return nil
 	case <-a.ctx.Done():
 		return ErrClosed
@@ -364,9 +418,10 @@ func (a *Adapter) enqueue(ctx context.Context, channel string, payload []byte) e
 	}
 }
 
-// publishWait queues a message and waits until it is published, or ctx is
-// done (then the message is not sent if it has not been yet).
-func (a *Adapter) publishWait(ctx context.Context, channel string, payload []byte) error {
+// publishWait queues a message of kind and waits until it is published,
+// or ctx is done (then the message is not sent if it has not been yet).
+func (a *Adapter) publishWait(ctx context.Context, kind, channel string, payload []byte) (err error) {
+	defer func() { a.sent(kind, err) }()
 	if a.ctx.Err() != nil {
 		return ErrClosed
 	}

@@ -22,7 +22,7 @@ func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketi
 		if b, err := wire.EncodeBroadcast(msg); err != nil {
 			a.log.Warn("socketio: redis adapter: cannot encode broadcast", "err", err)
 		} else {
-			a.enqueueBroadcast(a.ch.BroadcastTo(opts.Rooms), b)
+			a.enqueueBroadcast(wire.Broadcast.String(), a.ch.BroadcastTo(opts.Rooms), b)
 		}
 	}
 	return a.MemoryAdapter.Broadcast(ctx, p, opts)
@@ -52,7 +52,7 @@ func (a *Adapter) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *
 		if err := a.reqs.AddAck(ctx, id, &request.Ack{ClientCount: clientCount, Ack: ack}); err != nil {
 			return err
 		}
-		if err := a.enqueue(ctx, a.ch.Request, b); err != nil {
+		if err := a.enqueue(ctx, wire.Broadcast.String(), a.ch.Request, b); err != nil {
 			return err
 		}
 	}
@@ -135,6 +135,7 @@ func (a *Adapter) onBroadcast(channel string, payload []byte) {
 		a.malformed("broadcast (not an event)", nil)
 		return
 	}
+	a.nsp.ObserveAdapterMessage(false, wire.Broadcast.String())
 	volatile := m.Opts.Flags != nil && m.Opts.Flags.Volatile
 	_ = a.MemoryAdapter.Broadcast(a.ctx, p, localOpts(&m.Opts, volatile))
 }
@@ -165,7 +166,7 @@ func (a *Adapter) onBroadcastRequest(r *wire.Request) {
 		func(n int) {
 			b, err := wire.EncodeResponse(&wire.Response{Type: wire.BroadcastClientCount, RequestID: r.RequestID, ClientCount: n})
 			if err == nil {
-				a.enqueueBroadcast(respCh, b)
+				a.enqueueBroadcast(wire.BroadcastClientCount.String(), respCh, b)
 			}
 		},
 		func(args *socketio.Args) {
@@ -175,7 +176,7 @@ func (a *Adapter) onBroadcastRequest(r *wire.Request) {
 				resp.HasPacket = true
 			}
 			if b, err := wire.EncodeResponse(resp); err == nil {
-				a.enqueueBroadcast(respCh, b)
+				a.enqueueBroadcast(wire.BroadcastAck.String(), respCh, b)
 			} else {
 				a.log.Warn("socketio: redis adapter: cannot encode ack", "err", err)
 			}

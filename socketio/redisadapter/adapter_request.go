@@ -37,7 +37,7 @@ func (a *Adapter) request(ctx context.Context, r *wire.Request, p *request.Pendi
 		if err := a.waitReady(ctx); err != nil {
 			return err
 		}
-		return a.publishWait(ctx, a.ch.Request, b)
+		return a.publishWait(ctx, r.Type.String(), a.ch.Request, b)
 	})
 }
 
@@ -117,7 +117,7 @@ func (a *Adapter) fireAndForget(ctx context.Context, r *wire.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.enqueue(ctx, a.ch.Request, b)
+	return a.enqueue(ctx, r.Type.String(), a.ch.Request, b)
 }
 
 // ServerSideEmit implements [socketio.Adapter]. Without acks it returns once
@@ -153,6 +153,9 @@ func (a *Adapter) onRequest(payload []byte) {
 	if err != nil {
 		a.malformed("request", err)
 		return
+	}
+	if r.UID != a.uid {
+		a.nsp.ObserveAdapterMessage(false, r.Type.String())
 	}
 	switch r.Type {
 	case wire.Sockets:
@@ -193,7 +196,7 @@ func (a *Adapter) respond(r *wire.Request, resp *wire.Response) {
 		a.log.Warn("socketio: redis adapter: cannot encode response", "type", r.Type, "err", err)
 		return
 	}
-	a.enqueueBroadcast(a.ch.ResponseChannelFor(r.UID, a.opts.PublishOnSpecificResponseChannel), b)
+	a.enqueueBroadcast(responseKind(resp.Type), a.ch.ResponseChannelFor(r.UID, a.opts.PublishOnSpecificResponseChannel), b)
 }
 
 // onRemoteRooms applies REMOTE_JOIN, REMOTE_LEAVE and REMOTE_DISCONNECT. This
@@ -269,7 +272,7 @@ func (a *Adapter) onServerSideEmit(r *wire.Request) {
 					return
 				}
 				// Node sends these on the shared channel, always.
-				a.enqueueBroadcast(a.ch.Response, b)
+				a.enqueueBroadcast(responseKind(wire.ServerSideEmit), a.ch.Response, b)
 				err = nil
 			})
 			return err
@@ -288,12 +291,14 @@ func (a *Adapter) onResponse(payload []byte) {
 		return
 	}
 	if a.onAckResponse(r) {
+		a.nsp.ObserveAdapterMessage(false, responseKind(r.Type))
 		return
 	}
 	p := a.reqs.Pending(r.RequestID)
 	if p == nil {
-		return
+		return // another server's
 	}
+	a.nsp.ObserveAdapterMessage(false, responseKind(r.Type))
 	switch p.Kind() {
 	case wire.RemoteFetch.String():
 		socks := make([]*socketio.RemoteSocket, 0, len(r.RemoteSockets))

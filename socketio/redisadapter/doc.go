@@ -43,4 +43,14 @@
 // happen (Redis answered an error, or no connection could be had);
 // otherwise its outcome is reported as unknown, since Redis may have
 // delivered it.
+//
+// # Metrics
+//
+// The adapter reports to the server's [socketio.Observer] each message it
+// publishes and each message of another server it handles
+// (AdapterMessage, with the message's type as Node's adapter names it), and its
+// failures (AdapterError: publish, decode, request_timeout,
+// receive_queue_full); package socketio/metrics counts them as
+// socketio_adapter_messages_total and socketio_adapter_errors_total. See
+// docs/observability.md.
 package redisadapter

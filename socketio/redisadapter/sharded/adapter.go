@@ -246,10 +246,10 @@ func (b bus) Publish(ctx context.Context, m *cluster.Message) error {
 	a.recent.Note(a.channel, string(a.mode), m)
 	ch := a.recent.Channel(a.channel, string(a.mode), m)
 	if m.Type == cluster.Broadcast && m.RequestID == "" {
-		a.hub.offer(ch, enc)
+		a.hub.offer(a.Reporter(), ch, enc)
 		return nil
 	}
-	return a.hub.enqueue(ctx, a.Done(), ch, enc, m.RequestID != "")
+	return a.hub.enqueue(ctx, a.Reporter(), a.Done(), ch, enc, m.RequestID != "")
 }
 
 // PublishResponse implements [cluster.Transport]: responses are queued
@@ -261,7 +261,7 @@ func (b bus) PublishResponse(_ context.Context, requester string, m *cluster.Mes
 	if err != nil {
 		return err
 	}
-	a.hub.offer(a.channel+requester+"#", enc)
+	a.hub.offer(a.Reporter(), a.channel+requester+"#", enc)
 	return nil
 }
 

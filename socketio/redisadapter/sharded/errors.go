@@ -1,6 +1,10 @@
 package sharded
 
-import "github.com/siogo/sio/socketio/redisadapter/internal/cluster"
+import (
+	"errors"
+
+	"github.com/siogo/sio/socketio/redisadapter/internal/cluster"
+)
 
 // ReceiveQueueSize bounds the messages received and not yet handled, per
 // namespace (and the buffer of each pub/sub connection): a namespace whose
@@ -24,3 +28,7 @@ var ErrClosed = cluster.ErrClosed
 // ErrTimeout is wrapped by the error of a request that did not get all its
 // responses in time.
 var ErrTimeout = cluster.ErrTimeout
+
+// errQueueFull is what the namespace's observer is told of a message
+// dropped because the publish queue was full.
+var errQueueFull = errors.New("socketio: sharded redis adapter: publish queue full")

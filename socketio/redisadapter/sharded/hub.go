@@ -138,16 +138,17 @@ func newHub(client redis.UniversalClient, o *Options) *hub {
 // offer queues a message without waiting; when the queue is full it is
 // dropped, the first drop and the count when the queue has room again
 // logged.
-func (h *hub) offer(channel string, payload []byte) {
+func (h *hub) offer(from publish.Origin, channel string, payload []byte) {
 	if h.ctx.Err() != nil {
 		return
 	}
 	select {
-	case h.out <- publish.Msg{Channel: channel, Payload: payload}:
+	case h.out <- publish.Msg{Channel: channel, Payload: payload, Origin: from}:
 		if n := h.dropped.Swap(0); n > 0 {
 			h.log.Warn("socketio: sharded redis adapter: publish queue has room again", "dropped", n)
 		}
 	default:
+		from.NotPublished(errQueueFull)
 		if h.dropped.Add(1) == 1 {
 			h.log.Warn("socketio: sharded redis adapter: publish queue full; messages to other servers dropped")
 		}
@@ -157,8 +158,8 @@ func (h *hub) offer(channel string, payload []byte) {
 // enqueue queues a message, waiting for room until ctx or done ends; with
 // wait it also waits until the message is published (it is not sent once
 // ctx is done).
-func (h *hub) enqueue(ctx context.Context, done <-chan struct{}, channel string, payload []byte, wait bool) error {
-	m := publish.Msg{Channel: channel, Payload: payload}
+func (h *hub) enqueue(ctx context.Context, from publish.Origin, done <-chan struct{}, channel string, payload []byte, wait bool) error {
+	m := publish.Msg{Channel: channel, Payload: payload, Origin: from}
 	if wait {
 		m.Ctx, m.Errc = ctx, make(chan error, 1)
 	}

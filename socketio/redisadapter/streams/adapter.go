@@ -245,12 +245,15 @@ func (a *Adapter) Broadcast(ctx context.Context, p *parser.Packet, opts *socketi
 	m := &cluster.Message{Type: cluster.Broadcast, UID: a.UID(), Nsp: a.nspName, Data: p.Data, Attachments: p.Attachments, Opts: wireOpts(opts)}
 	if a.rec == nil {
 		a.deliver(p, opts, "")
-		if _, err := a.xadd(ctx, m); err != nil {
+		_, err := a.xadd(ctx, m)
+		a.Reporter().Published(m, err)
+		if err != nil {
 			a.Logger().Warn("socketio: redis streams adapter: broadcast not published", "err", err)
 		}
 		return nil
 	}
 	offset, err := a.xadd(ctx, m)
+	a.Reporter().Published(m, err)
 	if err != nil {
 		a.Logger().Warn("socketio: redis streams adapter: broadcast not published", "err", err)
 	}

@@ -66,4 +66,14 @@
 // handlers run on it and must not block. The adapters of one [New] share a
 // hub whose mutex is never held across a Redis call or a call into an
 // adapter; an adapter holds no lock of its own.
+//
+// # Metrics
+//
+// The adapter reports to the server's [socketio.Observer] each message it
+// publishes and each message of another server it handles
+// (AdapterMessage, with the message's type as Node's ClusterAdapter names it), and its
+// failures (AdapterError: publish, decode, request_timeout,
+// receive_queue_full); package socketio/metrics counts them as
+// socketio_adapter_messages_total and socketio_adapter_errors_total. See
+// docs/observability.md.
 package streams

@@ -471,6 +471,9 @@ func (h *hub) route(e redis.XMessage) {
 	m, err := cluster.DecodeFields(e.Values)
 	if err != nil {
 		h.log.Debug("socketio: redis streams adapter: ignoring malformed entry", "id", e.ID, "err", err)
+		for _, a := range list {
+			a.Reporter().Malformed(err)
+		}
 		return
 	}
 	m.Offset = e.ID

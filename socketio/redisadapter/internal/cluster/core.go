@@ -90,8 +90,14 @@ func New(nsp *socketio.Namespace, t Transport, timeout time.Duration, log *slog.
 		t:             t,
 		timeout:       timeout,
 		log:           log.With("nsp", nsp.Name(), "uid", uid),
-		reqs:          request.NewTable(timeout, ErrClosed, timeoutError),
 	}
+	c.reqs = request.NewTable(timeout, ErrClosed, func(kind string, got, expected int, err error) error {
+		terr := timeoutError(kind, got, expected, err)
+		if errors.Is(err, context.DeadlineExceeded) { // not the caller canceling
+			nsp.ObserveAdapterError(socketio.AdapterOpRequestTimeout, terr)
+		}
+		return terr
+	})
 	c.local = c.MemoryAdapter
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
@@ -149,6 +155,49 @@ func localOpts(o *Opts) *socketio.BroadcastOptions {
 	return &socketio.BroadcastOptions{Rooms: o.Rooms, Except: o.Except, Flags: socketio.BroadcastFlags{Local: true, Volatile: o.Volatile}}
 }
 
+// publish hands m to the transport, reporting it to the namespace's
+// observer: sent, or failed (AdapterOpPublish).
+func (c *Core) publish(ctx context.Context, m *Message) error {
+	err := c.t.Publish(ctx, m)
+	c.Reporter().Published(m, err)
+	return err
+}
+
+// Reporter returns what tells the namespace's observer of the traffic a
+// transport handles itself ([socketio.Observer].AdapterMessage and
+// AdapterError): the Core reports the messages that pass through it.
+func (c *Core) Reporter() Reporter { return Reporter{c.nsp} }
+
+// Reporter tells a namespace's observer of its adapter's traffic. It is
+// one pointer: storing it in an interface (publish.Origin) does not
+// allocate.
+type Reporter struct{ nsp *socketio.Namespace }
+
+// Published reports a message published (err nil) or not, for a
+// transport that publishes some messages itself (the streams adapter's
+// broadcasts).
+func (r Reporter) Published(m *Message, err error) {
+	if err != nil {
+		r.nsp.ObserveAdapterError(socketio.AdapterOpPublish, err)
+		return
+	}
+	r.nsp.ObserveAdapterMessage(true, m.Type.String())
+}
+
+// Malformed reports (AdapterOpDecode) a received message that could not
+// be decoded and is dropped, for a transport that decodes some messages
+// itself (the streams adapter's entries).
+func (r Reporter) Malformed(err error) {
+	r.nsp.ObserveAdapterError(socketio.AdapterOpDecode, err)
+}
+
+// NotPublished reports a message the transport accepted but could not
+// publish afterwards (its publish queue was full, or Redis failed it); it
+// implements publish.Origin.
+func (r Reporter) NotPublished(err error) {
+	r.nsp.ObserveAdapterError(socketio.AdapterOpPublish, err)
+}
+
 func (c *Core) message(t MessageType) *Message {
 	return &Message{Type: t, UID: c.uid, Nsp: c.nsp.Name()}
 }
@@ -160,7 +209,7 @@ func (c *Core) Broadcast(ctx context.Context, p *parser.Packet, opts *socketio.B
 	if !opts.Flags.Local {
 		m := c.message(Broadcast)
 		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
-		if err := c.t.Publish(ctx, m); err != nil {
+		if err := c.publish(ctx, m); err != nil {
 			c.log.Warn("socketio: cluster adapter: broadcast not published", "err", err)
 		}
 	}
@@ -185,7 +234,7 @@ func (c *Core) BroadcastWithAck(ctx context.Context, p *parser.Packet, opts *soc
 		m.RequestID = id
 		m.Data, m.Attachments, m.Opts = p.Data, p.Attachments, wireOpts(opts)
 		m.Opts.Timeout = timeout
-		if err := c.t.Publish(ctx, m); err != nil {
+		if err := c.publish(ctx, m); err != nil {
 			return err
 		}
 	}
@@ -200,7 +249,7 @@ func (c *Core) ServerCount(ctx context.Context) (int, error) {
 }
 
 func (c *Core) fireAndForget(ctx context.Context, m *Message) error {
-	return c.t.Publish(ctx, m)
+	return c.publish(ctx, m)
 }
 
 // AddSockets implements [socketio.Adapter].
@@ -249,7 +298,7 @@ func timeoutError(kind string, got, expected int, err error) error {
 func (c *Core) request(ctx context.Context, m *Message, p *request.Pending) error {
 	m.RequestID = newUID()
 	return c.reqs.Request(ctx, m.RequestID, p, func(ctx context.Context) error {
-		return c.t.Publish(ctx, m)
+		return c.publish(ctx, m)
 	})
 }
 
@@ -304,6 +353,7 @@ func (c *Core) Deliver(payload string, response bool) {
 	m, err := Decode([]byte(payload))
 	if err != nil {
 		c.log.Debug("socketio: cluster adapter: ignoring malformed message", "err", err)
+		c.Reporter().Malformed(err)
 		return
 	}
 	c.DeliverMessage(m, response)
@@ -324,6 +374,7 @@ func (c *Core) DeliverMessage(m *Message, response bool) {
 		c.dropped++
 		first := c.dropped == 1
 		c.inMu.Unlock()
+		c.nsp.ObserveAdapterError(socketio.AdapterOpReceiveQueueFull, errReceiveQueueFull)
 		if first {
 			c.log.Warn("socketio: cluster adapter: receive queue full; dropping messages from other servers")
 		}
@@ -364,7 +415,11 @@ func (c *Core) work() {
 	}
 }
 
+// errReceiveQueueFull is the error of a message dropped by DeliverMessage.
+var errReceiveQueueFull = errors.New("socketio: cluster adapter: receive queue full")
+
 func (c *Core) handle(m *Message) {
+	c.nsp.ObserveAdapterMessage(false, m.Type.String())
 	defer func() {
 		if r := recover(); r != nil {
 			c.log.Error("socketio: cluster adapter: panic handling a message", "panic", r)
@@ -383,7 +438,12 @@ func (c *Core) handle(m *Message) {
 func (c *Core) respond(requester string, m *Message) {
 	ctx, cancel := context.WithTimeout(c.ctx, c.timeout)
 	defer cancel()
-	if err := c.t.PublishResponse(ctx, requester, m); err != nil && c.ctx.Err() == nil {
+	err := c.t.PublishResponse(ctx, requester, m)
+	if err != nil && c.ctx.Err() != nil {
+		return // closed: not a failure of the cluster
+	}
+	c.Reporter().Published(m, err)
+	if err != nil {
 		c.log.Warn("socketio: cluster adapter: response not published", "err", err)
 	}
 }

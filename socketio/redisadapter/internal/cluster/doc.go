@@ -16,6 +16,13 @@
 // malformed messages are logged at Debug and dropped; a request waits for
 // at most ServerCount-1 responses, until the request timeout or its ctx.
 //
+// # Observer
+//
+// A Core reports the messages it publishes and handles, and its failures,
+// to the namespace's observer ([socketio.Namespace.ObserveAdapterMessage],
+// ObserveAdapterError); a transport reports what it does itself (a full
+// publish queue, a malformed stream entry) through [Core.Reporter].
+//
 // # Concurrency
 //
 // A Core's methods are safe for concurrent use. Received messages are

@@ -22,12 +22,21 @@ const MaxBatch = 256
 
 // Msg is one message for the publisher. Errc, when set, gets the result
 // (it needs room for one); Ctx, when set, is the caller's: the message is
-// not sent once it is done.
+// not sent once it is done. Origin, when set and Errc is not, is told when
+// the message was not published (or its outcome is unknown).
 type Msg struct {
 	Channel string
 	Payload []byte
 	Ctx     context.Context
 	Errc    chan error
+	Origin  Origin
+}
+
+// Origin is the sender of a message (a namespace's adapter), told of its
+// failures for its metrics; NotPublished runs on the sender's goroutine
+// and must not block.
+type Origin interface {
+	NotPublished(err error)
 }
 
 // Failures counts the messages of one pipeline that failed.
@@ -123,6 +132,8 @@ func (s *Sender) send(ctx context.Context, batch []Msg) {
 		}
 		if m.Errc != nil {
 			m.Errc <- e
+		} else if e != nil && m.Origin != nil && ctx.Err() == nil {
+			m.Origin.NotPublished(e)
 		}
 	}
 	if ctx.Err() == nil && (f.NotSent > 0 || f.Unknown > 0) && s.Report != nil {

@@ -107,6 +107,27 @@ func TestSender(t *testing.T) {
 			if f.NotSent != 1 || f.Unknown != 0 || !errors.Is(f.NotSentErr, redis.ErrClosed) {
 				t.Errorf("report %+v, want one not sent", f)
 			}
+			// The Origin of a message without Errc is told of its failure;
+			// one with Errc is not (its caller gets the error).
+			from := origin(make(chan error, 2))
+			q <- Msg{Channel: "ch", Payload: []byte("y"), Ctx: ctx, Errc: failed, Origin: from}
+			if err := <-failed; !errors.Is(err, redis.ErrClosed) {
+				t.Errorf("publish on a closed client: %v", err)
+			}
+			<-reports
+			q <- Msg{Channel: "ch", Payload: []byte("z"), Origin: from}
+			<-reports
+			if err := <-from; !errors.Is(err, redis.ErrClosed) {
+				t.Errorf("Origin told %v, want redis.ErrClosed", err)
+			}
+			if len(from) != 0 {
+				t.Errorf("Origin told of a message whose Errc got the error")
+			}
 		})
 	}
 }
+
+// origin records the errors it is told of.
+type origin chan error
+
+func (o origin) NotPublished(err error) { o <- err }

@@ -38,7 +38,7 @@ type Ack struct {
 
 // TimeoutFunc makes the error of a request that timed out: kind names the
 // request, got and expected count its responses and err is its ctx's
-// error.
+// error. It is called with no lock held.
 type TimeoutFunc func(kind string, got, expected int, err error) error
 
 // Table holds one adapter's requests waiting for responses and its
@@ -150,13 +150,17 @@ func (t *Table) Request(ctx context.Context, id string, p *Pending, publish func
 		return p.err
 	case <-ctx.Done():
 		p.mu.Lock()
-		defer p.mu.Unlock()
 		if p.finished { // finished while ctx ended: take the result
-			return p.err
+			err := p.err
+			p.mu.Unlock()
+			return err
 		}
 		p.finished = true
 		close(p.done)
-		return t.timeoutErr(p.kind, p.got, p.expected, ctx.Err())
+		got := p.got
+		p.mu.Unlock()
+		// Not under p.mu: timeoutErr tells the namespace's observer.
+		return t.timeoutErr(p.kind, got, p.expected, ctx.Err())
 	}
 }
 
