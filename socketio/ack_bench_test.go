@@ -21,7 +21,7 @@ func BenchmarkEchoAck(b *testing.B) {
 		EventReceived: func(*Socket, string, int) {},
 		EventStart:    func(ctx context.Context, _ *Socket, _ string, _ *Args) context.Context { return ctx },
 		EventDone:     func(context.Context, *Socket, string, time.Duration, error) {},
-		AckSent:       func(*Socket) {},
+		AckSent:       func(context.Context, *Socket, string) {},
 	}
 	for _, h := range []struct {
 		name string

@@ -357,10 +357,6 @@ func (s *Socket) runEvent(it *item) {
 		*args = Args{}
 		argsPool.Put(args)
 	}()
-	var ack AckFunc
-	if it.id != parser.NoID {
-		ack = s.ackFunc(it.id)
-	}
 	var anys []AnyHandler
 	s.mu.Lock()
 	if s.ls != nil {
@@ -374,13 +370,17 @@ func (s *Socket) runEvent(it *item) {
 		h = s.nsp.hooks.handlers[it.name]
 		s.nsp.hooks.mu.RUnlock()
 	}
-	for _, a := range anys {
-		s.callAny(a, it.name, args, ack)
-	}
 	obs := &s.nsp.srv.obs
 	ctx := s.ctx
 	if obs.EventStart != nil {
 		ctx = obs.EventStart(ctx, s, it.name, args)
+	}
+	var ack AckFunc
+	if it.id != parser.NoID {
+		ack = s.ackFunc(ctx, it.id, it.name)
+	}
+	for _, a := range anys {
+		s.callAny(a, it.name, args, ack)
 	}
 	var start time.Time
 	if obs.EventDone != nil {
@@ -430,7 +430,7 @@ func (s *Socket) callAny(a AnyHandler, event string, args *Args, ack AckFunc) {
 
 // ackFunc returns the function answering the client's acknowledgement
 // request id.
-func (s *Socket) ackFunc(id int64) AckFunc {
+func (s *Socket) ackFunc(ctx context.Context, id int64, event string) AckFunc {
 	var sent atomic.Bool
 	return func(args ...any) error {
 		if !sent.CompareAndSwap(false, true) {
@@ -453,22 +453,22 @@ func (s *Socket) ackFunc(id int64) AckFunc {
 			for i, b := range p.Attachments {
 				msgs[i+1] = engineio.Message{Data: b, Binary: true}
 			}
-			return s.ackSent(s.client.conn.Send(msgs...))
+			return s.ackSent(ctx, event, s.client.conn.Send(msgs...))
 		}
 		var err error
 		p.Data, p.Attachments, err = parser.MarshalArgs(args...)
 		if err != nil {
 			return fmt.Errorf("socketio: cannot encode acknowledgement: %w", err)
 		}
-		return s.ackSent(s.client.sendPacket(&p))
+		return s.ackSent(ctx, event, s.client.sendPacket(&p))
 	}
 }
 
-// ackSent tells the observer of an acknowledgement sent without error, and
-// returns err.
-func (s *Socket) ackSent(err error) error {
+// ackSent tells the observer of an acknowledgement of event sent without
+// error (ctx is the event's, see Observer.EventStart), and returns err.
+func (s *Socket) ackSent(ctx context.Context, event string, err error) error {
 	if f := s.nsp.srv.obs.AckSent; f != nil && err == nil {
-		f(s)
+		f(ctx, s, event)
 	}
 	return err
 }

@@ -72,8 +72,10 @@ type Observer struct {
 	// EmitWithAck's ctx; start is when it was called.
 	AckDone func(ctx context.Context, s *Socket, event string, start time.Time, err error)
 	// AckSent is called when a handler's [AckFunc] sent the
-	// acknowledgement a client asked for.
-	AckSent func(s *Socket)
+	// acknowledgement a client asked for with event, during the handler
+	// or after it returned; ctx is the handler's (the one EventStart
+	// returned).
+	AckSent func(ctx context.Context, s *Socket, event string)
 	// DecodeError is called when a connection sent a packet that cannot
 	// be decoded, just before the connection is closed ("parse error").
 	DecodeError func(err error)
@@ -176,7 +178,7 @@ func MergeObservers(obs ...*Observer) *Observer {
 		m.EventDone = hookchain.Then5(m.EventDone, o.EventDone)
 		m.EventSent = hookchain.Then2(m.EventSent, o.EventSent)
 		m.AckDone = hookchain.Then5(m.AckDone, o.AckDone)
-		m.AckSent = hookchain.Then1(m.AckSent, o.AckSent)
+		m.AckSent = hookchain.Then3(m.AckSent, o.AckSent)
 		m.DecodeError = hookchain.Then1(m.DecodeError, o.DecodeError)
 		m.Panic = hookchain.Then2(m.Panic, o.Panic)
 		m.RecoveryAttempted = hookchain.Then2(m.RecoveryAttempted, o.RecoveryAttempted)

@@ -123,7 +123,7 @@ func (m *Metrics) Observer() *socketio.Observer {
 			}
 			m.acks.WithLabelValues(nsLabel(s.Namespace()), outcome).Inc()
 		},
-		AckSent: func(s *socketio.Socket) {
+		AckSent: func(_ context.Context, s *socketio.Socket, _ string) {
 			m.acksSent.WithLabelValues(nsLabel(s.Namespace())).Inc()
 		},
 		DecodeError: func(error) { m.decodeErrors.Inc() },

@@ -21,6 +21,10 @@
 //     Error with the error recorded when the handler returned an error or
 //     panicked (attribute socketio.panic true); socketio.unknown_event true
 //     for an event without handler.
+//   - "socket.io ack sent" (kind producer) for each acknowledgement a
+//     handler sends (its [socketio.AckFunc] call, during the handler or
+//     after it returned), a child of the event's span, with the event's
+//     attributes.
 //   - "socket.io ack" (kind client) for each [socketio.Socket.EmitWithAck],
 //     from the call to the acknowledgement, a child of EmitWithAck's ctx
 //     (inside a handler: of the event's span). Status Error when no
@@ -89,8 +93,9 @@ const ScopeName = "github.com/siogo/sio/socketio/tracing"
 
 // Span names.
 const (
-	EventSpanName = "socket.io event"
-	AckSpanName   = "socket.io ack"
+	EventSpanName   = "socket.io event"
+	AckSpanName     = "socket.io ack"
+	AckSentSpanName = "socket.io ack sent"
 )
 
 // Options configures [Observer]. A nil *Options means the defaults.
@@ -125,6 +130,7 @@ func Observer(opts *Options) *socketio.Observer {
 		EventStart:         t.eventStart,
 		EventDone:          t.eventDone,
 		AckDone:            t.ackDone,
+		AckSent:            t.ackSent,
 	}
 }
 
@@ -226,5 +232,20 @@ func (t *tracer) ackDone(ctx context.Context, s *socketio.Socket, event string, 
 		span.RecordError(err)
 		span.SetStatus(codes.Error, err.Error())
 	}
+	span.End()
+}
+
+func (t *tracer) ackSent(ctx context.Context, s *socketio.Socket, event string) {
+	if len(event) > MaxEventNameLength {
+		event = event[:MaxEventNameLength]
+	}
+	_, span := t.tracer.Start(ctx, AckSentSpanName,
+		trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(
+			attribute.String("messaging.system", "socket.io"),
+			attribute.String("socketio.namespace", s.Namespace().Name()),
+			attribute.String("socketio.event", event),
+			attribute.String("socketio.socket.id", s.ID()),
+		))
 	span.End()
 }

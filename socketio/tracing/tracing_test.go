@@ -130,8 +130,9 @@ func TestSpans(t *testing.T) {
 			if _, err := s.EmitWithAck(ctx, "ask"); err != nil {
 				t.Fatal(err)
 			}
-			// chat, store, plain, fail, boom, no handler, ask, 2 acks.
-			const want = 9
+			// chat, store, plain, fail, boom, no handler, ask, 2 acks,
+			// 3 acks sent (chat, plain, ask).
+			const want = 12
 			for len(sr.Ended()) < want {
 				select {
 				case <-ctx.Done():
@@ -141,13 +142,15 @@ func TestSpans(t *testing.T) {
 			}
 			byEvent := map[string]sdktrace.ReadOnlySpan{}
 			var store sdktrace.ReadOnlySpan
-			var acks []sdktrace.ReadOnlySpan
+			var acks, acksSent []sdktrace.ReadOnlySpan
 			for _, sp := range sr.Ended() {
 				switch sp.Name() {
 				case tracing.EventSpanName:
 					byEvent[attrs(sp)["socketio.event"].AsString()] = sp
 				case tracing.AckSpanName:
 					acks = append(acks, sp)
+				case tracing.AckSentSpanName:
+					acksSent = append(acksSent, sp)
 				case "store":
 					store = sp
 				default:
@@ -212,6 +215,22 @@ func TestSpans(t *testing.T) {
 			if statuses[0] != codes.Unset || statuses[1] != codes.Error {
 				t.Errorf("ack statuses %v, want [Unset Error] (acknowledged, timed out)", statuses)
 			}
+			// The acknowledgements the handlers sent: children of their
+			// events' spans.
+			sentFor := map[string]bool{}
+			for _, sp := range acksSent {
+				ev := attrs(sp)["socketio.event"].AsString()
+				sentFor[ev] = true
+				if parent := byEvent[ev]; parent == nil || sp.Parent().SpanID() != parent.SpanContext().SpanID() {
+					t.Errorf("%q span of %s: parent %v, want the event's span", tracing.AckSentSpanName, ev, sp.Parent())
+				}
+				if sp.SpanKind() != trace.SpanKindProducer {
+					t.Errorf("%q span of %s: kind %v", tracing.AckSentSpanName, ev, sp.SpanKind())
+				}
+			}
+			if d := cmp.Diff(map[string]bool{"chat": true, "plain": true, "ask": true}, sentFor); d != "" {
+				t.Errorf("acknowledgements sent (-want +got):\n%s", d)
+			}
 		})
 	}
 }
@@ -246,14 +265,20 @@ func TestRootSpans(t *testing.T) {
 	if _, err := s.EmitWithAck(ctx, "e", map[string]string{"tracestate": "x=y"}); err != nil {
 		t.Fatal(err)
 	}
-	for len(sr.Ended()) < 1 {
+	var event sdktrace.ReadOnlySpan
+	for event == nil {
+		for _, sp := range sr.Ended() {
+			if sp.Name() == tracing.EventSpanName {
+				event = sp
+			}
+		}
 		select {
 		case <-ctx.Done():
-			t.Fatal("no span")
+			t.Fatal("no event span")
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	if p := sr.Ended()[0].Parent(); p.IsValid() {
+	if p := event.Parent(); p.IsValid() {
 		t.Errorf("parent %v, want none", p)
 	}
 }
