@@ -89,19 +89,15 @@ func TestDrainPacing(t *testing.T) {
 						took = time.Since(start)
 						done <- err
 					}()
-					// The test client does not answer the WebSocket
-					// close frame: the server waits wsCloseWait for it
-					// (over net.Pipe the frame's write waits), unless the
-					// context ends first.
-					var lag time.Duration
-					if m != modePolling {
-						lag = wsCloseWait
-					}
+					// A WebSocket session closes as its close frame
+					// goes out, without waiting for the client's answer
+					// (lingerWebSocket), so the test client, which does
+					// not answer, delays nothing.
 					late := func(d time.Duration) time.Duration {
 						if tt.timeout > 0 {
-							return min(d+lag, tt.timeout)
+							return min(d, tt.timeout)
 						}
-						return d + lag
+						return d
 					}
 					for i, want := range tt.want {
 						want = late(want)
@@ -227,11 +223,7 @@ func TestDrainEndsWhenClientsLeave(t *testing.T) {
 			if err := <-done; err != nil {
 				t.Errorf("Drain: %v", err)
 			}
-			want := time.Minute
-			if m != modePolling {
-				want += wsCloseWait // the test client does not answer the close frame
-			}
-			if took := time.Since(start); took != want {
+			if want, took := time.Minute, time.Since(start); took != want {
 				t.Errorf("Drain returned after %v, want %v, when the last client left", took, want)
 			}
 		})

@@ -436,7 +436,7 @@ func (s *Session) finishLocked(reason CloseReason, err error) (after func()) {
 			_ = probe.Close()
 		}
 		if ws != nil {
-			_ = ws.Close()
+			lingerWebSocket(ws)
 		}
 	}
 }

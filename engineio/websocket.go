@@ -61,6 +61,24 @@ func closeWebSocket(conn *websocket.Conn, code int) {
 	_ = conn.Close()
 }
 
+// lingerWebSocket ends conn, the transport of a session that just closed,
+// as Node's ws does: it sends a close frame, and the session's reader goes
+// on reading, dropping what it reads, until the client answers with its
+// own close frame (or closes) or wsCloseWait passed; the reader then closes
+// conn (see webSocketFailed). Closing the TCP connection at once would
+// reset it while frames the client sent are unread here, and the reset can
+// destroy what the client had not read yet: the close packet, and so the
+// reason the client reports. The frame is written on a goroutine of its
+// own (ended by the same deadline): the caller may be a handler, and a
+// slow client's write lock must not hold it.
+func lingerWebSocket(conn *websocket.Conn) {
+	deadline := time.Now().Add(wsCloseWait)
+	_ = conn.SetReadDeadline(deadline)
+	go func() {
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
+	}()
+}
+
 // wsConn is an accepted WebSocket with the read buffer gorilla reads from,
 // so that the reader can wait for input while holding a shallow stack.
 type wsConn struct {
@@ -265,9 +283,9 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 			s.failWebSocket(conn, websocket.CloseNormalClosure, ReasonTransportClose, nil)
 			return
 		}
-		if !s.handlePacket(p) {
-			return
-		}
+		// The session closed: go on reading until the client's close
+		// frame or lingerWebSocket's deadline ends the reads.
+		_ = s.handlePacket(p)
 	}
 }
 
@@ -323,9 +341,11 @@ func (s *Session) webSocketFailed(conn *websocket.Conn, err error, probing bool)
 	case errors.As(err, &ce), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		reason, rerr = ReasonTransportClose, nil
 	}
+	s.ws = nil // the client closed or conn broke: nothing to linger for
 	after := s.finishLocked(reason, rerr)
 	s.mu.Unlock()
 	after()
+	_ = conn.Close()
 }
 
 // wsSpareQueue bounds the capacity of the queue array an idle WebSocket
@@ -381,8 +401,7 @@ func (s *Session) flushWebSocket() {
 				f(TransportWebSocket, p.frameSize())
 			}
 			if p.typ == typeClose {
-				_ = conn.WriteControl(websocket.CloseMessage,
-					websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+				// The close frame follows (lingerWebSocket).
 				s.closeNow(ReasonTransportClose, nil) // keeps the closing reason
 				return
 			}

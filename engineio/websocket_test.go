@@ -3,7 +3,10 @@ package engineio
 import (
 	"bytes"
 	"errors"
+	"io"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -90,6 +93,64 @@ func TestProbeCloseCodes(t *testing.T) {
 			if got := c.nextMessage(); string(got.Data) != "still here" {
 				t.Errorf("got %q", got.Data)
 			}
+		})
+	}
+}
+
+// TestCloseLingers: a WebSocket session the server closes ends at once
+// (OnClose), but its connection stays open, read and dropped, until the
+// client's close frame or wsCloseWait. Closing it as soon as the close
+// frame went out resets a client that is still writing (its writes fail,
+// and it reports a transport error instead of the close packet's reason).
+func TestCloseLingers(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer bool // the client sends its close frame
+		want   time.Duration
+	}{
+		{"client answers", true, 0},
+		{"client silent", false, wsCloseWait},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run(t, func(t *testing.T, m mode) {
+				synctest.Test(t, func(t *testing.T) {
+					e := newEnv(t, envOptions{inMemory: true})
+					c := e.dial(m)
+					s := e.session()
+					start := time.Now()
+					s.Close()
+					if p := c.next(); p.typ != typeClose {
+						t.Fatalf("got packet %c, want close", p.typ)
+					}
+					c.waitEnded()
+					if ce := e.closed(); ce.reason != ReasonForcedClose || time.Since(start) != 0 {
+						t.Errorf("OnClose(%q) after %v, want %q at once", ce.reason, time.Since(start), ReasonForcedClose)
+					}
+					c.ws.SetCloseHandler(func(int, string) error { return nil }) // no automatic answer
+					if _, _, err := c.ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+						t.Fatalf("after the close packet: %v, want a close frame (1000)", err)
+					}
+					synctest.Wait()
+					for i := range 3 {
+						if err := c.sendPacket(packet{typ: typeMessage, data: []byte("late")}); err != nil {
+							t.Fatalf("write %d after the close frame: %v", i, err)
+						}
+						synctest.Wait()
+					}
+					if tt.answer {
+						if err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second)); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if n, err := c.ws.NetConn().Read(make([]byte, 1)); err != io.EOF {
+						t.Fatalf("read %d bytes, %v; want the server's close (EOF)", n, err)
+					}
+					if got := time.Since(start); got != tt.want {
+						t.Errorf("connection closed after %v, want %v", got, tt.want)
+					}
+				})
+			}, modeWebSocket, modeUpgrade)
 		})
 	}
 }
