@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -314,7 +315,29 @@ func testEmitterCluster(t *testing.T, v variant) {
 			if err := tc.emit(); err != nil {
 				t.Fatal(err)
 			}
-			if got := flush(t); !slices.Equal(got, tc.want) {
+			got := flush(t)
+			if tc.name == "volatile" {
+				// A server drops a volatile packet for a socket whose
+				// transport is still busy (its writer may not have gone
+				// idle since the last marker): emit again until every
+				// socket had one; a socket that must not get it still
+				// shows.
+				seen := map[string]bool{}
+				for try := 0; ; try++ {
+					for _, l := range got {
+						seen[l] = true
+					}
+					if len(seen) >= len(tc.want) || try == 50 {
+						break
+					}
+					if err := tc.emit(); err != nil {
+						t.Fatal(err)
+					}
+					got = flush(t)
+				}
+				got = slices.Sorted(maps.Keys(seen))
+			}
+			if !slices.Equal(got, tc.want) {
 				t.Errorf("received\n %q\nwant\n %q", got, tc.want)
 			}
 		})
