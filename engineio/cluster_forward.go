@@ -151,6 +151,9 @@ func (c *clusterNode) forwardPost(w http.ResponseWriter, r *http.Request, sid st
 	case err != nil:
 		return fail(http.StatusBadRequest, ReasonTransportError)
 	}
+	if f := cfg.obs.BytesReceived; f != nil {
+		f(TransportPolling, len(body)) // received here, whoever owns the session
+	}
 	var pkts []packet
 	if err := decodePayload(body, func(p packet) error { pkts = append(pkts, p); return nil }); err != nil {
 		return fail(http.StatusBadRequest, ReasonParseError)
@@ -218,6 +221,9 @@ func (c *clusterNode) forwardUpgrade(w http.ResponseWriter, r *http.Request, sid
 			_ = conn.Close()
 			return true
 		}
+		if f := c.srv.cfg.obs.BytesReceived; f != nil {
+			f(TransportWebSocket, len(data))
+		}
 		var p packet
 		if mt == websocket.TextMessage && utf8.Valid(data) {
 			p, err = decodeText(data)
@@ -226,10 +232,14 @@ func (c *clusterNode) forwardUpgrade(w http.ResponseWriter, r *http.Request, sid
 		}
 		switch {
 		case err == nil && p.typ == typePing && string(p.data) == probe:
-			if err := c.srv.cfg.writeWebSocket(conn, &packet{typ: typePong, data: []byte(probe)}); err != nil {
+			pong := &packet{typ: typePong, data: []byte(probe)}
+			if err := c.srv.cfg.writeWebSocket(conn, pong); err != nil {
 				upgrade(false)
 				_ = conn.Close()
 				return true
+			}
+			if f := c.srv.cfg.obs.BytesSent; f != nil {
+				f(TransportWebSocket, pong.frameSize())
 			}
 			probed = true
 			continue
@@ -400,6 +410,9 @@ func (st *remoteStream) run(wc *wsConn, ch chan *ClusterMessage) {
 			st.fail(reason)
 			return
 		}
+		if f := st.c.srv.cfg.obs.BytesReceived; f != nil {
+			f(TransportWebSocket, len(data))
+		}
 		var p packet
 		if mt == websocket.BinaryMessage {
 			p = packet{typ: typeMessage, binary: true, data: data}
@@ -490,6 +503,9 @@ func (st *remoteStream) write() {
 			if err := st.c.srv.cfg.writeWebSocket(st.conn, p); err != nil {
 				st.fail(ReasonTransportError)
 				return
+			}
+			if f := st.c.srv.cfg.obs.BytesSent; f != nil {
+				f(TransportWebSocket, p.frameSize())
 			}
 			if p.typ == typeClose {
 				_ = st.conn.WriteControl(websocket.CloseMessage,

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -281,7 +282,25 @@ func TestClusterOwnerGone(t *testing.T) {
 // heartbeat going on.
 func TestClusterUpgradeStreamed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ce := newClusterEnv(t, 2, Options{PingInterval: time.Second, PingTimeout: time.Second}, true)
+		var mu sync.Mutex   // guards wsIn, wsOut
+		var wsIn, wsOut int // WebSocket bytes counted by the Observer
+		obs := &Observer{
+			BytesReceived: func(tr string, n int) {
+				mu.Lock()
+				defer mu.Unlock()
+				if tr == TransportWebSocket {
+					wsIn += n
+				}
+			},
+			BytesSent: func(tr string, n int) {
+				mu.Lock()
+				defer mu.Unlock()
+				if tr == TransportWebSocket {
+					wsOut += n
+				}
+			},
+		}
+		ce := newClusterEnv(t, 2, Options{PingInterval: time.Second, PingTimeout: time.Second, Observer: obs}, true)
 		sid := pollingSession(t, ce.srvs[0])
 		sess := <-ce.sessions
 		// The handler alternates: the first request (the WebSocket) goes
@@ -323,6 +342,13 @@ func TestClusterUpgradeStreamed(t *testing.T) {
 		if _, b, err := ws.ReadMessage(); err != nil || string(b) != "4echo" {
 			t.Fatalf("echo: %q, %v", b, err)
 		}
+		// The streaming server counts what it reads and writes.
+		synctest.Wait()
+		mu.Lock()
+		if in, out := len("2probe5"+"333"+"4echo"), len("3probe"+"4q0"+"4q1"+"4q2"+"4q3"+"4q4"+"222"+"4echo"); wsIn != in || wsOut != out {
+			t.Errorf("WebSocket bytes counted: %d in, %d out; want %d, %d", wsIn, wsOut, in, out)
+		}
+		mu.Unlock()
 		// The session closing closes the streamed WebSocket after the
 		// close packet.
 		sess.Close()
@@ -621,4 +647,44 @@ func TestClusterDelayedConnection(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestClusterBytesCounted: bytes a server reads or writes for a session
+// another server owns (a forwarded POST, a streamed WebSocket, a forwarded
+// GET's answer) are counted by that server's Observer: across the cluster,
+// at least every message's bytes in each direction.
+func TestClusterBytesCounted(t *testing.T) {
+	run(t, func(t *testing.T, m mode) {
+		synctest.Test(t, func(t *testing.T) {
+			var mu sync.Mutex // guards got
+			got := map[string]int{}
+			count := func(dir string) func(string, int) {
+				return func(_ string, n int) {
+					mu.Lock()
+					got[dir] += n
+					mu.Unlock()
+				}
+			}
+			obs := &Observer{BytesReceived: count("in"), BytesSent: count("out")}
+			ce := newClusterEnv(t, 3, Options{Observer: obs}, true)
+			c := ce.dial(m)
+			ce.session()
+			mu.Lock()
+			clear(got) // the handshake, and in upgrade mode the probe
+			mu.Unlock()
+			const n, size = 12, 100
+			for i := range n {
+				c.send(Message{Data: bytes.Repeat([]byte{'a' + byte(i)}, size)})
+			}
+			for range n {
+				c.nextMessage()
+			}
+			synctest.Wait()
+			mu.Lock()
+			defer mu.Unlock()
+			if got["in"] < n*size || got["out"] < n*size {
+				t.Errorf("counted %d bytes in, %d out; want at least %d each way", got["in"], got["out"], n*size)
+			}
+		})
+	})
 }

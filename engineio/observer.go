@@ -41,11 +41,13 @@ type Observer struct {
 	PollingRequest func(method string)
 	// BytesReceived is called with the size of each WebSocket message and
 	// each long-polling POST body read: Engine.IO payload bytes, without
-	// HTTP or WebSocket framing.
+	// HTTP or WebSocket framing. With Options.Cluster, bytes are counted
+	// by the server that read them, the session's owner or not.
 	BytesReceived func(transport string, n int)
 	// BytesSent is called with the size of each long-polling response body
 	// (after compression) and of each Engine.IO packet written to a
-	// WebSocket (before permessage-deflate).
+	// WebSocket (before permessage-deflate); with Options.Cluster, by the
+	// server that wrote them.
 	BytesSent func(transport string, n int)
 	// SendDropped is called when Session.SendVolatile dropped its
 	// messages because the transport could not write them at once. A Send
