@@ -431,6 +431,12 @@ func (st *remoteStream) run(wc *wsConn, ch chan *ClusterMessage) {
 			st.fail(ReasonTransportClose)
 			return
 		}
+		st.mu.Lock()
+		closing := st.closing
+		st.mu.Unlock()
+		if closing {
+			continue // the session closed: dropped, as its owner would
+		}
 		// Wait for room in the window: the acks of earlier PACKETs.
 		for len(st.acks) == cap(st.acks) {
 			m := st.c.awaitAny(ch)
@@ -508,8 +514,6 @@ func (st *remoteStream) write() {
 				f(TransportWebSocket, p.frameSize())
 			}
 			if p.typ == typeClose {
-				_ = st.conn.WriteControl(websocket.CloseMessage,
-					websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 				closing = true
 				st.mu.Lock()
 				st.closing = true
@@ -522,7 +526,13 @@ func (st *remoteStream) write() {
 			empty := len(st.queue) == 0
 			st.mu.Unlock()
 			if empty {
-				st.fail(ReasonTransportClose) // the owner knows: no CLOSE
+				// The owner knows (no CLOSE to send). As a local session
+				// does (lingerWebSocket): a close frame, and the reader
+				// goes on, dropping what it reads, until the client's
+				// close frame or wsCloseWait; it then closes conn.
+				deadline := time.Now().Add(wsCloseWait)
+				_ = st.conn.SetReadDeadline(deadline)
+				_ = st.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
 				return
 			}
 		}

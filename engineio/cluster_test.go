@@ -350,16 +350,31 @@ func TestClusterUpgradeStreamed(t *testing.T) {
 		}
 		mu.Unlock()
 		// The session closing closes the streamed WebSocket after the
-		// close packet.
+		// close packet and a close frame; the stream lingers, dropping
+		// what the client still sends, until the client's close frame
+		// (see TestCloseLingers).
 		sess.Close()
 		if _, b, err := ws.ReadMessage(); err != nil || string(b) != "1" {
 			t.Fatalf("got %q, %v, want the close packet", b, err)
 		}
-		if _, _, err := ws.ReadMessage(); err == nil {
-			t.Fatal("the WebSocket stayed open")
+		ws.SetCloseHandler(func(int, string) error { return nil }) // answered below
+		if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+			t.Fatalf("after the close packet: %v, want a close frame (1000)", err)
 		}
 		if ev := ce.closed(); ev.reason != ReasonForcedClose {
 			t.Fatalf("closed with %s", ev.reason)
+		}
+		synctest.Wait()
+		closedAt := time.Now()
+		if err := ws.WriteMessage(websocket.TextMessage, []byte("4late")); err != nil {
+			t.Fatalf("write after the close frame: %v", err)
+		}
+		synctest.Wait()
+		if err := ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ws.NetConn().Read(make([]byte, 1)); err != io.EOF || time.Since(closedAt) != 0 {
+			t.Fatalf("after the client's close frame: %v after %v, want EOF at once", err, time.Since(closedAt))
 		}
 	})
 }
