@@ -40,9 +40,26 @@ func (s *Session) servePolling(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// refuseClosed answers a request for a session that closed between the
+// server's lookup and now as Node, which cannot interleave the two, answers
+// a session it no longer has: 400, "Session ID unknown" (a close packet
+// would tell the client the server closed it gracefully).
+func (s *Session) refuseClosed(w http.ResponseWriter) {
+	e := refuse(CodeUnknownSID)
+	if f := s.cfg.obs.RequestRefused; f != nil {
+		f(e.Code)
+	}
+	writeRefusal(w, e, false)
+}
+
 // servePoll answers a GET with the next packets, waiting for some.
 func (s *Session) servePoll(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		s.refuseClosed(w)
+		return
+	}
 	if s.polling {
 		after := s.finishLocked(ReasonTransportError, protocolError("overlapping GET requests"))
 		s.mu.Unlock()
@@ -180,6 +197,11 @@ func (c *config) writePollResponse(w http.ResponseWriter, r *http.Request, pkts 
 // servePost handles a POST carrying a payload of packets.
 func (s *Session) servePost(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		s.refuseClosed(w)
+		return
+	}
 	if s.posting {
 		after := s.finishLocked(ReasonTransportError, protocolError("overlapping POST requests"))
 		s.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -194,6 +195,34 @@ func TestOverlappingPOST(t *testing.T) {
 	}
 	pw.Close()
 	<-firstDone
+}
+
+// TestRequestForClosedSession: a GET or POST that found its session just
+// before the session closed (for a GET, the previous GET's connection
+// dropped by a proxy that then retried it) is answered as Node answers a
+// session it no longer has, 400 "Session ID unknown", not with a close
+// packet, which the client would take for a graceful close ("transport
+// close" instead of "transport error"). interop's TestProxyReadTimeout
+// met it behind nginx.
+func TestRequestForClosedSession(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			op := e.handshake("")
+			sess := e.session()
+			sess.closeNow(ReasonTransportError, protocolError("poll request closed prematurely"))
+			e.closed()
+			// The request was looked up before the close: served by the
+			// session it found.
+			r := httptest.NewRequest(method, e.srv.cfg.path+"?EIO=4&transport=polling&sid="+op.SID, strings.NewReader("4late"))
+			r.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+			w := httptest.NewRecorder()
+			sess.servePolling(w, r)
+			if w.Code != http.StatusBadRequest || w.Body.String() != `{"code":1,"message":"Session ID unknown"}` {
+				t.Errorf("%s answered %d %q, want 400 Session ID unknown", method, w.Code, w.Body)
+			}
+		})
+	}
 }
 
 func TestBadInput(t *testing.T) {
