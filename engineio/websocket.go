@@ -283,8 +283,9 @@ func (s *Session) readWebSocket(wc *wsConn, probing bool) {
 			s.failWebSocket(conn, websocket.CloseNormalClosure, ReasonTransportClose, nil)
 			return
 		}
-		// The session closed: go on reading until the client's close
-		// frame or lingerWebSocket's deadline ends the reads.
+		// false: the session closed, and what arrives is dropped; reads
+		// go on until the client's close frame or lingerWebSocket's
+		// deadline ends them.
 		_ = s.handlePacket(p)
 	}
 }
