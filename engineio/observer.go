@@ -69,12 +69,7 @@ func (p *packet) frameSize() int {
 // skipped) in order. It returns nil when all are nil, and the one observer
 // itself when there is only one.
 func MergeObservers(obs ...*Observer) *Observer {
-	var list []*Observer
-	for _, o := range obs {
-		if o != nil {
-			list = append(list, o)
-		}
-	}
+	list := hookchain.NonNil(obs)
 	switch len(list) {
 	case 0:
 		return nil

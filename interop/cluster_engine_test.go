@@ -201,17 +201,7 @@ func startClusterNode(t *testing.T, name, addr string, takeOver time.Duration, u
 		_ = json.Unmarshal(auth, &a)
 		s.SetData(map[string]string{"tag": a.Tag})
 		s.Join(a.Tag, a.Room)
-		s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
-			var op redisOp
-			if err := args.Decode(0, &op); err != nil {
-				return err
-			}
-			res, err := runRedisOp(ctx, nsp, &op)
-			if err != nil {
-				return ack(map[string]string{"error": err.Error()})
-			}
-			return ack(res)
-		})
+		handleRedisOps(nsp, s)
 		// tick-all broadcasts "tick" to every client (with recovery, its
 		// offset lets a client recover later).
 		s.On("tick-all", func(_ context.Context, _ *socketio.Socket, _ *socketio.Args, ack socketio.AckFunc) error {

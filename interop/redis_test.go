@@ -65,20 +65,26 @@ func newOpsNode(name string, opts *socketio.Options) *socketio.Server {
 			s.SetData(map[string]string{"tag": a.Tag})
 			s.Join(a.Tag, a.Room)
 		}
-		s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
-			var op redisOp
-			if err := args.Decode(0, &op); err != nil {
-				return err
-			}
-			res, err := runRedisOp(ctx, nsp, &op)
-			if err != nil {
-				return ack(map[string]string{"error": err.Error()})
-			}
-			return ack(res)
-		})
+		handleRedisOps(nsp, s)
 		return nil
 	})
 	return srv
+}
+
+// handleRedisOps answers s's "op" requests (js/redis.mjs's) with
+// runRedisOp on nsp: the result, or {"error": ...}.
+func handleRedisOps(nsp *socketio.Namespace, s *socketio.Socket) {
+	s.On("op", func(ctx context.Context, s *socketio.Socket, args *socketio.Args, ack socketio.AckFunc) error {
+		var op redisOp
+		if err := args.Decode(0, &op); err != nil {
+			return err
+		}
+		res, err := runRedisOp(ctx, nsp, &op)
+		if err != nil {
+			return ack(map[string]string{"error": err.Error()})
+		}
+		return ack(res)
+	})
 }
 
 func runRedisOp(ctx context.Context, nsp *socketio.Namespace, op *redisOp) (any, error) {

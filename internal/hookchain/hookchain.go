@@ -61,3 +61,15 @@ func pick[F any](f, g F, fNil bool) F {
 	}
 	return f
 }
+
+// NonNil returns the observers of obs that are not nil, in order: what a
+// MergeObservers chains.
+func NonNil[T any](obs []*T) []*T {
+	var list []*T
+	for _, o := range obs {
+		if o != nil {
+			list = append(list, o)
+		}
+	}
+	return list
+}

@@ -55,3 +55,23 @@ func TestPipe(t *testing.T) {
 		t.Error("two nil hooks joined into a non-nil one")
 	}
 }
+
+func TestNonNil(t *testing.T) {
+	a, b := new(int), new(int)
+	tests := []struct {
+		name string
+		in   []*int
+		want []*int
+	}{
+		{"none", nil, nil},
+		{"all nil", []*int{nil, nil}, nil},
+		{"mixed", []*int{nil, a, nil, b}, []*int{a, b}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NonNil(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("NonNil = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
